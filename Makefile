@@ -1,0 +1,39 @@
+# Quick start: `make demo` (install + screen the bundled samples), `make test` (install + all checks).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SHARED ?= $(abspath ../shared/data)
+
+.PHONY: install demo test lint typecheck unit bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	@mkdir -p demo_output
+	$(BIN)/compliance screen sample_shipments/weekly_batch.csv --out demo_output/weekly_batch_results.csv --top 15
+	$(BIN)/compliance screen sample_shipments/customer_erp_export.csv --mapping sample_shipments/customer_erp_mapping.yaml \
+		--out demo_output/customer_erp_results.jsonl --top 10
+	$(BIN)/compliance screen sample_shipments/cyrillic_cp1251.csv --out demo_output/cyrillic_results.csv --top 10
+	@echo "Results written to demo_output/"
+
+lint: install
+	$(BIN)/ruff check compliance tests bench
+	$(BIN)/mypy compliance
+
+unit: install
+	COMPLIANCE_SHARED_DATA=$${COMPLIANCE_SHARED_DATA:-$(SHARED)} $(BIN)/python -m pytest -n 2 -q
+
+test: lint unit
+
+bench: install
+	COMPLIANCE_SHARED_DATA=$${COMPLIANCE_SHARED_DATA:-$(SHARED)} $(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) demo_output .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,53 @@
+"""Helpers shared by the CLI modules: loading the screener, errors to exit codes, dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from compliance.exc import ComplianceError
+
+err_console = Console(stderr=True, soft_wrap=True)
+
+EXIT_OK = 0
+EXIT_FAIL_ON = 1
+EXIT_USAGE = 2
+
+
+def parse_as_of(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date: use ISO 8601, e.g. 2024-07-01") from None
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn library errors into one clear line on stderr and exit code 2 (no traceback)."""
+    try:
+        yield
+    except ComplianceError as e:
+        err_console.print(f"[bold red]error:[/] {e}", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as e:
+        err_console.print(f"[bold red]error:[/] {e}", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def load_screener(rules: Path | None, lists: list[Path] | None, jurisdiction: str | None,
+                  as_of: dt.date | None = None, *, include_imported: bool = True) -> "Screener":  # noqa: UP037
+    from compliance.screener import Screener
+
+    return Screener.load(rules, lists or None, jurisdiction=jurisdiction, as_of=as_of,
+                         include_imported=include_imported)
+
+
+if False:  # pragma: no cover - typing only
+    from compliance.screener import Screener  # noqa: F401

@@ -1,0 +1,9 @@
+"""CLI: decide commands (placeholder until implemented)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add the decide commands to the app."""

@@ -1,0 +1,9 @@
+"""CLI: match commands (placeholder until implemented)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add the match commands to the app."""

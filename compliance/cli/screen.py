@@ -1,0 +1,125 @@
+"""CLI: ``compliance screen`` — batch-check shipment files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from compliance.cli.common import EXIT_FAIL_ON, EXIT_OK, EXIT_USAGE, err_console, load_screener, parse_as_of, \
+    user_errors
+from compliance.engine import BatchSummary, run_batch
+
+FORMATS = ("csv", "jsonl", "json", "xlsx", "parquet")
+
+
+def _format_for(out: str | None, fmt: str | None) -> str:
+    if fmt:
+        if fmt not in FORMATS:
+            raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
+        return fmt
+    if out and out != "-":
+        suffix = Path(out).suffix.lower().lstrip(".")
+        if suffix in FORMATS:
+            return suffix
+        if suffix == "ndjson":
+            return "jsonl"
+    return "csv"
+
+
+def render_summary(summary: BatchSummary, files: list[str]) -> None:
+    table = Table(title=f"compliance screen: {', '.join(files)}", title_justify="left")
+    for col in ("rows", "BLOCK", "REVIEW", "CLEAR", "ERROR", "time"):
+        table.add_column(col, justify="right")
+    d = summary.as_dict()
+    table.add_row(str(d["rows"]), f"[red]{d['BLOCK']}[/]", f"[yellow]{d['REVIEW']}[/]", f"[green]{d['CLEAR']}[/]",
+                  f"[magenta]{d['ERROR']}[/]", f"{summary.seconds:.2f}s")
+    err_console.print(table)
+    for w in summary.warnings[:20]:
+        err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
+    if summary.errors:
+        err_console.print(f"[magenta]{d['ERROR']} row(s) could not be screened[/] (first {len(summary.errors)}):")
+        for e in summary.errors:
+            err_console.print(f"  {e}", highlight=False, markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command(epilog="Example: compliance screen sample_shipments/weekly_batch.csv --out results.csv "
+                        "--fail-on block")
+    def screen(
+        files: list[Path] = typer.Argument(..., help="Shipment files: CSV, JSONL, JSON, XLSX or Parquet ('-' = stdin)."),
+        out: str | None = typer.Option(None, "--out", "-o", help="Output file (default: stdout)."),
+        fmt: str | None = typer.Option(None, "--format", "-f", help="csv | jsonl | json | xlsx | parquet "
+                                       "(default: from --out's extension, else csv)."),
+        rules: Path | None = typer.Option(None, "--rules", help="Rule bundle directory (default: bundled rules/)."),
+        lists: list[Path] | None = typer.Option(None, "--lists", help="Extra sanctions list file(s) to load."),
+        jurisdiction: str = typer.Option("EU", "--jurisdiction", "-j", help="EU | US | UK | LT: whose rules bind."),
+        as_of: str | None = typer.Option(None, "--as-of", help="Judge rows without a date as of this date "
+                                         "(default: today)."),
+        engine: str = typer.Option("local", "--engine", help="local | dask"),
+        scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (with --engine dask)."),
+        fail_on: str | None = typer.Option(None, "--fail-on", help="Exit 1 when a row reaches block | review."),
+        encoding: str | None = typer.Option(None, "--encoding", help="Force the input encoding (e.g. cp1251)."),
+        delimiter: str | None = typer.Option(None, "--delimiter", help="Force the CSV delimiter (e.g. ';')."),
+        mapping: list[str] | None = typer.Option(None, "--map", help="Rename a column: their_col=our_col (repeatable)."),
+        mapping_file: Path | None = typer.Option(None, "--mapping", help="Column mapping file (YAML or CSV)."),
+        chunk_size: int = typer.Option(50_000, "--chunk-size", help="Rows per chunk (memory bound)."),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
+    ) -> None:
+        """Screen shipment files and write one result row per input row, in input order."""
+        from compliance.io import ResultWriter, open_input, parse_mapping
+
+        if fail_on not in (None, "block", "review"):
+            raise typer.BadParameter("--fail-on must be block or review")
+        if engine not in ("local", "dask"):
+            raise typer.BadParameter("--engine must be local or dask")
+        out_format = _format_for(out, fmt)
+        as_of_date = parse_as_of(as_of)
+        with user_errors():
+            column_map = parse_mapping(mapping or [], mapping_file)
+            screener = load_screener(rules, lists, jurisdiction, as_of_date)
+            tables = [open_input(f, encoding=encoding, delimiter=delimiter, mapping=column_map) for f in files]
+        columns: list[str] = []
+        for t in tables:
+            columns.extend(c for c in t.columns if c not in columns)
+        total = BatchSummary()
+        show_progress = not quiet and sys.stderr.isatty()
+        writer = ResultWriter(out, out_format, columns, meta=screener.provenance(as_of=as_of_date).model_dump(mode="json"))
+        try:
+            with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} rows"),
+                          TimeElapsedColumn(), TimeRemainingColumn(), console=err_console,
+                          disable=not show_progress, transient=True) as progress:
+                for table in tables:
+                    task = progress.add_task(f"screening {table.path}", total=None)
+                    with table:
+                        if engine == "dask":
+                            from compliance.dask_engine import run_dask
+
+                            summary = run_dask(screener, table, writer.write, jurisdiction=jurisdiction,
+                                               as_of=as_of_date, scheduler=scheduler, chunk_size=chunk_size)
+                        else:
+                            summary = run_batch(screener, table.chunks(chunk_size), writer.write,
+                                                jurisdiction=jurisdiction, as_of=as_of_date,
+                                                progress=lambda n, t=task: progress.advance(t, n))
+                    total.rows += summary.rows
+                    total.counts.update(summary.counts)
+                    total.seconds += summary.seconds
+                    total.errors.extend(summary.errors[: max(0, total.max_messages - len(total.errors))])
+                    total.warnings.extend(table.warnings)
+            writer.close()
+        except BaseException:
+            writer.abort()
+            raise
+        if not quiet:
+            render_summary(total, [str(f) for f in files])
+        if fail_on == "block" and total.counts.get("BLOCK"):
+            raise typer.Exit(EXIT_FAIL_ON)
+        if fail_on == "review" and (total.counts.get("BLOCK") or total.counts.get("REVIEW")):
+            raise typer.Exit(EXIT_FAIL_ON)
+        raise typer.Exit(EXIT_OK)
+
+
+__all__ = ["register", "EXIT_USAGE"]

@@ -1,0 +1,133 @@
+"""Country resolution: ISO 3166 alpha-2/alpha-3/numeric codes and names in many languages.
+
+Names come from pycountry (ISO 3166 and its gettext translations: English, Russian,
+Belarusian, Ukrainian, Lithuanian, Polish, German, French, ...) plus a small alias table
+(`country_aliases.yaml`) for the historic and informal names people write on shipping
+papers ("Byelorussia", "UAE", "Kirghizia"). Unknown names raise ``UnknownCountry`` with the
+closest suggestions.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import pycountry
+import yaml
+from rapidfuzz import process
+
+# Languages whose country names we accept. Customs papers on the EU-Belarus border are written
+# in these; the list is cheap to extend.
+_LANGUAGES = ("ru", "be", "uk", "lt", "lv", "pl", "de", "fr", "es", "it", "et", "fi", "cs", "tr", "kk")
+
+_ALIASES_FILE = Path(__file__).with_name("country_aliases.yaml")
+
+
+class UnknownCountry(ValueError):
+    def __init__(self, value: str, suggestions: list[str]) -> None:
+        hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(
+            f"unknown country {value!r}: use an ISO code (BY, BLR, 112) or a country name.{hint}"
+        )
+        self.value = value
+        self.suggestions = suggestions
+
+
+def _key(text: str) -> str:
+    """Fold a country spelling to a lookup key: no accents, no case, no punctuation."""
+    text = unicodedata.normalize("NFKD", text.strip())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.casefold().replace("ё", "е")
+    text = re.sub(r"[\W_]+", " ", text)
+    return text.strip()
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, str], dict[str, str]]:
+    """Return (exact code table, name-key table) mapping to alpha-2."""
+    codes: dict[str, str] = {}
+    names: dict[str, str] = {}
+    translators = []
+    for lang in _LANGUAGES:
+        try:
+            translators.append(gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]))
+        except OSError:
+            continue
+    for c in pycountry.countries:
+        a2 = c.alpha_2
+        codes[a2] = a2
+        codes[c.alpha_3] = a2
+        codes[str(int(c.numeric))] = a2
+        codes[c.numeric] = a2
+        english = [c.name, getattr(c, "official_name", None), getattr(c, "common_name", None)]
+        for name in english:
+            if name:
+                names.setdefault(_key(name), a2)
+                for t in translators:
+                    names.setdefault(_key(t.gettext(name)), a2)
+    # Kosovo is not in ISO 3166 but its user-assigned code is used by the EU and customs.
+    codes["XK"] = "XK"
+    codes["XKX"] = "XK"
+    names.setdefault("kosovo", "XK")
+    aliases = yaml.safe_load(_ALIASES_FILE.read_text(encoding="utf-8")) or {}
+    for a2, spellings in aliases.items():
+        for s in spellings:
+            names[_key(s)] = a2
+    return codes, names
+
+
+def resolve_country(value: str) -> str:
+    """Resolve a code or name to ISO 3166-1 alpha-2, or raise ``UnknownCountry``."""
+    raw = value.strip()
+    if not raw:
+        raise UnknownCountry(value, [])
+    codes, names = _tables()
+    upper = raw.upper()
+    if upper in codes:
+        return codes[upper]
+    if raw.isdigit() and raw.lstrip("0") in codes:
+        return codes[raw.lstrip("0")]
+    key = _key(raw)
+    if key in names:
+        return names[key]
+    # "Republic of Belarus", "Belarus (BY)", "BY - Belarus": try the parts.
+    for part in re.split(r"[()\-/,]", raw):
+        part = part.strip()
+        if part and part != raw:
+            pk = _key(part)
+            if part.upper() in codes and len(part) in (2, 3):
+                return codes[part.upper()]
+            if pk in names:
+                return names[pk]
+    raise UnknownCountry(value, suggest_country(raw))
+
+
+def suggest_country(value: str, limit: int = 3) -> list[str]:
+    """Closest known country names for an unknown spelling."""
+    _, names = _tables()
+    hits = process.extract(_key(value), list(names.keys()), limit=limit * 3, score_cutoff=60)
+    out: list[str] = []
+    for name, _score, _ in hits:
+        a2 = names[name]
+        label = f"{country_name(a2)} ({a2})"
+        if label not in out:
+            out.append(label)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def country_name(alpha2: str) -> str:
+    c = pycountry.countries.get(alpha_2=alpha2)
+    if c is None:
+        return "Kosovo" if alpha2 == "XK" else alpha2
+    return str(getattr(c, "common_name", None) or c.name)
+
+
+def split_countries(value: str) -> list[str]:
+    """Split a transit list written with ; , | > or '->' into its parts (not yet resolved)."""
+    parts = re.split(r"\s*(?:;|,|\||->|>|→|–>)\s*", value.strip())
+    return [p for p in (x.strip() for x in parts) if p]

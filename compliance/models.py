@@ -1,0 +1,341 @@
+"""Pydantic models: shipments in, findings and results out.
+
+No I/O and no scoring here: these are the vocabulary every other module speaks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from compliance.countries import UnknownCountry, resolve_country, split_countries
+from compliance.exc import InvalidInput
+from compliance.hs import InvalidHSCode, normalise_hs
+
+
+class Verdict(str, Enum):
+    BLOCK = "BLOCK"
+    REVIEW = "REVIEW"
+    CLEAR = "CLEAR"
+    ERROR = "ERROR"
+
+
+class Severity(str, Enum):
+    block = "block"
+    review = "review"
+    info = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"block": 2, "review": 1, "info": 0}[self.value]
+
+
+class Family(str, Enum):
+    sector = "sector"
+    dual_use = "dual_use"
+    chpl = "chpl"
+    transit = "transit"
+    party = "party"
+    end_use_doc = "end_use_doc"
+    circumvention = "circumvention"
+    humanitarian = "humanitarian"
+
+
+# The contract's input columns, in contract order.
+INPUT_COLUMNS: tuple[str, ...] = (
+    "shipment_id", "hs_code", "destination_country", "description", "origin_country",
+    "transit_countries", "exporter_name", "exporter_country", "consignee_name", "consignee_country",
+    "end_user_name", "end_user_country", "manufacturer_name", "manufacturer_country",
+    "end_use_doc_type", "end_use_doc_issuer", "end_use_doc_id", "quantity", "unit", "value",
+    "currency", "date",
+)
+REQUIRED_COLUMNS: tuple[str, ...] = ("shipment_id", "hs_code", "destination_country")
+PARTY_ROLES: tuple[str, ...] = ("exporter", "consignee", "end_user", "manufacturer")
+
+DOC_TYPES = ("end_user_certificate", "end_use_statement", "import_certificate", "delivery_verification")
+_DOC_TYPE_ALIASES = {
+    "euc": "end_user_certificate", "end_user_cert": "end_user_certificate",
+    "eus": "end_use_statement", "end_user_statement": "end_use_statement",
+    "end_user_undertaking": "end_use_statement",
+    "iic": "import_certificate", "international_import_certificate": "import_certificate",
+    "dvc": "delivery_verification", "delivery_verification_certificate": "delivery_verification",
+    "": "none", "no": "none", "n/a": "none", "na": "none", "-": "none", "nil": "none",
+}
+
+
+def _blank(v: Any) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, float) and v != v:  # NaN from pandas
+        return True
+    return isinstance(v, str) and v.strip() == ""
+
+
+def _token(v: str) -> str:
+    return re.sub(r"[\s\-]+", "_", v.strip().lower())
+
+
+def parse_number(value: Any, field: str) -> float | None:
+    """Parse an amount written 1234.5, 1 234,5, 1,234.50 or 1.234,50; None when blank."""
+    if _blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"{field} {value!r} is not a number")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
+        if "," in text and "." in text:
+            # The later separator is the decimal one.
+            if text.rfind(",") > text.rfind("."):
+                text = text.replace(".", "").replace(",", ".")
+            else:
+                text = text.replace(",", "")
+        elif "," in text:
+            head, _, tail = text.rpartition(",")
+            text = text.replace(",", "") if len(tail) == 3 and head.replace(",", "").isdigit() \
+                else text.replace(",", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"{field} {value!r} is not a number: write digits, e.g. 1250.00") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(f"{field} {value!r} is not a finite number")
+    if number < 0:
+        raise ValueError(f"{field} {value!r} is negative: amounts must be 0 or more")
+    return number
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """ISO 8601 (2024-07-01, 2024-07-01T10:00) or European 01.07.2024; None when blank."""
+    if _blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
+    if m:
+        try:
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        except ValueError:
+            pass
+    raise ValueError(f"date {value!r} is not a valid date: use ISO 8601, e.g. 2024-07-01")
+
+
+class Party(BaseModel):
+    """A named party of a shipment, in one of the contract's roles."""
+
+    model_config = ConfigDict(frozen=True)
+
+    role: str
+    name: str
+    country: str | None = None
+
+
+class Shipment(BaseModel):
+    """One shipment row, validated and normalised.
+
+    HS codes become digits; countries become ISO alpha-2; the transit list becomes a list.
+    """
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    shipment_id: str
+    hs_code: str
+    destination_country: str
+    description: str | None = None
+    origin_country: str | None = None
+    transit_countries: list[str] = Field(default_factory=list)
+    exporter_name: str | None = None
+    exporter_country: str | None = None
+    consignee_name: str | None = None
+    consignee_country: str | None = None
+    end_user_name: str | None = None
+    end_user_country: str | None = None
+    manufacturer_name: str | None = None
+    manufacturer_country: str | None = None
+    end_use_doc_type: str = "none"
+    end_use_doc_issuer: str | None = None
+    end_use_doc_id: str | None = None
+    quantity: float | None = None
+    unit: str | None = None
+    value: float | None = None
+    currency: str | None = None
+    date: dt.date | None = None
+
+    @field_validator("shipment_id", mode="before")
+    @classmethod
+    def _id(cls, v: Any) -> str:
+        if _blank(v):
+            raise ValueError("shipment_id is missing: every row needs its id")
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        return str(v).strip()
+
+    @field_validator("hs_code", mode="before")
+    @classmethod
+    def _hs(cls, v: Any) -> str:
+        try:
+            return normalise_hs(None if _blank(v) else v)
+        except InvalidHSCode as e:
+            raise ValueError(str(e)) from None
+
+    @field_validator("destination_country", mode="before")
+    @classmethod
+    def _dest(cls, v: Any) -> str:
+        if _blank(v):
+            raise ValueError("destination_country is missing: give an ISO code or name (e.g. BY, Belarus)")
+        try:
+            return resolve_country(str(v))
+        except UnknownCountry as e:
+            raise ValueError(str(e)) from None
+
+    @field_validator("origin_country", "exporter_country", "consignee_country", "end_user_country",
+                     "manufacturer_country", mode="before")
+    @classmethod
+    def _country(cls, v: Any) -> str | None:
+        if _blank(v):
+            return None
+        try:
+            return resolve_country(str(v))
+        except UnknownCountry as e:
+            raise ValueError(str(e)) from None
+
+    @field_validator("transit_countries", mode="before")
+    @classmethod
+    def _transit(cls, v: Any) -> list[str]:
+        if _blank(v):
+            return []
+        items = v if isinstance(v, list) else split_countries(str(v))
+        out: list[str] = []
+        for item in items:
+            if _blank(item):
+                continue
+            try:
+                out.append(resolve_country(str(item)))
+            except UnknownCountry as e:
+                raise ValueError(str(e)) from None
+        return out
+
+    @field_validator("description", "exporter_name", "consignee_name", "end_user_name",
+                     "manufacturer_name", "end_use_doc_id", "unit", "currency", mode="before")
+    @classmethod
+    def _text(cls, v: Any) -> str | None:
+        if _blank(v):
+            return None
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        return str(v).strip()
+
+    @field_validator("end_use_doc_type", mode="before")
+    @classmethod
+    def _doc_type(cls, v: Any) -> str:
+        if _blank(v):
+            return "none"
+        t = _token(str(v))
+        return _DOC_TYPE_ALIASES.get(t, t)
+
+    @field_validator("end_use_doc_issuer", mode="before")
+    @classmethod
+    def _issuer(cls, v: Any) -> str | None:
+        return None if _blank(v) else _token(str(v))
+
+    @field_validator("quantity", "value", mode="before")
+    @classmethod
+    def _number(cls, v: Any, info: Any) -> float | None:
+        return parse_number(v, info.field_name)
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, v: Any) -> dt.date | None:
+        return parse_date(v)
+
+    @property
+    def parties(self) -> list[Party]:
+        out = []
+        for role in PARTY_ROLES:
+            name = getattr(self, f"{role}_name")
+            if name:
+                out.append(Party(role=role, name=name, country=getattr(self, f"{role}_country")))
+        return out
+
+    @property
+    def has_end_use_doc(self) -> bool:
+        return self.end_use_doc_type != "none"
+
+
+def parse_shipment(row: dict[str, Any], row_number: int | None = None) -> Shipment:
+    """Validate a raw row into a ``Shipment`` or raise ``InvalidInput`` naming row and fields."""
+    data = {k: row.get(k) for k in INPUT_COLUMNS if k in row}
+    try:
+        return Shipment.model_validate(data)
+    except ValidationError as e:
+        parts = []
+        fields = []
+        for err in e.errors():
+            field = str(err["loc"][0]) if err["loc"] else "row"
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            if err["type"] == "missing":
+                msg = f"{field} is missing: the column is required"
+            elif not msg.startswith(field) and field not in msg:
+                msg = f"{field}: {msg}"
+            fields.append(field)
+            parts.append(msg)
+        where = f"row {row_number}: " if row_number is not None else ""
+        raise InvalidInput(where + "; ".join(parts), row=row_number, field=",".join(fields)) from None
+
+
+class Finding(BaseModel):
+    """One reason a rule fired, with its legal basis and the evidence."""
+
+    rule_id: str
+    family: Family
+    severity: Severity
+    regime: str
+    legal_basis: str
+    message: str
+    evidence: dict[str, Any] = Field(default_factory=dict)
+    confidence: str | None = None
+    source: str | None = None
+    # Party matches only.
+    matched_name: str | None = None
+    list_entry_id: str | None = None
+    list_name: str | None = None
+    score: float | None = None
+    explanation: str | None = None
+
+
+class ScreeningResult(BaseModel):
+    """The screening of one input row."""
+
+    row_number: int | None = None
+    shipment_id: str | None = None
+    verdict: Verdict
+    risk_score: int | None = None
+    findings: list[Finding] = Field(default_factory=list)
+    error: str | None = None
+    warnings: list[str] = Field(default_factory=list)
+    input: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return [f.rule_id for f in self.findings]
+
+    @property
+    def reasons(self) -> list[str]:
+        return [f.message for f in self.findings]
+
+    @property
+    def top_party(self) -> Finding | None:
+        parties = [f for f in self.findings if f.family == Family.party and f.score is not None]
+        return max(parties, key=lambda f: f.score or 0.0) if parties else None

@@ -1,0 +1,245 @@
+"""Facts about one shipment that every rule family reads: computed once per shipment.
+
+The evaluators stay small because the shared questions live here: which goods rules the
+HS code hits, whether the goods are humanitarian or sensitive, where the goods go and which
+way, and whether an end-use document covers them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from compliance.hs import format_hs, prefix_relation
+from compliance.models import Family, Finding, Severity, Shipment
+from compliance.rules.loader import RuleBundle
+from compliance.rules.model import GoodsEntry, Jurisdiction, Rule
+
+# Families whose rules decide what the goods are.
+GOODS_FAMILIES = (Family.sector, Family.dual_use, Family.chpl)
+# Confidence levels on which a rule may block; anything else resolves to REVIEW.
+BLOCKING_CONFIDENCE = {"confirmed", "scope-confirmed", "heuristic"}
+
+
+@dataclass(frozen=True)
+class GoodsHit:
+    """The best match of a shipment's HS code against one rule's goods."""
+
+    rule: Rule
+    entry: GoodsEntry
+    relation: str  # "within" (the code is covered) or "broader" (the declared code is coarser)
+
+    @property
+    def confidence(self) -> str:
+        return self.entry.confidence or self.rule.confidence
+
+    def doubts(self) -> list[str]:
+        """Why this hit cannot block on its own (empty when it can)."""
+        out = []
+        if self.relation == "broader":
+            out.append(f"the declared code is broader than the listed {format_hs(self.entry.code)}: "
+                       "declare the full CN code to settle it")
+        if self.entry.ex:
+            out.append(f"only part of {format_hs(self.entry.code)} is listed ('ex' code)")
+        if self.confidence not in BLOCKING_CONFIDENCE:
+            out.append("the listed code is unverified in the legal-facts reference")
+        return out
+
+    @property
+    def certain(self) -> bool:
+        return not self.doubts()
+
+
+def _is_humanitarian_code(code: str) -> bool:
+    # RULES.md: HS chapters 01-23, 30 and headings 9018-9022 (chapter 24, tobacco, is not).
+    chapter = int(code[:2])
+    return chapter <= 23 or chapter == 30 or 9018 <= int(code[:4]) <= 9022
+
+
+@dataclass
+class Context:
+    shipment: Shipment
+    date: dt.date
+    bundle: RuleBundle
+    jurisdiction_code: str
+    same_name: Callable[[str, str], bool]
+    warnings: list[str] = field(default_factory=list)
+    # Rule kinds that fired already, so a family's catch-all rule does not repeat a specific one.
+    fired: set[str] = field(default_factory=set)
+
+    # Country groups -------------------------------------------------------------------
+    @cached_property
+    def jurisdiction(self) -> Jurisdiction:
+        return self.bundle.countries.jurisdictions[self.jurisdiction_code]
+
+    @property
+    def core_sanctioned(self) -> set[str]:
+        return set(self.bundle.countries.sanctioned.countries)
+
+    def sanctioned(self, rule: Rule) -> set[str]:
+        extra = set(self.bundle.countries.harmonised.countries) if rule.harmonise_russia else set()
+        return self.core_sanctioned | extra
+
+    @property
+    def partner(self) -> set[str]:
+        return set(self.bundle.countries.partner.countries)
+
+    @property
+    def high_risk(self) -> set[str]:
+        return set(self.bundle.countries.high_risk.countries)
+
+    # Where the goods go --------------------------------------------------------------
+    @cached_property
+    def to_countries(self) -> dict[str, str]:
+        """Country of each receiving role: destination, consignee, end user."""
+        s = self.shipment
+        out = {"destination_country": s.destination_country}
+        if s.consignee_country:
+            out["consignee_country"] = s.consignee_country
+        if s.end_user_country:
+            out["end_user_country"] = s.end_user_country
+        return out
+
+    def receivers_in(self, countries: set[str]) -> dict[str, str]:
+        return {k: v for k, v in self.to_countries.items() if v in countries}
+
+    @cached_property
+    def exported_from_by(self) -> bool:
+        """Exporter in BY, or the route starts in BY (the import bans' 'exported from Belarus')."""
+        s = self.shipment
+        by = self.core_sanctioned
+        return (s.exporter_country in by) or bool(s.transit_countries and s.transit_countries[0] in by)
+
+    def passes_through(self, countries: set[str]) -> list[str]:
+        """Transit countries of the route in ``countries``, not counting departure or arrival there."""
+        s = self.shipment
+        route = list(s.transit_countries)
+        hits = []
+        for i, c in enumerate(route):
+            if c not in countries:
+                continue
+            if c == s.destination_country:
+                continue  # arrival: the goods end there, the export rules judge that
+            if i == 0 and (s.exporter_country in (None, c) or s.origin_country == c):
+                continue  # departure: the goods start there, the import rules judge that
+            hits.append(c)
+        return hits
+
+    # What the goods are ---------------------------------------------------------------
+    @cached_property
+    def hits(self) -> dict[str, GoodsHit]:
+        """Best goods hit per goods rule in force on the shipment date."""
+        code = self.shipment.hs_code
+        out: dict[str, GoodsHit] = {}
+        for rule in self.bundle.rules:
+            if rule.family not in GOODS_FAMILIES or not rule.in_force(self.date):
+                continue
+            best: GoodsHit | None = None
+            for entry in self.bundle.goods.get(rule.id, ()):
+                if entry.valid_from and self.date < entry.valid_from:
+                    continue
+                if entry.valid_to and self.date > entry.valid_to:
+                    continue
+                relation = prefix_relation(code, entry.code)
+                if relation is None:
+                    continue
+                hit = GoodsHit(rule, entry, relation)
+                # Prefer a covering, certain, more specific entry.
+                if best is None or (hit.certain, len(entry.code)) > (best.certain, len(best.entry.code)):
+                    best = hit
+            if best is not None:
+                out[rule.id] = best
+        return out
+
+    @cached_property
+    def humanitarian(self) -> bool:
+        """Food, medicines, medical devices: unless a luxury-type row lists the very code."""
+        if not _is_humanitarian_code(self.shipment.hs_code):
+            return False
+        return not any(h.entry.overrides_humanitarian for h in self.hits.values())
+
+    @cached_property
+    def sensitive_hits(self) -> list[GoodsHit]:
+        """Hits that make the goods export-restricted (export bans, dual-use, CHPL)."""
+        return [h for h in self.hits.values()
+                if (h.rule.family == Family.sector and h.rule.kind == "export_ban")
+                or h.rule.family in (Family.dual_use, Family.chpl)]
+
+    @cached_property
+    def import_banned_hits(self) -> list[GoodsHit]:
+        return [h for h in self.hits.values() if h.rule.family == Family.sector and h.rule.kind == "import_ban"]
+
+    @property
+    def sensitive(self) -> bool:
+        return bool(self.sensitive_hits)
+
+    @property
+    def sensitive_certain(self) -> bool:
+        return any(h.certain for h in self.sensitive_hits)
+
+    def sensitive_summary(self) -> str:
+        """Short label of why the goods are export-restricted, e.g. 'CHPL tier 1, possible dual-use'."""
+        labels: list[str] = []
+        for h in sorted(self.sensitive_hits, key=lambda h: (not h.certain, h.rule.id)):
+            if h.rule.family == Family.chpl:
+                label = "CHPL " + (h.entry.note or "").split(":")[0]
+            elif h.rule.family == Family.dual_use:
+                label = "possible dual-use"
+            else:
+                label = h.rule.title.lower().replace(" export ban", "").strip() + " (export ban)"
+            if not h.certain:
+                label += " [unverified]"
+            if label not in labels:
+                labels.append(label)
+        return ", ".join(labels)
+
+    # End-use document ----------------------------------------------------------------
+    @cached_property
+    def document_status(self) -> str:
+        """none | manufacturer | authority | other: who vouches for the final destination."""
+        s = self.shipment
+        if not s.has_end_use_doc:
+            return "none"
+        issuer = s.end_use_doc_issuer or ""
+        if issuer == "manufacturer":
+            return "manufacturer"
+        if issuer == "authority":
+            return "authority"
+        if issuer == "exporter" and s.exporter_name and s.manufacturer_name \
+                and self.same_name(s.exporter_name, s.manufacturer_name):
+            return "manufacturer"
+        return "other"
+
+    @property
+    def documented(self) -> bool:
+        return self.document_status in ("manufacturer", "authority")
+
+    # Building findings ----------------------------------------------------------------
+    def finding(self, rule: Rule, message: str, evidence: dict[str, object], *,
+                severity: Severity | None = None, doubts: list[str] | None = None) -> Finding:
+        """A finding of ``rule``: severity lowered to review when facts are in doubt or the
+        rule's regime does not bind under the chosen jurisdiction."""
+        sev = severity or rule.severity
+        notes = list(doubts or [])
+        if rule.wind_down_until and self.date <= rule.wind_down_until:
+            notes.append(f"contracts concluded before {rule.valid_from} may be executed until "
+                         f"{rule.wind_down_until}: check the contract date")
+        if rule.regime not in self.jurisdiction.binding_regimes:
+            notes.append(f"{rule.regime} measure, not binding under jurisdiction {self.jurisdiction_code} "
+                         "(exposure only)")
+        if notes and sev == Severity.block:
+            sev = Severity.review
+        if notes:
+            message = f"{message} [REVIEW: {'; '.join(notes)}]" if sev == Severity.review else message
+        ev = {k: v for k, v in evidence.items() if v not in (None, "", [], {})}
+        return Finding(rule_id=rule.id, family=rule.family, severity=sev, regime=rule.regime,
+                       legal_basis=rule.legal_basis, message=message, evidence=ev,
+                       confidence=rule.confidence if not notes else "unverified" if any(
+                           "unverified" in n for n in notes) else rule.confidence,
+                       source=rule.source)
+
+    def goods_evidence(self, hit: GoodsHit) -> dict[str, object]:
+        return {"hs_code": self.shipment.hs_code, "listed_code": format_hs(hit.entry.code),
+                "code_note": hit.entry.note, "description": self.shipment.description}

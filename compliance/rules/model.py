@@ -1,0 +1,161 @@
+"""The rule bundle schema: what a YAML rule file may say, validated by pydantic.
+
+A bundle is a directory of YAML files (``rules/``): ``countries.yaml`` (country groups and
+jurisdictions) and one file per rule family. Every rule names its legal basis, its source in
+the legal-facts reference, the dates it is in force and how sure we are of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from compliance.countries import UnknownCountry, resolve_country
+from compliance.models import Family, Severity
+
+Confidence = Literal["confirmed", "scope-confirmed", "heuristic", "unverified"]
+
+# What each family's rules test; the evaluator of the family dispatches on it.
+RULE_KINDS: dict[Family, set[str]] = {
+    Family.sector: {"export_ban", "import_ban"},
+    Family.dual_use: {"export"},
+    Family.chpl: {"export"},
+    Family.transit: {"sensitive", "import_banned", "other"},
+    Family.circumvention: {"diversion", "quota"},
+    Family.end_use_doc: {"missing", "not_manufacturer"},
+    Family.party: {"listed", "possible", "delisted"},
+    Family.humanitarian: {"exemption"},
+}
+
+_RULE_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class GoodsEntry(Strict):
+    """One HS/CN code (or chapter) a rule covers, with its own caveats."""
+
+    code: str = Field(description="HS chapter (2 digits), heading, subheading or CN code; dots/spaces allowed")
+    ex: bool = Field(False, description="only part of the code is covered ('ex' code): a hit gives REVIEW")
+    confidence: Confidence | None = Field(None, description="overrides the rule's confidence for this code")
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    overrides_humanitarian: bool = Field(False, description="applies even to humanitarian goods (luxury food)")
+    note: str | None = None
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code(cls, v: Any) -> str:
+        digits = re.sub(r"[\s.]", "", str(v))
+        if not digits.isdigit() or not 2 <= len(digits) <= 10 or len(digits) % 2:
+            raise ValueError(f"{v!r} is not an HS chapter/heading/subheading/CN code (2, 4, 6, 8 or 10 digits)")
+        chapter = int(digits[:2])
+        if not 1 <= chapter <= 97 or chapter == 77:
+            raise ValueError(f"{v!r}: HS chapter {digits[:2]} does not exist")
+        return digits
+
+
+class Rule(Strict):
+    """One rule: an id, its family and kind, its legal facts and its match conditions."""
+
+    id: str = Field(description="stable id, e.g. BY-SECT-POTASH")
+    family: Family
+    kind: str = Field(description="what the rule tests, per family (see RULE_KINDS)")
+    title: str
+    severity: Severity = Field(description="severity when the rule fires on confirmed facts")
+    regime: str = Field(description="EU, US, UK, LT ...")
+    legal_basis: str
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    confidence: Confidence = "confirmed"
+    rationale: str
+    source: str = Field(description="where the fact comes from: reference section and source ids")
+    reference: str | None = Field(None, description="row id in reference/belarus-rules.md")
+    harmonise_russia: bool = Field(True, description="RU counts as a sanctioned country for this rule")
+    wind_down_until: dt.date | None = Field(
+        None, description="contracts concluded before valid_from may be executed until this date: REVIEW")
+    goods: list[GoodsEntry] = Field(default_factory=list)
+    goods_from: list[str] = Field(default_factory=list, description="reuse the goods of these rule ids")
+    params: dict[str, Any] = Field(default_factory=dict, description="family-specific settings")
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not _RULE_ID.match(v):
+            raise ValueError(f"rule id {v!r} must be upper-case words joined by '-', e.g. BY-SECT-POTASH")
+        return v
+
+    @field_validator("regime")
+    @classmethod
+    def _regime(cls, v: str) -> str:
+        return v.upper()
+
+    @model_validator(mode="after")
+    def _check(self) -> Rule:
+        kinds = RULE_KINDS[self.family]
+        if self.kind not in kinds:
+            raise ValueError(f"kind {self.kind!r} is not a {self.family.value} kind: use one of {sorted(kinds)}")
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ValueError("valid_to is before valid_from")
+        return self
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+
+
+class RuleFile(Strict):
+    """A rule file: its header and its rules."""
+
+    version: str | None = None
+    family: Family | None = None
+    description: str | None = None
+    rules: list[Rule]
+
+
+class CountryGroup(Strict):
+    description: str
+    source: str
+    countries: list[str]
+    confidence: Confidence = "confirmed"
+
+    @field_validator("countries", mode="before")
+    @classmethod
+    def _countries(cls, v: Any) -> list[str]:
+        out = []
+        for c in v or []:
+            if isinstance(c, bool):
+                raise ValueError("a country code was read as true/false: quote it, e.g. \"NO\" for Norway")
+            try:
+                out.append(resolve_country(str(c)))
+            except UnknownCountry as e:
+                raise ValueError(str(e)) from None
+        return out
+
+
+class Jurisdiction(Strict):
+    description: str
+    binding_regimes: list[str]
+    # An end-use document not issued by the manufacturer blocks (Lithuanian customs practice).
+    manufacturer_document_blocks: bool = False
+
+
+class CountriesFile(Strict):
+    version: str | None = None
+    description: str | None = None
+    sanctioned: CountryGroup
+    harmonised: CountryGroup
+    partner: CountryGroup
+    high_risk: CountryGroup
+    jurisdictions: dict[str, Jurisdiction]
+    default_jurisdiction: str = "EU"
+
+    @model_validator(mode="after")
+    def _check(self) -> CountriesFile:
+        if self.default_jurisdiction not in self.jurisdictions:
+            raise ValueError(f"default_jurisdiction {self.default_jurisdiction!r} is not defined")
+        return self
