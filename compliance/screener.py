@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,10 +21,10 @@ from compliance.models import Family, Finding, ScreeningResult, Shipment, Verdic
 from compliance.rules import humanitarian
 from compliance.rules.context import Context
 from compliance.rules.loader import RuleBundle, load_bundle
+from compliance.rules.model import Rule
 from compliance.rules.party import evaluate_party
 from compliance.rules.quota import QuotaStore, QuotaTracker
 from compliance.rules.registry import EVALUATORS, FAMILY_ORDER, KIND_ORDER
-from compliance.rules.model import Rule
 from compliance.verdict import order_findings, risk_score, verdict_of
 
 if TYPE_CHECKING:
@@ -78,6 +78,9 @@ class Screener:
                              key=lambda r: (FAMILY_ORDER[r.family], KIND_ORDER.get(r.kind, 0), r.id))
         self._party_rules: dict[str, Rule] = {r.kind: r for r in bundle.rules if r.family == Family.party}
         self._humanitarian = next((r for r in bundle.rules if r.family == Family.humanitarian), None)
+        # Hooks run on every result's findings after all families (e.g. recorded decisions on
+        # reviewed false positives, compliance.audit). Registered at load time, never per request.
+        self.finding_filters: list[Callable[[Context, list[Finding]], list[Finding]]] = []
         for kind in ("listed", "possible"):
             if kind not in self._party_rules:
                 raise ComplianceError(f"the rule bundle has no party rule of kind {kind!r}")
@@ -157,6 +160,8 @@ class Screener:
         if self._humanitarian is not None and self._humanitarian.in_force(ctx.date):
             findings = humanitarian.apply(ctx, self._humanitarian, findings)
         findings.extend(self._screen_parties(ctx, party_matches))
+        for hook in self.finding_filters:
+            findings = hook(ctx, findings)
         findings = order_findings(findings)
         return ScreeningResult(row_number=row_number, shipment_id=s.shipment_id, verdict=verdict_of(findings),
                                risk_score=risk_score(findings), findings=findings, warnings=ctx.warnings,

@@ -39,13 +39,13 @@ def _root(
 
 
 from compliance.cli import (  # noqa: E402  (registration order = help order)
-    screen,
-    match,
-    rules,
-    lists,
-    report,
-    serve,
     decide,
+    lists,
+    match,
+    report,
+    rules,
+    screen,
+    serve,
 )
 
 for _module in (screen, match, rules, lists, report, serve, decide):

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from compliance.cli.common import EXIT_FAIL_ON, EXIT_OK, EXIT_USAGE, err_console, load_screener, parse_as_of, \
-    user_errors
+from compliance.cli.common import (
+    EXIT_FAIL_ON,
+    EXIT_OK,
+    EXIT_USAGE,
+    err_console,
+    load_screener,
+    parse_as_of,
+    user_errors,
+)
 from compliance.engine import BatchSummary, run_batch
+from compliance.exc import ComplianceError
+from compliance.models import ScreeningResult
 
 FORMATS = ("csv", "jsonl", "json", "xlsx", "parquet")
 
@@ -28,6 +38,21 @@ def _format_for(out: str | None, fmt: str | None) -> str:
         if suffix == "ndjson":
             return "jsonl"
     return "csv"
+
+
+def render_flagged(flagged: list[ScreeningResult], limit: int) -> None:
+    """The first flagged rows with their reasons: what a reviewer looks at first."""
+    if not flagged:
+        return
+    table = Table(title=f"first {min(limit, len(flagged))} flagged rows", title_justify="left", show_lines=False)
+    for col in ("row", "shipment", "verdict", "rules", "first reason"):
+        table.add_column(col, overflow="fold")
+    colour = {"BLOCK": "red", "REVIEW": "yellow", "ERROR": "magenta"}
+    for r in flagged[:limit]:
+        reason = r.error if r.error else (r.findings[0].message if r.findings else "")
+        table.add_row(str(r.row_number), r.shipment_id or "", f"[{colour[r.verdict.value]}]{r.verdict.value}[/]",
+                      ";".join(dict.fromkeys(r.rule_ids)), reason[:300])
+    err_console.print(table)
 
 
 def render_summary(summary: BatchSummary, files: list[str]) -> None:
@@ -68,6 +93,7 @@ def register(app: typer.Typer) -> None:
         mapping_file: Path | None = typer.Option(None, "--mapping", help="Column mapping file (YAML or CSV)."),
         chunk_size: int = typer.Option(50_000, "--chunk-size", help="Rows per chunk (memory bound)."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
+        top: int = typer.Option(0, "--top", help="After the summary, show the first N flagged rows."),
     ) -> None:
         """Screen shipment files and write one result row per input row, in input order."""
         from compliance.io import ResultWriter, open_input, parse_mapping
@@ -86,6 +112,13 @@ def register(app: typer.Typer) -> None:
         for t in tables:
             columns.extend(c for c in t.columns if c not in columns)
         total = BatchSummary()
+        flagged: list[ScreeningResult] = []
+
+        def write(results: list[ScreeningResult]) -> None:
+            if top and len(flagged) < top:
+                flagged.extend(r for r in results if r.verdict.value != "CLEAR")
+            writer.write(results)
+
         show_progress = not quiet and sys.stderr.isatty()
         writer = ResultWriter(out, out_format, columns, meta=screener.provenance(as_of=as_of_date).model_dump(mode="json"))
         try:
@@ -98,23 +131,27 @@ def register(app: typer.Typer) -> None:
                         if engine == "dask":
                             from compliance.dask_engine import run_dask
 
-                            summary = run_dask(screener, table, writer.write, jurisdiction=jurisdiction,
+                            summary = run_dask(screener, table, write, jurisdiction=jurisdiction,
                                                as_of=as_of_date, scheduler=scheduler, chunk_size=chunk_size)
                         else:
-                            summary = run_batch(screener, table.chunks(chunk_size), writer.write,
+                            summary = run_batch(screener, table.chunks(chunk_size), write,
                                                 jurisdiction=jurisdiction, as_of=as_of_date,
-                                                progress=lambda n, t=task: progress.advance(t, n))
+                                                progress=partial(progress.advance, task))
                     total.rows += summary.rows
                     total.counts.update(summary.counts)
                     total.seconds += summary.seconds
                     total.errors.extend(summary.errors[: max(0, total.max_messages - len(total.errors))])
                     total.warnings.extend(table.warnings)
             writer.close()
-        except BaseException:
+        except BaseException as exc:
             writer.abort()
+            if isinstance(exc, ComplianceError):
+                err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+                raise typer.Exit(EXIT_USAGE) from None
             raise
         if not quiet:
             render_summary(total, [str(f) for f in files])
+            render_flagged(flagged, top)
         if fail_on == "block" and total.counts.get("BLOCK"):
             raise typer.Exit(EXIT_FAIL_ON)
         if fail_on == "review" and (total.counts.get("BLOCK") or total.counts.get("REVIEW")):

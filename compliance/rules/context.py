@@ -122,7 +122,7 @@ class Context:
                 continue
             if c == s.destination_country:
                 continue  # arrival: the goods end there, the export rules judge that
-            if i == 0 and (s.exporter_country in (None, c) or s.origin_country == c):
+            if i == 0 and c in (s.exporter_country, s.origin_country):
                 continue  # departure: the goods start there, the import rules judge that
             hits.append(c)
         return hits

@@ -151,11 +151,13 @@ def load_bundle(directory: str | Path | None = None) -> RuleBundle:
         data, node = _read_yaml(path)
         if data is None:
             continue
-        if isinstance(data, dict) and isinstance(data.get("rules"), list) and data.get("family"):
-            # The file's family is the default of its rules.
+        if isinstance(data, dict) and isinstance(data.get("rules"), list):
+            # The file's family and harmonise_russia are the defaults of its rules.
             for r in data["rules"]:
                 if isinstance(r, dict):
-                    r.setdefault("family", data["family"])
+                    for key in ("family", "harmonise_russia"):
+                        if data.get(key) is not None:
+                            r.setdefault(key, data[key])
         rule_file: RuleFile = _validate(RuleFile, data, node, path)
         for i, rule in enumerate(rule_file.rules):
             if rule.id in origin:

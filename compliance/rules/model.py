@@ -114,6 +114,8 @@ class RuleFile(Strict):
     version: str | None = None
     family: Family | None = None
     description: str | None = None
+    # Default of the file's rules: false turns Russia harmonisation off for the whole rule set.
+    harmonise_russia: bool | None = None
     rules: list[Rule]
 
 

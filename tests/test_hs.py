@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from compliance.hs import InvalidHSCode, format_hs, normalise_hs, prefix_relation
+
+
+@pytest.mark.parametrize(("raw", "digits"), [
+    ("8542.31", "854231"), ("3104 20 10", "31042010"), ("8471-30", "847130"), ("8542 31 90 00", "8542319000"),
+    ("3104", "3104"), (" 2709.00.90 ", "27090090"), ("HS 8542.31", "854231"), (310420, "310420"),
+])
+def test_normalise(raw: object, digits: str) -> None:
+    assert normalise_hs(raw) == digits
+
+
+@pytest.mark.parametrize("raw", ["85", "", "85A231", "12345678901", None, "  "])
+def test_invalid(raw: object) -> None:
+    with pytest.raises(InvalidHSCode):
+        normalise_hs(raw)
+
+
+def test_prefix_relation() -> None:
+    assert prefix_relation("31042010", "310420") == "within"
+    assert prefix_relation("3104", "310420") == "broader"
+    assert prefix_relation("3105", "310420") is None
+    assert format_hs("31042010") == "3104 20 10"
+
+
+@given(st.text())
+def test_normalise_never_crashes_unexpectedly(text: str) -> None:
+    try:
+        out = normalise_hs(text)
+    except InvalidHSCode:
+        return
+    assert out.isdigit() and 4 <= len(out) <= 10
+    assert normalise_hs(out) == out
