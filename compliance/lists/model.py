@@ -28,6 +28,8 @@ class Listing(BaseModel):
     confidence: str = "confirmed"
     # A general licence that authorises dealings (e.g. OFAC Belarus GL 13) caps the match at REVIEW.
     general_licence: str | None = None
+    # The licence's start: before it, the listing binds in full (None: always licensed).
+    general_licence_from: dt.date | None = None
     note: str | None = None
     source: str | None = None
 
@@ -35,6 +37,12 @@ class Listing(BaseModel):
         if self.listed_on is not None and on < self.listed_on:
             return False
         return not (self.delisted_on is not None and on >= self.delisted_on)
+
+    def licensed(self, on: dt.date) -> bool:
+        """A general licence authorising dealings is in effect on that date."""
+        if not self.general_licence:
+            return False
+        return self.general_licence_from is None or on >= self.general_licence_from
 
 
 class Entity(BaseModel):

@@ -9,6 +9,7 @@ listings have all ended is INFO, so the history stays visible.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
@@ -41,7 +42,7 @@ def _describe(listing: Listing) -> str:
     return text
 
 
-def _weakness(listing: Listing, binding_regimes: set[str]) -> str | None:
+def _weakness(listing: Listing, binding_regimes: set[str], on: dt.date) -> str | None:
     """Why a listing in force does not bind (None when it binds)."""
     if listing.regime not in binding_regimes:
         return f"listed only under {_describe(listing)}, not binding here (secondary exposure)"
@@ -49,7 +50,7 @@ def _weakness(listing: Listing, binding_regimes: set[str]) -> str | None:
         return f"the {_describe(listing)} listing is unverified in the legal-facts reference"
     if listing.measure != "asset_freeze":
         return f"{_describe(listing)} is a {listing.measure} measure, not an asset freeze"
-    if listing.general_licence:
+    if listing.licensed(on):
         return f"{_describe(listing)}: dealings authorised by {listing.general_licence}"
     return None
 
@@ -83,7 +84,7 @@ def evaluate_party(ctx: Context, rules: Mapping[str, Rule], party: Party, matche
                                   f"force on {ctx.date}: {ended}", evidence, severity=Severity.info)
             out.append(f.model_copy(update=base))
             continue
-        binding = [lst for lst in in_force if _weakness(lst, binding_regimes) is None]
+        binding = [lst for lst in in_force if _weakness(lst, binding_regimes, ctx.date) is None]
         strong = m.score >= block_threshold
         if strong and binding:
             rule = rules["listed"]
@@ -100,7 +101,7 @@ def evaluate_party(ctx: Context, rules: Mapping[str, Rule], party: Party, matche
         if not strong:
             reasons.append(f"partial name match (score {m.score:.2f})")
         if not binding:
-            reasons.extend(w for lst in in_force if (w := _weakness(lst, binding_regimes)))
+            reasons.extend(w for lst in in_force if (w := _weakness(lst, binding_regimes, ctx.date)))
         listing = (binding or in_force)[0]
         evidence["listings"] = [_describe(lst) for lst in in_force]
         message = (f"{who} possibly matches {entity.name} ({listing.regime}, {m.list_name}): "
