@@ -1,0 +1,236 @@
+"""Scoring two parsed names: weighted token alignment, person rules, explanation.
+
+Score in [0, 1], symmetric. Each token of one name is aligned to at most one token of the
+other (exact skeleton, transliteration variant, initial, or fuzzy with rapidfuzz
+Levenshtein); the score is the mean of the weighted share of each name that is matched.
+Rare words weigh more than common ones (weights from the loaded lists), generic words alone
+never make a match, numbers must be equal, persons need more than a surname.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import OSA, Levenshtein
+
+from compliance.names.normalize import _DOUBLE, NameRep, name_data
+
+FUZZY_FLOOR = 0.75  # token similarity below this is no match
+GENERIC_WEIGHT = 0.25
+PATRONYMIC_WEIGHT = 0.5
+INITIAL_CREDIT = 0.6
+GENERIC_ONLY_CAP = 0.6
+NUMBER_MISMATCH_CAP = 0.6
+SURNAME_ONLY_CAP = 0.7
+SHORT_NAME_CAP = 0.88  # a lone acronym (MAZ, BPC) is worth a review, never a block by itself
+
+PERSON_KINDS = {"person", "individual"}
+
+Weight = Callable[[str], float]
+
+
+@dataclass(slots=True)
+class Alignment:
+    score: float
+    pairs: list[tuple[int, int, float, str]] = field(default_factory=list)  # (i, j, credit, how)
+    notes: list[str] = field(default_factory=list)
+
+
+def default_weight(sk: str) -> float:
+    return GENERIC_WEIGHT if sk in name_data().generic else 1.0
+
+
+_PATRONYMIC_ENDINGS = ("vic", "vna", "auna")
+
+
+def _patronymic_index(skeletons: tuple[str, ...]) -> int | None:
+    """Which token is the patronymic (Grigoryevich, Ivanovna, Mikhailauna), if any.
+
+    With two candidates ("Aleksandr Grigorievich Volfovich") the second token is the patronymic
+    (Russian order First Patronymic Last); a lone candidate in a two-token name is a surname.
+    """
+    if len(skeletons) < 3:
+        return None
+    cands = [i for i, sk in enumerate(skeletons) if len(sk) >= 6 and sk.endswith(_PATRONYMIC_ENDINGS)]
+    if not cands:
+        return None
+    if len(cands) == 1:
+        return cands[0]
+    return 1 if 1 in cands else cands[-1]
+
+
+_VOWELS = str.maketrans("", "", "aeiou")
+
+
+def _consonants(sk: str) -> str:
+    return sk.translate(_VOWELS)
+
+
+def _initials_match(short: NameRep, long: NameRep) -> bool:
+    """'BPC' for 'Belarusian Potash Company' (legal forms count: 'JSC' letters are not needed)."""
+    if len(short.skeletons) != 1 or len(long.tokens) < 2:
+        return False
+    acronym = short.tokens[0]
+    return 2 <= len(acronym) <= 6 and acronym.isalpha() and acronym == "".join(t[0] for t in long.tokens)
+
+
+def token_similarity(a: str, b: str, person: bool, raw_a: str = "", raw_b: str = "") -> tuple[float, str]:
+    """Credit in [0, 1] for aligning two token skeletons, and how they matched."""
+    if a == b:
+        return 1.0, "exact"
+    if a.isdigit() or b.isdigit():
+        return 0.0, ""
+    if person and (len(a) == 1 or len(b) == 1):
+        firsts_a = {a[0], (raw_a or a)[0]}
+        firsts_b = {b[0], (raw_b or b)[0]}
+        return (INITIAL_CREDIT, "initial") if firsts_a & firsts_b else (0.0, "")
+    if min(len(a), len(b)) <= 3:
+        return 0.0, ""
+    s = OSA.normalized_similarity(a, b)
+    if s < 0.95 and abs(len(a) - len(b)) <= 1:
+        # Same consonants, other vowels: akanye and transliteration (Lukashenka/Lukashenko,
+        # Varabei/Vorobei, Hrodna/Grodno).
+        ca, cb = _consonants(a), _consonants(b)
+        if len(ca) >= 3 and ca == cb:
+            return max(s, 0.9), "vowel variant"
+    if s < FUZZY_FLOOR:
+        # A long name written as one word on one side ("grodnoazot") is handled by the caller.
+        return 0.0, ""
+    # Near misses count less than close variants. For persons a changed consonant is more
+    # often another family (Volfovich/Volkovich) than a typo: review, not block.
+    credit = s if (s >= 0.8 and not person) or s >= 0.95 else (s - 0.5) * 2
+    return credit, f"fuzzy {s:.2f}"
+
+
+def _weights(rep: NameRep, weight: Weight, person: bool) -> list[float]:
+    pat = _patronymic_index(rep.skeletons) if person else None
+    out = []
+    for i, sk in enumerate(rep.skeletons):
+        w = weight(sk)
+        if person and len(sk) == 1:
+            w = min(w, 0.3)
+        elif i == pat:
+            w = min(w, PATRONYMIC_WEIGHT)
+        out.append(w)
+    return out
+
+
+def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weight) -> Alignment:
+    """Score two names (see module docstring)."""
+    if not a.skeletons or not b.skeletons:
+        return Alignment(0.0)
+    wa, wb = _weights(a, weight, person), _weights(b, weight, person)
+    cands: list[tuple[float, int, int, str]] = []
+    for i, x in enumerate(a.skeletons):
+        for j, y in enumerate(b.skeletons):
+            c, how = token_similarity(x, y, person, a.tokens[i], b.tokens[j])
+            if c > 0:
+                if how == "exact" and a.tokens[i] != b.tokens[j]:
+                    how = "transliterated"
+                cands.append((c, i, j, how))
+    cands.sort(key=lambda t: (-t[0], t[1], t[2]))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    pairs: list[tuple[int, int, float, str]] = []
+    for c, i, j, how in cands:
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        pairs.append((i, j, c, how))
+    if person:
+        # A patronymic given on one side only is no evidence either way.
+        ia = {i for i, *_ in pairs}
+        ib = {j for _, j, *_ in pairs}
+        pat_a, pat_b = _patronymic_index(a.skeletons), _patronymic_index(b.skeletons)
+        pa = [pat_a] if pat_a is not None and pat_a not in ia else []
+        pb = [pat_b] if pat_b is not None and pat_b not in ib else []
+        if not (pa and pb):
+            for i in pa:
+                wa[i] = 0.0
+            for j in pb:
+                wb[j] = 0.0
+    cov_a = sum(c * wa[i] for i, _, c, _ in pairs) / (sum(wa) or 1.0)
+    cov_b = sum(c * wb[j] for _, j, c, _ in pairs) / (sum(wb) or 1.0)
+    score = (cov_a + cov_b) / 2
+    notes: list[str] = []
+
+    if not person:
+        # One side writes as one word what the other writes as several ("GrodnoAzot").
+        ca, cb = _DOUBLE.sub(r"\1", a.compact), _DOUBLE.sub(r"\1", b.compact)
+        if min(len(ca), len(cb)) >= 6 and (len(a.skeletons) != len(b.skeletons) or score < 0.9):
+            cs = Levenshtein.normalized_similarity(ca, cb)
+            if cs >= 0.92 and cs * 0.98 > score:
+                score = cs * 0.98
+                notes.append(f"joined spelling matches ({cs:.2f})")
+                pairs = [(i, 0, 1.0, "joined") for i in range(len(a.skeletons))] if not pairs else pairs
+
+    matched_a = {i for i, _, _, _ in pairs}
+    matched_b = {j for _, j, _, _ in pairs}
+    generic = name_data().generic
+    if pairs and all(a.skeletons[i] in generic for i in matched_a if i < len(a.skeletons)) and \
+            all(b.skeletons[j] in generic for j in matched_b if j < len(b.skeletons)) and \
+            not any(h == "joined" for *_, h in pairs):
+        if score > GENERIC_ONLY_CAP:
+            notes.append("only generic words match")
+        score = min(score, GENERIC_ONLY_CAP)
+    na, nb = a.numbers, b.numbers
+    if na and nb and na != nb:
+        notes.append(f"different numbers ({', '.join(sorted(na))} vs {', '.join(sorted(nb))})")
+        score = min(score, NUMBER_MISMATCH_CAP)
+    if not person and not pairs and (_initials_match(a, b) or _initials_match(b, a)):
+        notes.append("acronym of the other name")
+        return Alignment(0.85, [], notes)
+    if person:
+        full_a = [s for s in a.skeletons if len(s) > 1]
+        full_b = [s for s in b.skeletons if len(s) > 1]
+        # Each side has a name of its own the other lacks (another first name or surname).
+        ia = {i for i, *_ in pairs}
+        ib = {j for _, j, *_ in pairs}
+        own_a = [i for i, sk in enumerate(a.skeletons) if i not in ia and len(sk) > 1 and i != _patronymic_index(a.skeletons)]
+        own_b = [j for j, sk in enumerate(b.skeletons) if j not in ib and len(sk) > 1 and j != _patronymic_index(b.skeletons)]
+        if own_a and own_b:
+            if score > SURNAME_ONLY_CAP:
+                notes.append("each name has a part the other lacks")
+            score = min(score, SURNAME_ONLY_CAP)
+        lone_a = len(full_a) == 1 and len(a.skeletons) == 1
+        lone_b = len(full_b) == 1 and len(b.skeletons) == 1
+        if lone_a != lone_b:
+            if score > SURNAME_ONLY_CAP:
+                notes.append("one side gives a single name only")
+            score = min(score, SURNAME_ONLY_CAP)
+    elif (len(a.skeletons) == 1 and len(a.compact) <= 4) or (len(b.skeletons) == 1 and len(b.compact) <= 4):
+        if score > SHORT_NAME_CAP:
+            notes.append("short acronym: review, not proof")
+        score = min(score, SHORT_NAME_CAP)
+    return Alignment(max(0.0, min(1.0, score)), pairs, notes)
+
+
+def explain(a: NameRep, b: NameRep, al: Alignment) -> tuple[str, list[dict[str, object]]]:
+    """One sentence and structured details of an alignment."""
+    details: list[dict[str, object]] = []
+    parts: list[str] = []
+    for i, j, c, how in al.pairs:
+        if how == "joined":
+            continue
+        qa, cb = a.tokens[i], b.tokens[j]
+        details.append({"token": qa, "matched": cb, "how": how, "credit": round(c, 3)})
+        parts.append(f"'{qa}'" if how == "exact" else f"'{qa}'~'{cb}' ({how})")
+    matched = {i for i, *_ in al.pairs}
+    unmatched = [a.tokens[i] for i in range(len(a.tokens)) if i not in matched]
+    matched_b = {j for _, j, *_ in al.pairs}
+    extra = [b.tokens[j] for j in range(len(b.tokens)) if j not in matched_b]
+    text = "matched " + (", ".join(parts) if parts else "as one word")
+    if unmatched:
+        text += "; not in the listed name: " + ", ".join(f"'{t}'" for t in unmatched)
+        details.extend({"token": t, "how": "unmatched"} for t in unmatched)
+    if extra:
+        text += "; listed name also has: " + ", ".join(f"'{t}'" for t in extra)
+    ignored = list(a.ignored) + [x for x in b.ignored if x not in a.ignored]
+    if ignored:
+        text += "; ignored legal forms: " + ", ".join(ignored)
+        details.extend({"token": t, "how": "ignored (legal form)"} for t in ignored)
+    for note in al.notes:
+        text += f"; {note}"
+    return text, details
