@@ -24,7 +24,7 @@ demo: install
 	@echo "Results written to demo_output/"
 
 lint: install
-	$(BIN)/ruff check compliance tests bench
+	$(BIN)/ruff check compliance tests bench sample_shipments
 	$(BIN)/mypy compliance
 
 unit: install
