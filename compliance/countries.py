@@ -93,8 +93,15 @@ def resolve_country(value: str) -> str:
     key = _key(raw)
     if key in names:
         return names[key]
-    # "Republic of Belarus", "Belarus (BY)", "BY - Belarus": try the parts.
-    for part in re.split(r"[()\-/,]", raw):
+    # "Korea, North", "Congo, Democratic Republic of the": the inverted list form.
+    if raw.count(",") == 1:
+        head, _, tail = raw.partition(",")
+        swapped = _key(f"{tail.strip()} {head.strip()}")
+        if swapped in names:
+            return names[swapped]
+        raise UnknownCountry(value, suggest_country(raw))
+    # "Belarus (BY)", "BY - Belarus", "Region: Crimea": try the parts.
+    for part in re.split(r"[()\-/:]", raw):
         part = part.strip()
         if part and part != raw:
             pk = _key(part)
