@@ -30,9 +30,9 @@ REVIEW_THRESHOLD = 0.80
 
 COUNTRY_MATCH_BONUS = 0.03
 COUNTRY_MISMATCH_PENALTY = 0.05
-MAX_CANDIDATES = 40
+MAX_CANDIDATES = 15
 # A token in more than this share of all names is too common to find candidates by.
-COMMON_SHARE = 0.02
+COMMON_SHARE = 0.005
 
 
 def similarity(a: str, b: str, kind: str | None = None) -> float:
@@ -133,35 +133,55 @@ class NameIndex:
             for d in _deletions(sk):
                 if d in self._postings and len(d) >= 4:  # query has an extra letter
                     out.setdefault(d, 0.9)
-                for k in self._dels.get(d, ()):  # one substitution
-                    out.setdefault(k, 0.85)
+                if len(sk) >= 5:
+                    for k in self._dels.get(d, ()):  # one substitution
+                        out.setdefault(k, 0.85)
         return list(out.items())
 
-    def _candidates(self, rep: NameRep) -> list[int]:
-        scores: dict[int, float] = defaultdict(float)
+    def _candidates(self, rep: NameRep, floor: float) -> list[int]:
+        """Names sharing enough (near-)tokens with the query to possibly reach ``floor``.
+
+        Each name collects, per query token, the weight of that token times how close the
+        indexed key is; a name whose share of the query weight cannot lift the symmetric
+        score to the floor (score <= (share + 1) / 2) is never scored.
+        """
         sks = list(rep.skeletons)
-        probes = [*sks, *(x + y for x, y in zip(sks, sks[1:], strict=False))]
+        weights = [self.weight(sk) for sk in sks]
+        total = sum(weights) or 1.0
+        probes: list[tuple[str, tuple[int, ...]]] = [(sk, (i,)) for i, sk in enumerate(sks)]
+        probes += [(x + y, (i, i + 1)) for i, (x, y) in enumerate(zip(sks, sks[1:], strict=False))]
         if len(sks) > 2:
-            probes.append(rep.compact)
+            probes.append((rep.compact, tuple(range(len(sks)))))
+        hits: dict[int, dict[int, float]] = defaultdict(dict)
+        deferred: list[tuple[list[int], tuple[int, ...], float]] = []
         rare_found = False
-        deferred: list[tuple[list[int], float]] = []
-        for sk in probes:
+        for sk, idxs in probes:
             for key, closeness in self._keys_for(sk):
                 post = self._postings[key]
-                w = self.weight(key) * closeness
                 if len(post) > self._common:
-                    deferred.append((post, w))
+                    deferred.append((post, idxs, closeness))
                     continue
                 rare_found = True
                 for ni in post:
-                    scores[ni] += w
+                    h = hits[ni]
+                    for i in idxs:
+                        if h.get(i, 0.0) < closeness:
+                            h[i] = closeness
         if not rare_found:
-            for post, w in deferred:
+            for post, idxs, closeness in deferred:
                 for ni in post[: self._common * 4]:
-                    scores[ni] += w
-        if len(scores) <= MAX_CANDIDATES:
-            return list(scores)
-        return sorted(scores, key=lambda n: -scores[n])[:MAX_CANDIDATES]
+                    h = hits[ni]
+                    for i in idxs:
+                        if h.get(i, 0.0) < closeness:
+                            h[i] = closeness
+        need = max(0.0, 2 * floor - 1.0 - 0.05)
+        scored = []
+        for ni, h in hits.items():
+            share = sum(weights[i] * c for i, c in h.items()) / total
+            if share >= need:
+                scored.append((share, ni))
+        scored.sort(reverse=True)
+        return [ni for _, ni in scored[:MAX_CANDIDATES]]
 
     def search(self, name: str, *, country: str | None = None, kind: str | None = None, limit: int = 5,
                threshold: float | None = None) -> list[NameMatch]:
@@ -171,7 +191,7 @@ class NameIndex:
             return []
         floor = REVIEW_THRESHOLD if threshold is None else threshold
         best: dict[int, tuple[float, Alignment, int]] = {}
-        for ni in self._candidates(rep):
+        for ni in self._candidates(rep, floor):
             ei, _, cand = self._names[ni]
             entity = self._entities[ei]
             ekind = entity.kind if entity.kind != "unknown" else (kind or "")
