@@ -59,6 +59,10 @@ def screen_chunk(screener: Screener, rows: list[RawRow], *, tracker: QuotaTracke
             parsed.append(parse_shipment(raw.data, raw.row_number))
         except InvalidInput as e:
             parsed.append(str(e))
+        except Exception as e:  # values no validator expected (nested JSON, huge numbers ...)
+            log.warning("row %s: unreadable values: %s", raw.row_number, e)
+            parsed.append(f"row {raw.row_number}: the row's values cannot be read ({type(e).__name__}); "
+                          "send text or numbers in each column")
     matches = screener.prematch(s for s in parsed if isinstance(s, Shipment))
     out: list[ScreeningResult] = []
     for raw, item in zip(rows, parsed, strict=True):
@@ -68,8 +72,16 @@ def screen_chunk(screener: Screener, rows: list[RawRow], *, tracker: QuotaTracke
                                        shipment_id=None if raw_id in (None, "") else str(raw_id),
                                        input=raw.original, warnings=list(raw.warnings)))
             continue
-        result = screener.screen(item, row_number=raw.row_number, jurisdiction=jurisdiction, as_of=as_of,
-                                 quota=tracker, party_matches=matches, input_row=raw.original)
+        try:
+            result = screener.screen(item, row_number=raw.row_number, jurisdiction=jurisdiction, as_of=as_of,
+                                     quota=tracker, party_matches=matches, input_row=raw.original)
+        except Exception as e:  # a defect must cost one row, never the batch
+            log.exception("row %s: screening failed", raw.row_number)
+            out.append(ScreeningResult(row_number=raw.row_number, verdict=Verdict.ERROR, shipment_id=item.shipment_id,
+                                       error=f"row {raw.row_number}: internal error while screening "
+                                             f"({type(e).__name__}); the row was not screened, report it",
+                                       input=raw.original))
+            continue
         if raw.warnings:
             result.warnings = list(raw.warnings) + result.warnings
         out.append(result)

@@ -23,21 +23,15 @@ from compliance.engine import BatchSummary, run_batch
 from compliance.exc import ComplianceError
 from compliance.models import ScreeningResult
 
-FORMATS = ("csv", "jsonl", "json", "xlsx", "parquet")
-
 
 def _format_for(out: str | None, fmt: str | None) -> str:
-    if fmt:
-        if fmt not in FORMATS:
-            raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
-        return fmt
-    if out and out != "-":
-        suffix = Path(out).suffix.lower().lstrip(".")
-        if suffix in FORMATS:
-            return suffix
-        if suffix == "ndjson":
-            return "jsonl"
-    return "csv"
+    from compliance.exc import InputFileError
+    from compliance.io import format_for
+
+    try:
+        return format_for(out, fmt)
+    except InputFileError as e:
+        raise typer.BadParameter(str(e), param_hint="--format") from None
 
 
 def render_flagged(flagged: list[ScreeningResult], limit: int) -> None:

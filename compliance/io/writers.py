@@ -1,0 +1,191 @@
+"""Writing results: csv, jsonl, json, xlsx, parquet — atomically.
+
+Results go to a temporary file beside the target, renamed over it only when the run
+completes: an interrupted run (Ctrl-C, kill, crash) leaves no file or the previous one.
+Cells that a spreadsheet would run as a formula are neutralised in CSV and XLSX.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from compliance.exc import InputFileError
+from compliance.models import ScreeningResult
+
+OUTPUT_COLUMNS: tuple[str, ...] = ("row_number", "verdict", "risk_score", "rule_ids", "reasons",
+                                   "top_party_match", "top_party_score", "top_party_list", "findings", "error")
+OUTPUT_FORMATS = ("csv", "jsonl", "json", "xlsx", "parquet")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Prefix a quote so spreadsheets show the text instead of running it (CSV/XLSX injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def result_record(result: ScreeningResult, input_columns: list[str]) -> dict[str, Any]:
+    """One output row (contract section 2): input columns unchanged, then the result columns."""
+    rec: dict[str, Any] = {c: result.input.get(c, "") for c in input_columns}
+    if "shipment_id" not in rec:
+        rec["shipment_id"] = result.shipment_id or ""
+    top = result.top_party
+    rec.update({
+        "row_number": result.row_number,
+        "verdict": result.verdict.value,
+        "risk_score": result.risk_score,
+        "rule_ids": ";".join(result.rule_ids),
+        "reasons": ";".join(result.reasons),
+        "top_party_match": top.matched_name if top else None,
+        "top_party_score": top.score if top else None,
+        "top_party_list": top.list_name if top else None,
+        "findings": [f.model_dump(mode="json", exclude_none=True) for f in result.findings],
+        "error": result.error,
+    })
+    return rec
+
+
+def format_for(out: str | None, fmt: str | None) -> str:
+    if fmt:
+        if fmt not in OUTPUT_FORMATS:
+            raise InputFileError(f"unknown output format {fmt!r}: use one of {', '.join(OUTPUT_FORMATS)}")
+        return fmt
+    if out and out != "-":
+        suffix = Path(out).suffix.lower().lstrip(".")
+        if suffix in OUTPUT_FORMATS:
+            return suffix
+        if suffix == "ndjson":
+            return "jsonl"
+    return "csv"
+
+
+def _scalar(v: Any) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, list | dict):
+        return json.dumps(v, ensure_ascii=False)
+    return v
+
+
+class ResultWriter:
+    """Streams result rows to ``out`` (None or '-' = stdout) in one of ``OUTPUT_FORMATS``."""
+
+    def __init__(self, out: str | Path | None, format: str, input_columns: list[str],
+                 meta: dict[str, Any] | None = None) -> None:
+        if format not in OUTPUT_FORMATS:
+            raise InputFileError(f"output format {format!r} is not supported: use one of {', '.join(OUTPUT_FORMATS)}")
+        self.out = None if out in (None, "-") else Path(out)
+        self.format = format
+        self.columns = list(input_columns)
+        if "shipment_id" not in self.columns:
+            self.columns.append("shipment_id")
+        self.columns += [c for c in OUTPUT_COLUMNS if c not in self.columns]
+        self.meta = meta
+        self.rows_written = 0
+        self._tmp: str | None = None
+        if self.out is None and format in ("xlsx", "parquet"):
+            raise InputFileError(f"{format} output needs --out FILE (it cannot go to the terminal)")
+        if self.out is not None:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            fd, self._tmp = tempfile.mkstemp(prefix=f".{self.out.name}.", suffix=".partial", dir=self.out.parent)
+            os.close(fd)
+        self._fh: IO[str] | None = None
+        self._first = True
+        self._csv: Any = None
+        self._xlsx: Any = None
+        self._ws: Any = None
+        self._pq: Any = None
+        self._pq_buffer: list[dict[str, Any]] = []
+        if format in ("csv", "jsonl", "json"):
+            self._fh = open(self._tmp, "w", encoding="utf-8", newline="") if self._tmp else sys.stdout  # noqa: SIM115
+            if format == "csv":
+                self._csv = csv.writer(self._fh)
+                self._csv.writerow(self.columns)
+            elif format == "json":
+                self._fh.write('{"meta": ' + json.dumps(meta, ensure_ascii=False, default=str) + ', "results": [\n')
+        elif format == "xlsx":
+            from openpyxl import Workbook
+
+            self._xlsx = Workbook(write_only=True)
+            self._ws = self._xlsx.create_sheet("results")
+            self._ws.append(self.columns)
+
+    def write(self, results: Iterable[ScreeningResult]) -> None:
+        for r in results:
+            rec = result_record(r, self.columns)
+            rec = {c: rec.get(c) for c in self.columns}
+            if self.format == "csv":
+                self._csv.writerow([neutralise(str(_scalar(v))) if not isinstance(v, int | float) else v
+                                    for v in rec.values()])
+            elif self.format == "xlsx":
+                self._ws.append([neutralise(_scalar(v)) for v in rec.values()])
+            elif self.format == "parquet":
+                self._pq_buffer.append({k: (None if v is None else str(_scalar(v))) for k, v in rec.items()})
+                if len(self._pq_buffer) >= 10_000:
+                    self._flush_parquet()
+            else:
+                assert self._fh is not None
+                line = json.dumps(rec, ensure_ascii=False, default=str)
+                if self.format == "json":
+                    self._fh.write(("" if self._first else ",\n") + line)
+                else:
+                    self._fh.write(line + "\n")
+            self._first = False
+            self.rows_written += 1
+
+    def _flush_parquet(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        schema = pa.schema([(c, pa.string()) for c in self.columns])
+        if self._pq is None:
+            assert self._tmp is not None
+            self._pq = pq.ParquetWriter(self._tmp, schema)
+        if self._pq_buffer:
+            self._pq.write_table(pa.Table.from_pylist(self._pq_buffer, schema=schema))
+            self._pq_buffer = []
+
+    def close(self) -> None:
+        """Finish the file and move it into place (with ``OUT.meta.json`` for csv/xlsx/parquet)."""
+        if self.format == "json" and self._fh is not None:
+            self._fh.write("\n]}\n")
+        if self._fh is not None:
+            self._fh.flush()
+            if self._tmp is not None:
+                os.fsync(self._fh.fileno())
+                self._fh.close()
+        elif self.format == "xlsx":
+            assert self._tmp is not None
+            self._xlsx.save(self._tmp)
+        elif self.format == "parquet":
+            self._flush_parquet()
+            self._pq.close()
+        if self.out is not None and self._tmp is not None:
+            os.replace(self._tmp, self.out)
+            self._tmp = None
+            if self.meta is not None and self.format in ("csv", "xlsx", "parquet"):
+                meta_path = Path(str(self.out) + ".meta.json")
+                tmp = meta_path.with_name(f".{meta_path.name}.partial")
+                tmp.write_text(json.dumps(self.meta, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+                os.replace(tmp, meta_path)
+
+    def abort(self) -> None:
+        """Drop the partial output; the previous file at ``out`` (if any) is untouched."""
+        try:
+            if self._fh is not None and self._tmp is not None:
+                self._fh.close()
+            if self._pq is not None:
+                self._pq.close()
+        except Exception:  # noqa: BLE001 - already failing; removing the temp file matters more
+            pass
+        if self._tmp is not None:
+            Path(self._tmp).unlink(missing_ok=True)
+            self._tmp = None

@@ -1,0 +1,188 @@
+"""Messy and hostile input: every file either is refused as a whole with a clear message, or
+yields exactly one result per data row, in order, each with a verdict; output is atomic."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from compliance.engine import iter_results
+from compliance.exc import InputFileError
+from compliance.io import ResultWriter, open_input
+from compliance.models import ScreeningResult
+from compliance.screener import Screener
+
+BAD = Path(__file__).parents[1] / "data" / "bad"
+EXPECTED: dict[str, dict[str, object]] = yaml.safe_load((BAD / "expected.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def screener() -> Screener:
+    return Screener.load(include_imported=False)
+
+
+def _screen(screener: Screener, path: Path, **kw: object) -> tuple[list[ScreeningResult], list[str]]:
+    table = open_input(path, **kw)  # type: ignore[arg-type]
+    with table:
+        results = list(iter_results(screener, table.chunks(3)))
+    return results, table.warnings
+
+
+def test_corpus_is_complete() -> None:
+    files = {p.name for p in BAD.iterdir() if p.suffix != ".py" and p.name != "expected.yaml"}
+    assert files == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_file(screener: Screener, name: str) -> None:
+    exp = EXPECTED[name]
+    if "file_error" in exp:
+        with pytest.raises(InputFileError) as e:
+            _screen(screener, BAD / name)
+        assert str(exp["file_error"]) in str(e.value) and name in str(e.value)
+        return
+    results, warnings = _screen(screener, BAD / name)
+    assert [r.verdict.value for r in results] == exp["verdicts"]
+    assert [r.row_number for r in results] == list(range(1, len(results) + 1))
+    for row, field in dict(exp.get("errors", {})).items():  # type: ignore[call-overload]
+        err = results[int(row) - 1].error or ""
+        assert str(field) in err and f"row {row}" in err, err
+    for text in exp.get("warnings", []):  # type: ignore[attr-defined]
+        assert any(text in w for w in warnings), warnings
+    table = open_input(BAD / name)
+    if "encoding" in exp:
+        assert table.encoding == exp["encoding"]
+    if "delimiter" in exp:
+        assert table.delimiter == exp["delimiter"]
+    table.close()
+
+
+def test_long_field_and_many_rows(screener: Screener, tmp_path: Path) -> None:
+    p = tmp_path / "long.csv"
+    p.write_text("shipment_id,hs_code,destination_country,description\n1,9403.60,DE," + "x" * 2_000_000 +
+                 "\n2,9403.60,DE,y\n", encoding="utf-8")
+    results, _ = _screen(screener, p)
+    assert [r.verdict.value for r in results] == ["CLEAR", "CLEAR"]
+
+
+def test_forced_encoding_and_delimiter(screener: Screener) -> None:
+    results, _ = _screen(screener, BAD / "cp1251_semicolon.csv", encoding="cp1251", delimiter=";")
+    assert results[0].input["exporter_name"] == "ОАО «Беларуськалий»"
+    with pytest.raises(InputFileError):
+        open_input(BAD / "utf8_bom.csv", encoding="no-such-encoding")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_formula_injection_neutralised(screener: Screener, tmp_path: Path, fmt: str) -> None:
+    results, _ = _screen(screener, BAD / "formula.csv")
+    out = tmp_path / f"out.{fmt}"
+    w = ResultWriter(out, fmt, list(results[0].input), meta={"x": 1})
+    w.write(results)
+    w.close()
+    if fmt == "csv":
+        rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    else:
+        ws = load_workbook(out).active
+        values = [[c.value for c in r] for r in ws.iter_rows()]
+        rows = [dict(zip(values[0], v, strict=True)) for v in values[1:]]
+    assert rows[0]["description"].startswith("'=")
+    assert rows[0]["exporter_name"] == "'+Polmex"
+    assert rows[1]["description"] == "'@SUM(A1)"
+    assert (tmp_path / f"out.{fmt}.meta.json").exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "json", "xlsx", "parquet"])
+def test_every_output_format_round_trips_row_count(screener: Screener, tmp_path: Path, fmt: str) -> None:
+    results, _ = _screen(screener, BAD / "bad_values.csv")
+    out = tmp_path / f"r.{fmt}"
+    w = ResultWriter(out, fmt, list(results[0].input))
+    w.write(results)
+    w.close()
+    back = open_input(out) if fmt != "json" else None
+    if back is not None:
+        assert sum(len(c) for c in back.chunks(100)) == len(results)
+    else:
+        assert len(json.loads(out.read_text(encoding="utf-8"))["results"]) == len(results)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+
+
+def test_abort_keeps_previous_output(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    out.write_text("previous", encoding="utf-8")
+    w = ResultWriter(out, "csv", ["shipment_id"])
+    w.abort()
+    assert out.read_text(encoding="utf-8") == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+# Property: random damage to cell contents never loses a row -------------------------------------
+_cell = st.one_of(st.text(max_size=30), st.sampled_from(["", "BY", "Беларусь", "3104 20 50", "8542.31", "-5", "abc",
+                                                         "=cmd", "2026-02-30", '"', "\n", ";", ",", "\t", "\x00"]))
+_row = st.lists(_cell, min_size=0, max_size=8)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(_row, min_size=1, max_size=25), delim=st.sampled_from([",", ";", "\t", "|"]),
+       encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1251"]))
+def test_random_damage_never_loses_rows(screener: Screener, tmp_path: Path, rows: list[list[str]], delim: str,
+                                        encoding: str) -> None:
+    header = ["shipment_id", "hs_code", "destination_country", "exporter_name", "value", "date"]
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=delim)
+    writer.writerow(header)
+    ids = []
+    for i, cells in enumerate(rows):
+        sid = f"S{i}"
+        ids.append(sid)
+        writer.writerow([sid, *[c.replace("\x00", "") for c in cells]])
+    path = tmp_path / f"f{abs(hash((delim, encoding, len(rows))))}.csv"
+    path.write_bytes(buf.getvalue().encode(encoding, errors="replace"))
+    results, _ = _screen(screener, path, encoding=encoding, delimiter=delim)
+    assert [r.input.get("shipment_id") for r in results] == ids
+    assert all(r.verdict is not None for r in results)
+
+
+# Killing a run half-way leaves no partial output ------------------------------------------------
+def test_killed_run_leaves_no_partial_output(tmp_path: Path) -> None:
+    src = tmp_path / "big.csv"
+    with src.open("w", encoding="utf-8") as f:
+        f.write("shipment_id,hs_code,destination_country,consignee_name,consignee_country\n")
+        for i in range(150_000):
+            f.write(f"{i},8542.31,KZ,Almaty Trading {i % 997} LLP,KZ\n")
+    out = tmp_path / "out.csv"
+    out.write_text("previous results\n", encoding="utf-8")
+    env = {**os.environ, "COMPLIANCE_LOG_LEVEL": "ERROR"}
+    proc = subprocess.Popen([sys.executable, "-m", "compliance", "screen", str(src), "--out", str(out), "--quiet"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and not any(p.name.endswith(".partial") for p in tmp_path.iterdir()):
+        time.sleep(0.05)
+    time.sleep(0.5)
+    assert proc.poll() is None, "the run finished before it could be killed; make the input bigger"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert out.read_text(encoding="utf-8") == "previous results\n"
+    # SIGINT (Ctrl-C): the temporary file is removed too.
+    proc = subprocess.Popen([sys.executable, "-m", "compliance", "screen", str(src), "--out", str(tmp_path / "new.csv"),
+                             "--quiet"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and not any(p.name.startswith(".new.csv") for p in tmp_path.iterdir()):
+        time.sleep(0.05)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=30)
+    assert not (tmp_path / "new.csv").exists()
+    assert not any(p.name.startswith(".new.csv") for p in tmp_path.iterdir())
