@@ -274,9 +274,34 @@ class Shipment(BaseModel):
         return self.end_use_doc_type != "none"
 
 
+# Longest value screened per field. Countries and party names go through fuzzy matching whose
+# cost grows with length (a 1 MB name costs seconds and gigabytes); the longest real country
+# name is ~60 characters and listed names stay under ~300, so longer values are a paste error
+# or an attack: an ERROR row naming the field, never a stalled worker. Other fields are free.
+_COUNTRY_FIELDS = ("destination_country", "origin_country", "exporter_country", "consignee_country",
+                   "end_user_country", "manufacturer_country")
+MAX_FIELD_CHARS: dict[str, int] = {
+    **dict.fromkeys(_COUNTRY_FIELDS, 120), "transit_countries": 2000, "hs_code": 100,
+    **{f"{role}_name": 1000 for role in PARTY_ROLES},
+}
+
+
+def _too_long(data: dict[str, Any]) -> list[tuple[str, str]]:
+    out = []
+    for k, limit in MAX_FIELD_CHARS.items():
+        v = data.get(k)
+        size = len(v) if isinstance(v, str) else sum(len(str(x)) for x in v) if isinstance(v, list) else 0
+        if size > limit:
+            out.append((k, f"{k} is {size} characters long: at most {limit} are screened; send the value alone"))
+    return out
+
+
 def parse_shipment(row: dict[str, Any], row_number: int | None = None) -> Shipment:
     """Validate a raw row into a ``Shipment`` or raise ``InvalidInput`` naming row and fields."""
     data = {k: row.get(k) for k in INPUT_COLUMNS if k in row}
+    where = f"row {row_number}: " if row_number is not None else ""
+    if long := _too_long(data):
+        raise InvalidInput(where + "; ".join(m for _, m in long), row=row_number, field=",".join(f for f, _ in long))
     try:
         return Shipment.model_validate(data)
     except ValidationError as e:
@@ -291,7 +316,6 @@ def parse_shipment(row: dict[str, Any], row_number: int | None = None) -> Shipme
                 msg = f"{field}: {msg}"
             fields.append(field)
             parts.append(msg)
-        where = f"row {row_number}: " if row_number is not None else ""
         raise InvalidInput(where + "; ".join(parts), row=row_number, field=",".join(fields)) from None
 
 

@@ -1,291 +1,518 @@
-"""FastAPI application: screening, matching, rules and lists over HTTP.
+"""FastAPI application: screening, matching, rules and lists over HTTP (contract section 5).
 
-One ``Screener`` is loaded at start and shared by every request (it is read-only);
-``POST /v1/lists/reload`` builds a new one and swaps the reference, so requests in flight
-finish on the old one and a failed reload keeps it.
+One ``Screener`` is loaded at start, warmed up, and shared by every request (it is read-only
+after load). ``POST /v1/lists/reload`` builds a new one beside it and swaps the reference:
+requests in flight finish on the one they started with, and a failed reload keeps the old one.
+With several workers, the worker that reloaded touches a stamp file and the others follow
+within ``reload_poll_seconds``.
+
+Single-shipment work (well under a millisecond) runs on the event loop; batches run in a
+worker thread so the loop keeps answering. Responses are serialised with orjson.
 """
 
 from __future__ import annotations
 
 import asyncio
-import csv
+import contextlib
 import datetime as dt
+import hashlib
 import hmac
-import io
-import json
+import itertools
 import logging
-import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+import os
+import tempfile
+import threading
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
-from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request
+import orjson
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, Field
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from fastapi.responses import Response, StreamingResponse
+from fastapi.security import APIKeyHeader
+from starlette.exceptions import HTTPException
 
 from compliance import __version__, settings
-from compliance.exc import ComplianceError, InvalidInput
-from compliance.io import result_record
-from compliance.models import INPUT_COLUMNS, ScreeningResult, parse_shipment
+from compliance.api import schemas
+from compliance.api.middleware import ServiceMiddleware, error_body
+from compliance.exc import ComplianceError, InputFileError, InvalidInput
+from compliance.io import InputTable, RawRow, map_headers, open_input, result_record
+from compliance.models import ScreeningResult, Verdict, parse_shipment
 from compliance.screener import Screener
 
 log = logging.getLogger("compliance.api")
 
-SHIPMENT_EXAMPLE = {
-    "shipment_id": "SO-48807", "hs_code": "8542.31", "destination_country": "KZ", "description": "Microcontrollers",
-    "exporter_name": "Müller Maschinenbau GmbH", "exporter_country": "DE", "consignee_name": "Astana Components TOO",
-    "consignee_country": "KZ", "end_user_country": "RU", "value": 51000, "currency": "EUR", "date": "2026-03-02",
+# Rows per engine chunk in a batch (parties of a chunk are matched once) and per streamed block.
+BATCH_CHUNK_ROWS = 1000
+STREAM_BLOCK_ROWS = 200
+# Content types of batch bodies -> input format of compliance.io.
+BATCH_FORMATS = {
+    "application/json": "json", "text/json": "json",
+    "text/csv": "csv", "application/csv": "csv", "text/plain": "csv", "text/tab-separated-values": "csv",
+    "application/x-ndjson": "jsonl", "application/jsonl": "jsonl", "application/ndjson": "jsonl",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.apache.parquet": "parquet", "application/x-parquet": "parquet",
 }
+ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": schemas.ErrorResponse, "description": "Bad input: the field at fault is named."},
+          401: {"model": schemas.ErrorResponse, "description": "Missing or wrong X-API-Key."},
+          413: {"model": schemas.ErrorResponse, "description": "Body above the limit."}}
+_REQUEST_ID_HEADER = {"X-Request-ID": {"description": "Yours (if given and plain) or a new one; also in the log.",
+                                       "schema": {"type": "string"}}}
 
 
-class MatchRequest(BaseModel):
-    name: str = Field(min_length=1, max_length=500, examples=["ОАО «Беларуськалий»"])
-    country: str | None = Field(None, examples=["BY"])
-    limit: int = Field(10, ge=1, le=100)
+class ApiError(Exception):
+    """An error answered as JSON with a status and, for bad input, the fields at fault."""
+
+    def __init__(self, status: int, message: str, detail: list[dict[str, Any]] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.detail, self.headers = status, message, detail, headers
 
 
-class _State:
-    def __init__(self, screener: Screener) -> None:
-        self.screener = screener
-        self.lock = asyncio.Lock()
+def bad_field(field: str, message: str, where: str = "body") -> ApiError:
+    loc: list[str | int] = [where] if field in ("body", "") else [where, *field.split(".")]
+    return ApiError(422, "invalid request", [{"field": field or where, "loc": loc, "message": message}])
 
 
-class BodyLimit:
-    """ASGI middleware: 413 for bodies above the limit, declared or streamed."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        declared = headers.get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await _send_413(send, self.limit)
-            return
-        seen = 0
-        too_big = False
-
-        async def counted() -> Message:
-            nonlocal seen, too_big
-            msg = await receive()
-            if msg["type"] == "http.request":
-                seen += len(msg.get("body", b""))
-                if seen > self.limit:
-                    too_big = True
-                    raise _TooLarge
-            return msg
-
-        try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await _send_413(send, self.limit)
+def _status_of(exc: ComplianceError) -> int:
+    """The one mapping of the library's exceptions to HTTP statuses."""
+    if isinstance(exc, InvalidInput | InputFileError):
+        return 422
+    return exc.status
 
 
-class _TooLarge(Exception):
-    pass
+def _json(content: Any, status: int = 200) -> Response:
+    return Response(orjson.dumps(content, default=str), status_code=status, media_type="application/json")
 
 
-async def _send_413(send: Send, limit: int) -> None:
-    body = json.dumps({"error": f"request body larger than {limit} bytes"}).encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
-
-
-def _record(result: ScreeningResult) -> dict[str, Any]:
-    columns = [c for c in INPUT_COLUMNS if c in result.input] + [c for c in result.input if c not in INPUT_COLUMNS]
-    return result_record(result, columns)
-
-
-def _parse_date(value: str | None, field: str) -> dt.date | None:
+def _parse_day(value: str | None) -> dt.date | None:
     if not value:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise HTTPException(422, detail=[{"field": field, "message": f"{value!r} is not an ISO date"}]) from None
+        raise bad_field("as_of", f"as_of {value!r} is not an ISO date (e.g. 2026-03-01)", "query") from None
+
+
+class _Loaded:
+    """A screener and what every response says about it (computed once per load)."""
+
+    def __init__(self, screener: Screener) -> None:
+        self.screener = screener
+        b = screener.bundle
+        self.provenance_base: dict[str, Any] = {
+            "tool": "compliance", "tool_version": __version__,
+            "rules": {"name": b.info.name, "version": b.version, "sha256": b.sha256},
+            # File paths of the server are nobody's business: not in responses.
+            "lists": [x.info.model_dump(mode="json", exclude={"path"}) for x in screener.lists],
+        }
+        lists = ",".join(f"{x.info.name}@{x.info.version or x.info.date or '?'}" for x in screener.lists)
+        self.headers = [(b"x-rules-version", f"{b.info.name}@{b.version}".encode("ascii", "replace")),
+                        (b"x-lists-version", lists.encode("ascii", "replace"))]
+
+    def provenance(self, jurisdiction: str | None = None, as_of: dt.date | None = None) -> dict[str, Any]:
+        s = self.screener
+        day = as_of or s.as_of
+        return {**self.provenance_base, "jurisdiction": (jurisdiction or s.jurisdiction).upper(),
+                "as_of": day.isoformat() if day else None}
+
+
+class _WarningCatcher(logging.Handler):
+    """Collects warnings logged by one thread (list loading logs a damaged file and skips it)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.thread = threading.get_ident()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread:
+            self.messages.append(record.getMessage())
+
+
+class _State:
+    def __init__(self, loaded: _Loaded, loader: Callable[[], Screener], stamp: Path | None) -> None:
+        self.loaded = loaded
+        self.loader = loader
+        self.lock = asyncio.Lock()
+        self.stamp = stamp
+        self.stamp_seen = _mtime(stamp)
+
+    def load_strict(self) -> Screener:
+        """Load anew; any warning from list loading (a damaged list skipped) fails the reload."""
+        catcher = _WarningCatcher()
+        lists_log = logging.getLogger("compliance.lists")
+        lists_log.addHandler(catcher)
+        try:
+            new = self.loader()
+        finally:
+            lists_log.removeHandler(catcher)
+        if catcher.messages:
+            raise ComplianceError("; ".join(catcher.messages))
+        return new
+
+    async def reload(self) -> tuple[_Loaded, _Loaded]:
+        async with self.lock:
+            old = self.loaded
+            try:
+                new = await asyncio.to_thread(self.load_strict)
+                _warm_up(new)
+            except Exception as e:  # any failure keeps the old lists: that is the point
+                log.warning("reload failed, previous rules and lists kept: %s", e)
+                raise ApiError(409, f"reload failed, previous rules and lists kept: {e}") from None
+            self.loaded = _Loaded(new)
+            log.info("reloaded: rules %s, %d lists", new.bundle.version, len(new.lists))
+            return old, self.loaded
+
+
+def _mtime(path: Path | None) -> int | None:
+    try:
+        return path.stat().st_mtime_ns if path is not None else None
+    except OSError:
+        return None
+
+
+def _warm_up(screener: Screener) -> None:
+    """One dummy screen before serving: imports, caches and the index are hot for the first client."""
+    screener.screen({"shipment_id": "warm-up", "hs_code": "310420", "destination_country": "PL",
+                     "origin_country": "BY", "exporter_name": "Belaruskali"})
+
+
+def _record(result: ScreeningResult) -> dict[str, Any]:
+    return result_record(result, list(result.input))
+
+
+def _summary(counts: Counter[str]) -> dict[str, int]:
+    return {"rows": sum(counts.values()), **{v.value: counts.get(v.value, 0) for v in Verdict}}
+
+
+def _json_table(raw: bytes) -> InputTable:
+    """A JSON array (or ``{"shipments": [...]}``) as an input table: one row per item, none lost."""
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as e:
+        raise bad_field("body", f"not valid JSON: {e}") from None
+    if isinstance(data, dict) and isinstance(data.get("shipments"), list):
+        data = data["shipments"]
+    if not isinstance(data, list):
+        raise bad_field("body", "send a JSON array of shipment objects, {\"shipments\": [...]}, or a CSV body "
+                                "with Content-Type: text/csv")
+    columns: dict[str, None] = {}
+    for item in data:
+        if isinstance(item, dict):
+            columns.update(dict.fromkeys(item))
+    mapping, warnings = map_headers(list(columns), {})
+    items = [it if isinstance(it, dict) else f"the item is a JSON {type(it).__name__}, not a shipment object"
+             for it in data]
+    return InputTable("body", "json", list(columns), mapping, items, warnings=warnings)
 
 
 def create_app(screener: Screener | None = None, *, api_keys: list[str] | None = None,
-               max_body_bytes: int | None = None) -> FastAPI:
-    """Build the service. Without arguments: the bundled rules, curated and imported lists,
-    keys from ``COMPLIANCE_API_KEYS``, body limit from ``COMPLIANCE_MAX_BODY_BYTES``."""
-    state = _State(screener or Screener.load())
-    keys = [k.encode() for k in (settings.API_KEYS if api_keys is None else api_keys)]
-    app = FastAPI(title="compliance", version=__version__,
-                  description="Belarus sanctions export-control screening: goods, route, documents and parties. "
-                              "Send `X-API-Key` when the service has keys configured.")
-    app.add_middleware(BodyLimit, limit=max_body_bytes or settings.MAX_BODY_BYTES)
+               max_body_bytes: int | None = None, loader: Callable[[], Screener] | None = None,
+               reload_poll_seconds: float = 2.0) -> FastAPI:
+    """Build the service.
 
-    @app.middleware("http")
-    async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        rid = request.headers.get("x-request-id") or uuid.uuid4().hex
-        request.state.request_id = rid
-        start = time.perf_counter()
-        try:
-            response = await call_next(request)
-        except Exception:
-            log.exception("request %s failed", rid)
-            response = JSONResponse({"error": "internal error", "request_id": rid}, status_code=500)
-        response.headers["X-Request-ID"] = rid
-        log.info(json.dumps({"request_id": rid, "method": request.method, "path": request.url.path,
-                             "status": response.status_code, "ms": round((time.perf_counter() - start) * 1000, 2)}))
-        return response
+    Args:
+        screener: the screener to serve (default: ``loader()``).
+        api_keys: accepted ``X-API-Key`` values (default ``COMPLIANCE_API_KEYS``; empty = open).
+        max_body_bytes: request body limit (default ``COMPLIANCE_MAX_BODY_BYTES``, 20 MB).
+        loader: how to (re)load rules and lists (default ``Screener.load()``); used by reload.
+        reload_poll_seconds: how often a worker checks whether another one reloaded (0 = never).
+    """
+    load = loader or Screener.load
+    first = screener or load()
+    _warm_up(first)
+    stamp = settings.data_dir() / "serve-reload.stamp" if reload_poll_seconds > 0 else None
+    state = _State(_Loaded(first), load, stamp)
+    digests = [hashlib.sha256(k.encode()).digest() for k in (settings.API_KEYS if api_keys is None else api_keys)]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(_follow_reloads(state, reload_poll_seconds)) if stamp is not None else None
+        yield
+        if task is not None:
+            task.cancel()
+
+    app = FastAPI(
+        title="compliance", version=__version__, lifespan=lifespan,
+        description="Belarus sanctions export-control screening of shipments: goods, route, documents and "
+                    "parties. Results have the fields of the CSV output (one per input row, in order); every "
+                    "response names the rule bundle and list versions (`provenance`, and the `X-Rules-Version` "
+                    "/ `X-Lists-Version` headers). Send `X-API-Key` when the service has keys configured "
+                    "(every route but `/v1/health`). Errors are JSON: `error`, `status`, `request_id` and, for "
+                    "bad input (422), `detail` naming each field.")
+    app.add_middleware(ServiceMiddleware, limit=max_body_bytes or settings.MAX_BODY_BYTES,
+                       extra_headers=lambda: state.loaded.headers)
+
+    def request_id(request: Request) -> str:
+        return str(request.scope.get("state", {}).get("request_id", ""))
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> Response:
+        return Response(error_body(exc.status, exc.message, request_id(request), exc.detail),
+                        status_code=exc.status, media_type="application/json", headers=exc.headers)
+
+    @app.exception_handler(ComplianceError)
+    async def compliance_error(request: Request, exc: ComplianceError) -> Response:
+        status = _status_of(exc)
+        detail: list[dict[str, Any]] | None = None
+        if isinstance(exc, InvalidInput):
+            detail = [{"field": f, "loc": ["body", f], "message": str(exc)} for f in (exc.field or "body").split(",")]
+        return Response(error_body(status, str(exc) if detail is None else "invalid request", request_id(request),
+                                   detail), status_code=status, media_type="application/json")
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [{"field": ".".join(str(p) for p in e["loc"] if p != "body"), "message": e["msg"]} for e in exc.errors()]
-        return JSONResponse({"error": "invalid request", "detail": details,
-                             "request_id": getattr(request.state, "request_id", None)}, status_code=422)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        detail: list[dict[str, Any]] = []
+        for e in exc.errors():
+            loc = [p for p in e.get("loc", ()) if isinstance(p, str | int)]
+            where = loc[0] if loc and loc[0] in ("body", "query", "header", "path") else "body"
+            rest = loc[1:] if loc and loc[0] == where else loc
+            if e.get("type") == "json_invalid":
+                rest = []  # the position of the syntax error is in the message
+            # Union members (str | int) add their type name to the path: not a field.
+            rest = [p for p in rest if p not in ("str", "int", "float", "list[str]")
+                    and not str(p).startswith(("function-", "constrained-"))]
+            field = ".".join(str(p) for p in rest) or where
+            msg = str(e.get("msg", "invalid"))
+            if rest and not msg.startswith(str(rest[-1])):
+                msg = f"{field}: {msg}"
+            detail.append({"field": field, "loc": [where, *rest], "message": msg})
+        return Response(error_body(422, "invalid request", request_id(request), detail), status_code=422,
+                        media_type="application/json")
 
     @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-        body: dict[str, Any] = {"error": exc.detail if isinstance(exc.detail, str) else "invalid request",
-                                "request_id": getattr(request.state, "request_id", None)}
-        if not isinstance(exc.detail, str):
-            body["detail"] = exc.detail
-        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) else "request failed"
+        if exc.status_code == 400 and message == "There was an error parsing the body":
+            return Response(error_body(422, "invalid request", request_id(request),
+                                       [{"field": "body", "loc": ["body"],
+                                         "message": "the body is not valid UTF-8 JSON"}]),
+                            status_code=422, media_type="application/json")
+        return Response(error_body(exc.status_code, message, request_id(request)), status_code=exc.status_code,
+                        media_type="application/json", headers=exc.headers)
 
-    def require_key(request: Request) -> None:
-        if not keys:
+    key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
+                              description="One of the keys in COMPLIANCE_API_KEYS (when set).")
+
+    def require_key(given: str | None = Depends(key_header)) -> None:
+        if not digests:
             return
-        given = request.headers.get("x-api-key", "").encode()
-        if not any(hmac.compare_digest(given, k) for k in keys):
-            raise HTTPException(401, detail="missing or wrong X-API-Key")
+        probe = hashlib.sha256((given or "").encode()).digest()
+        ok = False
+        for d in digests:  # every key compared, in constant time: no early exit to time
+            ok |= hmac.compare_digest(probe, d)
+        if not ok:
+            raise ApiError(401, "missing or wrong X-API-Key", headers={"WWW-Authenticate": "ApiKey"})
 
     secured = [Depends(require_key)]
 
-    def provenance(jurisdiction: str | None, as_of: dt.date | None) -> dict[str, Any]:
-        return state.screener.provenance(jurisdiction=jurisdiction, as_of=as_of).model_dump(mode="json")
+    def jurisdiction_of(loaded: _Loaded, value: str | None) -> str | None:
+        if value and value.upper() not in loaded.screener.bundle.countries.jurisdictions:
+            raise bad_field("jurisdiction", f"unknown jurisdiction {value!r}: use one of "
+                                            f"{', '.join(loaded.screener.bundle.countries.jurisdictions)}", "query")
+        return value.upper() if value else None
 
-    @app.get("/v1/health", tags=["operations"])
-    def health() -> dict[str, Any]:
-        s = state.screener
-        return {"status": "ok", "version": __version__, "rules_version": s.bundle.version,
-                "lists": [{"name": x.info.name, "version": x.info.version, "entries": x.info.entries} for x in s.lists]}
+    jurisdiction_q = Query(None, description="Whose regimes bind: EU (default), US, UK or LT.", examples=["LT"])
+    as_of_q = Query(None, description="ISO date for rows without a `date` (default today).", examples=["2026-03-01"])
 
-    @app.post("/v1/screen", dependencies=secured, tags=["screening"])
-    def screen(shipment: dict[str, Any] = Body(..., examples=[SHIPMENT_EXAMPLE]),  # noqa: B006
-               jurisdiction: str | None = Query(None, examples=["EU"]),
-               as_of: str | None = Query(None, description="ISO date for rows without a date")) -> dict[str, Any]:
+    @app.get("/v1/health", tags=["operations"], response_model=schemas.HealthResponse,
+             responses={200: {"headers": _REQUEST_ID_HEADER}})
+    async def health() -> Response:
+        """Liveness and what is loaded. Needs no key."""
+        return _json({"status": "ok", "version": __version__, "provenance": state.loaded.provenance()})
+
+    @app.post("/v1/screen", dependencies=secured, tags=["screening"], response_model=schemas.ScreenResponse,
+              responses={**ERRORS, 200: {"headers": _REQUEST_ID_HEADER}})
+    async def screen(shipment: schemas.ShipmentIn, jurisdiction: str | None = jurisdiction_q,
+                     as_of: str | None = as_of_q) -> Response:
         """Screen one shipment (contract columns). A malformed field gives 422 naming it."""
-        day = _parse_date(as_of, "as_of")
+        loaded = state.loaded  # one screener for the whole request, even if a reload swaps it
+        j = jurisdiction_of(loaded, jurisdiction)
+        day = _parse_day(as_of)
+        row = shipment.model_dump(exclude_unset=True)
         try:
-            parse_shipment(dict(shipment))
+            parsed = parse_shipment(row, 1)
         except InvalidInput as e:
-            fields = (e.field or "shipment").split(",")
-            raise HTTPException(422, detail=[{"field": f.strip(), "message": str(e)} for f in fields]) from None
-        try:
-            result = state.screener.screen(shipment, row_number=1, jurisdiction=jurisdiction, as_of=day)
-        except ComplianceError as e:
-            raise HTTPException(422, detail=[{"field": "jurisdiction", "message": str(e)}]) from None
-        return {"result": _record(result), "provenance": provenance(jurisdiction, day)}
+            fields = [f.strip() for f in (e.field or "body").split(",")]
+            raise ApiError(422, "invalid request", [{"field": f, "loc": ["body", f], "message": str(e)}
+                                                    for f in fields]) from None
+        result = loaded.screener.screen(parsed, row_number=1, jurisdiction=j, as_of=day, input_row=row)
+        return _json({"result": _record(result), "provenance": loaded.provenance(j, day)})
 
-    async def _batch_rows(request: Request) -> list[dict[str, Any]]:
-        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        raw = await request.body()
-        if ctype in ("text/csv", "application/csv"):
-            text = raw.decode("utf-8-sig", errors="replace")
-            delim = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-            reader = csv.DictReader(io.StringIO(text), delimiter=delim)
-            if not reader.fieldnames:
-                raise HTTPException(422, detail=[{"field": "body", "message": "empty CSV: no header row"}])
-            names = {f: " ".join(f.strip().lower().replace("_", " ").split()).replace(" ", "_") for f in reader.fieldnames}
-            return [{names[k] if names[k] in INPUT_COLUMNS else k: v for k, v in r.items() if k is not None} for r in reader]
-        try:
-            data = json.loads(raw or b"null")
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise HTTPException(422, detail=[{"field": "body", "message": f"not valid JSON: {e}"}]) from None
-        if isinstance(data, dict) and isinstance(data.get("shipments"), list):
-            data = data["shipments"]
-        if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
-            raise HTTPException(422, detail=[{"field": "body", "message": "send a JSON array of shipment objects "
-                                                                         "(or text/csv)"}])
-        return data
+    @app.post("/v1/screen/batch", dependencies=secured, tags=["screening"], response_model=schemas.BatchResponse,
+              responses={**ERRORS, 415: {"model": schemas.ErrorResponse, "description": "Unknown body type."},
+                         200: {"headers": _REQUEST_ID_HEADER, "content": {"application/x-ndjson": {
+                             "example": '{"provenance": {...}}\n{"shipment_id": "1", "verdict": "BLOCK", ...}\n'
+                                        '{"summary": {"rows": 1, "BLOCK": 1, "REVIEW": 0, "CLEAR": 0, "ERROR": 0}}\n'}}}},
+              openapi_extra={"requestBody": {"required": True, "content": {
+                  "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/ShipmentIn"}},
+                                       "example": [schemas.POTASH_EXAMPLE, schemas.SHIPMENT_EXAMPLE]},
+                  "text/csv": {"schema": {"type": "string"},
+                               "example": "shipment_id,hs_code,destination_country,origin_country\n"
+                                          "1,3104 20 50,PL,BY\n2,9403.60,DE,\n"},
+                  "application/x-ndjson": {"schema": {"type": "string"},
+                                           "example": '{"shipment_id": "1", "hs_code": "3104 20 50", '
+                                                      '"destination_country": "PL", "origin_country": "BY"}\n'}}}})
+    async def screen_batch(request: Request, jurisdiction: str | None = jurisdiction_q,
+                           as_of: str | None = as_of_q) -> Response:
+        """Screen many shipments: one result per input row, in input order, unreadable rows as ERROR rows.
 
-    @app.post("/v1/screen/batch", dependencies=secured, tags=["screening"],
-              openapi_extra={"requestBody": {"content": {
-                  "application/json": {"example": [SHIPMENT_EXAMPLE]},
-                  "text/csv": {"example": "shipment_id,hs_code,destination_country\n1,3104 20 50,PL\n"}}}})
-    async def screen_batch(request: Request, jurisdiction: str | None = Query(None),
-                           as_of: str | None = Query(None)) -> Response:
-        """Screen many shipments: one result per row, in order, ERROR rows included. Ask for
-        ``Accept: application/x-ndjson`` to get results streamed as JSON lines."""
-        day = _parse_date(as_of, "as_of")
-        rows = await _batch_rows(request)
-        screener = state.screener
-        if jurisdiction and jurisdiction.upper() not in screener.bundle.countries.jurisdictions:
-            raise HTTPException(422, detail=[{"field": "jurisdiction", "message": f"unknown jurisdiction {jurisdiction!r}"}])
-        prov = screener.provenance(jurisdiction=jurisdiction, as_of=day).model_dump(mode="json")
+        The body is a JSON array of shipments, CSV (`text/csv`, any common encoding and delimiter,
+        header names as in the CLI), JSON lines, .xlsx or .parquet. Send
+        `Accept: application/x-ndjson` to get the results streamed as JSON lines: a provenance line,
+        one line per row, a summary line.
+        """
+        loaded = state.loaded
+        j = jurisdiction_of(loaded, jurisdiction)
+        day = _parse_day(as_of)
+        ctype = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+        fmt = BATCH_FORMATS.get(ctype or "application/json")
+        if fmt is None:
+            raise ApiError(415, f"unsupported Content-Type {ctype!r}: send application/json, text/csv, "
+                                "application/x-ndjson, .xlsx or .parquet")
+        if fmt == "json":
+            table = _json_table(await request.body())
+            chunks: Iterable[list[RawRow]] = table.chunks(BATCH_CHUNK_ROWS)
+            warnings = table.warnings
+            cleanup: Callable[[], None] = lambda: None  # noqa: E731
+        else:
+            chunks, warnings, cleanup = await _open_body(request, fmt)
+        results = _results(loaded.screener, chunks, j, day)
+        prov = loaded.provenance(j, day)
         if "application/x-ndjson" in request.headers.get("accept", ""):
-            def lines() -> Iterator[bytes]:
-                yield json.dumps({"provenance": prov}, ensure_ascii=False).encode() + b"\n"
-                for r in screener.screen_many(rows, jurisdiction=jurisdiction, as_of=day):
-                    yield json.dumps(_record(r), ensure_ascii=False, default=str).encode() + b"\n"
+            return StreamingResponse(_stream(results, prov, warnings, cleanup), media_type="application/x-ndjson")
 
-            async def stream() -> AsyncIterator[bytes]:
-                it = lines()
-                while True:
-                    chunk = await asyncio.to_thread(next, it, None)
-                    if chunk is None:
-                        break
-                    yield chunk
+        def run() -> bytes:
+            try:
+                counts: Counter[str] = Counter()
+                records = []
+                for r in results:
+                    counts[r.verdict.value] += 1
+                    records.append(_record(r))
+                return orjson.dumps({"results": records, "summary": _summary(counts), "warnings": warnings,
+                                     "provenance": prov}, default=str)
+            finally:
+                cleanup()
 
-            return StreamingResponse(stream(), media_type="application/x-ndjson")
-        results = await asyncio.to_thread(
-            lambda: [_record(r) for r in screener.screen_many(rows, jurisdiction=jurisdiction, as_of=day)])
-        summary: dict[str, int] = {}
-        for rec in results:
-            summary[rec["verdict"]] = summary.get(rec["verdict"], 0) + 1
-        return JSONResponse({"results": results, "summary": summary, "provenance": prov})
+        return Response(await asyncio.to_thread(run), media_type="application/json")
 
-    @app.post("/v1/match", dependencies=secured, tags=["names"])
-    def match(req: MatchRequest) -> dict[str, Any]:
+    @app.post("/v1/match", dependencies=secured, tags=["names"], response_model=schemas.MatchResponse,
+              responses={**ERRORS, 200: {"headers": _REQUEST_ID_HEADER}})
+    async def match(req: schemas.MatchRequest) -> Response:
         """Match one party name against every loaded list, with explanations."""
         from compliance.countries import resolve_country
 
+        loaded = state.loaded
         cc = None
         if req.country:
             try:
                 cc = resolve_country(req.country)
-            except (ComplianceError, ValueError):
-                raise HTTPException(422, detail=[{"field": "country", "message": f"unknown country {req.country!r}"}]) from None
-        matches = state.screener.match(req.name, country=cc, limit=req.limit)
-        return {"query": req.name, "country": cc, "matches": [m.model_dump(mode="json") for m in matches],
-                "lists": [x.info.model_dump(mode="json") for x in state.screener.lists]}
+            except (ComplianceError, ValueError) as e:
+                raise bad_field("country", str(e)) from None
+        matches = loaded.screener.match(req.name, country=cc, limit=req.limit)
+        return _json({"query": req.name, "country": cc, "matches": [m.model_dump(mode="json") for m in matches],
+                      "provenance": loaded.provenance()})
 
-    @app.get("/v1/rules", dependencies=secured, tags=["rules and lists"])
-    def rules() -> dict[str, Any]:
-        b = state.screener.bundle
-        return {"bundle": {"name": b.info.name, "version": b.version, "sha256": b.sha256},
-                "rules": [r.model_dump(mode="json", exclude={"goods"}, exclude_none=True) for r in b.rules]}
+    @app.get("/v1/rules", dependencies=secured, tags=["rules and lists"], response_model=schemas.RulesResponse,
+             responses={401: ERRORS[401], 200: {"headers": _REQUEST_ID_HEADER}})
+    async def rules() -> Response:
+        """The rules of the loaded bundle (id, family, severity, regime, legal basis, validity)."""
+        loaded = state.loaded
+        return _json({"rules": [r.model_dump(mode="json", exclude={"goods"}, exclude_none=True)
+                                for r in loaded.screener.bundle.rules], "provenance": loaded.provenance()})
 
-    @app.get("/v1/lists", dependencies=secured, tags=["rules and lists"])
-    def lists() -> dict[str, Any]:
-        return {"lists": [x.info.model_dump(mode="json") for x in state.screener.lists]}
+    @app.get("/v1/lists", dependencies=secured, tags=["rules and lists"], response_model=schemas.ListsResponse,
+             responses={401: ERRORS[401], 200: {"headers": _REQUEST_ID_HEADER}})
+    async def lists() -> Response:
+        """The loaded sanctions lists with version, date, entries and checksum."""
+        loaded = state.loaded
+        return _json({"lists": loaded.provenance_base["lists"], "provenance": loaded.provenance()})
 
-    @app.post("/v1/lists/reload", dependencies=secured, tags=["operations"])
-    async def reload() -> dict[str, Any]:
-        """Reload rules and lists (e.g. after ``compliance lists import``); a failure keeps the old ones."""
-        async with state.lock:
-            old = state.screener
-            try:
-                new = await asyncio.to_thread(Screener.load, None, None, jurisdiction=old.jurisdiction)
-            except ComplianceError as e:
-                raise HTTPException(409, detail=f"reload failed, previous rules and lists kept: {e}") from None
-            state.screener = new
-        return {"status": "reloaded", "rules_version": new.bundle.version,
-                "lists": [x.info.model_dump(mode="json") for x in new.lists]}
+    @app.post("/v1/lists/reload", dependencies=secured, tags=["operations"], response_model=schemas.ReloadResponse,
+              responses={401: ERRORS[401], 409: {"model": schemas.ErrorResponse,
+                                                 "description": "Reload failed; the previous rules and lists serve on."},
+                         200: {"headers": _REQUEST_ID_HEADER}})
+    async def reload() -> Response:
+        """Reload rules and lists (after ``compliance lists import``) and swap them in atomically.
+
+        A failure (bad rule file, damaged list) answers 409 and keeps serving the previous ones.
+        """
+        old, new = await state.reload()
+        if state.stamp is not None:  # tell the other workers
+            with contextlib.suppress(OSError):
+                state.stamp.touch()
+                state.stamp_seen = _mtime(state.stamp)
+        return _json({"status": "reloaded", "provenance": new.provenance(), "previous": old.provenance()})
 
     return app
 
 
+async def _follow_reloads(state: _State, every: float) -> None:
+    """Reload when another worker has (its stamp file changed); on failure keep serving."""
+    while True:
+        await asyncio.sleep(every)
+        seen = _mtime(state.stamp)
+        if seen is not None and seen != state.stamp_seen:
+            state.stamp_seen = seen
+            with contextlib.suppress(ApiError):
+                await state.reload()
+
+
+def _results(screener: Screener, chunks: Iterable[list[RawRow]], jurisdiction: str | None,
+             as_of: dt.date | None) -> Iterator[ScreeningResult]:
+    from compliance.engine import iter_results
+
+    return iter_results(screener, chunks, jurisdiction=jurisdiction, as_of=as_of)
+
+
+async def _open_body(request: Request, fmt: str) -> tuple[Iterable[list[RawRow]], list[str], Callable[[], None]]:
+    """Spool a file-like body to a temporary file (streamed, never whole in memory) and open it
+    with the same readers as ``compliance screen``."""
+    fd, tmp = tempfile.mkstemp(prefix="compliance-body-", suffix=f".{fmt}")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            async for chunk in request.stream():
+                f.write(chunk)
+        charset = request.headers.get("content-type", "").partition("charset=")[2].strip().strip('"') or None
+        try:
+            table = await asyncio.to_thread(open_input, tmp, format=fmt, encoding=charset)
+        except InputFileError as e:
+            raise bad_field("body", str(e).replace(tmp, "body")) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+    def cleanup() -> None:
+        table.close()
+        Path(tmp).unlink(missing_ok=True)
+
+    return table.chunks(BATCH_CHUNK_ROWS), table.warnings, cleanup
+
+
+async def _stream(results: Iterator[ScreeningResult], provenance: dict[str, Any], warnings: list[str],
+                  cleanup: Callable[[], None]) -> AsyncIterator[bytes]:
+    counts: Counter[str] = Counter()
+
+    def block() -> bytes:
+        out = []
+        for r in itertools.islice(results, STREAM_BLOCK_ROWS):
+            counts[r.verdict.value] += 1
+            out.append(orjson.dumps(_record(r), default=str))
+            out.append(b"\n")
+        return b"".join(out)
+
+    try:
+        yield orjson.dumps({"provenance": provenance}) + b"\n"
+        while data := await asyncio.to_thread(block):
+            yield data
+        yield orjson.dumps({"summary": _summary(counts), "warnings": warnings}) + b"\n"
+    finally:
+        cleanup()
+
+
 def app_factory() -> FastAPI:
-    """For ``uvicorn --factory`` with several workers."""
+    """For ``uvicorn --factory`` (``compliance serve``): every worker builds its own app."""
     return create_app()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import typer
 
 from compliance.cli.common import err_console
@@ -13,23 +11,24 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (0.0.0.0 for all)."),
     port: int = typer.Option(8000, "--port", help="TCP port."),
     workers: int = typer.Option(1, "--workers", min=1, help="Worker processes (each loads rules and lists once)."),
-    json_log: bool = typer.Option(False, "--json-log", help="Access log as JSON lines on stderr."),
+    json_log: bool = typer.Option(False, "--json-log", help="Logs as JSON lines on stderr (one object per request)."),
+    access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request."),
+    graceful_seconds: int = typer.Option(30, "--graceful-seconds", min=0,
+                                         help="On SIGTERM/SIGINT, how long requests in flight may take to finish."),
 ) -> None:
     """Run the HTTP API (OpenAPI docs at /docs). Keys: COMPLIANCE_API_KEYS; body limit: COMPLIANCE_MAX_BODY_BYTES."""
     import uvicorn
 
-    if json_log:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        api_log = logging.getLogger("compliance.api")
-        api_log.addHandler(handler)
-        api_log.setLevel(logging.INFO)
-        api_log.propagate = False
+    from compliance.api.logs import log_config
+
     err_console.print(f"compliance serve on http://{host}:{port} (docs at /docs), {workers} worker(s)")
-    # Graceful shutdown: uvicorn finishes requests in flight on SIGTERM/SIGINT.
+    # uvicorn applies log_config in every worker; SIGTERM/SIGINT stop accepting connections
+    # and let requests in flight finish (up to --graceful-seconds) before the worker exits.
     uvicorn.run("compliance.api.app:app_factory", factory=True, host=host, port=port, workers=workers,
-                access_log=not json_log, timeout_graceful_shutdown=20, log_level="warning")
+                log_config=log_config(json=json_log, access=access_log), access_log=False,
+                timeout_graceful_shutdown=graceful_seconds, server_header=False, proxy_headers=False)
 
 
 def register(app: typer.Typer) -> None:
-    app.command("serve", epilog="Example: COMPLIANCE_API_KEYS=secret compliance serve --port 8000 --workers 2")(serve)
+    app.command("serve", epilog="Example: COMPLIANCE_API_KEYS=secret compliance serve --port 8000 --workers 2 "
+                                "--json-log")(serve)
