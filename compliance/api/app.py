@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import hmac
 import itertools
+import json
 import logging
 import os
 import tempfile
@@ -83,8 +84,15 @@ def _status_of(exc: ComplianceError) -> int:
     return exc.status
 
 
+def _dumps(content: Any) -> bytes:
+    try:
+        return orjson.dumps(content, default=str)
+    except TypeError:  # an echoed integer beyond 64 bits: the slow serialiser copes
+        return json.dumps(content, default=str, ensure_ascii=False).encode()
+
+
 def _json(content: Any, status: int = 200) -> Response:
-    return Response(orjson.dumps(content, default=str), status_code=status, media_type="application/json")
+    return Response(_dumps(content), status_code=status, media_type="application/json")
 
 
 def _parse_day(value: str | None) -> dt.date | None:
@@ -392,8 +400,8 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
                 for r in results:
                     counts[r.verdict.value] += 1
                     records.append(_record(r))
-                return orjson.dumps({"results": records, "summary": _summary(counts), "warnings": warnings,
-                                     "provenance": prov}, default=str)
+                return _dumps({"results": records, "summary": _summary(counts), "warnings": warnings,
+                               "provenance": prov})
             finally:
                 cleanup()
 
@@ -500,7 +508,7 @@ async def _stream(results: Iterator[ScreeningResult], provenance: dict[str, Any]
         out = []
         for r in itertools.islice(results, STREAM_BLOCK_ROWS):
             counts[r.verdict.value] += 1
-            out.append(orjson.dumps(_record(r), default=str))
+            out.append(_dumps(_record(r)))
             out.append(b"\n")
         return b"".join(out)
 

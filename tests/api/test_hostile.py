@@ -1,0 +1,100 @@
+"""Hostile HTTP input (issue 6): every answer is a JSON 2xx/4xx with a request id, never a 500."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .conftest import CLEAN, POTASH
+
+JSON = {"content-type": "application/json"}
+CSV = {"content-type": "text/csv"}
+
+HOSTILE: list[tuple[str, bytes, dict[str, str]]] = [
+    ("/v1/screen", b"{not json", JSON),
+    ("/v1/screen", b"", JSON),
+    ("/v1/screen", b"null", JSON),
+    ("/v1/screen", b"[]", JSON),
+    ("/v1/screen", b'"a string"', JSON),
+    ("/v1/screen", b"\xff\xfe\x00\x01garbage", JSON),
+    ("/v1/screen", '{"shipment_id": "1", "hs_code": "854231", "destination_country": "\udcff"}'.encode("utf-8", "surrogatepass"), JSON),
+    ("/v1/screen", json.dumps({**CLEAN, "hs_code": {"$gt": ""}}).encode(), JSON),
+    ("/v1/screen", json.dumps({**CLEAN, "transit_countries": [1, [2], {"x": 3}]}).encode(), JSON),
+    ("/v1/screen", json.dumps({**CLEAN, "quantity": 1e308 * 10}).encode(), JSON),
+    ("/v1/screen", b'{"shipment_id": "1", "hs_code": "854231", "destination_country": "DE", "value": NaN}', JSON),
+    ("/v1/screen", b"[" * 100_000 + b"]" * 100_000, JSON),
+    ("/v1/screen", json.dumps({**CLEAN, "shipment_id": 10**400}).encode(), JSON),
+    ("/v1/screen", json.dumps(CLEAN).encode(), {"content-type": "text/csv"}),
+    ("/v1/screen", json.dumps(CLEAN).encode(), {"content-type": "application/json; charset=utf-16"}),
+    ("/v1/screen/batch", b"{not json", JSON),
+    ("/v1/screen/batch", b"", JSON),
+    ("/v1/screen/batch", b"", CSV),
+    ("/v1/screen/batch", b"\x00\x01\x02\xff\xfe" * 2000, CSV),
+    ("/v1/screen/batch", b"PK\x03\x04 not a zip at all", {"content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
+    ("/v1/screen/batch", b"PAR1 not parquet", {"content-type": "application/vnd.apache.parquet"}),
+    ("/v1/screen/batch", b"just one line without the columns\n", CSV),
+    ("/v1/screen/batch", b'shipment_id,hs_code,destination_country\n1,"854231,DE\n2,854231,DE\n', CSV),
+    ("/v1/screen/batch", b"shipment_id,hs_code,destination_country\n1,854231,DE\n", {"content-type": "text/csv; charset=nonsense-8"}),
+    ("/v1/screen/batch", b"shipment_id,hs_code,destination_country\n1,854231,DE\n", {"content-type": "image/png"}),
+    ("/v1/screen/batch", b'{"shipments": 5}', JSON),
+    ("/v1/screen/batch", b'[1, "two", null, [], {"shipment_id": {"a": 1}}, {"hs_code": [1, 2]}]', JSON),
+    ("/v1/screen/batch", b"[" * 100_000 + b"]" * 100_000, JSON),
+    ("/v1/screen/batch", b'{"a": 1}\n[1]\n\xff\xff\n', {"content-type": "application/x-ndjson"}),
+    ("/v1/match", b'{"name": ["a"]}', JSON),
+    ("/v1/match", b'{"name": "x", "limit": "many"}', JSON),
+    ("/v1/match", b'{"name": "x", "country": 7}', JSON),
+    ("/v1/match", b"\xc3\x28", JSON),
+    ("/v1/match", b'{"name": "' + b"a" * 5000 + b'"}', JSON),
+]
+
+
+@pytest.mark.parametrize(("path", "body", "headers"), HOSTILE, ids=[f"{p}-{i}" for i, (p, _, _) in enumerate(HOSTILE)])
+def test_hostile_bodies_get_4xx_or_error_rows(client: TestClient, path: str, body: bytes, headers: dict[str, str]) -> None:
+    r = client.post(path, content=body, headers=headers)
+    assert 200 <= r.status_code < 500, (r.status_code, r.text[:300])
+    assert r.headers["X-Request-ID"]
+    if r.status_code >= 400:
+        out = r.json()
+        assert out["request_id"] == r.headers["X-Request-ID"] and out["error"]
+        if r.status_code == 422:
+            assert all(d["field"] for d in out["detail"])
+    assert "Traceback" not in r.text and 'File "' not in r.text
+
+
+def test_enormous_single_fields(make_client: Callable[..., TestClient]) -> None:
+    c = make_client()  # default 20 MB limit
+    for field in ("exporter_name", "destination_country", "origin_country", "transit_countries", "hs_code"):
+        r = c.post("/v1/screen", json={**CLEAN, field: "Belarus " * 200_000})
+        assert r.status_code == 422 and r.json()["detail"][0]["field"] == field
+    r = c.post("/v1/screen", json={**CLEAN, "description": "x" * 5_000_000, "shipment_id": "y" * 1_000_000})
+    assert r.status_code == 200 and r.json()["result"]["verdict"] == "CLEAR"
+    rows = [POTASH, {**CLEAN, "consignee_name": "ab1;" * 250_000}]
+    out = c.post("/v1/screen/batch", json=rows).json()["results"]
+    assert [x["verdict"] for x in out] == ["BLOCK", "ERROR"] and "consignee_name" in out[1]["error"]
+
+
+_scalar = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30)
+_value = st.recursive(_scalar, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                                                           max_size=3), max_leaves=6)
+_fields = st.sampled_from(["shipment_id", "hs_code", "destination_country", "transit_countries", "exporter_name",
+                           "value", "quantity", "date", "end_use_doc_type", "origin_country", "zzz"])
+_shipment = st.dictionaries(_fields, _value | st.sampled_from(["854231", "BY", "3104 20 50", "2026-03-01"]),
+                            max_size=8)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=_shipment | _value)
+def test_fuzzed_json_never_500(client: TestClient, body: Any) -> None:
+    r = client.post("/v1/screen", json=body)
+    assert r.status_code in (200, 422), r.text[:300]
+    batch = [body, CLEAN] if isinstance(body, dict) else body
+    r = client.post("/v1/screen/batch", json=batch)
+    assert r.status_code in (200, 422), r.text[:300]
+    if r.status_code == 200 and isinstance(batch, list):
+        assert len(r.json()["results"]) == len(batch)
