@@ -148,7 +148,8 @@ ERROR_ROW_EXAMPLE: dict[str, Any] = {
     "shipment_id": "3", "hs_code": "84", "destination_country": "DE", "row_number": 2, "verdict": "ERROR",
     "risk_score": None, "rule_ids": "", "reasons": "", "top_party_match": None, "top_party_score": None,
     "top_party_list": None, "findings": [],
-    "error": "row 2: hs_code '84' has 2 digits: an HS code has 4 to 10 digits (e.g. 8542 31)",
+    "error": "row 2: hs_code '84' has 2 digits: an HS/CN code has 4 to 10 digits (chapter-only codes are too coarse "
+             "to screen)",
 }
 
 
@@ -246,7 +247,8 @@ class ErrorResponse(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "error": "invalid request", "status": 422, "request_id": "4f6c0e0d2b7a4d1c9d0b8f9a1e2c3d4e",
         "detail": [{"field": "hs_code", "loc": ["body", "hs_code"],
-                    "message": "hs_code '84' has 2 digits: an HS code has 4 to 10 digits (e.g. 8542 31)"}]}]})
+                    "message": "row 1: hs_code '84' has 2 digits: an HS/CN code has 4 to 10 digits (chapter-only "
+                               "codes are too coarse to screen)"}]}]})
 
     error: str
     status: int
