@@ -305,7 +305,7 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
     key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
                               description="One of the keys in COMPLIANCE_API_KEYS (when set).")
 
-    def require_key(given: str | None = Depends(key_header)) -> None:
+    async def require_key(given: str | None = Depends(key_header)) -> None:
         if not digests:
             return
         probe = hashlib.sha256((given or "").encode()).digest()
