@@ -196,10 +196,15 @@ def _summary(counts: Counter[str]) -> dict[str, int]:
     return {"rows": sum(counts.values()), **{v.value: counts.get(v.value, 0) for v in Verdict}}
 
 
-def _json_table(raw: bytes) -> InputTable:
+def _json_table(raw: bytes, charset: str | None = None) -> InputTable:
     """A JSON array (or ``{"shipments": [...]}``) as an input table: one row per item, none lost."""
+    if charset and charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        try:
+            raw = raw.decode(charset).encode()
+        except (LookupError, UnicodeDecodeError) as e:
+            raise bad_field("body", f"the body is not valid {charset}: {e}") from None
     try:
-        data = orjson.loads(raw)
+        data = orjson.loads(raw.removeprefix(b"\xef\xbb\xbf"))
     except orjson.JSONDecodeError as e:
         raise bad_field("body", f"not valid JSON: {e}") from None
     if isinstance(data, dict) and isinstance(data.get("shipments"), list):
@@ -382,7 +387,7 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
             raise ApiError(415, f"unsupported Content-Type {ctype!r}: send application/json, text/csv, "
                                 "application/x-ndjson, .xlsx or .parquet")
         if fmt == "json":
-            table = _json_table(await request.body())
+            table = _json_table(await request.body(), _charset(request))
             chunks: Iterable[list[RawRow]] = table.chunks(BATCH_CHUNK_ROWS)
             warnings = table.warnings
             cleanup: Callable[[], None] = lambda: None  # noqa: E731
@@ -476,6 +481,10 @@ def _results(screener: Screener, chunks: Iterable[list[RawRow]], jurisdiction: s
     return iter_results(screener, chunks, jurisdiction=jurisdiction, as_of=as_of)
 
 
+def _charset(request: Request) -> str | None:
+    return request.headers.get("content-type", "").partition("charset=")[2].split(";")[0].strip().strip('"') or None
+
+
 async def _open_body(request: Request, fmt: str) -> tuple[Iterable[list[RawRow]], list[str], Callable[[], None]]:
     """Spool a file-like body to a temporary file (streamed, never whole in memory) and open it
     with the same readers as ``compliance screen``."""
@@ -484,9 +493,8 @@ async def _open_body(request: Request, fmt: str) -> tuple[Iterable[list[RawRow]]
         with os.fdopen(fd, "wb") as f:
             async for chunk in request.stream():
                 f.write(chunk)
-        charset = request.headers.get("content-type", "").partition("charset=")[2].strip().strip('"') or None
         try:
-            table = await asyncio.to_thread(open_input, tmp, format=fmt, encoding=charset)
+            table = await asyncio.to_thread(open_input, tmp, format=fmt, encoding=_charset(request))
         except InputFileError as e:
             raise bad_field("body", str(e).replace(tmp, "body")) from None
     except BaseException:

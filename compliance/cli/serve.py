@@ -21,7 +21,8 @@ def serve(
 
     from compliance.api.logs import log_config
 
-    err_console.print(f"compliance serve on http://{host}:{port} (docs at /docs), {workers} worker(s)")
+    if not json_log:  # with --json-log every stderr line is a JSON object
+        err_console.print(f"compliance serve on http://{host}:{port} (docs at /docs), {workers} worker(s)")
     # uvicorn applies log_config in every worker; SIGTERM/SIGINT stop accepting connections
     # and let requests in flight finish (up to --graceful-seconds) before the worker exits.
     uvicorn.run("compliance.api.app:app_factory", factory=True, host=host, port=port, workers=workers,

@@ -254,3 +254,14 @@ def test_access_log_is_one_json_object_per_request(client: TestClient, caplog: p
     assert (first["method"], first["path"], first["status"]) == ("POST", "/v1/screen", 200)
     assert first["duration_ms"] > 0 and first["ts"]
     assert json.loads(JsonFormatter().format(records[1]))["status"] == 422
+
+
+def test_batch_json_with_bom_or_another_charset(client: TestClient) -> None:
+    body = json.dumps([POTASH, {**CLEAN, "consignee_name": "ТОО Астана"}], ensure_ascii=False)
+    r = client.post("/v1/screen/batch", content=b"\xef\xbb\xbf" + body.encode(), headers={"content-type": "application/json"})
+    assert [x["verdict"] for x in r.json()["results"]] == ["BLOCK", "CLEAR"]
+    r = client.post("/v1/screen/batch", content=body.encode("utf-16"),
+                    headers={"content-type": "application/json; charset=utf-16"})
+    assert r.json()["results"][1]["consignee_name"] == "ТОО Астана"
+    r = client.post("/v1/screen/batch", content=b"[]", headers={"content-type": "application/json; charset=klingon"})
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "body"
