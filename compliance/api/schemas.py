@@ -74,7 +74,7 @@ class ResultRow(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    shipment_id: str
+    shipment_id: Any = Field(description="As sent, untouched (\"\" when the row had none).")
     row_number: int | None = Field(None, description="1-based row of the request (1 for /v1/screen).")
     verdict: Verdict
     risk_score: int | None = Field(None, ge=0, le=100)
