@@ -24,6 +24,10 @@ log = logging.getLogger("compliance.api")
 _REQUEST_ID_OK = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 
 
+# Screening results are per request and confidential: never cached, never sniffed as HTML.
+_SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"cache-control", b"no-store")]
+
+
 class _BodyTooLarge(Exception):
     pass
 
@@ -68,6 +72,7 @@ class ServiceMiddleware:
         rid = rid or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = rid
         rid_header = (b"x-request-id", rid.encode())
+        fixed = [rid_header, *_SECURITY_HEADERS, *self.extra_headers()]
         status = 0
         sent_bytes = 0
         answered = False  # we answered ourselves (413/500): drop whatever the app still sends
@@ -78,7 +83,7 @@ class ServiceMiddleware:
                 return
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", ()), rid_header, *self.extra_headers()]
+                message["headers"] = [*message.get("headers", ()), *fixed]
             elif message["type"] == "http.response.body":
                 sent_bytes += len(message.get("body", b""))
             await send(message)
@@ -89,7 +94,7 @@ class ServiceMiddleware:
             answered = True
             status, sent_bytes = code, len(body)
             headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                       (b"connection", b"close"), rid_header, *self.extra_headers()]
+                       (b"connection", b"close"), *fixed]
             await send({"type": "http.response.start", "status": code, "headers": headers})
             await send({"type": "http.response.body", "body": body})
 

@@ -49,7 +49,7 @@ def test_every_response_names_rules_and_lists(client: TestClient) -> None:
         assert prov["lists"][0]["name"] == "curated-belarus" and prov["lists"][0]["version"], path
         assert "path" not in prov["lists"][0] and "path" not in prov["rules"], "server paths leak"
         assert r.headers["X-Rules-Version"].startswith("belarus@") and "curated-belarus@" in r.headers["X-Lists-Version"]
-        assert r.headers["X-Request-ID"]
+        assert r.headers["X-Request-ID"] and r.headers["Cache-Control"] == "no-store"
 
 
 def test_request_id_echoed_or_made(client: TestClient) -> None:

@@ -145,8 +145,9 @@ def test_json_access_log_names_the_request_id(server: Server) -> None:
     assert all(isinstance(x, dict) and x["ts"] and x["level"] for x in lines)  # every line is one JSON object
 
 
-def test_sigterm_lets_the_request_in_flight_finish(tmp_path: Path) -> None:
-    srv = Server(tmp_path, "--workers", "1")
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_sigterm_lets_the_request_in_flight_finish(tmp_path: Path, workers: str) -> None:
+    srv = Server(tmp_path, "--workers", workers)
     rows = [{**CLEAN, "shipment_id": str(i)} for i in range(3000)]
     c = srv.conn(timeout=60)
     try:
