@@ -347,7 +347,7 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
         day = _parse_day(as_of)
         row = shipment.model_dump(exclude_unset=True)
         try:
-            parsed = parse_shipment(row, 1)
+            parsed = parse_shipment(row)
         except InvalidInput as e:
             fields = [f.strip() for f in (e.field or "body").split(",")]
             raise ApiError(422, "invalid request", [{"field": f, "loc": ["body", f], "message": str(e)}
@@ -399,14 +399,15 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
             return StreamingResponse(_stream(results, prov, warnings, cleanup), media_type="application/x-ndjson")
 
         def run() -> bytes:
+            # Each record is serialised as it is made: a large batch holds bytes, not dicts.
             try:
                 counts: Counter[str] = Counter()
-                records = []
+                parts = []
                 for r in results:
                     counts[r.verdict.value] += 1
-                    records.append(_record(r))
-                return _dumps({"results": records, "summary": _summary(counts), "warnings": warnings,
-                               "provenance": prov})
+                    parts.append(_dumps(_record(r)))
+                tail = _dumps({"summary": _summary(counts), "warnings": warnings, "provenance": prov})
+                return b'{"results":[' + b",".join(parts) + b"]," + tail[1:]
             finally:
                 cleanup()
 

@@ -247,7 +247,7 @@ class ErrorResponse(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "error": "invalid request", "status": 422, "request_id": "4f6c0e0d2b7a4d1c9d0b8f9a1e2c3d4e",
         "detail": [{"field": "hs_code", "loc": ["body", "hs_code"],
-                    "message": "row 1: hs_code '84' has 2 digits: an HS/CN code has 4 to 10 digits (chapter-only "
+                    "message": "hs_code '84' has 2 digits: an HS/CN code has 4 to 10 digits (chapter-only "
                                "codes are too coarse to screen)"}]}]})
 
     error: str
