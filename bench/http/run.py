@@ -12,7 +12,7 @@ single p99 <= 25 ms sequential, >= 300 req/s at concurrency 8, a 1,000-row batch
 
 Load generator: `wrk` when installed (C, a few % of a core; Debian: apt-get install wrk),
 else a small asyncio raw-socket HTTP/1.1 client in this file (no HTTP library in the loop).
-Options: --workers N (default 2), --seconds S (scale of the phases, default 30), --access-log.
+Options: --workers N (default 2), --seconds S (scale of the phases, default 30), --no-access-log.
 """
 
 from __future__ import annotations
@@ -190,7 +190,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seconds", type=float, default=30.0)
-    ap.add_argument("--access-log", action="store_true", help="log every request (JSON, to a file)")
+    ap.add_argument("--no-access-log", dest="access_log", action="store_false",
+                    help="turn off the JSON access log (on by default, as in production)")
     ap.add_argument("--client", choices=["auto", "wrk", "asyncio"], default="auto")
     args = ap.parse_args()
     use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") is not None)
