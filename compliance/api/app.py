@@ -26,13 +26,14 @@ import threading
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response, StreamingResponse
 from fastapi.security import APIKeyHeader
+from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.exceptions import HTTPException
 
 from compliance import __version__, settings
@@ -366,6 +367,10 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
                   "text/csv": {"schema": {"type": "string"},
                                "example": "shipment_id,hs_code,destination_country,origin_country\n"
                                           "1,3104 20 50,PL,BY\n2,9403.60,DE,\n"},
+                  "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+                      "file": {"type": "string", "format": "binary",
+                               "description": "A shipment file (.csv, .xlsx, .jsonl, .json, .parquet)"}}},
+                      "example": {"file": "shipment_id,hs_code,destination_country\n1,3104 20 50,PL\n"}},
                   "application/x-ndjson": {"schema": {"type": "string"},
                                            "example": '{"shipment_id": "1", "hs_code": "3104 20 50", '
                                                       '"destination_country": "PL", "origin_country": "BY"}\n'}}}})
@@ -382,10 +387,10 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
         j = jurisdiction_of(loaded, jurisdiction)
         day = _parse_day(as_of)
         ctype = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
-        fmt = BATCH_FORMATS.get(ctype or "application/json")
+        fmt = "upload" if ctype == "multipart/form-data" else BATCH_FORMATS.get(ctype or "application/json")
         if fmt is None:
             raise ApiError(415, f"unsupported Content-Type {ctype!r}: send application/json, text/csv, "
-                                "application/x-ndjson, .xlsx or .parquet")
+                                "application/x-ndjson, .xlsx, .parquet or a multipart/form-data file upload")
         if fmt == "json":
             table = _json_table(await request.body(), _charset(request))
             chunks: Iterable[list[RawRow]] = table.chunks(BATCH_CHUNK_ROWS)
@@ -403,9 +408,14 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
             try:
                 counts: Counter[str] = Counter()
                 parts = []
-                for r in results:
-                    counts[r.verdict.value] += 1
-                    parts.append(_dumps(_record(r)))
+                try:
+                    for r in results:
+                        counts[r.verdict.value] += 1
+                        parts.append(_dumps(_record(r)))
+                except Exception as e:  # the reader failed mid-file: no partial result set
+                    log.warning("batch body unreadable after %d rows: %s", len(parts), e)
+                    raise bad_field("body", f"the body cannot be read past row {len(parts)} ({type(e).__name__}): "
+                                            "no results are returned for a partial file; send a valid file") from None
                 tail = _dumps({"summary": _summary(counts), "warnings": warnings, "provenance": prov})
                 return b'{"results":[' + b",".join(parts) + b"]," + tail[1:]
             finally:
@@ -486,18 +496,29 @@ def _charset(request: Request) -> str | None:
     return request.headers.get("content-type", "").partition("charset=")[2].split(";")[0].strip().strip('"') or None
 
 
-async def _open_body(request: Request, fmt: str) -> tuple[Iterable[list[RawRow]], list[str], Callable[[], None]]:
+async def _open_body(request: Request, fmt: str | None) -> tuple[Iterable[list[RawRow]], list[str], Callable[[], None]]:
     """Spool a file-like body to a temporary file (streamed, never whole in memory) and open it
     with the same readers as ``compliance screen``."""
-    fd, tmp = tempfile.mkstemp(prefix="compliance-body-", suffix=f".{fmt}")
+    charset = _charset(request)
+    fd, tmp = tempfile.mkstemp(prefix="compliance-body-")
     try:
         with os.fdopen(fd, "wb") as f:
-            async for chunk in request.stream():
-                f.write(chunk)
+            if fmt == "upload":  # curl -F file=@shipments.csv: the first file part, format by its name
+                fmt, charset = await _copy_upload(request, f)
+            else:
+                async for chunk in request.stream():
+                    f.write(chunk)
+        if fmt:  # some readers (openpyxl) insist on the file's suffix
+            os.replace(tmp, named := f"{tmp}.{fmt}")
+            tmp = named
         try:
-            table = await asyncio.to_thread(open_input, tmp, format=fmt, encoding=_charset(request))
+            table = await asyncio.to_thread(open_input, tmp, format=fmt, encoding=charset)
         except InputFileError as e:
             raise bad_field("body", str(e).replace(tmp, "body")) from None
+        except Exception as e:  # a reader library's own error on a damaged file
+            log.warning("unreadable %s body: %s", fmt or "file", e)
+            raise bad_field("body", f"the body cannot be read as {fmt or 'a shipment file'} "
+                                    f"({type(e).__name__}): send a valid file") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -507,6 +528,29 @@ async def _open_body(request: Request, fmt: str) -> tuple[Iterable[list[RawRow]]
         Path(tmp).unlink(missing_ok=True)
 
     return table.chunks(BATCH_CHUNK_ROWS), table.warnings, cleanup
+
+
+async def _copy_upload(request: Request, out: IO[bytes]) -> tuple[str | None, str | None]:
+    try:
+        form = await request.form(max_files=1, max_fields=20)
+    except ApiError:
+        raise
+    except Exception as e:  # malformed multipart: the parser's message says what
+        raise bad_field("body", f"not a readable multipart/form-data body: {e}") from None
+    try:
+        upload = next((v for v in form.values() if isinstance(v, StarletteUploadFile)), None)
+        if upload is None:
+            raise bad_field("body", "the form has no file part: send the shipment file, e.g. curl -F file=@shipments.csv")
+        while chunk := await upload.read(1 << 20):
+            out.write(chunk)
+        ctype = (upload.content_type or "").split(";")[0].strip().lower()
+        suffix = Path(upload.filename or "").suffix.lower()
+        fmt = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+               ".xlsx": "xlsx", ".parquet": "parquet"}.get(suffix) or BATCH_FORMATS.get(ctype)
+        charset = (upload.content_type or "").partition("charset=")[2].strip().strip('"') or None
+        return fmt, charset
+    finally:
+        await form.close()
 
 
 async def _stream(results: Iterator[ScreeningResult], provenance: dict[str, Any], warnings: list[str],
@@ -523,7 +567,16 @@ async def _stream(results: Iterator[ScreeningResult], provenance: dict[str, Any]
 
     try:
         yield orjson.dumps({"provenance": provenance}) + b"\n"
-        while data := await asyncio.to_thread(block):
+        while True:
+            try:
+                data = await asyncio.to_thread(block)
+            except Exception as e:  # the reader failed mid-file: say so instead of a summary line
+                log.warning("streamed batch body unreadable after %d rows: %s", sum(counts.values()), e)
+                yield orjson.dumps({"error": f"the body cannot be read past row {sum(counts.values())} "
+                                             f"({type(e).__name__}); the results above are incomplete"}) + b"\n"
+                return
+            if not data:
+                break
             yield data
         yield orjson.dumps({"summary": _summary(counts), "warnings": warnings}) + b"\n"
     finally:

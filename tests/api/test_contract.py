@@ -265,3 +265,24 @@ def test_batch_json_with_bom_or_another_charset(client: TestClient) -> None:
     assert r.json()["results"][1]["consignee_name"] == "ТОО Астана"
     r = client.post("/v1/screen/batch", content=b"[]", headers={"content-type": "application/json; charset=klingon"})
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "body"
+
+
+def test_batch_file_upload(client: TestClient) -> None:
+    from pathlib import Path
+
+    csv_file = b"shipment_id,hs_code,destination_country,origin_country\nA,3104 20 50,PL,BY\nB,9403.60,DE,\n"
+    r = client.post("/v1/screen/batch", files={"file": ("weekly.csv", csv_file, "text/csv")})
+    assert [x["verdict"] for x in r.json()["results"]] == ["BLOCK", "CLEAR"]
+    xlsx = (Path(__file__).resolve().parent.parent / "data" / "bad" / "good.xlsx").read_bytes()
+    r = client.post("/v1/screen/batch", files={"upload": ("export.xlsx", xlsx, "application/octet-stream")},
+                    headers={"accept": "application/x-ndjson"})
+    assert r.status_code == 200 and json.loads(r.text.splitlines()[-1])["summary"]["rows"] >= 1
+    fake = (Path(__file__).resolve().parent.parent / "data" / "bad" / "fake.xlsx").read_bytes()
+    r = client.post("/v1/screen/batch", files={"file": ("fake.xlsx", fake, "application/octet-stream")})
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "body"
+    r = client.post("/v1/screen/batch", files={"file": ("junk.xlsx", b"PK\x03\x04" + b"\x00" * 500, "x/y")})
+    assert r.status_code == 422
+    r = client.post("/v1/screen/batch", data={"note": "no file"}, files={})
+    assert r.status_code in (415, 422)
+    r = client.post("/v1/screen/batch", content=b"--x\r\nnonsense", headers={"content-type": "multipart/form-data; boundary=x"})
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "body"

@@ -79,7 +79,7 @@ def test_enormous_single_fields(make_client: Callable[..., TestClient]) -> None:
     assert [x["verdict"] for x in out] == ["BLOCK", "ERROR"] and "consignee_name" in out[1]["error"]
 
 
-_scalar = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30)
+_scalar = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30)
 _value = st.recursive(_scalar, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
                                                                                            max_size=3), max_leaves=6)
 _fields = st.sampled_from(["shipment_id", "hs_code", "destination_country", "transit_countries", "exporter_name",
