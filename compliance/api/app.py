@@ -287,10 +287,15 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
             if e.get("type") == "json_invalid":
                 rest = []  # the position of the syntax error is in the message
             # Union members (str | int) add their type name to the path: not a field.
-            rest = [p for p in rest if p not in ("str", "int", "float", "list[str]")
-                    and not str(p).startswith(("function-", "constrained-"))]
+            rest = [p for p in rest if not (isinstance(p, str) and (
+                p in ("str", "int", "float", "bool") or "[" in p or p.startswith(("function-", "constrained-"))))]
             field = ".".join(str(p) for p in rest) or where
             msg = str(e.get("msg", "invalid"))
+            prev = detail[-1] if detail else None
+            kind = msg.removeprefix("Input should be a valid ")
+            if prev is not None and prev["loc"] == [where, *rest] and kind != msg and "should be a valid" in prev["message"]:
+                prev["message"] += f" or {kind}"  # one line per field for a union (text or number ...)
+                continue
             if rest and not msg.startswith(str(rest[-1])):
                 msg = f"{field}: {msg}"
             detail.append({"field": field, "loc": [where, *rest], "message": msg})

@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, Stric
 from compliance.models import Finding, Verdict
 
 Text = StrictStr | None
+# Countries may be ISO numeric codes sent as JSON numbers (112 = Belarus).
+Country = StrictStr | StrictInt | None
 Number = StrictInt | StrictFloat | StrictStr | None
 
 SHIPMENT_EXAMPLE: dict[str, Any] = {
@@ -36,20 +38,20 @@ class ShipmentIn(BaseModel):
     shipment_id: StrictStr | StrictInt = Field(description="Your id for the row; echoed back untouched.")
     hs_code: StrictStr | StrictInt = Field(description="HS / CN / HTS code, 4 to 10 digits; dots and spaces allowed.",
                                            examples=["8542.31", "3104 20 10"])
-    destination_country: StrictStr = Field(description="ISO alpha-2/alpha-3/numeric or an English, Russian or "
+    destination_country: StrictStr | StrictInt = Field(description="ISO alpha-2/alpha-3/numeric or an English, Russian or "
                                                        "Belarusian name.", examples=["BY", "Kazakhstan", "Беларусь"])
     description: Text = None
-    origin_country: Text = None
-    transit_countries: StrictStr | list[StrictStr] | None = Field(
+    origin_country: Country = None
+    transit_countries: StrictStr | list[StrictStr | StrictInt] | None = Field(
         None, description="In order; a list, or one string separated by ; , | or >", examples=["LT;BY", ["LT", "BY"]])
     exporter_name: Text = None
-    exporter_country: Text = None
+    exporter_country: Country = None
     consignee_name: Text = None
-    consignee_country: Text = None
+    consignee_country: Country = None
     end_user_name: Text = None
-    end_user_country: Text = None
+    end_user_country: Country = None
     manufacturer_name: Text = None
-    manufacturer_country: Text = None
+    manufacturer_country: Country = None
     end_use_doc_type: Text = Field(None, examples=["end_user_certificate"])
     end_use_doc_issuer: Text = Field(None, examples=["manufacturer"])
     end_use_doc_id: StrictStr | StrictInt | None = None

@@ -286,3 +286,10 @@ def test_batch_file_upload(client: TestClient) -> None:
     assert r.status_code in (415, 422)
     r = client.post("/v1/screen/batch", content=b"--x\r\nnonsense", headers={"content-type": "multipart/form-data; boundary=x"})
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "body"
+
+
+def test_numeric_country_codes_as_numbers(client: TestClient) -> None:
+    r = client.post("/v1/screen", json={**CLEAN, "hs_code": 854231, "destination_country": 112,
+                                        "transit_countries": ["LT", 112], "date": "2025-01-01"})
+    assert r.status_code == 200 and r.json()["result"]["verdict"] == "BLOCK"
+    assert r.json()["result"]["destination_country"] == 112  # echoed as sent
