@@ -21,6 +21,9 @@ from compliance.rules.model import GoodsEntry, Jurisdiction, Rule
 GOODS_FAMILIES = (Family.sector, Family.dual_use, Family.chpl)
 # Confidence levels on which a rule may block; anything else resolves to REVIEW.
 BLOCKING_CONFIDENCE = {"confirmed", "scope-confirmed", "heuristic"}
+# Regimes that bind under every jurisdiction: UN Security Council measures are implemented
+# by the EU, the UK and the US alike.
+UNIVERSAL_REGIMES = {"UN"}
 
 
 @dataclass(frozen=True)
@@ -217,24 +220,31 @@ class Context:
         return self.document_status in ("manufacturer", "authority")
 
     # Building findings ----------------------------------------------------------------
+    def binds(self, regime: str) -> bool:
+        """Whether measures and listings of ``regime`` bind under the chosen jurisdiction."""
+        return regime in self.jurisdiction.binding_regimes or regime in UNIVERSAL_REGIMES
+
     def finding(self, rule: Rule, message: str, evidence: dict[str, object], *,
-                severity: Severity | None = None, doubts: list[str] | None = None) -> Finding:
+                severity: Severity | None = None, doubts: list[str] | None = None,
+                regime: str | None = None) -> Finding:
         """A finding of ``rule``: severity lowered to review when facts are in doubt or the
-        rule's regime does not bind under the chosen jurisdiction."""
+        regime does not bind under the chosen jurisdiction. ``regime`` replaces the rule's
+        (a party finding is judged by the regime of the matched listing, not the rule's)."""
+        regime = regime or rule.regime
         sev = severity or rule.severity
         notes = list(doubts or [])
         if rule.wind_down_until and self.date <= rule.wind_down_until:
             notes.append(f"contracts concluded before {rule.valid_from} may be executed until "
                          f"{rule.wind_down_until}: check the contract date")
-        if rule.regime not in self.jurisdiction.binding_regimes:
-            notes.append(f"{rule.regime} measure, not binding under jurisdiction {self.jurisdiction_code} "
+        if not self.binds(regime):
+            notes.append(f"{regime} measure, not binding under jurisdiction {self.jurisdiction_code} "
                          "(exposure only)")
         if notes and sev == Severity.block:
             sev = Severity.review
         if notes:
             message = f"{message} [REVIEW: {'; '.join(notes)}]" if sev == Severity.review else message
         ev = {k: v for k, v in evidence.items() if v not in (None, "", [], {})}
-        return Finding(rule_id=rule.id, family=rule.family, severity=sev, regime=rule.regime,
+        return Finding(rule_id=rule.id, family=rule.family, severity=sev, regime=regime,
                        legal_basis=rule.legal_basis, message=message, evidence=ev,
                        confidence=rule.confidence if not notes else "unverified" if any(
                            "unverified" in n for n in notes) else rule.confidence,
