@@ -243,6 +243,8 @@ class Context:
             sev = Severity.review
         if notes:
             message = f"{message} [REVIEW: {'; '.join(notes)}]" if sev == Severity.review else message
+        # `reasons` joins the messages with ';' (CONTRACT §2): one sentence each, no ';' inside.
+        message = message.replace(";", ",")
         ev = {k: v for k, v in evidence.items() if v not in (None, "", [], {})}
         return Finding(rule_id=rule.id, family=rule.family, severity=sev, regime=regime,
                        legal_basis=rule.legal_basis, message=message, evidence=ev,

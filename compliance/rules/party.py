@@ -102,7 +102,7 @@ def evaluate_party(ctx: Context, rules: Mapping[str, Rule], party: Party, matche
         listing = (binding or in_force)[0]
         evidence["listings"] = [_describe(lst) for lst in in_force]
         message = (f"{who} possibly matches {entity.name} ({listing.regime}, {m.list_name}): "
-                   f"{'; '.join(reasons)}. {m.explanation}")
+                   f"{'; '.join(reasons)} ({m.explanation})")
         f = ctx.finding(rule, message, evidence, severity=Severity.review, regime=listing.regime)
         out.append(f.model_copy(update={**base, "regime": listing.regime,
                                         "legal_basis": listing.legal_basis or listing.program or f.legal_basis}))
