@@ -134,7 +134,29 @@ def country_name(alpha2: str) -> str:
     return str(getattr(c, "common_name", None) or c.name)
 
 
+def _resolves(text: str) -> bool:
+    try:
+        resolve_country(text)
+    except UnknownCountry:
+        return False
+    return True
+
+
 def split_countries(value: str) -> list[str]:
-    """Split a transit list written with ; , | > or '->' into its parts (not yet resolved)."""
-    parts = re.split(r"\s*(?:;|,|\||->|>|→|–>)\s*", value.strip())
-    return [p for p in (x.strip() for x in parts) if p]
+    """Split a transit list written with ; , | > or '->' into its parts (not yet resolved).
+
+    A comma also appears inside list-form names ("Korea, Republic of", "Moldova, Republic
+    of"): a comma-separated piece that is no country on its own is joined to the one before
+    it when the two together name a country.
+    """
+    out: list[str] = []
+    for segment in re.split(r"\s*(?:;|\||->|>|→|–>)\s*", value.strip()):
+        start = len(out)
+        for piece in (x.strip() for x in segment.split(",")):
+            if not piece:
+                continue
+            if len(out) > start and not _resolves(piece) and _resolves(f"{out[-1]}, {piece}"):
+                out[-1] = f"{out[-1]}, {piece}"
+            else:
+                out.append(piece)
+    return out

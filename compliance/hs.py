@@ -8,8 +8,34 @@ beneath it, so rule matching is by prefix.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
-_SEPARATORS = re.compile(r"[\s.\-/_]+")
+# Comma too: a decimal-comma spreadsheet writes 8542.31 as "8542,31".
+_SEPARATORS = re.compile(r"[\s.,\-/_]+")
+_HEADINGS_FILE = Path(__file__).with_name("hs_headings.txt")
+# HS chapters that do not exist (77 is reserved); 98/99 are national chapters (e.g. US HTS).
+_NO_CHAPTER = {"00", "77"}
+
+
+@lru_cache(maxsize=1)
+def hs_headings() -> frozenset[str]:
+    """The HS 2022 headings (4 digits)."""
+    lines = _HEADINGS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(x.strip() for x in lines if x.strip() and not x.startswith("#"))
+
+
+def _restore_leading_zero(digits: str, numeric: bool) -> str:
+    """Put back a leading zero a spreadsheet dropped: HS/CN/TARIC codes have an even number of
+    digits, so an odd count whose heading does not exist while '0' + it does (40690 -> 040690,
+    cheese, not 4069 0) lost its zero. A 3-digit code is restored only from a numeric cell."""
+    if len(digits) % 2 == 0 or (len(digits) == 3 and not numeric):
+        return digits
+    headings = hs_headings()
+    padded = "0" + digits
+    if digits[:4] not in headings and padded[:4] in headings:
+        return padded
+    return digits
 
 
 class InvalidHSCode(ValueError):
@@ -22,11 +48,19 @@ def normalise_hs(value: object) -> str:
         raise InvalidHSCode("hs_code is missing: give the 4- to 10-digit HS/CN code (e.g. 3104 20 10)")
     if isinstance(value, bool):
         raise InvalidHSCode(f"hs_code {value!r} is not a code")
+    numeric = isinstance(value, int | float)
     if isinstance(value, int):
         text = str(value)
     elif isinstance(value, float):
-        # A spreadsheet turned "8542.31" into 8542.31; keep what it shows.
+        # A spreadsheet turned "8542.31" into 8542.31 and "3104.20" into 3104.2: keep what it
+        # shows and put back the trailing zero (subheading digits come in pairs).
         text = repr(value)
+        if "." in text and "e" not in text.lower():
+            whole, _, frac = text.partition(".")
+            if frac == "0":
+                text = whole
+            elif len(frac) % 2:
+                text = f"{whole}.{frac}0"
     else:
         text = str(value)
     raw = text.strip()
@@ -39,11 +73,14 @@ def normalise_hs(value: object) -> str:
         raise InvalidHSCode(
             f"hs_code {text!r} is not a number: write only digits, dots and spaces (e.g. 8542.31)"
         )
+    digits = _restore_leading_zero(digits, numeric)
     if not 4 <= len(digits) <= 10:
         raise InvalidHSCode(
             f"hs_code {text!r} has {len(digits)} digits: an HS/CN code has 4 to 10 digits "
             "(chapter-only codes are too coarse to screen)"
         )
+    if digits[:2] in _NO_CHAPTER:
+        raise InvalidHSCode(f"hs_code {text!r}: there is no HS chapter {digits[:2]} (chapters are 01-97)")
     return digits
 
 
