@@ -112,8 +112,17 @@ class Context:
     def exported_from_by(self) -> bool:
         """Exporter in BY, or the route starts in BY (the import bans' 'exported from Belarus')."""
         s = self.shipment
+        return s.exporter_country in self.core_sanctioned or self.route_starts_in_by
+
+    @property
+    def route_starts_in_by(self) -> bool:
+        """The first listed route country is BY and no exporter elsewhere is declared: with an
+        exporter in another country the goods started there and passed through BY (transit,
+        REVIEW), which the route list alone cannot tell from an export out of Belarus."""
+        s = self.shipment
         by = self.core_sanctioned
-        return (s.exporter_country in by) or bool(s.transit_countries and s.transit_countries[0] in by)
+        first_in_by = bool(s.transit_countries) and s.transit_countries[0] in by
+        return first_in_by and (s.exporter_country is None or s.exporter_country in by)
 
     def passes_through(self, countries: set[str]) -> list[str]:
         """Transit countries of the route in ``countries``, not counting departure or arrival there."""
