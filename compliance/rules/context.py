@@ -235,17 +235,18 @@ class Context:
 
     def finding(self, rule: Rule, message: str, evidence: dict[str, object], *,
                 severity: Severity | None = None, doubts: list[str] | None = None,
-                regime: str | None = None) -> Finding:
+                regime: str | None = None, binding_note: bool = True) -> Finding:
         """A finding of ``rule``: severity lowered to review when facts are in doubt or the
         regime does not bind under the chosen jurisdiction. ``regime`` replaces the rule's
-        (a party finding is judged by the regime of the matched listing, not the rule's)."""
+        (a party finding is judged by the regime of the matched listing, not the rule's);
+        ``binding_note=False`` when the message already says why the regime does not bind."""
         regime = regime or rule.regime
         sev = severity or rule.severity
         notes = list(doubts or [])
         if rule.wind_down_until and self.date <= rule.wind_down_until:
             notes.append(f"contracts concluded before {rule.valid_from} may be executed until "
                          f"{rule.wind_down_until}: check the contract date")
-        if not self.binds(regime):
+        if binding_note and not self.binds(regime):
             notes.append(f"{regime} measure, not binding under jurisdiction {self.jurisdiction_code} "
                          "(exposure only)")
         if notes and sev == Severity.block:

@@ -103,7 +103,8 @@ def evaluate_party(ctx: Context, rules: Mapping[str, Rule], party: Party, matche
         evidence["listings"] = [_describe(lst) for lst in in_force]
         message = (f"{who} possibly matches {entity.name} ({listing.regime}, {m.list_name}): "
                    f"{'; '.join(reasons)} ({m.explanation})")
-        f = ctx.finding(rule, message, evidence, severity=Severity.review, regime=listing.regime)
+        f = ctx.finding(rule, message, evidence, severity=Severity.review, regime=listing.regime,
+                        binding_note=False)
         out.append(f.model_copy(update={**base, "regime": listing.regime,
                                         "legal_basis": listing.legal_basis or listing.program or f.legal_basis}))
     return out

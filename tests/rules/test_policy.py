@@ -104,3 +104,28 @@ def test_non_manufacturer_document_names_the_lithuanian_rule(screener: Screener,
     assert lt.verdict == Verdict.BLOCK
     doc = next(f for f in lt.findings if f.rule_id == "BY-EUD-NOT-MANUFACTURER")
     assert doc.severity == Severity.block and "Lithuanian" in doc.message
+
+
+def test_every_rule_code_is_a_real_hs_or_cn_code(shared_data: Path) -> None:
+    """No invented codes: each goods code is an HS 2022 chapter/heading/subheading or a CN 2026
+    code (reference conventions: CN is 8 digits, its first 6 the HS subheading)."""
+    import csv
+    import json
+
+    with (shared_data / "hs" / "harmonized-system.csv").open(encoding="utf-8") as fh:
+        known = {r["hscode"] for r in csv.DictReader(fh)}
+    known |= {d["code"] for d in json.loads((shared_data / "cn" / "cnCodes_2026.json").read_text(encoding="utf-8"))}
+    bundle = Screener.load(include_imported=False).bundle
+    unknown = sorted(f"{rule_id} {e.code}" for rule_id, entries in bundle.goods.items()
+                     for e in entries if e.code not in known)
+    assert not unknown, unknown
+
+
+def test_shipment_heading_table_matches_hs_2022(shared_data: Path) -> None:
+    import csv
+
+    from compliance.hs import hs_headings
+
+    with (shared_data / "hs" / "harmonized-system.csv").open(encoding="utf-8") as fh:
+        headings = {r["hscode"] for r in csv.DictReader(fh) if r["level"] == "4"}
+    assert hs_headings() == headings
