@@ -65,12 +65,18 @@ def attach_decisions(screener: Screener, db: DbChoice = None) -> DecisionFilter:
     Without a store the hook still stamps each party finding with the matched entry's content
     hash, so a decision recorded later from the results names the version the reviewer saw."""
     path = resolve_db(db)
+    hook = DecisionFilter(screener.entities)
     if path is not None:
-        with open_store(path) as store:
-            hook = DecisionFilter.from_store(screener.entities, store)
+        try:
+            with open_store(path) as store:
+                hook = DecisionFilter.from_store(screener.entities, store)
+        except StoreError as e:
+            if db is not None:  # the caller asked for this store
+                raise
+            # The implicit default store is unreadable: screen without decisions (findings are
+            # then not lowered, never wrongly cleared) rather than refuse to screen.
+            log.warning("decisions not applied: %s", e)
         log.info("applying %d false-positive decision(s) from %s", sum(map(len, hook.by_entry.values())), path)
-    else:
-        hook = DecisionFilter(screener.entities)
     screener.finding_filters[:] = [f for f in screener.finding_filters if not isinstance(f, DecisionFilter)]
     screener.finding_filters.append(hook)
     return hook

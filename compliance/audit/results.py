@@ -85,8 +85,17 @@ def open_results(path: str | Path, *, mapping: dict[str, str] | None = None) -> 
                     columns.extend(str(k) for k in it if str(k) not in columns)
             applied, warnings = map_headers(columns, column_map)
             rows = [it if isinstance(it, dict) else "the item is not a JSON object" for it in items]
-            return InputTable(str(p), "json", columns, applied, rows, warnings=warnings), meta
-    return open_input(p, mapping=column_map), meta
+            return _checked(InputTable(str(p), "json", columns, applied, rows, warnings=warnings)), meta
+    return _checked(open_input(p, mapping=column_map)), meta
+
+
+def _checked(table: InputTable) -> InputTable:
+    missing = [c for c in ("verdict", "row_number") if c not in table.columns]
+    if missing:
+        table.close()
+        raise InputFileError(f"{table.path}: not a result file of compliance screen (no {', '.join(missing)} "
+                             "column): give the results, not the shipments")
+    return table
 
 
 def result_rows(table: InputTable) -> Iterator[ResultRow]:

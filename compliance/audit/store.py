@@ -182,13 +182,20 @@ class AuditStore:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (BEGIN IMMEDIATE: the log's hash chain needs the last hash)."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:  # locked by another writer for longer than the timeout
+            raise StoreError(f"{self.path}: cannot write to the audit store ({e})") from None
         try:
             yield self.conn
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as e:
+            self.conn.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: cannot write to the audit store ({e})") from None
 
     # Audit log ----------------------------------------------------------------------------
     def _append(self, conn: sqlite3.Connection, action: str, details: dict[str, Any], *,

@@ -27,7 +27,7 @@ def _ships(tmp: Path) -> Path:
     ])
 
 
-@pytest.mark.parametrize("fmt", ["csv", "jsonl", "json", "xlsx", "parquet"])
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "json", "xlsx"])
 def test_rescreen_after_list_swap_reports_exactly_the_changed(tmp_path: Path, cli: Any, fmt: str) -> None:
     v1 = write_list(tmp_path / "v1.yaml", "2026.1", [ZORVEX, KALVORA])
     v2 = write_list(tmp_path / "v2.yaml", "2026.2", [ZORVEX, TREVANIK])
@@ -89,3 +89,8 @@ def test_rescreen_notes_a_release_decision(tmp_path: Path, cli: Any) -> None:
     log = [json.loads(x) for x in cli("audit", "log", "--json", "--db", db).stdout.splitlines()]
     assert [e["action"] for e in log] == ["screen", "decide:released", "rescreen"]
     assert log[-1]["details"]["changed"] == 1
+
+
+def test_rescreen_refuses_a_shipments_file(tmp_path: Path, cli: Any) -> None:
+    r = cli("rescreen", _ships(tmp_path), "--no-db", code=2)
+    assert "not a result file" in r.output
