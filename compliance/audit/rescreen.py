@@ -98,6 +98,12 @@ def compare_versions(old: dict[str, Any] | None, new: dict[str, Any]) -> tuple[l
     for key in ("jurisdiction", "as_of"):
         if old.get(key) != new.get(key) and (key != "as_of" or old.get(key) is not None):
             notes.append(f"{key} {old.get(key)} -> {new.get(key)}")
+    o_dec, n_dec = old.get("decisions") or {}, new.get("decisions") or {}
+    if (o_dec.get("false_positive_active"), o_dec.get("last_id")) != (n_dec.get("false_positive_active"),
+                                                                       n_dec.get("last_id")):
+        notes.append(f"false-positive decisions in force: {o_dec.get('false_positive_active', 0)} "
+                     f"(last #{o_dec.get('last_id', '-')}) -> {n_dec.get('false_positive_active', 0)} "
+                     f"(last #{n_dec.get('last_id', '-')})")
     if old.get("tool_version") != new.get("tool_version"):
         notes.append(f"tool {old.get('tool_version')} -> {new.get('tool_version')}")
     return notes, lists, rules_note

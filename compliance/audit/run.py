@@ -62,6 +62,13 @@ def run_meta(screener: Screener, *, jurisdiction: str | None = None, as_of: dt.d
         meta["column_map"] = dict(column_map)
     if db is not None:
         meta["audit_db"] = str(db)
+    from compliance.audit.decisions import DecisionFilter
+
+    hook = next((f for f in screener.finding_filters if isinstance(f, DecisionFilter)), None)
+    if hook is not None and hook.by_entry:
+        # Which decisions were in force: enough to tell a later run what changed.
+        ids = [d.id or 0 for ds in hook.by_entry.values() for d in ds]
+        meta["decisions"] = {"store": str(hook.db_path), "false_positive_active": len(ids), "last_id": max(ids)}
     return meta
 
 
@@ -104,11 +111,12 @@ class RunRecorder:
     def finish(self, *, output: str | Path | None = None, extra: Mapping[str, Any] | None = None) -> int:
         """Commit the run; returns the log entry's sequence number."""
         details: dict[str, Any] = {"provenance": {k: v for k, v in self.meta.items()
-                                                  if k not in ("inputs", "column_map", "audit_db")},
+                                                  if k not in ("inputs", "column_map", "audit_db", "decisions")},
                                    "inputs": self.meta.get("inputs", []), "rows": self.rows,
                                    "counts": self.counts, "rows_sha256": self._digest.hexdigest()}
-        if self.meta.get("column_map"):
-            details["column_map"] = self.meta["column_map"]
+        for key in ("column_map", "decisions"):
+            if self.meta.get(key):
+                details[key] = self.meta[key]
         if output is not None and str(output) != "-":
             details["output"] = {"path": str(output), "sha256": file_sha256(output)}
         if extra:

@@ -183,3 +183,24 @@ def test_results_row_with_several_matches_needs_an_entry(tmp_path: Path, cli: An
     f = {x["list_entry_id"]: x["severity"] for x in read_results(tmp_path / "r2.csv")["S1"]["findings"]
          if x["family"] == "party"}
     assert f == {"wl:kalvora": "info", "wl:zorvex": "block"}
+
+
+def test_meta_names_the_decisions_in_force_and_rescreen_explains(tmp_path: Path, cli: Any) -> None:
+    import csv
+    import json
+
+    lst = write_list(tmp_path / "v1.yaml", "1", [ZORVEX])
+    db = tmp_path / "audit.sqlite"
+    ships = _shipments(tmp_path)
+    cli("screen", ships, "--lists", lst, "--out", tmp_path / "r1.csv", "--db", db, "-q")
+    assert "decisions" not in json.loads((tmp_path / "r1.csv.meta.json").read_text(encoding="utf-8"))
+    cli("decide", "false-positive", "--results", tmp_path / "r1.csv", "--row", "1", "--lists", lst,
+        "--reason", "namesake", "--reviewer", "J. Smith", "--db", db)
+    cli("rescreen", tmp_path / "r1.csv", "--lists", lst, "--db", db, "--out", tmp_path / "c.csv")
+    with (tmp_path / "c.csv").open(encoding="utf-8") as f:
+        rows = {r["shipment_id"]: r for r in csv.DictReader(f)}
+    assert set(rows) == {"S1", "S3"}
+    assert all("decision #1 by J. Smith" in r["why"] for r in rows.values())
+    log = [json.loads(x) for x in cli("audit", "log", "--json", "--db", db).stdout.splitlines()]
+    assert log[-1]["details"]["decisions"]["false_positive_active"] == 1
+    assert any("false-positive decisions in force: 0" in n for n in log[-1]["details"]["version_changes"])
