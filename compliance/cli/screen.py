@@ -88,8 +88,13 @@ def register(app: typer.Typer) -> None:
         chunk_size: int = typer.Option(50_000, "--chunk-size", help="Rows per chunk (memory bound)."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
         top: int = typer.Option(0, "--top", help="After the summary, show the first N flagged rows."),
+        db: Path | None = typer.Option(None, "--db", help="Audit store (decisions, quota ledger, log); default: "
+                                       "the default store when it exists."),
+        no_db: bool = typer.Option(False, "--no-db", help="Use no audit store: no decisions, ledger or log."),
     ) -> None:
         """Screen shipment files and write one result row per input row, in input order."""
+        from compliance.audit import resolve_db, run_meta
+        from compliance.audit.run import audit_run
         from compliance.io import ResultWriter, open_input, parse_mapping
 
         if fail_on not in (None, "block", "review"):
@@ -100,8 +105,11 @@ def register(app: typer.Typer) -> None:
         as_of_date = parse_as_of(as_of)
         with user_errors():
             column_map = parse_mapping(mapping or [], mapping_file)
-            screener = load_screener(rules, lists, jurisdiction, as_of_date)
+            db_path = resolve_db(False if no_db else db)
+            screener = load_screener(rules, lists, jurisdiction, as_of_date, db=db_path or False)
             tables = [open_input(f, encoding=encoding, delimiter=delimiter, mapping=column_map) for f in files]
+            audit = audit_run(db_path, "screen", run_meta(screener, jurisdiction=jurisdiction, as_of=as_of_date,
+                                                          files=files, column_map=column_map, db=db_path))
         columns: list[str] = []
         for t in tables:
             columns.extend(c for c in t.columns if c not in columns)
@@ -112,9 +120,13 @@ def register(app: typer.Typer) -> None:
             if top and len(flagged) < top:
                 flagged.extend(r for r in results if r.verdict.value != "CLEAR")
             writer.write(results)
+            if audit is not None:
+                audit.observe(results)
 
         show_progress = not quiet and sys.stderr.isatty()
-        writer = ResultWriter(out, out_format, columns, meta=screener.provenance(as_of=as_of_date).model_dump(mode="json"))
+        writer = ResultWriter(out, out_format, columns, meta=audit.meta if audit is not None else
+                              run_meta(screener, jurisdiction=jurisdiction, as_of=as_of_date, files=files,
+                                       column_map=column_map))
         try:
             with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} rows"),
                           TimeElapsedColumn(), TimeRemainingColumn(), console=err_console,
@@ -130,6 +142,7 @@ def register(app: typer.Typer) -> None:
                         else:
                             summary = run_batch(screener, table.chunks(chunk_size), write,
                                                 jurisdiction=jurisdiction, as_of=as_of_date,
+                                                quota_store=audit.ledger if audit is not None else None,
                                                 progress=partial(progress.advance, task))
                     total.rows += summary.rows
                     total.counts.update(summary.counts)
@@ -137,8 +150,14 @@ def register(app: typer.Typer) -> None:
                     total.errors.extend(summary.errors[: max(0, total.max_messages - len(total.errors))])
                     total.warnings.extend(table.warnings)
             writer.close()
+            if audit is not None:
+                with user_errors():
+                    audit.finish(output=out)
+                    audit.store.close()
         except BaseException as exc:
             writer.abort()
+            if audit is not None:
+                audit.abort()
             if isinstance(exc, ComplianceError):
                 err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
                 raise typer.Exit(EXIT_USAGE) from None

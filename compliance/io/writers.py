@@ -154,7 +154,8 @@ class ResultWriter:
             self._pq_buffer = []
 
     def close(self) -> None:
-        """Finish the file and move it into place (with ``OUT.meta.json`` for csv/xlsx/parquet)."""
+        """Finish the file and move it into place (with ``OUT.meta.json`` for csv/xlsx/parquet/jsonl;
+        json output carries the same record as its ``meta`` key)."""
         if self.format == "json" and self._fh is not None:
             self._fh.write("\n]}\n")
         if self._fh is not None:
@@ -171,7 +172,7 @@ class ResultWriter:
         if self.out is not None and self._tmp is not None:
             os.replace(self._tmp, self.out)
             self._tmp = None
-            if self.meta is not None and self.format in ("csv", "xlsx", "parquet"):
+            if self.meta is not None and self.format in ("csv", "xlsx", "parquet", "jsonl"):
                 meta_path = Path(str(self.out) + ".meta.json")
                 tmp = meta_path.with_name(f".{meta_path.name}.partial")
                 tmp.write_text(json.dumps(self.meta, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
