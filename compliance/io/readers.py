@@ -14,14 +14,17 @@ import datetime as dt
 import io
 import json
 import logging
+import re
 import sys
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from compliance.exc import InputFileError
-from compliance.models import INPUT_COLUMNS, REQUIRED_COLUMNS
+from compliance.hs import hs_from_number
+from compliance.models import INPUT_COLUMNS, REQUIRED_COLUMNS, ambiguous_number, parse_number, split_amount
 
 log = logging.getLogger(__name__)
 
@@ -32,19 +35,53 @@ csv.field_size_limit(16 * 1024 * 1024)
 FORMATS = ("csv", "jsonl", "json", "xlsx", "parquet")
 _SUFFIX = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
            ".xlsx": "xlsx", ".xlsm": "xlsx", ".parquet": "parquet", ".pq": "parquet"}
-# Common header spellings of the contract columns (after lower-casing and folding _ and -).
-HEADER_ALIASES: dict[str, str] = {
-    "id": "shipment_id", "shipment": "shipment_id", "shipment no": "shipment_id", "shipment number": "shipment_id",
-    "hs": "hs_code", "hs code": "hs_code", "cn code": "hs_code", "hts code": "hs_code", "commodity code": "hs_code",
-    "tariff code": "hs_code", "taric code": "hs_code",
-    "destination": "destination_country", "destination country": "destination_country", "dest country": "destination_country",
-    "country of destination": "destination_country",
-    "origin": "origin_country", "country of origin": "origin_country", "origin country": "origin_country",
-    "transit": "transit_countries", "route": "transit_countries", "transit countries": "transit_countries",
-    "exporter": "exporter_name", "shipper": "exporter_name", "consignee": "consignee_name",
-    "end user": "end_user_name", "manufacturer": "manufacturer_name", "goods description": "description",
-    "ship date": "date", "shipment date": "date", "amount": "value", "invoice value": "value", "qty": "quantity",
+# Common header spellings of the contract columns, after ``_norm_header`` (lower case; ``_ - . / #
+# : ( )`` read as spaces). ERP exports, customs declarations and Russian-language sheets.
+_ALIAS_GROUPS: dict[str, tuple[str, ...]] = {
+    "shipment_id": ("id", "shipment", "shipment no", "shipment nr", "shipment number", "shipment ref",
+                    "shipment reference", "ship no", "consignment", "consignment no", "consignment number",
+                    "order", "order no", "order id", "order number", "reference", "ref", "ref no", "line id",
+                    "item id", "row id", "declaration no", "invoice no", "номер", "номер отправки",
+                    "номер партии", "id отправки", "no", "nr"),
+    "hs_code": ("hs", "hs code", "hscode", "hs no", "hs6", "hs 6", "cn", "cn code", "cn8", "hts", "hts code",
+                "htsus", "commodity code", "commodity", "tariff code", "tariff number", "tariff no", "taric",
+                "taric code", "customs code", "customs tariff code", "code hs", "код тн вэд", "тн вэд",
+                "тн вэд еаэс", "код тнвэд", "тнвэд", "код товара", "hs code 6", "hs code 8", "hs code 10"),
+    "destination_country": ("destination", "destination country", "dest country", "dest", "country of destination",
+                            "ship to country", "ship to", "country to", "to country", "final destination",
+                            "country of final destination", "destination country code", "страна назначения",
+                            "страна получения", "краіна прызначэння"),
+    "description": ("goods description", "description of goods", "goods", "item description", "product",
+                    "product description", "item", "описание", "описание товара", "наименование",
+                    "наименование товара", "товар"),
+    "origin_country": ("origin", "country of origin", "origin country", "coo", "made in", "страна происхождения"),
+    "transit_countries": ("transit", "route", "transit countries", "transit country", "via", "routing",
+                          "транзит", "страны транзита", "маршрут"),
+    "exporter_name": ("exporter", "shipper", "seller", "supplier", "consignor", "sender", "exporter name",
+                      "shipper name", "экспортер", "отправитель", "грузоотправитель"),
+    "exporter_country": ("shipper country", "seller country", "consignor country", "country of exporter",
+                         "страна экспортера", "страна отправителя"),
+    "consignee_name": ("consignee", "buyer", "importer", "receiver", "recipient", "customer", "sold to",
+                       "получатель", "грузополучатель", "покупатель", "импортер"),
+    "consignee_country": ("country of consignee", "buyer country", "importer country", "receiver country",
+                          "customer country", "страна получателя", "страна покупателя"),
+    "end_user_name": ("end user", "enduser", "end user name", "ultimate consignee", "конечный пользователь"),
+    "end_user_country": ("country of end user", "enduser country", "ultimate consignee country",
+                         "страна конечного пользователя"),
+    "manufacturer_name": ("manufacturer", "producer", "maker", "производитель", "изготовитель"),
+    "manufacturer_country": ("producer country", "country of manufacturer", "страна производителя"),
+    "end_use_doc_type": ("end use document", "end use doc", "doc type", "document type", "euc type"),
+    "end_use_doc_issuer": ("document issuer", "doc issuer", "end use document issuer"),
+    "end_use_doc_id": ("document no", "document number", "euc no", "euc number", "doc no", "doc id"),
+    "quantity": ("qty", "quantity", "pcs", "pieces", "количество", "кол во"),
+    "unit": ("uom", "unit of measure", "units", "единица", "ед изм"),
+    "value": ("amount", "invoice value", "invoice amount", "net value", "value eur", "total value", "price",
+              "customs value", "статистическая стоимость", "стоимость", "сумма"),
+    "currency": ("cur", "ccy", "curr", "currency code", "валюта"),
+    "date": ("ship date", "shipment date", "shipping date", "export date", "dispatch date", "date of shipment",
+             "departure date", "дата", "дата отгрузки", "дата отправки"),
 }
+HEADER_ALIASES: dict[str, str] = {alias: col for col, names in _ALIAS_GROUPS.items() for alias in names}
 
 
 @dataclass(slots=True)
@@ -59,7 +96,12 @@ class RawRow:
 
 
 def _norm_header(h: str) -> str:
-    return " ".join(str(h).replace("\ufeff", "").strip().lower().replace("_", " ").replace("-", " ").split())
+    text = unicodedata.normalize("NFKC", str(h)).replace("\ufeff", "").casefold().replace("ё", "е")
+    return " ".join(_HEADER_PUNCT.sub(" ", text).split())
+
+
+_HEADER_PUNCT = re.compile(r"[_\-./#:()\[\]*'\"]+")
+_UNIT_SUFFIX = re.compile(r"\s*(?:\(.*\)|\[.*\])\s*$")
 
 
 def parse_mapping(items: list[str], mapping_file: str | Path | None = None) -> dict[str, str]:
@@ -98,46 +140,105 @@ def parse_mapping(items: list[str], mapping_file: str | Path | None = None) -> d
 
 # Encoding and delimiter ----------------------------------------------------------------------
 def detect_encoding(sample: bytes) -> str:
-    """BOMs, then UTF-8, then cp1251 vs cp1252 by which reads as more plausible text."""
+    """BOMs, UTF-16 without BOM (NUL pattern), UTF-8, then the single-byte Windows code pages.
+
+    For the single-byte case the question is which of cp1251 (Cyrillic), cp1252 (Western) or
+    cp1250 (Central European: Polish, Czech, Lithuanian names) the high bytes belong to. Byte
+    statistics decide it, not a general detector: ``_cyrillic_share`` and ``_cp1250_marks``.
+    """
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if len(sample) >= 4 and sample[1:4:2] == b"\x00\x00" and sample[0:4:2] != b"\x00\x00":
+    even, odd = sample[0:200:2], sample[1:200:2]
+    if len(sample) >= 4 and odd.count(0) > len(odd) * 0.6 and even.count(0) < len(even) * 0.1:
         return "utf-16-le"
-    if len(sample) >= 4 and sample[0:4:2] == b"\x00\x00" and sample[1:4:2] != b"\x00\x00":
+    if len(sample) >= 4 and even.count(0) > len(even) * 0.6 and odd.count(0) < len(odd) * 0.1:
         return "utf-16-be"
     try:
         sample.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as e:
-        if e.start >= len(sample) - 4:  # a character cut at the sample's end
+        if e.start >= len(sample) - 4 and e.reason == "unexpected end of data":  # cut at the sample's end
             return "utf-8"
-    high = [b for b in sample if b >= 0x80]
-    # cp1251 letters are 0xC0-0xFF; cp1252 text has isolated accented letters among ASCII.
-    if high and sum(1 for b in high if b >= 0xC0) / len(high) > 0.7:
-        try:
-            from charset_normalizer import from_bytes
-
-            best = from_bytes(sample, cp_isolation=["cp1251", "cp1252", "iso8859_2", "cp1250"]).best()
-            if best is not None:
-                return str(best.encoding)
-        except Exception:  # pragma: no cover - detection is a best effort
-            pass
+    sample = sample[:65536]
+    if _cyrillic_share(sample) > 0.5:
         return "cp1251"
+    if _cp1250_marks(sample):
+        return "cp1250"
     return "cp1252"
 
 
-def sniff_delimiter(text: str) -> str:
-    lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
-    if not lines:
-        return ","
-    try:
-        return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
-    except csv.Error:
-        counts = {d: lines[0].count(d) for d in (",", ";", "\t", "|")}
-        best = max(counts, key=lambda d: counts[d])
-        return best if counts[best] else ","
+def _is_ascii_letter(b: int) -> bool:
+    return 0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A
+
+
+# cp1251 letters: 0xC0-0xFF (А-я) plus Ё ё Ў ў І і Ї ї Є є Ґ ґ.
+_CP1251_LETTERS = frozenset(range(0xC0, 0x100)) | {0xA8, 0xB8, 0xA1, 0xA2, 0xB2, 0xB3, 0xAF, 0xBF, 0xAA, 0xBA,
+                                                   0xA5, 0xB4}
+
+
+def _cyrillic_share(sample: bytes) -> float:
+    """Of the high bytes that could be cp1251 letters, the share that sit among other high bytes
+    rather than beside ASCII letters. Cyrillic words are runs of high bytes ("Беларусь"); Western
+    accents sit inside ASCII words ("Müller", "Société") — even a few Cyrillic words in an
+    English file, or a few umlauts in a Cyrillic one, are told apart this way."""
+    cyr = lat = 0
+    n = len(sample)
+    for i, b in enumerate(sample):
+        if b < 0x80:
+            continue
+        before = sample[i - 1] if i else 0x20
+        after = sample[i + 1] if i + 1 < n else 0x20
+        if _is_ascii_letter(before) or _is_ascii_letter(after):
+            lat += 1
+        elif b in _CP1251_LETTERS and (before in _CP1251_LETTERS or after in _CP1251_LETTERS
+                                       or (before in b" \t,;|\"'(" and after in b" \t,;|\"').")):
+            cyr += 1
+    return cyr / (cyr + lat) if cyr + lat else 0.0
+
+
+# Bytes that are Polish/Czech letters in cp1250 (ą ł ż ź ť Ą Ź Ť Ż) but symbols or unassigned in
+# cp1252: one of them inside an ASCII word means cp1250. (ś/Ś are left out: they are French œ/Œ.)
+_CP1250_LETTERS = frozenset({0xB9, 0xB3, 0xBF, 0x9F, 0x8D, 0x8F, 0x9D, 0xA5, 0xAF})
+
+
+def _cp1250_marks(sample: bytes) -> bool:
+    marks = 0
+    for i, b in enumerate(sample[1:-1], start=1):
+        if b in _CP1250_LETTERS and _is_ascii_letter(sample[i - 1]) and (
+                _is_ascii_letter(sample[i + 1]) or b in (0xB9, 0xBF)):
+            # "są", "już" end with the letter; "m³" (cubic metre) does not count.
+            marks += 1
+    return marks >= 2 or (marks == 1 and len(sample) < 2000)
+
+
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+def sniff_delimiter(text: str, mapping: dict[str, str] | None = None) -> str:
+    """The delimiter (``, ; tab |``) that splits the header into the most contract columns and the
+    first rows into as many cells as the header; quotes are honoured, so commas inside quoted
+    descriptions (or bare commas in a semicolon file) do not mislead it."""
+    lines = text.splitlines(keepends=True)[:200]
+    best, best_score = ",", (-1, -1.0, -1)
+    for d in _DELIMITERS:
+        try:
+            rows = [r for r in csv.reader(io.StringIO("".join(lines)), delimiter=d) if any(c.strip() for c in r)]
+        except csv.Error:
+            continue
+        if not rows:
+            continue
+        header, body = rows[0], rows[1:-1] or rows[1:]  # the last line of a sample may be cut
+        known = len(map_headers(_dedupe_headers(header)[0], mapping or {})[0]) if len(header) > 1 else 0
+        same = sum(1 for r in body if len(r) == len(header)) / len(body) if body else 1.0
+        score = (known, same if len(header) > 1 else 0.0, len(header))
+        if score > best_score:
+            best, best_score = d, score
+    if best_score[0] <= 0 and best_score[2] <= 1:
+        counts = {d: text.split("\n", 1)[0].count(d) for d in _DELIMITERS}
+        best = max(counts, key=lambda d: counts[d]) if max(counts.values()) else ","
+    return best
 
 
 def _looks_binary(sample: bytes, encoding: str) -> bool:
@@ -150,11 +251,26 @@ def _looks_binary(sample: bytes, encoding: str) -> bool:
 
 
 # The table -----------------------------------------------------------------------------------
+@dataclass(slots=True)
+class SheetRow:
+    """A row of one sheet of a workbook whose sheets have their own headers."""
+
+    sheet: str
+    columns: list[str]
+    cells: list[Any]
+    key: str = "sheet"
+
+
+# A row as a reader yields it: cells under the table's header, a dict (JSON), a sheet row, or
+# the text of what is wrong with it.
+Item = dict[str, Any] | list[Any] | SheetRow | str
+
+
 class InputTable:
     """An opened input file: its columns, how they map to the contract, and its rows in chunks."""
 
     def __init__(self, path: str, fmt: str, columns: list[str], mapping: dict[str, str],
-                 rows: Iterable[dict[str, Any] | list[Any] | str], *, encoding: str | None = None,
+                 rows: Iterable[Item], *, encoding: str | None = None,
                  delimiter: str | None = None, warnings: list[str] | None = None,
                  closers: list[IO[Any]] | None = None) -> None:
         self.path = path
@@ -166,21 +282,29 @@ class InputTable:
         self.warnings: list[str] = list(warnings or [])
         self._rows = rows
         self._closers = closers or []
+        # How "1.234" is read: a ';'-separated file comes from a decimal-comma locale.
+        self.decimal = "," if delimiter == ";" else None
 
-    def _to_raw(self, i: int, item: dict[str, Any] | list[Any] | str) -> RawRow:
+    def _to_raw(self, i: int, item: Item) -> RawRow:
         if isinstance(item, str):
             return RawRow(i, {}, {}, error=f"row {i}: {item}")
         warnings: list[str] = []
+        columns, extra = self.columns, {}
+        if isinstance(item, SheetRow):
+            columns, extra, item = item.columns, {item.key: item.sheet}, item.cells
         if isinstance(item, list):
-            n = len(self.columns)
+            n = len(columns)
             if len(item) > n:
-                extra = [c for c in item[n:] if str(c).strip()]
-                if extra:
+                spill = [c for c in item[n:] if str(c).strip()]
+                if spill:
                     warnings.append(f"row {i}: {len(item) - n} cell(s) beyond the {n} columns ignored "
-                                    f"({', '.join(repr(str(c))[:40] for c in extra[:3])})")
+                                    f"({', '.join(repr(str(c))[:40] for c in spill[:3])}); check the delimiter "
+                                    "or quote the cell")
             elif len(item) < n:
-                warnings.append(f"row {i}: {n - len(item)} cell(s) missing at the end (read as empty)")
-            original = dict(zip(self.columns, [*item[:n], *([""] * (n - len(item)))], strict=True))
+                warnings.append(f"row {i}: {n - len(item)} cell(s) missing at the end (read as empty): "
+                                f"{', '.join(columns[len(item):][:5])}{' ...' if n - len(item) > 5 else ''}")
+            original = dict(zip(columns, [*item[:n], *([""] * (n - len(item)))], strict=True))
+            original.update(extra)
         else:
             original = {str(k): v for k, v in item.items()}
         data: dict[str, Any] = {}
@@ -188,7 +312,51 @@ class InputTable:
             target = self.mapping.get(k)
             if target is not None and target not in data:
                 data[target] = v
+        self._normalise(i, data, warnings)
         return RawRow(i, data, original, warnings=warnings)
+
+    def _normalise(self, i: int, data: dict[str, Any], warnings: list[str]) -> None:
+        """Settle what the file's conventions decide before the row is validated: numeric HS
+        codes (lost zeros), ambiguous thousands separators, a currency written into the amount."""
+        hs = data.get("hs_code")
+        if isinstance(hs, int | float) and not isinstance(hs, bool) and hs == hs and hs >= 0 \
+                and hs not in (float("inf"),):
+            code = hs_from_number(hs)
+            shown = str(int(hs)) if isinstance(hs, int) or hs.is_integer() else repr(hs)
+            if code != shown:
+                warnings.append(f"row {i}: hs_code was stored as the number {shown} and is read as {code} "
+                                "(numbers drop leading and trailing zeros); store HS codes as text")
+            data["hs_code"] = code
+        for name in ("value", "quantity"):
+            v = data.get(name)
+            if not isinstance(v, str) or not v.strip():
+                continue
+            text, currency = split_amount(v)
+            if name == "value" and currency and text and text[0] in "0123456789(":
+                have = str(data.get("currency") or "").strip().upper()
+                if not have:
+                    data["currency"] = currency
+                elif have != currency:
+                    warnings.append(f"row {i}: value {v!r} says {currency} but currency says {have}: "
+                                    f"using {have}; fix one of them")
+            if ambiguous_number(v):
+                try:
+                    number = parse_number(v, name, self.decimal)
+                except ValueError:
+                    continue
+                if number is None:
+                    continue
+                sep = "." if "." in v else ","
+                where = "in this ';'-separated file" if self.decimal == "," else "as in English"
+                if number.is_integer():
+                    alt = v.replace(sep, "." if self.decimal != "," else ",")
+                    warnings.append(f"row {i}: {name} {v!r} is read as {int(number)} ('{sep}' groups thousands "
+                                    f"{where}); if you meant {alt.replace(',', '.')} as a fraction, write {alt}")
+                else:
+                    warnings.append(f"row {i}: {name} {v!r} is read as {number:g} ('{sep}' is the decimal "
+                                    f"separator {where}); if you meant {round(number * 1000)}, write it without "
+                                    "a separator")
+                data[name] = number
 
     def rows(self) -> Iterator[RawRow]:
         seen: dict[str, int] = {}
@@ -199,7 +367,8 @@ class InputTable:
             if sid:
                 first = seen.setdefault(sid, i)
                 if first != i:
-                    msg = f"row {i}: shipment_id {sid!r} repeats row {first}"
+                    msg = (f"row {i}: shipment_id {sid!r} repeats row {first}; both rows are screened, give "
+                           "each shipment its own id")
                     raw.warnings.append(msg)
                     if dup_warned < 20:
                         self.warnings.append(msg)
@@ -232,25 +401,39 @@ class InputTable:
 
 
 def map_headers(columns: list[str], mapping: dict[str, str]) -> tuple[dict[str, str], list[str]]:
-    """File column -> contract column (explicit mapping, exact or case/space-insensitive name,
-    common aliases); and warnings for columns that compete for one contract column."""
+    """File column -> contract column: the explicit mapping first, then contract names (any case,
+    spaces or dashes), then common aliases (``HEADER_ALIASES``, also with a trailing ``(unit)``
+    removed); and warnings for columns that compete for one contract column."""
     out: dict[str, str] = {}
     warnings: list[str] = []
     lowered = {_norm_header(k): v for k, v in mapping.items()}
     taken: dict[str, str] = {}
-    for c in columns:
+
+    def explicit(c: str) -> str | None:
         n = _norm_header(c)
         target = mapping.get(c) or lowered.get(n)
-        if target is None:
-            snake = n.replace(" ", "_")
-            target = snake if snake in INPUT_COLUMNS else HEADER_ALIASES.get(n)
-        if target is None:
-            continue
-        if target in taken:
-            warnings.append(f"columns {taken[target]!r} and {c!r} both mean {target}: using {taken[target]!r}")
-            continue
-        taken[target] = c
-        out[c] = target
+        if target is None and n.replace(" ", "_") in INPUT_COLUMNS:
+            target = n.replace(" ", "_")
+        return target
+
+    def alias(c: str) -> str | None:
+        n = _norm_header(c)
+        return HEADER_ALIASES.get(n) or HEADER_ALIASES.get(_norm_header(_UNIT_SUFFIX.sub("", str(c))))
+
+    # Two passes, so that a column named exactly 'hs_code' beats an earlier 'Commodity code'.
+    for finder in (explicit, alias):
+        for c in columns:
+            if c in out:
+                continue
+            target = finder(c)
+            if target is None:
+                continue
+            if target in taken:
+                warnings.append(f"columns {taken[target]!r} and {c!r} both mean {target}: using {taken[target]!r}"
+                                f" (rename or --map the other to keep it apart)")
+                continue
+            taken[target] = c
+            out[c] = target
     return out, warnings
 
 
@@ -267,18 +450,42 @@ def _dedupe_headers(header: list[str]) -> tuple[list[str], list[str]]:
     return out, warnings
 
 
-def _format_of(name: str, head: bytes, fmt: str | None) -> str:
+# Binary formats recognised by their first bytes, whatever the file is called.
+_MAGIC_REFUSED = {
+    b"\xd0\xcf\x11\xe0": "an old Excel .xls (or other OLE) file: save it as .xlsx or CSV",
+    b"%PDF": "a PDF document, not a shipment table: export the table as CSV or .xlsx",
+    b"\x89PNG": "a PNG image, not a shipment table",
+    b"\xff\xd8\xff": "a JPEG image, not a shipment table",
+    b"7z\xbc\xaf": "a 7-Zip archive: extract the shipment file first",
+    b"Rar!": "a RAR archive: extract the shipment file first",
+    b"SQLite format 3": "an SQLite database, not a shipment table",
+}
+
+
+def _format_of(name: str, head: bytes, fmt: str | None, warnings: list[str]) -> str:
+    """The input format: ``--format``, else the file's first bytes for binary formats, else its
+    extension, else a look at the text."""
     if fmt:
         if fmt not in FORMATS:
             raise InputFileError(f"unknown input format {fmt!r}: use one of {', '.join(FORMATS)}")
         return fmt
+    for magic, what in _MAGIC_REFUSED.items():
+        if head.startswith(magic):
+            raise InputFileError(f"{name}: {what}")
     suffix = Path(name).suffix.lower()
-    if suffix in _SUFFIX:
-        return _SUFFIX[suffix]
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if head.startswith(b"PAR1"):
-        return "parquet"
+    by_suffix = _SUFFIX.get(suffix)
+    by_magic = "xlsx" if head.startswith(b"PK\x03\x04") else "parquet" if head.startswith(b"PAR1") else None
+    if by_magic:
+        if by_suffix not in (None, by_magic):
+            warnings.append(f"{name}: the file is called {suffix} but is a {by_magic} file; read as {by_magic}")
+        return by_magic
+    if by_suffix in ("xlsx", "parquet"):
+        if _looks_binary(head, "utf-8"):
+            return by_suffix  # let the reader say what is wrong with it
+        warnings.append(f"{name}: the file is called {suffix} but holds text; read as CSV/JSON")
+        by_suffix = None
+    if by_suffix:
+        return by_suffix
     stripped = head.lstrip(b"\xef\xbb\xbf \r\n\t")
     if stripped.startswith(b"["):
         return "json"
@@ -330,27 +537,39 @@ class _Peekable(io.RawIOBase):
 def open_input(path: str | Path, *, format: str | None = None, encoding: str | None = None,
                delimiter: str | None = None, mapping: dict[str, str] | None = None) -> InputTable:
     """Open a shipment file for streaming. Raises ``InputFileError`` only for problems with the
-    file as a whole (missing, empty, binary, no required columns); row problems become ERROR rows."""
+    file as a whole (missing, empty, binary, no required columns); row problems become ERROR rows.
+    A gzip-compressed file (``shipments.csv.gz``) is read through a streaming decompressor."""
     name, fh = _open_binary(path)
+    stream: IO[bytes] = fh
     try:
         head = fh.read(SAMPLE_BYTES)
-    except OSError as e:
+        if head.startswith(b"\x1f\x8b"):
+            import gzip
+
+            stream = cast(IO[bytes], gzip.GzipFile(fileobj=io.BufferedReader(_Peekable(head, fh)), mode="rb"))
+            head = stream.read(SAMPLE_BYTES)
+            name_for_format = name[:-3] if name.lower().endswith(".gz") else name
+        else:
+            name_for_format = name
+    except (OSError, EOFError) as e:
         fh.close()
         raise InputFileError(f"{name}: cannot read: {e}") from None
-    stream = io.BufferedReader(_Peekable(head, fh), buffer_size=1 << 16)
+    buffered = io.BufferedReader(_Peekable(head, stream), buffer_size=1 << 16)
+    warnings: list[str] = []
     try:
-        fmt = _format_of(name, head, format)
         if not head.replace(codecs.BOM_UTF8, b"").strip():
             raise InputFileError(f"{name}: the file is empty")
+        fmt = _format_of(name_for_format, head, format, warnings)
         if fmt == "xlsx":
-            table = _open_xlsx(name, stream, mapping or {})
+            table = _open_xlsx(name, buffered, mapping or {}, from_memory=stream is not fh or name == "<stdin>")
         elif fmt == "parquet":
-            table = _open_parquet(name, stream, mapping or {})
+            table = _open_parquet(name, buffered, mapping or {}, from_memory=stream is not fh or name == "<stdin>")
         else:
-            table = _open_text(name, fmt, head, stream, encoding, delimiter, mapping or {})
+            table = _open_text(name, fmt, head, buffered, encoding, delimiter, mapping or {})
     except BaseException:
-        stream.close()
+        buffered.close()
         raise
+    table.warnings[:0] = warnings
     return table
 
 
@@ -417,15 +636,27 @@ def _recover_unclosed_quote(row: list[str], columns: list[str], delim: str) -> I
             yield sub
 
 
+_SEP_LINE = re.compile(r"^\ufeff?\"?sep=(.)\"?\s*$", re.IGNORECASE)
+
+
 def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimiter: str | None,
               mapping: dict[str, str]) -> InputTable:
+    lines = _clean_lines(text)
+    sample = head.decode(enc, errors="replace")
+    first_line = sample.split("\n", 1)[0]
+    sep = _SEP_LINE.match(first_line)
+    if sep:  # Excel's "sep=;" hint line
+        next(lines, None)
+        sample = sample.split("\n", 1)[1] if "\n" in sample else ""
     if delimiter is not None:
         delim = {"\\t": "\t", "tab": "\t", "TAB": "\t"}.get(delimiter, delimiter)
         if len(delim) != 1:
             raise InputFileError(f"--delimiter {delimiter!r}: give one character, e.g. ';' or '\\t'")
+    elif sep:
+        delim = sep.group(1)
     else:
-        delim = sniff_delimiter(head.decode(enc, errors="replace"))
-    reader = csv.reader(_clean_lines(text), delimiter=delim)
+        delim = sniff_delimiter(sample, mapping)
+    reader = csv.reader(lines, delimiter=delim)
     header: list[str] | None = None
     try:
         for row in reader:
@@ -434,6 +665,8 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
                 break
     except csv.Error as e:
         raise InputFileError(f"{name}: the header row cannot be read: {e}") from None
+    except (OSError, EOFError) as e:
+        raise InputFileError(f"{name}: cannot read: {e}") from None
     if header is None:
         raise InputFileError(f"{name}: no header row (the file has no data)")
     columns, warnings = _dedupe_headers(header)
@@ -449,6 +682,9 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
             except csv.Error as e:
                 yield f"the CSV row cannot be read ({e}); check quotes on this line"
                 continue
+            except (OSError, EOFError) as e:  # a truncated .gz, a disk error
+                yield f"the file cannot be read past this point ({e}); the rows after it are missing"
+                return
             if not any(c.strip() for c in row):
                 continue
             if len(row) < len(columns) and _swallowed_rows(row, len(columns), delim):
@@ -525,56 +761,106 @@ def _cell(v: Any) -> Any:
     return v
 
 
-def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str]) -> InputTable:
+def _sheet_header(rows: Iterator[tuple[Any, ...]], mapping: dict[str, str]) -> tuple[list[str], list[str], int]:
+    """The header of a sheet: the first of its first non-empty rows that names the required
+    columns (a title or notes row above the header is common in Excel exports), else the first
+    non-empty row. Returns the header, the skipped rows (as text), and how many rows were read."""
+    seen: list[list[str]] = []
+    for n, row in enumerate(rows, start=1):
+        cells = ["" if c is None else str(c).strip() for c in row]
+        if not any(cells):
+            if n > 200:
+                break
+            continue
+        while cells and not cells[-1]:
+            cells.pop()
+        applied = map_headers(_dedupe_headers(cells)[0], mapping)[0]
+        if all(c in applied.values() for c in REQUIRED_COLUMNS):
+            return cells, [" ".join(x for x in r if x)[:60] for r in seen], n
+        seen.append(cells)
+        if len(seen) >= 10:
+            break
+    return (seen[0] if seen else []), [], 0
+
+
+def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_memory: bool) -> InputTable:
+    """Every sheet whose header names the required columns is read, in workbook order (rows of
+    other sheets are not shipments: the warnings say which were skipped). With more than one such
+    sheet, a ``sheet`` column tells the rows apart. Excel dates become ISO dates; numeric HS codes
+    get their lost zeros back (see ``hs_from_number``)."""
     import zipfile
 
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(io.BytesIO(stream.read()) if name == "<stdin>" else name, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+        wb = load_workbook(io.BytesIO(stream.read()) if from_memory else name, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as e:
         raise InputFileError(f"{name}: not a readable .xlsx workbook ({e})") from None
-    ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
-    header: list[Any] | None = None
-    for row in it:
-        if any(c is not None and str(c).strip() for c in row):
-            header = list(row)
-            break
-    if header is None:
+    warnings: list[str] = []
+    sheets: list[tuple[Any, list[str], int]] = []  # worksheet, columns, header row index
+    first_columns: list[str] | None = None
+    for ws in wb.worksheets:
+        if not hasattr(ws, "iter_rows"):  # chart sheets
+            continue
+        header, skipped, at = _sheet_header(ws.iter_rows(values_only=True), mapping)
+        sheet_columns, more = _dedupe_headers(header)
+        if first_columns is None and header:
+            first_columns = sheet_columns
+        if at == 0:
+            if header:
+                warnings.append(f"{name}: sheet {ws.title!r} has no shipment columns (shipment_id, hs_code, "
+                                "destination_country) and was not read")
+            continue
+        if skipped:
+            warnings.append(f"{name}: sheet {ws.title!r}: {len(skipped)} row(s) above the header skipped "
+                            f"({'; '.join(repr(x) for x in skipped[:2])})")
+        warnings.extend(f"sheet {ws.title!r}: {w}" for w in more)
+        sheets.append((ws, sheet_columns, at))
+    if not sheets:
         wb.close()
-        raise InputFileError(f"{name}: the first sheet {ws.title!r} is empty")
-    while header and (header[-1] is None or not str(header[-1]).strip()):
-        header.pop()
-    columns, warnings = _dedupe_headers([str(h) if h is not None else "" for h in header])
+        if first_columns is None:
+            raise InputFileError(f"{name}: the workbook is empty (no sheet has any cells)")
+        _required(name, first_columns, map_headers(first_columns, mapping)[0])
+        raise InputFileError(f"{name}: no sheet has the required columns")  # pragma: no cover
+    multi = len(sheets) > 1
+    columns: list[str] = []
+    for _, cols, _ in sheets:
+        columns.extend(c for c in cols if c not in columns)
+    if multi:
+        columns.append("sheet" if "sheet" not in columns else "source_sheet")
+        warnings.append(f"{name}: {len(sheets)} sheets read ({', '.join(repr(ws.title) for ws, _, _ in sheets)}); "
+                        f"the '{columns[-1]}' column says which sheet each row came from")
     applied, more = map_headers(columns, mapping)
     _required(name, columns, applied)
-    hs_cols = {c for c, t in applied.items() if t == "hs_code"}
-    hs_index = [i for i, c in enumerate(columns) if c in hs_cols]
 
-    def rows() -> Iterator[list[Any]]:
-        for row in it:
-            if not any(c is not None and str(c).strip() for c in row):
-                continue
-            cells = [_cell(c) for c in row]
-            for i in hs_index:
-                # A code typed as a number loses its leading zero (0406 90 -> 40690).
-                if i < len(row) and isinstance(row[i], int | float) and len(str(cells[i])) in (3, 5, 7, 9):
-                    cells[i] = "0" + str(cells[i])
-            while len(cells) > len(columns) and (cells[-1] is None or cells[-1] == ""):
-                cells.pop()
-            yield ["" if c is None else c for c in cells]
-        wb.close()
+    def rows() -> Iterator[Item]:
+        try:
+            for ws, cols, at in sheets:
+                hs_index = {i for i, c in enumerate(cols) if applied.get(c) == "hs_code"}
+                for row in ws.iter_rows(min_row=at + 1, values_only=True):
+                    if not any(c is not None and str(c).strip() for c in row):
+                        continue
+                    # Numbers in the hs_code column stay numbers: _normalise restores their zeros.
+                    cells = [c if i in hs_index and isinstance(c, int | float) else _cell(c)
+                             for i, c in enumerate(row)]
+                    while len(cells) > len(cols) and (cells[-1] is None or cells[-1] == ""):
+                        cells.pop()
+                    out = ["" if c is None else c for c in cells]
+                    yield SheetRow(ws.title, cols, out, columns[-1]) if multi else out
+        except (zipfile.BadZipFile, OSError, KeyError, ValueError) as e:
+            yield f"the workbook cannot be read past this point ({e}); the rows after it are missing"
+        finally:
+            wb.close()
 
     return InputTable(name, "xlsx", columns, applied, rows(), warnings=warnings + more)
 
 
-def _open_parquet(name: str, stream: IO[bytes], mapping: dict[str, str]) -> InputTable:
+def _open_parquet(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_memory: bool) -> InputTable:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
-        pf = pq.ParquetFile(io.BytesIO(stream.read()) if name == "<stdin>" else name)
+        pf = pq.ParquetFile(io.BytesIO(stream.read()) if from_memory else name)
     except (pa.ArrowException, OSError, ValueError) as e:
         raise InputFileError(f"{name}: not a readable Parquet file ({e})") from None
     columns = [str(c) for c in pf.schema_arrow.names]
