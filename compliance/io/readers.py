@@ -11,12 +11,14 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import logging
 import re
 import sys
 import unicodedata
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -261,9 +263,17 @@ class SheetRow:
     key: str = "sheet"
 
 
-# A row as a reader yields it: cells under the table's header, a dict (JSON), a sheet row, or
-# the text of what is wrong with it.
-Item = dict[str, Any] | list[Any] | SheetRow | str
+@dataclass(slots=True)
+class BadRow:
+    """Cells that were read, but wrong in a way that stops the row being screened."""
+
+    cells: list[Any]
+    error: str
+
+
+# A row as a reader yields it: cells under the table's header, a dict (JSON), a sheet row, a
+# damaged row, or the text of what is wrong with it.
+Item = dict[str, Any] | list[Any] | SheetRow | BadRow | str
 
 
 class InputTable:
@@ -290,6 +300,9 @@ class InputTable:
             return RawRow(i, {}, {}, error=f"row {i}: {item}")
         warnings: list[str] = []
         columns, extra = self.columns, {}
+        error = None
+        if isinstance(item, BadRow):
+            error, item = f"row {i}: {item.error}", item.cells
         if isinstance(item, SheetRow):
             columns, extra, item = item.columns, {item.key: item.sheet}, item.cells
         if isinstance(item, list):
@@ -313,7 +326,7 @@ class InputTable:
             if target is not None and target not in data:
                 data[target] = v
         self._normalise(i, data, warnings)
-        return RawRow(i, data, original, warnings=warnings)
+        return RawRow(i, data, original, error=error, warnings=warnings)
 
     def _normalise(self, i: int, data: dict[str, Any], warnings: list[str]) -> None:
         """Settle what the file's conventions decide before the row is validated: numeric HS
@@ -359,20 +372,24 @@ class InputTable:
                 data[name] = number
 
     def rows(self) -> Iterator[RawRow]:
-        seen: dict[str, int] = {}
+        seen = _IdIndex()
         dup_warned = 0
         for i, item in enumerate(self._rows, start=1):
             raw = self._to_raw(i, item)
             sid = str(raw.data.get("shipment_id") or "").strip()
             if sid:
-                first = seen.setdefault(sid, i)
-                if first != i:
+                first = seen.first(sid, i)
+                if first is not None:
                     msg = (f"row {i}: shipment_id {sid!r} repeats row {first}; both rows are screened, give "
                            "each shipment its own id")
                     raw.warnings.append(msg)
                     if dup_warned < 20:
                         self.warnings.append(msg)
                     dup_warned += 1
+                elif seen.full and not seen.warned:
+                    seen.warned = True
+                    self.warnings.append(f"row {i}: more than {seen.capacity:,} shipment_ids: later rows are not "
+                                         "checked for repeated ids (memory stays bounded)")
             self.warnings.extend(w for w in raw.warnings if w not in self.warnings and len(self.warnings) < 200)
             yield raw
 
@@ -398,6 +415,63 @@ class InputTable:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _IdIndex:
+    """Which row a shipment_id was first seen on, in about 24 bytes per id (a dict of strings
+    costs over 100): an open-addressing table of 64-bit id hashes and 32-bit row numbers. It
+    stops taking new ids at ``capacity`` so memory stays bounded on endless files. Two ids with
+    the same 64-bit hash would be reported as a repeat: odds below 1e-6 for 4 million ids."""
+
+    capacity = 4_000_000
+
+    def __init__(self) -> None:
+        self._size = 1 << 16
+        self._keys = array("Q", bytes(8 * self._size))
+        self._rows = array("I", bytes(4 * self._size))
+        self._count = 0
+        self.full = False
+        self.warned = False
+
+    @staticmethod
+    def _hash(sid: str) -> int:
+        h = int.from_bytes(hashlib.blake2b(sid.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+        return h or 1  # 0 marks an empty slot
+
+    def first(self, sid: str, row: int) -> int | None:
+        """The row ``sid`` was first seen on, or None (and ``row`` is remembered)."""
+        h = self._hash(sid)
+        mask = self._size - 1
+        slot = h & mask
+        keys = self._keys
+        while keys[slot]:
+            if keys[slot] == h:
+                return self._rows[slot]
+            slot = (slot + 1) & mask
+        if self._count >= self.capacity:
+            self.full = True
+            return None
+        keys[slot] = h
+        self._rows[slot] = min(row, 0xFFFFFFFF)
+        self._count += 1
+        if self._count * 2 > self._size:
+            self._grow()
+        return None
+
+    def _grow(self) -> None:
+        old_keys, old_rows = self._keys, self._rows
+        self._size *= 2
+        self._keys = array("Q", bytes(8 * self._size))
+        self._rows = array("I", bytes(4 * self._size))
+        mask = self._size - 1
+        for k, r in zip(old_keys, old_rows, strict=True):
+            if not k:
+                continue
+            slot = k & mask
+            while self._keys[slot]:
+                slot = (slot + 1) & mask
+            self._keys[slot] = k
+            self._rows[slot] = r
 
 
 def map_headers(columns: list[str], mapping: dict[str, str]) -> tuple[dict[str, str], list[str]]:
@@ -610,6 +684,15 @@ def _clean_lines(text: io.TextIOWrapper) -> Iterator[str]:
         yield line.replace("\x00", "") if "\x00" in line else line
 
 
+def _shape(value: str) -> str:
+    """'SHP-00042' -> 'A-9': the look of an id, to spot ids inside a swallowed cell."""
+    return re.sub(r"[^\W\d_]+", "A", re.sub(r"\d+", "9", value.strip())) if value.strip() else "<blank>"
+
+
+def _multiline(row: list[str]) -> bool:
+    return any("\n" in c or "\r" in c for c in row)
+
+
 def _swallowed_rows(row: list[str], ncols: int, delim: str) -> bool:
     """Does a field hold whole lines that look like rows of their own (an unclosed quote)?"""
     for cell in row:
@@ -620,20 +703,26 @@ def _swallowed_rows(row: list[str], ncols: int, delim: str) -> bool:
     return False
 
 
-def _recover_unclosed_quote(row: list[str], columns: list[str], delim: str) -> Iterator[list[str] | str]:
-    """A quote left open swallows the following lines into one field: give those lines back as
-    their own rows, and the damaged row as an ERROR naming the column."""
+def _recover_unclosed_quote(row: list[str], columns: list[str], delim: str) -> Iterator[Item]:
+    """A quote left open swallows the following lines into one field: the damaged row becomes an
+    ERROR naming the column (its other cells still echoed), and each swallowed line is read as a
+    row of its own. Each such line is parsed alone, so a second stray quote cannot swallow more."""
     k = next(i for i, c in enumerate(row) if "\n" in c or "\r" in c)
     lines = row[k].replace("\r\n", "\n").replace("\r", "\n").split("\n")
     col = columns[k] if k < len(columns) else f"column {k + 1}"
-    yield (f"an opening quote in column {col!r} is never closed, so the following lines were read into it; "
-           "they are screened as their own rows — fix the quote")
+    yield BadRow([*row[:k], lines[0]],
+                 f"an opening quote in column {col!r} is never closed, so the following lines were read into "
+                 "it; they are screened as their own rows. Fix the quote (or double it: \"\")")
+    # The rest of the record as the lines it was read from (later cells may hold lines too).
     rest = "\n".join(lines[1:])
     if row[k + 1:]:
         rest += delim + delim.join(row[k + 1:])
-    for sub in csv.reader(io.StringIO(rest), delimiter=delim):
-        if any(c.strip() for c in sub):
-            yield sub
+    for line in rest.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if line.strip():
+            try:
+                yield next(csv.reader([line], delimiter=delim), [])
+            except csv.Error:
+                yield line.split(delim)
 
 
 _SEP_LINE = re.compile(r"^\ufeff?\"?sep=(.)\"?\s*$", re.IGNORECASE)
@@ -673,7 +762,22 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
     applied, more = map_headers(columns, mapping)
     _required(name, columns, applied)
 
-    def rows() -> Iterator[list[str] | str]:
+    id_index = next((i for i, c in enumerate(columns) if applied.get(c) == "shipment_id"), None)
+    id_shapes: set[str] = set()
+
+    def starts_a_row(row: list[str]) -> bool:
+        """Does a line inside a multi-line cell begin with an id shaped like the ids above it?"""
+        if id_index is None:
+            return False
+        shapes = id_shapes | ({_shape(row[id_index])} if id_index < len(row) and "\n" not in row[id_index] else set())
+        for cell in row:
+            for line in cell.replace("\r", "\n").split("\n")[1:]:
+                parts = line.split(delim)
+                if len(parts) > max(1, id_index) and _shape(parts[id_index]) in shapes:
+                    return True
+        return False
+
+    def rows() -> Iterator[Item]:
         while True:
             try:
                 row = next(reader)
@@ -687,9 +791,14 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
                 return
             if not any(c.strip() for c in row):
                 continue
-            if len(row) < len(columns) and _swallowed_rows(row, len(columns), delim):
+            if _multiline(row) and (_swallowed_rows(row, len(columns), delim) or starts_a_row(row)):
+                # A quoted line break in a description is fine. Lines inside a cell that look
+                # like rows (many delimiters, or an id like the ids above) are an unclosed quote
+                # that swallowed the rows after it: give them back, never lose them.
                 yield from _recover_unclosed_quote(row, columns, delim)
                 continue
+            if id_index is not None and len(id_shapes) < 50 and id_index < len(row):
+                id_shapes.add(_shape(row[id_index]))
             yield row
 
     return InputTable(name, "csv", columns, applied, rows(), encoding=enc, delimiter=delim,
@@ -793,9 +902,11 @@ def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_me
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(io.BytesIO(stream.read()) if from_memory else name, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as e:
-        raise InputFileError(f"{name}: not a readable .xlsx workbook ({e})") from None
+        # A file object, not the path: openpyxl refuses paths whose extension is not .xlsx.
+        src: IO[bytes] = io.BytesIO(stream.read()) if from_memory else open(name, "rb")  # noqa: SIM115
+        wb = load_workbook(src, read_only=True, data_only=True)
+    except Exception as e:  # noqa: BLE001 - zipfile, XML and openpyxl errors all mean "not a workbook"
+        raise InputFileError(f"{name}: not a readable .xlsx workbook ({type(e).__name__}: {e})"[:400]) from None
     warnings: list[str] = []
     sheets: list[tuple[Any, list[str], int]] = []  # worksheet, columns, header row index
     first_columns: list[str] | None = None
@@ -861,7 +972,7 @@ def _open_parquet(name: str, stream: IO[bytes], mapping: dict[str, str], *, from
 
     try:
         pf = pq.ParquetFile(io.BytesIO(stream.read()) if from_memory else name)
-    except (pa.ArrowException, OSError, ValueError) as e:
+    except (pa.ArrowException, OSError, ValueError, TypeError, IndexError) as e:
         raise InputFileError(f"{name}: not a readable Parquet file ({e})") from None
     columns = [str(c) for c in pf.schema_arrow.names]
     applied, warnings = map_headers(columns, mapping)
