@@ -19,10 +19,11 @@ import re
 import sys
 import unicodedata
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
+from zlib import error as zlib_error
 
 from compliance.exc import InputFileError
 from compliance.hs import hs_from_number
@@ -261,6 +262,7 @@ class SheetRow:
     columns: list[str]
     cells: list[Any]
     key: str = "sheet"
+    mapping: dict[str, str] | None = None  # this sheet's column -> contract column
 
 
 @dataclass(slots=True)
@@ -292,6 +294,8 @@ class InputTable:
         self.warnings: list[str] = list(warnings or [])
         self._rows = rows
         self._closers = closers or []
+        # What went wrong after the last row was read (a cut .gz), as one final ERROR row.
+        self.tail_error: Callable[[], str | None] = lambda: None
         # How "1.234" is read: a ';'-separated file comes from a decimal-comma locale.
         self.decimal = "," if delimiter == ";" else None
 
@@ -299,12 +303,13 @@ class InputTable:
         if isinstance(item, str):
             return RawRow(i, {}, {}, error=f"row {i}: {item}")
         warnings: list[str] = []
-        columns, extra = self.columns, {}
+        columns, extra, mapping = self.columns, {}, self.mapping
         error = None
         if isinstance(item, BadRow):
             error, item = f"row {i}: {item.error}", item.cells
         if isinstance(item, SheetRow):
-            columns, extra, item = item.columns, {item.key: item.sheet}, item.cells
+            columns, extra, mapping = item.columns, {item.key: item.sheet}, item.mapping or mapping
+            item = item.cells
         if isinstance(item, list):
             n = len(columns)
             if len(item) > n:
@@ -322,7 +327,7 @@ class InputTable:
             original = {str(k): v for k, v in item.items()}
         data: dict[str, Any] = {}
         for k, v in original.items():
-            target = self.mapping.get(k)
+            target = mapping.get(k)
             if target is not None and target not in data:
                 data[target] = v
         self._normalise(i, data, warnings)
@@ -392,6 +397,9 @@ class InputTable:
                                          "checked for repeated ids (memory stays bounded)")
             self.warnings.extend(w for w in raw.warnings if w not in self.warnings and len(self.warnings) < 200)
             yield raw
+        last = locals().get("i", 0)
+        if (problem := self.tail_error()) is not None:
+            yield RawRow(last + 1, {}, {}, error=f"row {last + 1}: {problem}")
 
     def chunks(self, size: int = 50_000) -> Iterator[list[RawRow]]:
         chunk: list[RawRow] = []
@@ -583,6 +591,37 @@ def _open_binary(path: str | Path) -> tuple[str, IO[bytes]]:
         raise InputFileError(f"{name}: cannot open: {e.strerror}") from None
 
 
+class _TolerantGzip(io.RawIOBase):
+    """A gzip stream that ends quietly where the file is cut, remembering why (a truncated
+    download must give the rows before the cut and then one ERROR row, not a crash)."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        import gzip
+
+        self._gz = gzip.GzipFile(fileobj=fh, mode="rb")
+        self._fh = fh
+        self.error: str | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        if self.error is not None:
+            return 0
+        try:
+            data = self._gz.read1(min(len(b), 8192))  # small reads: little is lost at the cut
+        except (EOFError, OSError, zlib_error) as e:
+            self.error = f"the compressed file is cut or damaged here ({e}); the rows after it are missing"
+            return 0
+        b[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._gz.close()
+        self._fh.close()
+        super().close()
+
+
 class _Peekable(io.RawIOBase):
     """A binary stream whose first bytes were already read for sniffing (stdin can't seek)."""
 
@@ -617,10 +656,10 @@ def open_input(path: str | Path, *, format: str | None = None, encoding: str | N
     stream: IO[bytes] = fh
     try:
         head = fh.read(SAMPLE_BYTES)
+        gz: _TolerantGzip | None = None
         if head.startswith(b"\x1f\x8b"):
-            import gzip
-
-            stream = cast(IO[bytes], gzip.GzipFile(fileobj=io.BufferedReader(_Peekable(head, fh)), mode="rb"))
+            gz = _TolerantGzip(io.BufferedReader(_Peekable(head, fh)))
+            stream = cast(IO[bytes], io.BufferedReader(gz, buffer_size=1 << 16))
             head = stream.read(SAMPLE_BYTES)
             name_for_format = name[:-3] if name.lower().endswith(".gz") else name
         else:
@@ -632,6 +671,8 @@ def open_input(path: str | Path, *, format: str | None = None, encoding: str | N
     warnings: list[str] = []
     try:
         if not head.replace(codecs.BOM_UTF8, b"").strip():
+            if gz is not None and gz.error:
+                raise InputFileError(f"{name}: {gz.error.split(';')[0]}")
             raise InputFileError(f"{name}: the file is empty")
         fmt = _format_of(name_for_format, head, format, warnings)
         if fmt == "xlsx":
@@ -644,6 +685,8 @@ def open_input(path: str | Path, *, format: str | None = None, encoding: str | N
         buffered.close()
         raise
     table.warnings[:0] = warnings
+    if gz is not None:
+        table.tail_error = lambda: gz.error
     return table
 
 
@@ -941,13 +984,17 @@ def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_me
         columns.append("sheet" if "sheet" not in columns else "source_sheet")
         warnings.append(f"{name}: {len(sheets)} sheets read ({', '.join(repr(ws.title) for ws, _, _ in sheets)}); "
                         f"the '{columns[-1]}' column says which sheet each row came from")
-    applied, more = map_headers(columns, mapping)
+    per_sheet = [map_headers(cols, mapping) for _, cols, _ in sheets]
+    applied: dict[str, str] = {}
+    for sheet_map, _ in per_sheet:
+        applied.update({k: v for k, v in sheet_map.items() if k not in applied})
+    more = [w for _, ws_warnings in per_sheet for w in ws_warnings]
     _required(name, columns, applied)
 
     def rows() -> Iterator[Item]:
         try:
-            for ws, cols, at in sheets:
-                hs_index = {i for i, c in enumerate(cols) if applied.get(c) == "hs_code"}
+            for (ws, cols, at), (sheet_map, _) in zip(sheets, per_sheet, strict=True):
+                hs_index = {i for i, c in enumerate(cols) if sheet_map.get(c) == "hs_code"}
                 for row in ws.iter_rows(min_row=at + 1, values_only=True):
                     if not any(c is not None and str(c).strip() for c in row):
                         continue
@@ -957,7 +1004,7 @@ def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_me
                     while len(cells) > len(cols) and (cells[-1] is None or cells[-1] == ""):
                         cells.pop()
                     out = ["" if c is None else c for c in cells]
-                    yield SheetRow(ws.title, cols, out, columns[-1]) if multi else out
+                    yield SheetRow(ws.title, cols, out, columns[-1], sheet_map) if multi else out
         except (zipfile.BadZipFile, OSError, KeyError, ValueError) as e:
             yield f"the workbook cannot be read past this point ({e}); the rows after it are missing"
         finally:
