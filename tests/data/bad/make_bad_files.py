@@ -78,14 +78,14 @@ def main() -> None:
     w("utf16le_nobom.csv", small.encode("utf-16-le"))
     w("utf16be_bom.csv", codecs.BOM_UTF16_BE + small.encode("utf-16-be"))
     # Delimiters and header spellings.
-    w("semicolon_bare_commas.csv", ("shipment_id;hs_code;destination_country;description;value\n"
-                                    "1;9403.60;DE;Tables, chairs, stools, desks;1.234,56\n"
-                                    "2;8471.30;PL;Laptops, docks, cables;12,5\n").encode())
+    w("semicolon_bare_commas.csv", (b"shipment_id;hs_code;destination_country;description;value\n"
+                                    b"1;9403.60;DE;Tables, chairs, stools, desks;1.234,56\n"
+                                    b"2;8471.30;PL;Laptops, docks, cables;12,5\n"))
     w("excel_sep_line.csv", b"sep=;\nshipment_id;hs_code;destination_country\n1;9403.60;DE\n")
-    w("header_aliases.csv", ("Shipment No.,HS-code,Country of destination,Consignee,Consignee Country,"
-                             "Goods description,Qty,Invoice value (EUR),Shipment date\n"
-                             "A1,3104.20,Lithuania,UAB Agro,LT,Potash,10,1000,2024-03-01\n"
-                             "A2,8542.31,Kazakhstan,Belaruskali,BY,Chips,5,1000,2024-03-01\n").encode())
+    w("header_aliases.csv", (b"Shipment No.,HS-code,Country of destination,Consignee,Consignee Country,"
+                             b"Goods description,Qty,Invoice value (EUR),Shipment date\n"
+                             b"A1,3104.20,Lithuania,UAB Agro,LT,Potash,10,1000,2024-03-01\n"
+                             b"A2,8542.31,Kazakhstan,Belaruskali,BY,Chips,5,1000,2024-03-01\n"))
     w("russian_headers.csv", ("Номер;Код ТН ВЭД;Страна назначения;Получатель;Страна получателя\r\n"
                               "Р-1;3104 20 50;Литва;ООО Ромашка;Литва\r\n").encode("cp1251"))
     # Rows with one problem each; the other rows are screened normally.
