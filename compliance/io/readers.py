@@ -697,8 +697,8 @@ def _text_stream(name: str, head: bytes, stream: IO[bytes], encoding: str | None
     except LookupError:
         raise InputFileError(f"--encoding {enc!r} is not an encoding Python knows (try utf-8, cp1251, cp1252)") from None
     if encoding is None and _looks_binary(head, enc):
-        raise InputFileError(f"{name}: binary data, not a text table (CSV/JSONL); XLSX and Parquet are "
-                             "recognised by their extension")
+        raise InputFileError(f"{name}: binary data, not a text table (CSV/JSONL); .xlsx and .parquet files are "
+                             "recognised by their content")
     # Undecodable bytes become U+FFFD rather than aborting the file; the row is still screened.
     return enc, io.TextIOWrapper(stream, encoding=enc, errors="replace", newline="")
 
