@@ -237,3 +237,32 @@ def test_id_index_is_compact_and_bounded() -> None:
     assert index.first("S500", 2000) == 500
     assert index.first("new", 2001) is None and index.full
     assert len(index._keys) == 1 << 16  # 12 bytes a slot, grown only past half full
+
+
+_RSS_SCRIPT = """
+import resource, sys
+from compliance.io import open_input
+n = 0
+with open_input(sys.argv[1]) as table:
+    for chunk in table.chunks(5_000):
+        n += len(chunk)
+print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def test_reading_memory_stays_bounded(tmp_path: Path) -> None:
+    """Reading 5x the rows must not need 5x the memory (chunks are streamed; the duplicate-id
+    index costs ~24 bytes an id). Reading only, so it runs in seconds."""
+    peaks = {}
+    for n in (20_000, 100_000):
+        src = tmp_path / f"r{n}.csv"
+        with src.open("w", encoding="utf-8") as f:
+            f.write("shipment_id,hs_code,destination_country,description,consignee_name\n")
+            for i in range(n):
+                f.write(f"S{i:07d},8542.31,KZ,Integrated circuits lot {i} for resale,Almaty Trading {i % 997} LLP\n")
+        out = subprocess.run([sys.executable, "-c", _RSS_SCRIPT, str(src)], capture_output=True, text=True,
+                             check=True, timeout=240)
+        rows, peak_kb = map(int, out.stdout.split())
+        assert rows == n
+        peaks[n] = peak_kb / 1024
+    assert peaks[100_000] < peaks[20_000] + 25, peaks  # MB
