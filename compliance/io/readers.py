@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import logging
 import re
@@ -882,25 +883,122 @@ def _open_jsonl(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, 
     return InputTable(name, "jsonl", columns, applied, rows(), encoding=enc, warnings=warnings, closers=[text])
 
 
+def _json_array_items(text: IO[str], first: str) -> Iterator[Any | _JsonCut]:
+    """Stream the items of a top-level JSON array without loading the file: each item is
+    decoded as soon as its text is complete. A cut or broken array ends with a ``_JsonCut``."""
+    decoder = json.JSONDecoder()
+    buf, pos, eof = first, 0, False
+
+    def more() -> bool:
+        nonlocal buf, pos, eof
+        chunk = text.read(1 << 16)
+        if not chunk:
+            eof = True
+            return False
+        buf, pos = buf[pos:] + chunk, 0
+        return True
+
+    def skip(chars: str) -> None:
+        nonlocal pos
+        while True:
+            while pos < len(buf) and buf[pos] in chars:
+                pos += 1
+            if pos < len(buf) or not more():
+                return
+
+    skip(" \t\r\n\ufeff")
+    if buf[pos:pos + 1] != "[":  # pragma: no cover - the caller checked
+        yield _JsonCut("the file does not start with '['")
+        return
+    pos += 1
+    while True:
+        skip(" \t\r\n")
+        if pos >= len(buf):
+            yield _JsonCut("the JSON array ends without its closing ']' (the file is cut)")
+            return
+        if buf[pos] == "]":
+            return
+        while True:
+            try:
+                obj, end = decoder.raw_decode(buf, pos)
+            except json.JSONDecodeError as e:
+                # Incomplete: read on, but never hold more than one item's worth (16 MB).
+                if not eof and len(buf) - pos < 16 * 1024 * 1024 and more():
+                    continue
+                yield _JsonCut(f"not valid JSON from here ({e.msg}); the items after it cannot be read")
+                return
+            # A number at the end of the buffer may continue in the next chunk.
+            if end == len(buf) and not eof and more():
+                continue
+            break
+        yield obj
+        pos = end
+        skip(" \t\r\n")
+        if pos < len(buf) and buf[pos] == ",":
+            pos += 1
+        elif pos < len(buf) and buf[pos] == "]":
+            return
+        elif pos >= len(buf):
+            yield _JsonCut("the JSON array ends without its closing ']' (the file is cut)")
+            return
+        else:
+            yield _JsonCut(f"expected ',' or ']' after an item, found {buf[pos]!r}; the items after it cannot be read")
+            return
+
+
+@dataclass(slots=True)
+class _JsonCut:
+    reason: str
+
+
 def _open_json(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, str]) -> InputTable:
-    try:
-        data = json.loads(text.read())
-    except json.JSONDecodeError as e:
-        raise InputFileError(f"{name}: not valid JSON ({e.msg} at line {e.lineno} column {e.colno})") from None
-    finally:
-        text.close()
-    if isinstance(data, dict) and isinstance(data.get("shipments"), list):
-        data = data["shipments"]
-    if not isinstance(data, list):
-        raise InputFileError(f"{name}: a JSON input is an array of shipment objects (or {{\"shipments\": [...]}})")
+    """A JSON array of shipment objects is streamed item by item; ``{"shipments": [...]}`` (a
+    wrapper object) is read whole. A broken or cut array gives its readable items, then one
+    ERROR row saying where it broke."""
+    start = text.read(4096)
+    if start.lstrip(" \t\r\n\ufeff").startswith("["):
+        items = _json_array_items(text, start)
+        first: list[Any] = []
+        for it in items:
+            first.append(it)
+            if len(first) >= 50:
+                break
+        if first and isinstance(first[0], _JsonCut) and len(first) == 1:
+            text.close()
+            raise InputFileError(f"{name}: not valid JSON ({first[0].reason})")
+        data: Iterable[Any] = itertools.chain(first, items)
+        sample = [it for it in first if isinstance(it, dict)]
+        closers: list[IO[Any]] = [text]
+    else:
+        try:
+            whole = json.loads(start + text.read())
+        except json.JSONDecodeError as e:
+            raise InputFileError(f"{name}: not valid JSON ({e.msg} at line {e.lineno} column {e.colno})") from None
+        finally:
+            text.close()
+        if isinstance(whole, dict) and isinstance(whole.get("shipments"), list):
+            whole = whole["shipments"]
+        if not isinstance(whole, list):
+            raise InputFileError(f"{name}: a JSON input is an array of shipment objects "
+                                 "(or {\"shipments\": [...]})")
+        data, sample, closers = whole, [it for it in whole if isinstance(it, dict)], []
     columns: list[str] = []
-    for it in data:
-        if isinstance(it, dict):
-            columns.extend(str(k) for k in it if str(k) not in columns)
+    for it in sample:
+        columns.extend(str(k) for k in it if str(k) not in columns)
     applied, warnings = map_headers(columns, mapping)
-    _required(name, columns, applied)
-    rows = [it if isinstance(it, dict) else "the item is not a JSON object" for it in data]
-    return InputTable(name, "json", columns, applied, rows, encoding=enc, warnings=warnings)
+    for c in INPUT_COLUMNS:  # keys that appear only in later items still map
+        if c not in applied.values() and c not in columns:
+            applied.setdefault(c, c)
+    _required(name, columns or list(INPUT_COLUMNS), applied)
+
+    def rows() -> Iterator[Item]:
+        for it in data:
+            if isinstance(it, _JsonCut):
+                yield it.reason
+            else:
+                yield it if isinstance(it, dict) else "the item is not a JSON object"
+
+    return InputTable(name, "json", columns, applied, rows(), encoding=enc, warnings=warnings, closers=closers)
 
 
 def _cell(v: Any) -> Any:

@@ -266,3 +266,16 @@ def test_reading_memory_stays_bounded(tmp_path: Path) -> None:
         assert rows == n
         peaks[n] = peak_kb / 1024
     assert peaks[100_000] < peaks[20_000] + 25, peaks  # MB
+
+
+def test_json_array_is_streamed(screener: Screener, tmp_path: Path) -> None:
+    items = [{"shipment_id": str(i), "hs_code": "9403.60", "destination_country": "DE", "value": i * 1.25}
+             for i in range(3000)]
+    src = tmp_path / "big.json"
+    src.write_text(json.dumps(items, indent=1)[:-2] + ', 7, {"shipment_id": }', encoding="utf-8")
+    with open_input(src) as table:
+        rows = list(table.rows())
+    assert [r.data.get("shipment_id") for r in rows[:3000]] == [str(i) for i in range(3000)]
+    assert rows[2999].data["value"] == 2999 * 1.25  # numbers split across read chunks survive
+    assert "not a JSON object" in (rows[3000].error or "") and "not valid JSON" in (rows[3001].error or "")
+    assert len(rows) == 3002
