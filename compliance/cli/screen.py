@@ -114,7 +114,9 @@ def register(app: typer.Typer) -> None:
             writer.write(results)
 
         show_progress = not quiet and sys.stderr.isatty()
-        writer = ResultWriter(out, out_format, columns, meta=screener.provenance(as_of=as_of_date).model_dump(mode="json"))
+        with user_errors():  # an --out that is a directory or not writable: exit 2, one line
+            writer = ResultWriter(out, out_format, columns,
+                                  meta=screener.provenance(as_of=as_of_date).model_dump(mode="json"))
         try:
             with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} rows"),
                           TimeElapsedColumn(), TimeRemainingColumn(), console=err_console,

@@ -103,8 +103,14 @@ class ResultWriter:
         if self.out is None and format in ("xlsx", "parquet"):
             raise InputFileError(f"{format} output needs --out FILE (it cannot go to the terminal)")
         if self.out is not None:
-            self.out.parent.mkdir(parents=True, exist_ok=True)
-            fd, self._tmp = tempfile.mkstemp(prefix=f".{self.out.name}.", suffix=".partial", dir=self.out.parent)
+            if self.out.is_dir():
+                raise InputFileError(f"--out {self.out}: is a directory; give a file name, e.g. {self.out}/results.csv")
+            try:
+                self.out.parent.mkdir(parents=True, exist_ok=True)
+                fd, self._tmp = tempfile.mkstemp(prefix=f".{self.out.name}.", suffix=".partial",
+                                                 dir=self.out.parent)
+            except OSError as e:
+                raise InputFileError(f"--out {self.out}: cannot write there ({e.strerror or e})") from None
             os.close(fd)
         self._fh: IO[str] | None = None
         self._first = True

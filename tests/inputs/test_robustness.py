@@ -279,3 +279,10 @@ def test_json_array_is_streamed(screener: Screener, tmp_path: Path) -> None:
     assert rows[2999].data["value"] == 2999 * 1.25  # numbers split across read chunks survive
     assert "not a JSON object" in (rows[3000].error or "") and "not valid JSON" in (rows[3001].error or "")
     assert len(rows) == 3002
+
+
+def test_out_is_a_directory_is_a_usage_error(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "compliance", "screen", str(BAD / "utf8_bom.csv"), "--out",
+                           str(tmp_path), "--quiet"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert "is a directory" in proc.stderr and "Traceback" not in proc.stderr
