@@ -218,6 +218,7 @@ def _cp1250_marks(sample: bytes) -> bool:
 
 
 _DELIMITERS = (",", ";", "\t", "|")
+_TITLE_ROWS = 10  # rows above the header (report titles, export notes) that are skipped
 
 
 def sniff_delimiter(text: str, mapping: dict[str, str] | None = None) -> str:
@@ -233,8 +234,12 @@ def sniff_delimiter(text: str, mapping: dict[str, str] | None = None) -> str:
             continue
         if not rows:
             continue
-        header, body = rows[0], rows[1:-1] or rows[1:]  # the last line of a sample may be cut
-        known = len(map_headers(_dedupe_headers(header)[0], mapping or {})[0]) if len(header) > 1 else 0
+        # The header is the first of the first rows that names contract columns (a title line
+        # may sit above it); the last line of a sample may be cut.
+        scored = [(len(map_headers(_dedupe_headers(r)[0], mapping or {})[0]) if len(r) > 1 else 0, n)
+                  for n, r in enumerate(rows[:_TITLE_ROWS + 1])]
+        known, at = max(scored, key=lambda x: (x[0], -x[1]))
+        header, body = rows[at], rows[at + 1:-1] or rows[at + 1:]
         same = sum(1 for r in body if len(r) == len(header)) / len(body) if body else 1.0
         score = (known, same if len(header) > 1 else 0.0, len(header))
         if score > best_score:
@@ -791,20 +796,33 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
         delim = sniff_delimiter(sample, mapping)
     reader = csv.reader(lines, delimiter=delim)
     header: list[str] | None = None
+    above: list[list[str]] = []  # non-empty rows read before the header
     try:
         for row in reader:
-            if any(c.strip() for c in row):
+            if not any(c.strip() for c in row):
+                continue
+            cols = _dedupe_headers(row)[0]
+            if all(c in map_headers(cols, mapping)[0].values() for c in REQUIRED_COLUMNS):
                 header = row
+                break
+            above.append(row)
+            if len(above) > _TITLE_ROWS:
                 break
     except csv.Error as e:
         raise InputFileError(f"{name}: the header row cannot be read: {e}") from None
     except (OSError, EOFError) as e:
         raise InputFileError(f"{name}: cannot read: {e}") from None
     if header is None:
-        raise InputFileError(f"{name}: no header row (the file has no data)")
+        if not above:
+            raise InputFileError(f"{name}: no header row (the file has no data)")
+        columns = _dedupe_headers(above[0])[0]
+        _required(name, columns, map_headers(columns, mapping)[0])
+    assert header is not None
     columns, warnings = _dedupe_headers(header)
     applied, more = map_headers(columns, mapping)
-    _required(name, columns, applied)
+    if above:
+        warnings.append(f"{name}: {len(above)} line(s) above the header skipped "
+                        f"({'; '.join(repr(delim.join(r))[:60] for r in above[:2])})")
 
     id_index = next((i for i, c in enumerate(columns) if applied.get(c) == "shipment_id"), None)
     id_shapes: set[str] = set()

@@ -81,6 +81,8 @@ def main() -> None:
     w("semicolon_bare_commas.csv", (b"shipment_id;hs_code;destination_country;description;value\n"
                                     b"1;9403.60;DE;Tables, chairs, stools, desks;1.234,56\n"
                                     b"2;8471.30;PL;Laptops, docks, cables;12,5\n"))
+    w("title_rows.csv", b"Export from SAP, 2026-03-01\n\nshipment_id;hs_code;destination_country;description\n"
+                        b"1;9403.60;DE;Tables, chairs\n2;3104 20 50;BY;Potash\n")
     w("excel_sep_line.csv", b"sep=;\nshipment_id;hs_code;destination_country\n1;9403.60;DE\n")
     w("header_aliases.csv", (b"Shipment No.,HS-code,Country of destination,Consignee,Consignee Country,"
                              b"Goods description,Qty,Invoice value (EUR),Shipment date\n"
