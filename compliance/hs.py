@@ -42,6 +42,24 @@ class InvalidHSCode(ValueError):
     pass
 
 
+def hs_from_number(value: int | float) -> str:
+    """The code a spreadsheet meant when it stored an HS code as a number.
+
+    Numbers lose leading and trailing zeros: 402 was 0402, 40690 was 040690, 3104.2 was
+    3104.20. Every HS/CN/HTS code has an even number of digits, so an odd count means a
+    leading zero was dropped (restored), and a decimal part is the subheading digits with a
+    trailing zero dropped (padded to pairs).
+    """
+    if isinstance(value, float) and not value.is_integer():
+        head, _, frac = repr(value).partition(".")
+        if "e" in frac or "e" in head:  # 1e-05 and the like: not a code
+            return repr(value)
+        head = head.zfill(4) if len(head) == 3 else head
+        return head + (frac + "0" if len(frac) % 2 else frac)
+    digits = str(int(value))
+    return "0" + digits if len(digits) % 2 else digits
+
+
 def normalise_hs(value: object) -> str:
     """Digits of an HS/CN/HTS code, 4 to 10 of them, or raise ``InvalidHSCode``."""
     if value is None:
@@ -49,35 +67,28 @@ def normalise_hs(value: object) -> str:
     if isinstance(value, bool):
         raise InvalidHSCode(f"hs_code {value!r} is not a code")
     numeric = isinstance(value, int | float)
-    if isinstance(value, int):
-        text = str(value)
-    elif isinstance(value, float):
-        # A spreadsheet turned "8542.31" into 8542.31 and "3104.20" into 3104.2: keep what it
-        # shows and put back the trailing zero (subheading digits come in pairs).
-        text = repr(value)
-        if "." in text and "e" not in text.lower():
-            whole, _, frac = text.partition(".")
-            if frac == "0":
-                text = whole
-            elif len(frac) % 2:
-                text = f"{whole}.{frac}0"
+    if isinstance(value, int | float):
+        if value != value or value in (float("inf"), float("-inf")) or value < 0:
+            raise InvalidHSCode(f"hs_code {value!r} is not a code: give the 4- to 10-digit HS/CN code as text")
+        text = hs_from_number(value)
     else:
         text = str(value)
-    raw = text.strip()
-    if raw.upper().startswith("HS"):
+    raw = text.strip().lstrip("'")  # a leading apostrophe is Excel's "store as text" mark
+    if raw[:2].upper() == "HS":
         raw = raw[2:].lstrip(" :")
     digits = _SEPARATORS.sub("", raw)
     if not digits:
         raise InvalidHSCode("hs_code is empty: give the 4- to 10-digit HS/CN code (e.g. 3104 20 10)")
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):
         raise InvalidHSCode(
             f"hs_code {text!r} is not a number: write only digits, dots and spaces (e.g. 8542.31)"
         )
     digits = _restore_leading_zero(digits, numeric)
     if not 4 <= len(digits) <= 10:
+        hint = (f"; if a spreadsheet dropped a leading zero, write '0{digits}'" if len(digits) in (3, 5, 7, 9)
+                else " (chapter-only codes are too coarse to screen)" if len(digits) < 4 else "")
         raise InvalidHSCode(
-            f"hs_code {text!r} has {len(digits)} digits: an HS/CN code has 4 to 10 digits "
-            "(chapter-only codes are too coarse to screen)"
+            f"hs_code {text!r} has {len(digits)} digits: an HS/CN code has 4 to 10 digits{hint}"
         )
     if digits[:2] in _NO_CHAPTER:
         raise InvalidHSCode(f"hs_code {text!r}: there is no HS chapter {digits[:2]} (chapters are 01-97)")

@@ -124,9 +124,10 @@ def register(app: typer.Typer) -> None:
                 audit.observe(results)
 
         show_progress = not quiet and sys.stderr.isatty()
-        writer = ResultWriter(out, out_format, columns, meta=audit.meta if audit is not None else
-                              run_meta(screener, jurisdiction=jurisdiction, as_of=as_of_date, files=files,
-                                       column_map=column_map))
+        with user_errors():  # an --out that is a directory or not writable: exit 2, one line
+            writer = ResultWriter(out, out_format, columns, meta=audit.meta if audit is not None else
+                                  run_meta(screener, jurisdiction=jurisdiction, as_of=as_of_date, files=files,
+                                           column_map=column_map))
         try:
             with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} rows"),
                           TimeElapsedColumn(), TimeRemainingColumn(), console=err_console,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -20,14 +21,19 @@ from compliance.exc import InputFileError
 from compliance.models import ScreeningResult
 
 OUTPUT_COLUMNS: tuple[str, ...] = ("row_number", "verdict", "risk_score", "rule_ids", "reasons",
-                                   "top_party_match", "top_party_score", "top_party_list", "findings", "error")
+                                   "top_party_match", "top_party_score", "top_party_list", "findings", "error",
+                                   "warnings")
 OUTPUT_FORMATS = ("csv", "jsonl", "json", "xlsx", "parquet")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# "-12.5", "+1 234,56", "-1e3": a signed number is not a formula, so it is left as it is.
+_SIGNED_NUMBER = re.compile(r"[+-]?(?:\d[\d.,\u00a0 ]*\d|\d)(?:[eE][+-]?\d+)?")
 
 
 def neutralise(value: Any) -> Any:
-    """Prefix a quote so spreadsheets show the text instead of running it (CSV/XLSX injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """Prefix a quote so spreadsheets show the text instead of running it (CSV/XLSX injection):
+    text starting with ``= + - @``, tab or CR (and their full-width forms). A cell that is just a
+    signed number (``-12.50``) is left alone: it cannot run anything."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _SIGNED_NUMBER.fullmatch(value):
         return "'" + value
     return value
 
@@ -49,6 +55,9 @@ def result_record(result: ScreeningResult, input_columns: list[str]) -> dict[str
         "top_party_list": top.list_name if top else None,
         "findings": [f.model_dump(mode="json", exclude_none=True) for f in result.findings],
         "error": result.error,
+        # What was read differently from how it was written (ragged row, repeated id, a number's
+        # separators): the row is screened, but its sender should fix the file.
+        "warnings": ";".join(result.warnings),
     })
     return rec
 
@@ -94,8 +103,14 @@ class ResultWriter:
         if self.out is None and format in ("xlsx", "parquet"):
             raise InputFileError(f"{format} output needs --out FILE (it cannot go to the terminal)")
         if self.out is not None:
-            self.out.parent.mkdir(parents=True, exist_ok=True)
-            fd, self._tmp = tempfile.mkstemp(prefix=f".{self.out.name}.", suffix=".partial", dir=self.out.parent)
+            if self.out.is_dir():
+                raise InputFileError(f"--out {self.out}: is a directory; give a file name, e.g. {self.out}/results.csv")
+            try:
+                self.out.parent.mkdir(parents=True, exist_ok=True)
+                fd, self._tmp = tempfile.mkstemp(prefix=f".{self.out.name}.", suffix=".partial",
+                                                 dir=self.out.parent)
+            except OSError as e:
+                raise InputFileError(f"--out {self.out}: cannot write there ({e.strerror or e})") from None
             os.close(fd)
         self._fh: IO[str] | None = None
         self._first = True
