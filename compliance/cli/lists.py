@@ -28,9 +28,10 @@ def import_cmd(
     """Read a list file and keep it: every later screening uses it. A failed import keeps the old list."""
     from compliance.lists import import_list
 
+    started = dt.datetime.now(dt.UTC)
     with user_errors():
         info = import_list(path, format, name=name, force=force)
-    fresh = info.imported_at is not None and (dt.datetime.now(dt.UTC) - info.imported_at).total_seconds() < 60
+    fresh = info.imported_at is not None and info.imported_at >= started
     verb = "imported" if fresh else "unchanged (same file already imported)"
     err_console.print(f"{verb} {info.name} ({info.format}): {info.entries} entries, version "
                       f"{info.version or info.date or 'unknown'}, sha256 {(info.sha256 or '')[:12]}")

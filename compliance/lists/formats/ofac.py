@@ -58,6 +58,8 @@ _PROGRAM_BASIS = {"BELARUS": "Executive Order 13405 (Belarus Sanctions Regulatio
 # fields (a quote inside a quoted field): a quoted field ends at a quote followed by a comma
 # and something that starts an OFAC field (a quote, -0-, a number) or by the end of the line.
 _FIELD = re.compile(r'\s*(?:"(?P<q>.*?)"(?=\s*(?:,\s*(?:"|-0-|-?\d)|$))|(?P<u>[^,]*))\s*(?:,|$)')
+# A quote inside a field that is not doubled: the csv module would silently mangle the field.
+_STRAY_QUOTE = re.compile(r'(?<=[^,"\s])"(?=[^,"\s])|(?<=\s)"(?=[^,"\s])(?<!,\s")')
 _WIDTH = {12: "sdn.csv / cons_prim.csv (names)", 6: "add.csv (addresses)", 5: "alt.csv (aliases)",
           2: "sdn_comments.csv (remarks)"}
 
@@ -94,7 +96,7 @@ def _rows(path: Path, width: int, warnings: list[str]) -> Iterator[tuple[int, li
             if not line.strip("\x1a \t\ufeff"):
                 continue  # blank line or the DOS end-of-file byte on its own line
             row = next(csv.reader([line.lstrip("\ufeff")]), [])
-            if len(row) != width:
+            if len(row) != width or _STRAY_QUOTE.search(line):
                 alt = _split_tolerant(line.lstrip("\ufeff"))
                 if len(alt) == width:
                     row = alt
@@ -107,7 +109,7 @@ def _rows(path: Path, width: int, warnings: list[str]) -> Iterator[tuple[int, li
                 # An unquoted comma in the last (remarks) field: keep the text, never drop the row.
                 warnings.append(f"{path.name} line {n}: {len(row)} fields, expected {width}; "
                                 f"extra fields joined into the last one")
-                row = [*row[:width - 1], ", ".join(row[width - 1:])]
+                row = [*row[:width - 1], ",".join(row[width - 1:])]
             yield n, [_clean(c) for c in row]
         if last_line == 0:
             raise ListLoadError(f"{path}: empty file")
