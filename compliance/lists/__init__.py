@@ -8,6 +8,7 @@ A failed import never replaces the list already stored.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import logging
@@ -144,6 +145,10 @@ def load_list(path: str | Path, format: str | None = None) -> LoadedList:
     if format is not None and format not in readers:
         raise ListLoadError(f"{p}: unknown list format {format!r}; use one of {', '.join(sorted(readers))}")
     fmt = format or detect_format(p)
+    # Building tens of thousands of small objects: the cyclic GC would rescan them again and
+    # again (about a third of the import time); nothing here creates cycles.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
         loaded = readers[fmt](p)
         if not loaded.entities:
@@ -152,6 +157,9 @@ def load_list(path: str | Path, format: str | None = None) -> LoadedList:
         raise ListLoadError(str(e) + _format_hint(p, format)) from None
     except (OSError, ValueError, KeyError, IndexError, TypeError, UnicodeError) as e:
         raise ListLoadError(f"{p}: cannot read as {fmt}: {type(e).__name__}: {e}{_format_hint(p, format)}") from None
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     loaded = _merge_duplicate_ids(loaded)
     for w in loaded.info.warnings:
         log.warning("%s", w)
@@ -244,7 +252,11 @@ def import_list(path: str | Path, format: str | None = None, *, name: str | None
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".import-", suffix=".json")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(loaded.model_dump_json(exclude_none=True))
+            # Entity by entity: one JSON string of the whole list would be another copy of it.
+            f.write('{"info":' + loaded.info.model_dump_json(exclude_none=True) + ',"entities":[')
+            for i, e in enumerate(loaded.entities):
+                f.write(("," if i else "") + e.model_dump_json(exclude_none=True))
+            f.write("]}")
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, target)

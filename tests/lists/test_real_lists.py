@@ -248,3 +248,33 @@ def test_ftm_entities(shared_data: Path) -> None:
         assert set(r["properties"].get("name", [])) <= {e.name, *e.aliases}
         assert [x.regime for x in e.listings] == ["EU"]
         assert e.kind == ("person" if r["schema"] == "Person" else "organization")
+
+
+def test_us_csl_and_bis_dpl(shared_data: Path) -> None:
+    csl_path = shared_data / "csl/consolidated_selection_2025-06.csv"
+    assert detect_format(csl_path) == "us-csl-csv"
+    csl = load_list(csl_path)
+    with csl_path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert csl.info.entries == len(rows) == 13
+    by_source = {(e.raw or {})["source"]: e for e in csl.entities}
+    sdn = next(e for s, e in by_source.items() if "(SDN)" in s)
+    assert all(x.measure == "asset_freeze" and x.regime == "US" for x in sdn.listings)
+    el = next(e for s, e in by_source.items() if "Entity List" in s)
+    assert {x.measure for x in el.listings} == {"export_licence"} and "HSRI" in el.aliases
+    uvl = next(e for s, e in by_source.items() if "Unverified" in s)
+    assert uvl.listings[0].confidence == "unverified"
+    dpl_path = shared_data / "csl/bis_dpl_2022-09.txt"
+    assert detect_format(dpl_path) == "us-bis-dpl"
+    dpl = load_list(dpl_path)
+    with dpl_path.open(encoding="utf-8", newline="") as f:
+        drows = list(csv.DictReader(f, delimiter="\t"))
+    assert len(drows) == 581
+    # One row per address: the same person and order repeat; merged, never dropped.
+    assert dpl.info.entries == len({(r["Name"].strip(), r["Effective_Date"]) for r in drows})
+    assert dpl.info.date is not None and dpl.info.date.isoformat() == "2022-09-02"  # impossible dates ignored
+    belavia = next(e for e in dpl.entities if e.name == "BELAVIA BELARUSIAN AIRLINES")
+    (lst,) = belavia.listings
+    assert belavia.countries == ["BY"] and lst.measure == "export_denial"
+    assert lst.listed_on is not None and lst.listed_on.isoformat() == "2022-06-16"
+    assert lst.delisted_on is not None and lst.delisted_on.isoformat() == "2022-12-13"

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from compliance.exc import ListLoadError
-from compliance.lists.formats import eu, ftm, ofac, uk, un
+from compliance.lists.formats import eu, ftm, ofac, uk, un, us
 from compliance.lists.formats._common import looks_binary, sniff
 from compliance.lists.model import LoadedList
 
@@ -28,6 +28,8 @@ FORMATS: dict[str, Callable[[Path], LoadedList]] = {
     "uk-xlsx": uk.read_xlsx,
     "uk-csv": uk.read_csv,
     "ftm-json": ftm.read,
+    "us-csl-csv": us.read_csl,
+    "us-bis-dpl": us.read_dpl,
 }
 
 _ROOT = re.compile(r"<([A-Za-z_][\w.:-]*)([^>]*)>")
@@ -80,6 +82,10 @@ def detect_format(path: Path) -> str:
     low = text[:8192].lower()
     if "entity_logicalid" in low or "entity_logical_id" in low:
         return "eu-fsf-csv"
+    if first.startswith("_id,") or ("source" in first and "entity_number" in first and "alt_names" in first):
+        return "us-csl-csv"
+    if '"Name"\t"Street_Address"' in first or first.startswith("Name\tStreet_Address"):
+        return "us-bis-dpl"
     if "entity_id" in first and "prop" in first and "value" in first:
         return "ftm-json"  # FtM statements CSV
     if any(("name 6" in ln.lower() or "unique id" in ln.lower()) and "id" in ln.lower() for ln in lines[:30]):

@@ -59,7 +59,7 @@ _PROGRAM_BASIS = {"BELARUS": "Executive Order 13405 (Belarus Sanctions Regulatio
 # and something that starts an OFAC field (a quote, -0-, a number) or by the end of the line.
 _FIELD = re.compile(r'\s*(?:"(?P<q>.*?)"(?=\s*(?:,\s*(?:"|-0-|-?\d)|$))|(?P<u>[^,]*))\s*(?:,|$)')
 # A quote inside a field that is not doubled: the csv module would silently mangle the field.
-_STRAY_QUOTE = re.compile(r'(?<=[^,"\s])"(?=[^,"\s])|(?<=\s)"(?=[^,"\s])(?<!,\s")')
+_STRAY_QUOTE = re.compile(r'[^,"]"[^,"]')
 _WIDTH = {12: "sdn.csv / cons_prim.csv (names)", 6: "add.csv (addresses)", 5: "alt.csv (aliases)",
           2: "sdn_comments.csv (remarks)"}
 
@@ -135,6 +135,8 @@ def _side_file(path: Path, name: str) -> Path | None:
 
 def _remarks_facts(remarks: str) -> tuple[list[str], list[str], list[str], dict[str, str]]:
     """(aliases, country codes, dates of birth, identifiers) stated in an OFAC remarks text."""
+    if not remarks:
+        return [], [], [], {}
     aliases = _AKA.findall(remarks)
     countries: list[str] = []
     for nat in _NATIONALITY.findall(remarks):
