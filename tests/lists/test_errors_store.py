@@ -129,3 +129,12 @@ def test_cli_import_and_status(tmp_path: Path, shared_data: Path) -> None:
     assert '"date": "2026-02-27"' in r.output and '"entries": 1003' in r.output
     r = runner.invoke(app, ["lists", "status"])
     assert r.exit_code == 0 and "un-xml" in r.output
+
+
+def test_damaged_store_file_is_skipped_and_replaced(tmp_path: Path) -> None:
+    import_list(_sdn(tmp_path / "2025-01", 3))
+    _store_file("ofac-sdn").write_bytes(b'{"info": {"name": "ofac-sdn", "format": "ofac-csv"}, "entities": [')
+    assert imported_lists() == []
+    assert [i.name for i in list_status()] == ["curated-belarus"]
+    assert import_list(tmp_path / "2025-01" / "sdn.csv").entries == 3  # a new import repairs the store
+    assert [x.info.entries for x in imported_lists()] == [3]

@@ -244,10 +244,10 @@ def test_uk_detailed_csv_with_title_rows_and_groups(tmp_path: Path) -> None:
         "Report Date: 11-Aug-2025\n\n"
         "Last Updated,Unique ID,OFSI Group ID,Name 6,Name 1,Name 2,Name type,Name non-latin script,Regime Name,"
         "Designation Type,Sanctions Imposed,Date Designated,Address Country,Nationality(/ies),D.O.B\n"
-        "01/01/2025,BEL0001,14000,NAVUMAU,Uladzimir,Uladzimiravich,Primary Name,Навумаў Уладзімір,Belarus,"
-        "Individual,Asset freeze|Travel ban,31/12/2020,,Belarus,07/02/1956\n"
         "01/01/2025,BEL0001,14000,NAUMOV,Vladimir,,Alias,,Belarus,Individual,Asset freeze|Travel ban,31/12/2020,"
         ",Belarus,07/02/1956\n"
+        "01/01/2025,BEL0001,14000,NAVUMAU,Uladzimir,Uladzimiravich,Primary Name,Навумаў Уладзімір,Belarus,"
+        "Individual,Asset freeze|Travel ban,31/12/2020,,Belarus,07/02/1956\n"
         "01/01/2025,BEL0100,14100,BELARUSKALI,,,Primary Name,,Belarus,Entity,Asset freeze,02/12/2021,Belarus,,\n"))
     assert detect_format(p) == "uk-csv"
     loaded = load_list(p)

@@ -147,6 +147,10 @@ def test_un_counts_ids_and_dates(shared_data: Path) -> None:
         assert lst.listed_on is not None and lst.listed_on.isoformat() == (node.findtext("LISTED_ON") or "")[:10]  # "2015-04-07-04:00"
         aliases = {a.text.strip() for a in node.iter("ALIAS_NAME") if a.text and a.text.strip()}
         assert aliases <= {*e.aliases, e.name}
+        for dob in node.iter("INDIVIDUAL_DATE_OF_BIRTH"):
+            exact = (dob.findtext("DATE") or "")[:10] or (dob.findtext("YEAR") or "").strip()
+            if exact:
+                assert exact in e.birth_dates, (e.id, exact, e.birth_dates)
     assert loaded.info.date is not None and loaded.info.date.isoformat() == "2026-02-27"
 
 

@@ -57,9 +57,10 @@ _ROLES: dict[str, tuple[str, ...]] = {
     "sanctions": ("sanctionsimposed",),
     "dob": ("dob", "dateofbirth", "dobs"),
     "source": ("designationsource",),
+    "name_type": ("nametype", "aliastype"),
 }
 _COUNTRY_COLS = ("country", "addresscountry", "nationality", "nationalityies", "nationalities", "countryofbirth",
-                 "citizenship")
+                 "citizenship", "currentbelievedflagofship", "flag")
 
 
 def _clean(v: Any) -> str:
@@ -127,7 +128,10 @@ def _from_rows(rows: Iterator[list[str]], path: Path, fmt: str) -> LoadedList:
                                     "listings": [], "kind": _KIND.get(get(r, "type").lower(), "organization"),
                                     "source": get(r, "source"), "rows": []})
         g["rows"].append(n)
-        g["names"].append(name)
+        if any(w in get(r, "name_type").lower() for w in ("primary", "prime")):
+            g["names"].insert(0, name)  # the primary name leads whatever the row order
+        else:
+            g["names"].append(name)
         g["names"].append(get(r, "non_latin"))
         g["countries"].extend(country_code(r[i]) for i in country_cols if i < len(r) and r[i])
         g["dobs"].append(partial_date(get(r, "dob")))
