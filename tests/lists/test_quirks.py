@@ -44,6 +44,13 @@ def test_ofac_cp1252_eof_byte_and_blanks(tmp_path: Path) -> None:
     assert belaz.kind == "organization" and belaz.remarks is None and belaz.raw and belaz.raw["title"] == ""
 
 
+def test_ofac_record_without_program_still_listed(tmp_path: Path) -> None:
+    p = _write(tmp_path / "sdn.csv", _sdn(SDN_ROW.format(n=3, name="NO PROGRAM LLC", t="-0- ", p="-0- ", r="-0- ")))
+    (e,) = load_list(p).entities
+    (lst,) = e.listings
+    assert lst.regime == "US" and lst.program is None and lst.measure == "asset_freeze"
+
+
 @pytest.mark.parametrize("eof", [b"", b"\x1a", b"\r\n", b"\r\n\x1a", b"\r\n\x1a\r\n", b"\n"])
 def test_ofac_file_endings(tmp_path: Path, eof: bytes) -> None:
     p = _write(tmp_path / "x" / "sdn.csv", _sdn(SDN_ROW.format(n=7, name="A", t="-0- ", p="CUBA", r="-0- "),

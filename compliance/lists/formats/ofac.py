@@ -160,8 +160,9 @@ def _programs(text: str) -> list[str]:
 def _listing(program: str, consolidated: bool, source: str) -> Listing:
     basis = _PROGRAM_BASIS.get(program)
     what = "Consolidated (non-SDN) list" if consolidated else "SDN list"
-    return Listing(regime="US", program=program, measure="sectoral" if consolidated else "asset_freeze",
-                   legal_basis=f"OFAC {what}, program {program}" + (f": {basis}" if basis else ""), source=source)
+    return Listing(regime="US", program=program or None, measure="sectoral" if consolidated else "asset_freeze",
+                   legal_basis=f"OFAC {what}" + (f", program {program}" if program else "") +
+                   (f": {basis}" if basis else ""), source=source)
 
 
 def read_csv(path: Path) -> LoadedList:
@@ -213,7 +214,8 @@ def read_csv(path: Path) -> LoadedList:
         cc.extend(c for c in [*r_countries, flag] if c and c not in cc)
         if r[5]:
             ids["call_sign"] = r[5]
-        listings = [_listing(p, consolidated, f"{path.name} #{ent_num}") for p in _programs(program)]
+        # Being on the list is the listing: a record with no program still gets one.
+        listings = [_listing(p, consolidated, f"{path.name} #{ent_num}") for p in _programs(program) or [""]]
         entities.append(Entity(id=f"ofac:{ent_num}", list_name=list_name, kind=kind, name=name,
                                aliases=[x for x in dedupe(names) if x != name], countries=cc, listings=listings,
                                identifiers=ids, birth_dates=dobs if kind == "person" else [],
@@ -298,7 +300,7 @@ def _xml_entity(el: ET.Element, fname: str) -> Entity:
                 ids[key] = f"{ids[key]}; {value}" if key in ids else value
     if kind == "person" and first:
         aliases.append(f"{first} {last}")
-    listings = [_listing(p, False, f"{fname} uid {uid}") for p in dedupe(programs)]
+    listings = [_listing(p, False, f"{fname} uid {uid}") for p in dedupe(programs) or [""]]
     return Entity(id=f"ofac:{uid}", list_name="ofac-sdn", kind=kind, name=name,
                   aliases=[a for a in dedupe(aliases) if a != name], countries=countries, listings=listings,
                   identifiers=ids, birth_dates=dedupe(dobs), remarks=_child_text(el, "remarks") or None,
