@@ -245,6 +245,29 @@ def test_eu_xml_without_namespace(tmp_path: Path) -> None:
     assert e.id == "eu:9" and e.listings[0].regime == "EU" and e.listings[0].program == "BLR"
 
 
+def test_eu_xml_10_global_format(tmp_path: Path) -> None:
+    p = _write(tmp_path / "global.xml", """<?xml version="1.0" encoding="UTF-8"?>
+<WHOLE Date="01/05/2019">
+ <ENTITY Id="13" Type="E" legal_basis="2012/265 (OJ L87)" reg_date="2012-03-24" programme="BLR" remark="">
+  <NAME Id="1" Entity_id="13"><LASTNAME/><FIRSTNAME/><MIDDLENAME/><WHOLENAME>BELSHINA OAO</WHOLENAME></NAME>
+  <NAME Id="2" Entity_id="13"><WHOLENAME>ОАО «Белшина»</WHOLENAME></NAME>
+  <ADDRESS Id="3" Entity_id="13"><CITY>Babruysk</CITY><COUNTRY>BLR</COUNTRY></ADDRESS>
+ </ENTITY>
+ <ENTITY Id="14" Type="P" legal_basis="2011/84 (OJ L28)" reg_date="2011-01-31" programme="BLR">
+  <NAME Id="4" Entity_id="14"><LASTNAME>LUKASHENKA</LASTNAME><FIRSTNAME>Aliaksandr</FIRSTNAME></NAME>
+  <BIRTH Id="5" Entity_id="14"><DATE>1954-08-30</DATE><COUNTRY>BLR</COUNTRY></BIRTH>
+ </ENTITY>
+</WHOLE>""")
+    assert detect_format(p) == "eu-fsf-xml"
+    loaded = load_list(p)
+    org, person = loaded.entities
+    assert org.name == "BELSHINA OAO" and org.aliases == ["ОАО «Белшина»"] and org.countries == ["BY"]
+    assert org.listings[0].program == "BLR" and org.listings[0].listed_on is not None
+    assert person.kind == "person" and person.name == "Aliaksandr LUKASHENKA"
+    assert person.birth_dates == ["1954-08-30"]
+    assert loaded.info.date is not None and loaded.info.date.isoformat() == "2019-05-01"
+
+
 # UK -------------------------------------------------------------------------------------------------
 def test_uk_detailed_csv_with_title_rows_and_groups(tmp_path: Path) -> None:
     p = _write(tmp_path / "UK_Sanctions_List.csv", (

@@ -71,7 +71,7 @@ def detect_format(path: Path) -> str:
             return "ofac-advanced-xml"
         if root == "CONSOLIDATED_LIST":
             return "un-xml"
-        if root == "export" and ("fsd" in attrs or "sanctionEntity" in text):
+        if (root == "export" and ("fsd" in attrs or "sanctionEntity" in text)) or (root == "WHOLE" and "<ENTITY" in text):
             return "eu-fsf-xml"
         raise ListLoadError(f"{path}: XML with root <{root or '?'}> is not a known list format; give --format "
                             f"(one of {', '.join(FORMATS)})")

@@ -87,11 +87,16 @@ def read_xml(path: Path) -> LoadedList:
             if event == "start":
                 if root is None:
                     root = tag
-                    if tag != "export":
+                    if tag not in ("export", "WHOLE"):
                         raise ListLoadError(f"{path}: root element <{tag}>, expected <export>: not an EU FSF XML file")
-                    generated = el.get("generationDate")
+                    generated = el.get("generationDate") or el.get("Date")
                 continue
-            if tag == "sanctionEntity":
+            if tag == "ENTITY" and root == "WHOLE":  # the FSF 1.0 XML (global.xml)
+                if (e := _xml10_entity(el, path.name)) is not None:
+                    entities.append(e)
+                last = f"ENTITY Id={el.get('Id')}"
+                el.clear()
+            elif tag == "sanctionEntity":
                 if (e := _xml_entity(el, path.name)) is not None:
                     entities.append(e)
                 last = f"sanctionEntity logicalId={el.get('logicalId')}"
@@ -133,6 +138,33 @@ def _xml_entity(el: ET.Element, fname: str) -> Entity | None:
                 acc.act_dates.append(d)
         elif tag == "remark" and c.text and acc.remark is None and local(el.tag) == "sanctionEntity":
             acc.remark = c.text.strip()
+    return acc.entity(fname)
+
+
+def _xml10_entity(el: ET.Element, fname: str) -> Entity | None:
+    """<ENTITY Id Type="P|E" legal_basis reg_date programme> with NAME/ADDRESS/BIRTH/CITIZEN children."""
+    acc = _Acc(el.get("Id", ""))
+    acc.kind = _KIND.get((el.get("Type") or "").lower(), "organization")
+    if el.get("programme"):
+        acc.programmes.append(el.get("programme", ""))
+    if el.get("legal_basis"):
+        acc.acts.append(el.get("legal_basis", ""))
+    if (d := parse_date(el.get("reg_date"))) is not None:
+        acc.act_dates.append(d)
+    acc.remark = el.get("remark") or None
+    for c in el:
+        tag = local(c.tag)
+
+        def text(name: str, node: ET.Element = c) -> str:
+            return next(((x.text or "").strip() for x in node if local(x.tag) == name), "")
+
+        if tag == "NAME":
+            acc.names.append(text("WHOLENAME") or " ".join(x for x in (text("FIRSTNAME"), text("MIDDLENAME"),
+                                                                        text("LASTNAME")) if x))
+        elif tag in ("ADDRESS", "CITIZEN", "BIRTH"):
+            acc.countries.append(country_code(text("COUNTRY")))
+            if tag == "BIRTH":
+                acc.dobs.append(partial_date(text("DATE")))
     return acc.entity(fname)
 
 
