@@ -138,3 +138,21 @@ def test_damaged_store_file_is_skipped_and_replaced(tmp_path: Path) -> None:
     assert [i.name for i in list_status()] == ["curated-belarus"]
     assert import_list(tmp_path / "2025-01" / "sdn.csv").entries == 3  # a new import repairs the store
     assert [x.info.entries for x in imported_lists()] == [3]
+
+
+@pytest.mark.parametrize(("entity", "expect"), [("&lol6;", "amplification"), ("&xxe;", "undefined entity")])
+def test_hostile_xml_is_refused(tmp_path: Path, entity: str, expect: str) -> None:
+    """Entity expansion (billion laughs) and external entities never expand or read files."""
+    dtd = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">' for i in range(1, 7))
+    p = tmp_path / "un.xml"
+    p.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE x [{dtd}<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+                 f'<CONSOLIDATED_LIST dateGenerated="2026-01-01"><INDIVIDUALS><INDIVIDUAL><FIRST_NAME>{entity}'
+                 "</FIRST_NAME><REFERENCE_NUMBER>X</REFERENCE_NUMBER></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>",
+                 encoding="utf-8")
+    try:
+        loaded = load_list(p)
+    except ListLoadError as e:
+        assert expect in str(e) and str(p) in str(e)
+        return
+    assert len(loaded.entities[0].name) < 10_000  # expansion capped by the parser
