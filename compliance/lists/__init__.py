@@ -30,6 +30,7 @@ __all__ = ["Entity", "ListInfo", "Listing", "LoadedList", "detect_format", "impo
            "remove_list"]
 
 CURATED_FORMAT = "curated-yaml"
+_MAX_WARNINGS = 200
 
 
 # The curated-list file format (also usable for a company's own watch list) -------------------
@@ -161,6 +162,9 @@ def load_list(path: str | Path, format: str | None = None) -> LoadedList:
         if gc_was_enabled:
             gc.enable()
     loaded = _merge_duplicate_ids(loaded)
+    if len(loaded.info.warnings) > _MAX_WARNINGS:  # a badly damaged file: keep the status readable
+        extra = len(loaded.info.warnings) - _MAX_WARNINGS
+        loaded.info.warnings = [*loaded.info.warnings[:_MAX_WARNINGS], f"... and {extra} more warnings"]
     for w in loaded.info.warnings:
         log.warning("%s", w)
     log.info("loaded %s (%s): %d entries", p, fmt, len(loaded.entities))
