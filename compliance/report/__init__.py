@@ -47,10 +47,18 @@ def field_map(columns: list[str], mapping: Mapping[str, str] | None = None) -> d
     return out
 
 
+def _share_mode(tmp: str) -> None:
+    """mkstemp makes 0600 files; a report is meant to be shared, so honour the umask instead."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(tmp, 0o666 & ~mask)
+
+
 def _atomic_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
     try:
+        _share_mode(tmp)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
             fh.flush()
@@ -82,6 +90,7 @@ def build_report(results: str | Path, *, html: str | Path | None = None, xlsx: s
             xlsx_path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp_xlsx = tempfile.mkstemp(prefix=f".{xlsx_path.name}.", suffix=".partial", dir=xlsx_path.parent)
             os.close(fd)
+            _share_mode(tmp_xlsx)
             columns = list(rs.columns)
             if "findings" not in columns:
                 columns.append("findings")

@@ -118,7 +118,7 @@ def flagged_value_by_chapter(t: Tally) -> dict[str, Any] | None:
         unit = "" if currency == NO_CURRENCY else f" ({currency})"
         panels.append(alt.Chart(alt.Data(values=data)).mark_bar().encode(
             y=alt.Y("chapter:N", sort="-x", title=None),
-            x=alt.X("sum(value):Q", title=f"value{unit}", axis=alt.Axis(format="~s")),
+            x=alt.X("sum(value):Q", title=f"value{unit}", axis=alt.Axis(format=".2~s")),
             color=_verdict_colour(alt, ["BLOCK", "REVIEW"]),
             tooltip=[alt.Tooltip("chapter:N"), alt.Tooltip("verdict:N"),
                      alt.Tooltip("sum(value):Q", title=f"value{unit}", format=",.2f")],

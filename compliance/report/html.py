@@ -26,8 +26,6 @@ from compliance.report.charts import CHARTS, all_specs
 from compliance.report.provenance import describe
 from compliance.report.stats import FLAGGED, NO_CURRENCY, VERDICT_ORDER, Tally, country_label, parse_value
 
-# Vega-Lite major.minor the specs are written for (altair's schema); vl-convert bundles it.
-VEGA_LITE_VERSION = "6.4"
 _PLACEHOLDER = re.compile(r"\{\{([A-Za-z_\-]+)\}\}")
 log = logging.getLogger(__name__)
 _PARTY_ROLES = ("exporter", "consignee", "end_user", "manufacturer")
@@ -45,6 +43,18 @@ def script_json(data: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
+def vega_lite_version() -> str | None:
+    """The Vega-Lite version (major.minor) of altair's schema, if vl-convert bundles it (else its default)."""
+    import altair as alt
+    import vl_convert as vlc
+
+    wanted = str(alt.SCHEMA_VERSION).lstrip("v").split(".")
+    available = list(vlc.get_vegalite_versions())
+    same_major = [v for v in available if v.split(".")[0] == wanted[0]]
+    exact = ".".join(wanted[:2])
+    return exact if exact in available else (same_major[-1] if same_major else None)
+
+
 @lru_cache(maxsize=1)
 def vega_bundle() -> str:
     """vega, vega-lite and vega-embed as one script, from the vl-convert-python package (no network).
@@ -56,14 +66,15 @@ def vega_bundle() -> str:
     from compliance.settings import data_dir
 
     version = getattr(vlc, "__version__", "") or vlc.get_vega_embed_version()
+    vl_version = vega_lite_version()
     cached: Path | None = None
     try:
-        cached = data_dir() / "cache" / f"vega-bundle-{version}-vl{VEGA_LITE_VERSION}.js"
+        cached = data_dir() / "cache" / f"vega-bundle-{version}-vl{vl_version or 'default'}.js"
         if cached.is_file():
             return cached.read_text(encoding="utf-8")
     except OSError:
         cached = None
-    bundle: str = vlc.javascript_bundle(vl_version=VEGA_LITE_VERSION)  # type: ignore[call-arg]
+    bundle: str = vlc.javascript_bundle(vl_version=vl_version)  # type: ignore[call-arg]
     if "</script" in bundle.lower():  # would end the inline script early; never seen, but cheap to guard
         bundle = re.sub(r"</(script)", r"<\\/\1", bundle, flags=re.IGNORECASE)
     if cached is not None:
@@ -171,7 +182,7 @@ def _row(t: Tally, rec: Mapping[str, Any]) -> str:
     if not items and rec.get("reasons"):
         items = "".join(f"<li>{esc(r)}</li>" for r in str(rec["reasons"]).split(";") if r)
     error = f'<div class="err">{esc(rec.get("error"))}</div>' if rec.get("error") else ""
-    cells.append(f'<td><ul class="findings">{items}</ul>{error}</td>')
+    cells.append(f'<td class="findings-cell"><ul class="findings">{items}</ul>{error}</td>')
     return (f'<tr class="{css}" data-verdict="{css}" data-families="{esc(" ".join(families))}" '
             f'data-country="{esc(dest)}">' + "".join(cells) + "</tr>")
 

@@ -55,7 +55,7 @@ def cell_value(value: Any) -> Any:
     """A value Excel can hold safely: no formula, no XML-illegal character, within the cell limit."""
     from compliance.io.writers import neutralise
 
-    if value is None:
+    if value is None or value == "":
         return None
     if isinstance(value, bool | int):
         return value
@@ -121,9 +121,17 @@ class _VerdictSheet:
         self.parts: list[WriteOnlyWorksheet] = []
         self.buffer: list[list[Any]] = []
         self.started = False
-        self.style = f"row {verdict}"
         self.wrap = {i for i, c in enumerate(columns) if c == "findings"}
         self.ws = self._new_part()
+        # Resolve the named styles once and share their style arrays: assigning a style by name
+        # on every cell costs more than writing the cell.
+        self._style = self._style_array(f"row {verdict}")
+        self._wrap_style = self._style_array(f"row {verdict} wrap")
+
+    def _style_array(self, name: str) -> Any:
+        proto = WriteOnlyCell(self.ws)
+        proto.style = name
+        return proto._style
 
     def _new_part(self) -> WriteOnlyWorksheet:
         title = self.verdict if self.part == 1 else f"{self.verdict} ({self.part})"
@@ -169,9 +177,10 @@ class _VerdictSheet:
             return
         ws = self.ws
         cells = []
+        style, wrap_style, wrap = self._style, self._wrap_style, self.wrap
         for i, v in enumerate(values):
             c = WriteOnlyCell(ws, value=v)
-            c.style = self.style + " wrap" if i in self.wrap else self.style
+            c._style = wrap_style if i in wrap else style
             cells.append(c)
         ws.append(cells)
         self.rows += 1
