@@ -87,7 +87,10 @@ def open_results(path: str | Path, *, meta_path: str | Path | None = None) -> Re
         elif fmt == "jsonl":
             columns, records = _jsonl_records(p)
         elif fmt == "json":
-            columns, records, embedded = _json_records(p)
+            try:
+                columns, records, embedded = _json_records(p)
+            except ValueError:  # JSON Lines saved as .json: one object per line
+                columns, records = _jsonl_records(p)
         elif fmt == "xlsx":
             columns, records = _xlsx_records(p)
         else:

@@ -147,3 +147,21 @@ def test_hostile_strings_do_not_run(browser: Any, hostile: Screened, tmp_path: P
     assert '"><svg onload=window.__pwned=3>' in text
     assert p.errors == []
     assert [u for u in p.requests if not u.startswith(("file://", "data:", "about:"))] == []
+
+
+def test_a_click_on_a_bar_filters_the_table(browser: Any, sample_report: Path, sample: Screened) -> None:
+    from compliance.report.stats import country_label
+
+    p = Page(browser, sample_report)
+    p.page.wait_for_function("document.querySelectorAll('.chart svg.marks').length >= 4", timeout=20_000)
+    p.page.locator('#chart-country path[aria-label*="Belarus (BY)"]').first.click()
+    assert p.page.eval_on_selector("#country-filter", "e => e.value") == "Belarus (BY)"
+    expected = sum(1 for r in _flagged(sample)
+                   if country_label(str(r.input.get("destination_country") or ""))[0] == "BY")
+    assert p.visible() == expected > 0
+    p.page.locator('#chart-family path[aria-label*="family: party"]').first.click()
+    assert p.page.eval_on_selector("#family-filter", "e => e.value") == "party"
+    assert p.visible() == sum(1 for r in _flagged(sample)
+                              if country_label(str(r.input.get("destination_country") or ""))[0] == "BY"
+                              and any(f.family.value == "party" for f in r.findings))
+    assert p.errors == []

@@ -106,3 +106,9 @@ def test_tally_cap_keeps_counting() -> None:
                                               ("85", None), ("", None), (None, None), ("0101.21", "01")])
 def test_hs_chapter(raw: object, chapter: str | None) -> None:
     assert hs_chapter(raw) == chapter
+
+
+def test_jsonl_saved_as_json_is_read(sample: Screened, tmp_path: Path) -> None:
+    out = sample.write(tmp_path / "r.jsonl")
+    renamed = out.rename(tmp_path / "r.json")
+    assert sum(1 for _ in open_results(renamed).records) == len(sample.results)
