@@ -182,6 +182,8 @@ class ResultWriter:
                 self._fh.close()
             if self._pq is not None:
                 self._pq.close()
+            if self._xlsx is not None:
+                self._xlsx.discard()
         except Exception:  # noqa: BLE001 - already failing; removing the temp file matters more
             pass
         if self._tmp is not None:

@@ -251,6 +251,22 @@ class XlsxResultWriter:
         self.wb.active = 0
         self.wb.save(str(path or self.path))
 
+    def discard(self) -> None:
+        """Drop the workbook without saving: remove the sheets' temporary files now (a long-running
+        service must not keep them until exit)."""
+        for ws in self.wb.worksheets:
+            writer = getattr(ws, "_writer", None)
+            if writer is None:
+                continue
+            try:
+                if getattr(ws, "_rows", None) is not None:
+                    ws._rows.close()
+                writer.xf.close()
+                if writer.out:
+                    Path(writer.out).unlink(missing_ok=True)
+            except Exception:  # noqa: BLE001 - best effort while already failing
+                continue
+
     # Summary -----------------------------------------------------------------------------
     def _row(self, *values: Any, style: str | None = None, styles: Mapping[int, str] | None = None) -> None:
         cells = []

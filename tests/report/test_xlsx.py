@@ -158,3 +158,18 @@ def test_report_converts_results_to_the_same_workbook(sample: Screened, tmp_path
         assert [r["row_number"] for r in a] == [r["row_number"] for r in b]
         assert [r["findings"] for r in a] == [r["findings"] for r in b]
         assert [r["verdict"] for r in a] == [r["verdict"] for r in b]
+
+
+def test_abort_leaves_no_temporary_files(sample: Screened, tmp_path: Path) -> None:
+    import glob
+    import tempfile
+
+    from compliance.io import ResultWriter
+
+    before = set(glob.glob(f"{tempfile.gettempdir()}/openpyxl.*"))
+    w = ResultWriter(tmp_path / "r.xlsx", "xlsx", sample.columns, meta=sample.meta)
+    w.write(sample.results * 2)  # past the width sample: the sheets have started streaming
+    w.abort()
+    assert not (tmp_path / "r.xlsx").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+    assert set(glob.glob(f"{tempfile.gettempdir()}/openpyxl.*")) - before == set()
