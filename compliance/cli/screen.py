@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from functools import partial
 from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-from rich.table import Table
 
 from compliance.cli.common import (
     EXIT_FAIL_ON,
@@ -22,6 +22,8 @@ from compliance.cli.common import (
 from compliance.engine import BatchSummary, run_batch
 from compliance.exc import ComplianceError
 from compliance.models import ScreeningResult
+from compliance.report import terminal
+from compliance.report.terminal import RuleKey, count_rules
 
 
 def _format_for(out: str | None, fmt: str | None) -> str:
@@ -36,33 +38,12 @@ def _format_for(out: str | None, fmt: str | None) -> str:
 
 def render_flagged(flagged: list[ScreeningResult], limit: int) -> None:
     """The first flagged rows with their reasons: what a reviewer looks at first."""
-    if not flagged:
-        return
-    table = Table(title=f"first {min(limit, len(flagged))} flagged rows", title_justify="left", show_lines=False)
-    for col in ("row", "shipment", "verdict", "rules", "first reason"):
-        table.add_column(col, overflow="fold")
-    colour = {"BLOCK": "red", "REVIEW": "yellow", "ERROR": "magenta"}
-    for r in flagged[:limit]:
-        reason = r.error if r.error else (r.findings[0].message if r.findings else "")
-        table.add_row(str(r.row_number), r.shipment_id or "", f"[{colour[r.verdict.value]}]{r.verdict.value}[/]",
-                      ";".join(dict.fromkeys(r.rule_ids)), reason[:300])
-    err_console.print(table)
+    terminal.render_flagged(err_console, flagged, limit)
 
 
-def render_summary(summary: BatchSummary, files: list[str]) -> None:
-    table = Table(title=f"compliance screen: {', '.join(files)}", title_justify="left")
-    for col in ("rows", "BLOCK", "REVIEW", "CLEAR", "ERROR", "time"):
-        table.add_column(col, justify="right")
-    d = summary.as_dict()
-    table.add_row(str(d["rows"]), f"[red]{d['BLOCK']}[/]", f"[yellow]{d['REVIEW']}[/]", f"[green]{d['CLEAR']}[/]",
-                  f"[magenta]{d['ERROR']}[/]", f"{summary.seconds:.2f}s")
-    err_console.print(table)
-    for w in summary.warnings[:20]:
-        err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
-    if summary.errors:
-        err_console.print(f"[magenta]{d['ERROR']} row(s) could not be screened[/] (first {len(summary.errors)}):")
-        for e in summary.errors:
-            err_console.print(f"  {e}", highlight=False, markup=False)
+def render_summary(summary: BatchSummary, files: list[str], rules: Counter[RuleKey] | None = None) -> None:
+    """Counts per verdict, time and top rules: rich tables on a terminal, plain lines otherwise."""
+    terminal.render_summary(err_console, summary, files, rules)
 
 
 def register(app: typer.Typer) -> None:
@@ -115,8 +96,11 @@ def register(app: typer.Typer) -> None:
             columns.extend(c for c in t.columns if c not in columns)
         total = BatchSummary()
         flagged: list[ScreeningResult] = []
+        rule_counts: Counter[RuleKey] = Counter()
 
         def write(results: list[ScreeningResult]) -> None:
+            if not quiet:
+                count_rules(results, rule_counts)
             if top and len(flagged) < top:
                 flagged.extend(r for r in results if r.verdict.value != "CLEAR")
             writer.write(results)
@@ -164,7 +148,7 @@ def register(app: typer.Typer) -> None:
                 raise typer.Exit(EXIT_USAGE) from None
             raise
         if not quiet:
-            render_summary(total, [str(f) for f in files])
+            render_summary(total, [str(f) for f in files], rule_counts)
             render_flagged(flagged, top)
         if fail_on == "block" and total.counts.get("BLOCK"):
             raise typer.Exit(EXIT_FAIL_ON)

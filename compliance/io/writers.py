@@ -116,7 +116,6 @@ class ResultWriter:
         self._first = True
         self._csv: Any = None
         self._xlsx: Any = None
-        self._ws: Any = None
         self._pq: Any = None
         self._pq_buffer: list[dict[str, Any]] = []
         if format in ("csv", "jsonl", "json"):
@@ -127,11 +126,10 @@ class ResultWriter:
             elif format == "json":
                 self._fh.write('{"meta": ' + json.dumps(meta, ensure_ascii=False, default=str) + ', "results": [\n')
         elif format == "xlsx":
-            from openpyxl import Workbook
+            # Summary + one sheet per verdict, readable findings: compliance.report.xlsx.
+            from compliance.report.xlsx import XlsxResultWriter
 
-            self._xlsx = Workbook(write_only=True)
-            self._ws = self._xlsx.create_sheet("results")
-            self._ws.append(self.columns)
+            self._xlsx = XlsxResultWriter(self._tmp or "", self.columns, meta)
 
     def write(self, results: Iterable[ScreeningResult]) -> None:
         for r in results:
@@ -141,7 +139,7 @@ class ResultWriter:
                 self._csv.writerow([neutralise(str(_scalar(v))) if not isinstance(v, int | float) else v
                                     for v in rec.values()])
             elif self.format == "xlsx":
-                self._ws.append([neutralise(_scalar(v)) for v in rec.values()])
+                self._xlsx.append(rec)
             elif self.format == "parquet":
                 self._pq_buffer.append({k: (None if v is None else str(_scalar(v))) for k, v in rec.items()})
                 if len(self._pq_buffer) >= 10_000:
@@ -200,6 +198,8 @@ class ResultWriter:
                 self._fh.close()
             if self._pq is not None:
                 self._pq.close()
+            if self._xlsx is not None:
+                self._xlsx.discard()
         except Exception:  # noqa: BLE001 - already failing; removing the temp file matters more
             pass
         if self._tmp is not None:
