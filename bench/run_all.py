@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
-ORDER = ["names", "scale", "http"]
+ORDER = ["names", "lists", "scale", "http", "report"]
 
 
 def main(argv: list[str]) -> int:

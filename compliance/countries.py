@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pycountry
 import yaml
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 
 # Languages whose country names we accept. Customs papers on the EU-Belarus border are written
 # in these; the list is cheap to extend.
@@ -27,18 +27,34 @@ _ALIASES_FILE = Path(__file__).with_name("country_aliases.yaml")
 
 
 class UnknownCountry(ValueError):
-    def __init__(self, value: str, suggestions: list[str]) -> None:
-        hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(
-            f"unknown country {value!r}: use an ISO code (BY, BLR, 112) or a country name.{hint}"
-        )
+    def __init__(self, value: str, suggestions: list[str], problem: str | None = None) -> None:
+        hint = f" Did you mean {' or '.join(suggestions)}?" if suggestions else ""
+        super().__init__(problem or
+                         f"unknown country {value!r}: use an ISO code (BY, BLR, 112) or a country name.{hint}")
         self.value = value
         self.suggestions = suggestions
 
 
+# Latin and Cyrillic letters that look the same: a name typed on a mixed keyboard ("Бeлapусь"
+# with Latin e, a, p) is read in the script most of its letters are in.
+_LAT_TO_CYR = str.maketrans("aceopxyiABCEHKMOPTXY", "асеорхуіАВСЕНКМОРТХУ")
+_CYR_TO_LAT = str.maketrans("асеорхуіАВСЕНКМОРТХУ", "aceopxyiABCEHKMOPTXY")
+_NOT_A_COUNTRY = {"eu": "the EU", "european union": "the EU", "europe": "Europe", "ес": "the EU",
+                  "евросоюз": "the EU", "европа": "Europe", "cis": "the CIS", "снг": "the CIS", "eaeu": "the EAEU",
+                  "еаэс": "the EAEU", "asia": "Asia", "africa": "Africa", "worldwide": "worldwide"}
+
+
+def _one_script(text: str) -> str:
+    cyr = sum(1 for c in text if "\u0400" <= c <= "\u04ff")
+    lat = sum(1 for c in text if c.isascii() and c.isalpha())
+    if not cyr or not lat:
+        return text
+    return text.translate(_LAT_TO_CYR if cyr >= lat else _CYR_TO_LAT)
+
+
 def _key(text: str) -> str:
     """Fold a country spelling to a lookup key: no accents, no case, no punctuation."""
-    text = unicodedata.normalize("NFKD", text.strip())
+    text = unicodedata.normalize("NFKD", _one_script(text.strip()))
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.casefold().replace("ё", "е")
     text = re.sub(r"[\W_]+", " ", text)
@@ -99,27 +115,41 @@ def resolve_country(value: str) -> str:
         swapped = _key(f"{tail.strip()} {head.strip()}")
         if swapped in names:
             return names[swapped]
-        raise UnknownCountry(value, suggest_country(raw))
-    # "Belarus (BY)", "BY - Belarus", "Region: Crimea": try the parts.
-    for part in re.split(r"[()\-/:]", raw):
+    if key in _NOT_A_COUNTRY:
+        raise UnknownCountry(value, [], f"{value!r} is {_NOT_A_COUNTRY[key]}, not a country: give the country "
+                                        "itself (ISO code or name)")
+    # "Belarus (BY)", "BY - Belarus", "Region: Crimea": try the parts; they must agree.
+    found: dict[str, str] = {}
+    for part in re.split(r"[()\-/:;,|]", raw):
         part = part.strip()
         if part and part != raw:
             pk = _key(part)
             if part.upper() in codes and len(part) in (2, 3):
-                return codes[part.upper()]
-            if pk in names:
-                return names[pk]
+                found.setdefault(codes[part.upper()], part)
+            elif pk in names:
+                found.setdefault(names[pk], part)
+    if len(found) == 1:
+        return next(iter(found))
+    if len(found) > 1:
+        raise UnknownCountry(value, [], f"{value!r} names {len(found)} countries ({', '.join(found)}): give one "
+                                        "country here (transit countries go in transit_countries)")
     raise UnknownCountry(value, suggest_country(raw))
 
 
 def suggest_country(value: str, limit: int = 3) -> list[str]:
-    """Closest known country names for an unknown spelling."""
+    """Closest known country names for an unknown spelling: edit-distance neighbours of the
+    spelling, only those nearly as close as the best one ("Germny" -> Germany, not Guernsey)."""
     _, names = _tables()
-    hits = process.extract(_key(value), list(names.keys()), limit=limit * 3, score_cutoff=60)
+    key = _key(value)
+    if len(key) < 3:
+        return []
+    hits = process.extract(key, list(names.keys()), scorer=fuzz.ratio, limit=limit * 5, score_cutoff=70)
     out: list[str] = []
-    for name, _score, _ in hits:
-        a2 = names[name]
-        label = f"{country_name(a2)} ({a2})"
+    best = hits[0][1] if hits else 0.0
+    for name, score, _ in hits:
+        if score < best - 8:
+            break
+        label = f"{country_name(names[name])} ({names[name]})"
         if label not in out:
             out.append(label)
         if len(out) >= limit:
@@ -134,7 +164,29 @@ def country_name(alpha2: str) -> str:
     return str(getattr(c, "common_name", None) or c.name)
 
 
+def _resolves(text: str) -> bool:
+    try:
+        resolve_country(text)
+    except UnknownCountry:
+        return False
+    return True
+
+
 def split_countries(value: str) -> list[str]:
-    """Split a transit list written with ; , | > or '->' into its parts (not yet resolved)."""
-    parts = re.split(r"\s*(?:;|,|\||->|>|→|–>)\s*", value.strip())
-    return [p for p in (x.strip() for x in parts) if p]
+    """Split a transit list written with ; , | > or '->' into its parts (not yet resolved).
+
+    A comma also appears inside list-form names ("Korea, Republic of", "Moldova, Republic
+    of"): a comma-separated piece that is no country on its own is joined to the one before
+    it when the two together name a country.
+    """
+    out: list[str] = []
+    for segment in re.split(r"\s*(?:;|\||->|>|→|–>)\s*", value.strip()):
+        start = len(out)
+        for piece in (x.strip() for x in segment.split(",")):
+            if not piece:
+                continue
+            if len(out) > start and not _resolves(piece) and _resolves(f"{out[-1]}, {piece}"):
+                out[-1] = f"{out[-1]}, {piece}"
+            else:
+                out.append(piece)
+    return out

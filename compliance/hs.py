@@ -8,12 +8,56 @@ beneath it, so rule matching is by prefix.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
-_SEPARATORS = re.compile(r"[\s.\-/_]+")
+# Comma too: a decimal-comma spreadsheet writes 8542.31 as "8542,31".
+_SEPARATORS = re.compile(r"[\s.,\-/_]+")
+_HEADINGS_FILE = Path(__file__).with_name("hs_headings.txt")
+# HS chapters that do not exist (77 is reserved); 98/99 are national chapters (e.g. US HTS).
+_NO_CHAPTER = {"00", "77"}
+
+
+@lru_cache(maxsize=1)
+def hs_headings() -> frozenset[str]:
+    """The HS 2022 headings (4 digits)."""
+    lines = _HEADINGS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(x.strip() for x in lines if x.strip() and not x.startswith("#"))
+
+
+def _restore_leading_zero(digits: str, numeric: bool) -> str:
+    """Put back a leading zero a spreadsheet dropped: HS/CN/TARIC codes have an even number of
+    digits, so an odd count whose heading does not exist while '0' + it does (40690 -> 040690,
+    cheese, not 4069 0) lost its zero. A 3-digit code is restored only from a numeric cell."""
+    if len(digits) % 2 == 0 or (len(digits) == 3 and not numeric):
+        return digits
+    headings = hs_headings()
+    padded = "0" + digits
+    if digits[:4] not in headings and padded[:4] in headings:
+        return padded
+    return digits
 
 
 class InvalidHSCode(ValueError):
     pass
+
+
+def hs_from_number(value: int | float) -> str:
+    """The code a spreadsheet meant when it stored an HS code as a number.
+
+    Numbers lose leading and trailing zeros: 402 was 0402, 40690 was 040690, 3104.2 was
+    3104.20. Every HS/CN/HTS code has an even number of digits, so an odd count means a
+    leading zero was dropped (restored), and a decimal part is the subheading digits with a
+    trailing zero dropped (padded to pairs).
+    """
+    if isinstance(value, float) and not value.is_integer():
+        head, _, frac = repr(value).partition(".")
+        if "e" in frac or "e" in head:  # 1e-05 and the like: not a code
+            return repr(value)
+        head = head.zfill(4) if len(head) == 3 else head
+        return head + (frac + "0" if len(frac) % 2 else frac)
+    digits = str(int(value))
+    return "0" + digits if len(digits) % 2 else digits
 
 
 def normalise_hs(value: object) -> str:
@@ -22,28 +66,32 @@ def normalise_hs(value: object) -> str:
         raise InvalidHSCode("hs_code is missing: give the 4- to 10-digit HS/CN code (e.g. 3104 20 10)")
     if isinstance(value, bool):
         raise InvalidHSCode(f"hs_code {value!r} is not a code")
-    if isinstance(value, int):
-        text = str(value)
-    elif isinstance(value, float):
-        # A spreadsheet turned "8542.31" into 8542.31; keep what it shows.
-        text = repr(value)
+    numeric = isinstance(value, int | float)
+    if isinstance(value, int | float):
+        if value != value or value in (float("inf"), float("-inf")) or value < 0:
+            raise InvalidHSCode(f"hs_code {value!r} is not a code: give the 4- to 10-digit HS/CN code as text")
+        text = hs_from_number(value)
     else:
         text = str(value)
-    raw = text.strip()
-    if raw.upper().startswith("HS"):
+    raw = text.strip().lstrip("'")  # a leading apostrophe is Excel's "store as text" mark
+    if raw[:2].upper() == "HS":
         raw = raw[2:].lstrip(" :")
     digits = _SEPARATORS.sub("", raw)
     if not digits:
         raise InvalidHSCode("hs_code is empty: give the 4- to 10-digit HS/CN code (e.g. 3104 20 10)")
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):
         raise InvalidHSCode(
             f"hs_code {text!r} is not a number: write only digits, dots and spaces (e.g. 8542.31)"
         )
+    digits = _restore_leading_zero(digits, numeric)
     if not 4 <= len(digits) <= 10:
+        hint = (f"; if a spreadsheet dropped a leading zero, write '0{digits}'" if len(digits) in (3, 5, 7, 9)
+                else " (chapter-only codes are too coarse to screen)" if len(digits) < 4 else "")
         raise InvalidHSCode(
-            f"hs_code {text!r} has {len(digits)} digits: an HS/CN code has 4 to 10 digits "
-            "(chapter-only codes are too coarse to screen)"
+            f"hs_code {text!r} has {len(digits)} digits: an HS/CN code has 4 to 10 digits{hint}"
         )
+    if digits[:2] in _NO_CHAPTER:
+        raise InvalidHSCode(f"hs_code {text!r}: there is no HS chapter {digits[:2]} (chapters are 01-97)")
     return digits
 
 

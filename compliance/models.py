@@ -79,8 +79,40 @@ def _token(v: str) -> str:
     return re.sub(r"[\s\-]+", "_", v.strip().lower())
 
 
-def parse_number(value: Any, field: str) -> float | None:
-    """Parse an amount written 1234.5, 1 234,5, 1,234.50 or 1.234,50; None when blank."""
+# A currency written into the amount: "€ 1.234,56", "1234 EUR", "USD 100".
+_CURRENCY = re.compile(r"^(?:([€$£¥₽]|[A-Za-z]{3})\s*)?(.*?)(?:\s*([€$£¥₽]|[A-Za-z]{3}))?$")
+_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₽": "RUB"}
+_GROUPING = str.maketrans("", "", " \u00a0\u202f\u2009'’_")
+_AMBIGUOUS = re.compile(r"[+-]?[1-9]\d{0,2}[.,]\d{3}")
+
+
+def split_amount(value: str) -> tuple[str, str | None]:
+    """``"€ 1.234,56"`` -> ``("1.234,56", "EUR")``: the number text and the currency written with it."""
+    m = _CURRENCY.match(value.strip())
+    if m is None or not m.group(2):
+        return value.strip(), None
+    cur = m.group(1) or m.group(3)
+    if cur is None or (m.group(1) and m.group(3)):
+        return value.strip(), None
+    return m.group(2).strip(), _SYMBOLS.get(cur, cur.upper())
+
+
+def ambiguous_number(value: Any) -> bool:
+    """``1.234`` and ``1,234``: one separator and three digits after it: a thousands separator or a
+    decimal point, depending on the writer's locale."""
+    return isinstance(value, str) and _AMBIGUOUS.fullmatch(split_amount(value)[0].translate(_GROUPING)) is not None
+
+
+def parse_number(value: Any, field: str, decimal: str | None = None) -> float | None:
+    """Parse an amount; None when blank.
+
+    Accepted: ``1234.5``, ``1 234,5``, ``1,234.50``, ``1.234,50``, ``1'234.50``, ``1.234.567``, with a
+    currency symbol or ISO code before or after (``€ 1.234,56``, ``1234 EUR``). With both ``.`` and
+    ``,`` the later one is the decimal separator; a repeated separator groups thousands. The one
+    ambiguous form, one separator followed by exactly three digits (``1.234``, ``1,234``), is read
+    with ``decimal`` as the decimal separator; by default (``None``) the English way: ``1,234`` is
+    1234 and ``1.234`` is 1.234. ``(100)`` (accounting negative) and ``-100`` are refused.
+    """
     if _blank(value):
         return None
     if isinstance(value, bool):
@@ -88,30 +120,71 @@ def parse_number(value: Any, field: str) -> float | None:
     if isinstance(value, (int, float)):
         number = float(value)
     else:
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
-        if "," in text and "." in text:
-            # The later separator is the decimal one.
+        raw = str(value).strip()
+        text, _currency = split_amount(raw)
+        text = text.translate(_GROUPING)
+        negative = text.startswith("(") and text.endswith(")")
+        text = text.strip("()")
+        if _AMBIGUOUS.fullmatch(text):
+            sep = "." if "." in text else ","
+            text = text.replace(sep, "." if sep == (decimal or ".") else "")
+        elif "," in text and "." in text:
             if text.rfind(",") > text.rfind("."):
                 text = text.replace(".", "").replace(",", ".")
             else:
                 text = text.replace(",", "")
-        elif "," in text:
-            head, _, tail = text.rpartition(",")
-            text = text.replace(",", "") if len(tail) == 3 and head.replace(",", "").isdigit() \
-                else text.replace(",", ".")
+        elif text.count(",") > 1 or text.count(".") > 1:
+            sep = "," if "," in text else "."
+            head, *groups = text.split(sep)
+            if not all(len(g) == 3 for g in groups):
+                raise ValueError(f"{field} {value!r} is not a number: write digits with one decimal separator, "
+                                 "e.g. 1234.50") from None
+            text = "".join([head, *groups])
+        else:
+            text = text.replace(",", ".")
         try:
             number = float(text)
         except ValueError:
-            raise ValueError(f"{field} {value!r} is not a number: write digits, e.g. 1250.00") from None
+            raise ValueError(f"{field} {value!r} is not a number: write digits, e.g. 1250.00 "
+                             "(a currency goes in the currency column)") from None
+        if negative:
+            number = -number
     if number != number or number in (float("inf"), float("-inf")):
-        raise ValueError(f"{field} {value!r} is not a finite number")
+        raise ValueError(f"{field} {value!r} is not a finite number: write digits, e.g. 1250.00")
     if number < 0:
-        raise ValueError(f"{field} {value!r} is negative: amounts must be 0 or more")
+        raise ValueError(f"{field} {value!r} is negative: amounts must be 0 or more (write the amount "
+                         "without a sign; returns and credit notes are not shipments)")
     return number
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+_DAY_FIRST = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})")
+_YEAR_FIRST = re.compile(r"(\d{4})[./-](\d{1,2})[./-](\d{1,2})(?:[T ].*)?")
+_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_TEXT_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%d-%b-%Y", "%d %b. %Y")
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+
+def _make_date(value: Any, year: int, month: int, day: int) -> dt.date:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"date {value!r}: the year {year} looks like a typo (rules are dated "
+                         f"{MIN_YEAR}-{MAX_YEAR}); use ISO 8601, e.g. 2024-07-01")
+    if not 1 <= month <= 12:
+        raise ValueError(f"date {value!r} is not a valid date: there is no month {month}; use ISO 8601 "
+                         "(year-month-day), e.g. 2024-07-01")
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        last = ((dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)).day
+        raise ValueError(f"date {value!r} is not a valid date: {_MONTHS[month - 1]} {year} has {last} days; "
+                         "use ISO 8601, e.g. 2024-07-01") from None
+
+
 def parse_date(value: Any) -> dt.date | None:
-    """ISO 8601 (2024-07-01, 2024-07-01T10:00) or European 01.07.2024; None when blank."""
+    """ISO 8601 (2024-07-01, 20240701, 2024-07-01T10:00), 2024/07/01, European 01.07.2024 or
+    01-07-2024, 01/07/2024 when the day is over 12 (else ambiguous with the US order, refused),
+    "1 July 2024"; None when blank. Years outside 1990-2100 are refused as typos."""
     if _blank(value):
         return None
     if isinstance(value, dt.datetime):
@@ -119,16 +192,35 @@ def parse_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
+    if m := _YEAR_FIRST.fullmatch(text):
+        return _make_date(value, int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if re.fullmatch(r"\d{8}", text):
+        return _make_date(value, int(text[:4]), int(text[4:6]), int(text[6:]))
+    if m := _SLASHED.fullmatch(text):
+        a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if a > 12 >= b:
+            return _make_date(value, year, b, a)
+        if b > 12 >= a:
+            return _make_date(value, year, a, b)
+        if a != b:
+            raise ValueError(f"date {value!r} is ambiguous: day/month or month/day? Use ISO 8601, e.g. "
+                             f"{year}-{b:02d}-{a:02d} for {a} {_MONTHS[b - 1]}" if b <= 12 else
+                             f"date {value!r} is not a valid date: use ISO 8601, e.g. 2024-07-01")
+        return _make_date(value, year, a, a)
+    if m := _DAY_FIRST.fullmatch(text):
+        return _make_date(value, int(m.group(3)), int(m.group(2)), int(m.group(1)))
     try:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
         pass
-    m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
-    if m:
+    for fmt in _TEXT_FORMATS:
         try:
-            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            return dt.datetime.strptime(text, fmt).date()
         except ValueError:
-            pass
+            continue
+    if re.fullmatch(r"\d{5}(\.0+)?", text):
+        raise ValueError(f"date {value!r} looks like an Excel day number: format the column as a date, or "
+                         "write ISO 8601, e.g. 2024-07-01")
     raise ValueError(f"date {value!r} is not a valid date: use ISO 8601, e.g. 2024-07-01")
 
 

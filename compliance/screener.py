@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -89,10 +89,14 @@ class Screener:
     @classmethod
     def load(cls, rules_dir: str | Path | None = None, lists: Iterable[str | Path] | None = None, *,
              jurisdiction: str | None = None, as_of: dt.date | None = None,
-             include_imported: bool = True) -> Screener:
+             include_imported: bool = True, db: str | Path | None | Literal[False] = None) -> Screener:
         """Load the rule bundle (default: the bundled ``rules/``), the curated Belarus list, the
-        lists imported with ``compliance lists import`` and any list files given."""
+        lists imported with ``compliance lists import`` and any list files given.
+
+        ``db``: the audit store whose false-positive decisions apply (default: the default store
+        when it exists; ``False``: none)."""
         from compliance import lists as lists_mod
+        from compliance.audit import attach_decisions
 
         bundle = load_bundle(rules_dir)
         loaded = [lists_mod.load_curated()]
@@ -102,7 +106,9 @@ class Screener:
             loaded.extend(lists_mod.load_lists(list(lists)))
         log.info("loaded rules %s (%d rules) and %d lists (%d entities)", bundle.version, len(bundle.rules),
                  len(loaded), sum(len(x.entities) for x in loaded))
-        return cls(bundle, loaded, jurisdiction=jurisdiction, as_of=as_of)
+        screener = cls(bundle, loaded, jurisdiction=jurisdiction, as_of=as_of)
+        attach_decisions(screener, db)
+        return screener
 
     def provenance(self, *, jurisdiction: str | None = None, as_of: dt.date | None = None) -> Provenance:
         b = self.bundle

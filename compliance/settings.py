@@ -42,6 +42,9 @@ CURATED_LIST: Path = _PACKAGE_DIR / "lists" / "data" / "belarus_curated.yaml"
 # Where imported lists, decisions and the audit log live. Default: the user's data dir.
 DATA_DIR: Path | None = Path(p) if (p := env_str("COMPLIANCE_DATA_DIR")) else None
 
+# The audit store (decisions, quota ledger, audit log; SQLite). Default: audit.sqlite in DATA_DIR.
+DB_PATH: Path | None = Path(p) if (p := env_str("COMPLIANCE_DB")) else None
+
 # Comma-separated API keys for `compliance serve`; unset = no authentication.
 API_KEYS: list[str] = [k.strip() for k in (env_str("COMPLIANCE_API_KEYS") or "").split(",") if k.strip()]
 

@@ -38,3 +38,4 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     import compliance.settings as settings
 
     monkeypatch.setattr(settings, "DATA_DIR", tmp_path_factory.mktemp("data"))
+    monkeypatch.setattr(settings, "DB_PATH", None)

@@ -10,12 +10,17 @@ from compliance.hs import InvalidHSCode, format_hs, normalise_hs, prefix_relatio
 @pytest.mark.parametrize(("raw", "digits"), [
     ("8542.31", "854231"), ("3104 20 10", "31042010"), ("8471-30", "847130"), ("8542 31 90 00", "8542319000"),
     ("3104", "3104"), (" 2709.00.90 ", "27090090"), ("HS 8542.31", "854231"), (310420, "310420"),
+    # decimal comma; trailing and leading zeros a spreadsheet dropped
+    ("8542,31", "854231"), (3104.2, "310420"), (8471.0, "8471"), (40690, "040690"), ("40690", "040690"),
+    ("1012100", "01012100"), (101, "0101"),
+    # odd lengths whose heading exists are kept as given (no guessing)
+    ("84713", "84713"), ("854231000", "854231000"),
 ])
 def test_normalise(raw: object, digits: str) -> None:
     assert normalise_hs(raw) == digits
 
 
-@pytest.mark.parametrize("raw", ["85", "", "85A231", "12345678901", None, "  "])
+@pytest.mark.parametrize("raw", ["85", "", "85A231", "12345678901", None, "  ", "0000", "7701 10", "101"])
 def test_invalid(raw: object) -> None:
     with pytest.raises(InvalidHSCode):
         normalise_hs(raw)

@@ -43,12 +43,13 @@ from compliance.cli import (  # noqa: E402  (registration order = help order)
     lists,
     match,
     report,
+    rescreen,
     rules,
     screen,
     serve,
 )
 
-for _module in (screen, match, rules, lists, report, serve, decide):
+for _module in (screen, match, rules, lists, report, serve, decide, rescreen):
     _module.register(app)
 
 

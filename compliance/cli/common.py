@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal
 
 import typer
 from rich.console import Console
@@ -42,11 +43,12 @@ def user_errors() -> Iterator[None]:
 
 
 def load_screener(rules: Path | None, lists: list[Path] | None, jurisdiction: str | None,
-                  as_of: dt.date | None = None, *, include_imported: bool = True) -> "Screener":  # noqa: UP037
+                  as_of: dt.date | None = None, *, include_imported: bool = True,
+                  db: Path | None | Literal[False] = None) -> "Screener":  # noqa: UP037
     from compliance.screener import Screener
 
     return Screener.load(rules, lists or None, jurisdiction=jurisdiction, as_of=as_of,
-                         include_imported=include_imported)
+                         include_imported=include_imported, db=db)
 
 
 if False:  # pragma: no cover - typing only

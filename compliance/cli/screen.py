@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from functools import partial
 from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-from rich.table import Table
 
 from compliance.cli.common import (
     EXIT_FAIL_ON,
@@ -22,6 +22,8 @@ from compliance.cli.common import (
 from compliance.engine import BatchSummary, run_batch
 from compliance.exc import ComplianceError
 from compliance.models import ScreeningResult
+from compliance.report import terminal
+from compliance.report.terminal import RuleKey, count_rules
 
 
 def _format_for(out: str | None, fmt: str | None) -> str:
@@ -36,33 +38,12 @@ def _format_for(out: str | None, fmt: str | None) -> str:
 
 def render_flagged(flagged: list[ScreeningResult], limit: int) -> None:
     """The first flagged rows with their reasons: what a reviewer looks at first."""
-    if not flagged:
-        return
-    table = Table(title=f"first {min(limit, len(flagged))} flagged rows", title_justify="left", show_lines=False)
-    for col in ("row", "shipment", "verdict", "rules", "first reason"):
-        table.add_column(col, overflow="fold")
-    colour = {"BLOCK": "red", "REVIEW": "yellow", "ERROR": "magenta"}
-    for r in flagged[:limit]:
-        reason = r.error if r.error else (r.findings[0].message if r.findings else "")
-        table.add_row(str(r.row_number), r.shipment_id or "", f"[{colour[r.verdict.value]}]{r.verdict.value}[/]",
-                      ";".join(dict.fromkeys(r.rule_ids)), reason[:300])
-    err_console.print(table)
+    terminal.render_flagged(err_console, flagged, limit)
 
 
-def render_summary(summary: BatchSummary, files: list[str]) -> None:
-    table = Table(title=f"compliance screen: {', '.join(files)}", title_justify="left")
-    for col in ("rows", "BLOCK", "REVIEW", "CLEAR", "ERROR", "time"):
-        table.add_column(col, justify="right")
-    d = summary.as_dict()
-    table.add_row(str(d["rows"]), f"[red]{d['BLOCK']}[/]", f"[yellow]{d['REVIEW']}[/]", f"[green]{d['CLEAR']}[/]",
-                  f"[magenta]{d['ERROR']}[/]", f"{summary.seconds:.2f}s")
-    err_console.print(table)
-    for w in summary.warnings[:20]:
-        err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
-    if summary.errors:
-        err_console.print(f"[magenta]{d['ERROR']} row(s) could not be screened[/] (first {len(summary.errors)}):")
-        for e in summary.errors:
-            err_console.print(f"  {e}", highlight=False, markup=False)
+def render_summary(summary: BatchSummary, files: list[str], rules: Counter[RuleKey] | None = None) -> None:
+    """Counts per verdict, time and top rules: rich tables on a terminal, plain lines otherwise."""
+    terminal.render_summary(err_console, summary, files, rules)
 
 
 def register(app: typer.Typer) -> None:
@@ -88,8 +69,13 @@ def register(app: typer.Typer) -> None:
         chunk_size: int = typer.Option(50_000, "--chunk-size", help="Rows per chunk (memory bound)."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
         top: int = typer.Option(0, "--top", help="After the summary, show the first N flagged rows."),
+        db: Path | None = typer.Option(None, "--db", help="Audit store (decisions, quota ledger, log); default: "
+                                       "the default store when it exists."),
+        no_db: bool = typer.Option(False, "--no-db", help="Use no audit store: no decisions, ledger or log."),
     ) -> None:
         """Screen shipment files and write one result row per input row, in input order."""
+        from compliance.audit import resolve_db, run_meta
+        from compliance.audit.run import audit_run
         from compliance.io import ResultWriter, open_input, parse_mapping
 
         if fail_on not in (None, "block", "review"):
@@ -100,21 +86,32 @@ def register(app: typer.Typer) -> None:
         as_of_date = parse_as_of(as_of)
         with user_errors():
             column_map = parse_mapping(mapping or [], mapping_file)
-            screener = load_screener(rules, lists, jurisdiction, as_of_date)
+            db_path = resolve_db(False if no_db else db)
+            screener = load_screener(rules, lists, jurisdiction, as_of_date, db=db_path or False)
             tables = [open_input(f, encoding=encoding, delimiter=delimiter, mapping=column_map) for f in files]
+            audit = audit_run(db_path, "screen", run_meta(screener, jurisdiction=jurisdiction, as_of=as_of_date,
+                                                          files=files, column_map=column_map, db=db_path))
         columns: list[str] = []
         for t in tables:
             columns.extend(c for c in t.columns if c not in columns)
         total = BatchSummary()
         flagged: list[ScreeningResult] = []
+        rule_counts: Counter[RuleKey] = Counter()
 
         def write(results: list[ScreeningResult]) -> None:
+            if not quiet:
+                count_rules(results, rule_counts)
             if top and len(flagged) < top:
                 flagged.extend(r for r in results if r.verdict.value != "CLEAR")
             writer.write(results)
+            if audit is not None:
+                audit.observe(results)
 
         show_progress = not quiet and sys.stderr.isatty()
-        writer = ResultWriter(out, out_format, columns, meta=screener.provenance(as_of=as_of_date).model_dump(mode="json"))
+        with user_errors():  # an --out that is a directory or not writable: exit 2, one line
+            writer = ResultWriter(out, out_format, columns, meta=audit.meta if audit is not None else
+                                  run_meta(screener, jurisdiction=jurisdiction, as_of=as_of_date, files=files,
+                                           column_map=column_map))
         try:
             with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} rows"),
                           TimeElapsedColumn(), TimeRemainingColumn(), console=err_console,
@@ -130,6 +127,7 @@ def register(app: typer.Typer) -> None:
                         else:
                             summary = run_batch(screener, table.chunks(chunk_size), write,
                                                 jurisdiction=jurisdiction, as_of=as_of_date,
+                                                quota_store=audit.ledger if audit is not None else None,
                                                 progress=partial(progress.advance, task))
                     total.rows += summary.rows
                     total.counts.update(summary.counts)
@@ -137,14 +135,20 @@ def register(app: typer.Typer) -> None:
                     total.errors.extend(summary.errors[: max(0, total.max_messages - len(total.errors))])
                     total.warnings.extend(table.warnings)
             writer.close()
+            if audit is not None:
+                with user_errors():
+                    audit.finish(output=out)
+                    audit.store.close()
         except BaseException as exc:
             writer.abort()
+            if audit is not None:
+                audit.abort()
             if isinstance(exc, ComplianceError):
                 err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
                 raise typer.Exit(EXIT_USAGE) from None
             raise
         if not quiet:
-            render_summary(total, [str(f) for f in files])
+            render_summary(total, [str(f) for f in files], rule_counts)
             render_flagged(flagged, top)
         if fail_on == "block" and total.counts.get("BLOCK"):
             raise typer.Exit(EXIT_FAIL_ON)

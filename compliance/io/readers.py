@@ -11,17 +11,24 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
+import itertools
 import json
 import logging
+import re
 import sys
-from collections.abc import Iterable, Iterator
+import unicodedata
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
+from zlib import error as zlib_error
 
 from compliance.exc import InputFileError
-from compliance.models import INPUT_COLUMNS, REQUIRED_COLUMNS
+from compliance.hs import hs_from_number
+from compliance.models import INPUT_COLUMNS, REQUIRED_COLUMNS, ambiguous_number, parse_number, split_amount
 
 log = logging.getLogger(__name__)
 
@@ -32,19 +39,53 @@ csv.field_size_limit(16 * 1024 * 1024)
 FORMATS = ("csv", "jsonl", "json", "xlsx", "parquet")
 _SUFFIX = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
            ".xlsx": "xlsx", ".xlsm": "xlsx", ".parquet": "parquet", ".pq": "parquet"}
-# Common header spellings of the contract columns (after lower-casing and folding _ and -).
-HEADER_ALIASES: dict[str, str] = {
-    "id": "shipment_id", "shipment": "shipment_id", "shipment no": "shipment_id", "shipment number": "shipment_id",
-    "hs": "hs_code", "hs code": "hs_code", "cn code": "hs_code", "hts code": "hs_code", "commodity code": "hs_code",
-    "tariff code": "hs_code", "taric code": "hs_code",
-    "destination": "destination_country", "destination country": "destination_country", "dest country": "destination_country",
-    "country of destination": "destination_country",
-    "origin": "origin_country", "country of origin": "origin_country", "origin country": "origin_country",
-    "transit": "transit_countries", "route": "transit_countries", "transit countries": "transit_countries",
-    "exporter": "exporter_name", "shipper": "exporter_name", "consignee": "consignee_name",
-    "end user": "end_user_name", "manufacturer": "manufacturer_name", "goods description": "description",
-    "ship date": "date", "shipment date": "date", "amount": "value", "invoice value": "value", "qty": "quantity",
+# Common header spellings of the contract columns, after ``_norm_header`` (lower case; ``_ - . / #
+# : ( )`` read as spaces). ERP exports, customs declarations and Russian-language sheets.
+_ALIAS_GROUPS: dict[str, tuple[str, ...]] = {
+    "shipment_id": ("id", "shipment", "shipment no", "shipment nr", "shipment number", "shipment ref",
+                    "shipment reference", "ship no", "consignment", "consignment no", "consignment number",
+                    "order", "order no", "order id", "order number", "reference", "ref", "ref no", "line id",
+                    "item id", "row id", "declaration no", "invoice no", "номер", "номер отправки",
+                    "номер партии", "id отправки", "no", "nr"),
+    "hs_code": ("hs", "hs code", "hscode", "hs no", "hs6", "hs 6", "cn", "cn code", "cn8", "hts", "hts code",
+                "htsus", "commodity code", "commodity", "tariff code", "tariff number", "tariff no", "taric",
+                "taric code", "customs code", "customs tariff code", "code hs", "код тн вэд", "тн вэд",
+                "тн вэд еаэс", "код тнвэд", "тнвэд", "код товара", "hs code 6", "hs code 8", "hs code 10"),
+    "destination_country": ("destination", "destination country", "dest country", "dest", "country of destination",
+                            "ship to country", "ship to", "country to", "to country", "final destination",
+                            "country of final destination", "destination country code", "страна назначения",
+                            "страна получения", "краіна прызначэння"),
+    "description": ("goods description", "description of goods", "goods", "item description", "product",
+                    "product description", "item", "описание", "описание товара", "наименование",
+                    "наименование товара", "товар"),
+    "origin_country": ("origin", "country of origin", "origin country", "coo", "made in", "страна происхождения"),
+    "transit_countries": ("transit", "route", "transit countries", "transit country", "via", "routing",
+                          "транзит", "страны транзита", "маршрут"),
+    "exporter_name": ("exporter", "shipper", "seller", "supplier", "consignor", "sender", "exporter name",
+                      "shipper name", "экспортер", "отправитель", "грузоотправитель"),
+    "exporter_country": ("shipper country", "seller country", "consignor country", "country of exporter",
+                         "страна экспортера", "страна отправителя"),
+    "consignee_name": ("consignee", "buyer", "importer", "receiver", "recipient", "customer", "sold to",
+                       "получатель", "грузополучатель", "покупатель", "импортер"),
+    "consignee_country": ("country of consignee", "buyer country", "importer country", "receiver country",
+                          "customer country", "страна получателя", "страна покупателя"),
+    "end_user_name": ("end user", "enduser", "end user name", "ultimate consignee", "конечный пользователь"),
+    "end_user_country": ("country of end user", "enduser country", "ultimate consignee country",
+                         "страна конечного пользователя"),
+    "manufacturer_name": ("manufacturer", "producer", "maker", "производитель", "изготовитель"),
+    "manufacturer_country": ("producer country", "country of manufacturer", "страна производителя"),
+    "end_use_doc_type": ("end use document", "end use doc", "doc type", "document type", "euc type"),
+    "end_use_doc_issuer": ("document issuer", "doc issuer", "end use document issuer"),
+    "end_use_doc_id": ("document no", "document number", "euc no", "euc number", "doc no", "doc id"),
+    "quantity": ("qty", "quantity", "pcs", "pieces", "количество", "кол во"),
+    "unit": ("uom", "unit of measure", "units", "единица", "ед изм"),
+    "value": ("amount", "invoice value", "invoice amount", "net value", "value eur", "total value", "price",
+              "customs value", "статистическая стоимость", "стоимость", "сумма"),
+    "currency": ("cur", "ccy", "curr", "currency code", "валюта"),
+    "date": ("ship date", "shipment date", "shipping date", "export date", "dispatch date", "date of shipment",
+             "departure date", "дата", "дата отгрузки", "дата отправки"),
 }
+HEADER_ALIASES: dict[str, str] = {alias: col for col, names in _ALIAS_GROUPS.items() for alias in names}
 
 
 @dataclass(slots=True)
@@ -59,7 +100,12 @@ class RawRow:
 
 
 def _norm_header(h: str) -> str:
-    return " ".join(str(h).replace("\ufeff", "").strip().lower().replace("_", " ").replace("-", " ").split())
+    text = unicodedata.normalize("NFKC", str(h)).replace("\ufeff", "").casefold().replace("ё", "е")
+    return " ".join(_HEADER_PUNCT.sub(" ", text).split())
+
+
+_HEADER_PUNCT = re.compile(r"[_\-./#:()\[\]*'\"]+")
+_UNIT_SUFFIX = re.compile(r"\s*(?:\(.*\)|\[.*\])\s*$")
 
 
 def parse_mapping(items: list[str], mapping_file: str | Path | None = None) -> dict[str, str]:
@@ -98,46 +144,110 @@ def parse_mapping(items: list[str], mapping_file: str | Path | None = None) -> d
 
 # Encoding and delimiter ----------------------------------------------------------------------
 def detect_encoding(sample: bytes) -> str:
-    """BOMs, then UTF-8, then cp1251 vs cp1252 by which reads as more plausible text."""
+    """BOMs, UTF-16 without BOM (NUL pattern), UTF-8, then the single-byte Windows code pages.
+
+    For the single-byte case the question is which of cp1251 (Cyrillic), cp1252 (Western) or
+    cp1250 (Central European: Polish, Czech, Lithuanian names) the high bytes belong to. Byte
+    statistics decide it, not a general detector: ``_cyrillic_share`` and ``_cp1250_marks``.
+    """
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if len(sample) >= 4 and sample[1:4:2] == b"\x00\x00" and sample[0:4:2] != b"\x00\x00":
+    even, odd = sample[0:200:2], sample[1:200:2]
+    if len(sample) >= 4 and odd.count(0) > len(odd) * 0.6 and even.count(0) < len(even) * 0.1:
         return "utf-16-le"
-    if len(sample) >= 4 and sample[0:4:2] == b"\x00\x00" and sample[1:4:2] != b"\x00\x00":
+    if len(sample) >= 4 and even.count(0) > len(even) * 0.6 and odd.count(0) < len(odd) * 0.1:
         return "utf-16-be"
     try:
         sample.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as e:
-        if e.start >= len(sample) - 4:  # a character cut at the sample's end
+        if e.start >= len(sample) - 4 and e.reason == "unexpected end of data":  # cut at the sample's end
             return "utf-8"
-    high = [b for b in sample if b >= 0x80]
-    # cp1251 letters are 0xC0-0xFF; cp1252 text has isolated accented letters among ASCII.
-    if high and sum(1 for b in high if b >= 0xC0) / len(high) > 0.7:
-        try:
-            from charset_normalizer import from_bytes
-
-            best = from_bytes(sample, cp_isolation=["cp1251", "cp1252", "iso8859_2", "cp1250"]).best()
-            if best is not None:
-                return str(best.encoding)
-        except Exception:  # pragma: no cover - detection is a best effort
-            pass
+    sample = sample[:65536]
+    if _cyrillic_share(sample) > 0.5:
         return "cp1251"
+    if _cp1250_marks(sample):
+        return "cp1250"
     return "cp1252"
 
 
-def sniff_delimiter(text: str) -> str:
-    lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
-    if not lines:
-        return ","
-    try:
-        return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
-    except csv.Error:
-        counts = {d: lines[0].count(d) for d in (",", ";", "\t", "|")}
-        best = max(counts, key=lambda d: counts[d])
-        return best if counts[best] else ","
+def _is_ascii_letter(b: int) -> bool:
+    return 0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A
+
+
+# cp1251 letters: 0xC0-0xFF (А-я) plus Ё ё Ў ў І і Ї ї Є є Ґ ґ.
+_CP1251_LETTERS = frozenset(range(0xC0, 0x100)) | {0xA8, 0xB8, 0xA1, 0xA2, 0xB2, 0xB3, 0xAF, 0xBF, 0xAA, 0xBA,
+                                                   0xA5, 0xB4}
+
+
+def _cyrillic_share(sample: bytes) -> float:
+    """Of the high bytes that could be cp1251 letters, the share that sit among other high bytes
+    rather than beside ASCII letters. Cyrillic words are runs of high bytes ("Беларусь"); Western
+    accents sit inside ASCII words ("Müller", "Société") — even a few Cyrillic words in an
+    English file, or a few umlauts in a Cyrillic one, are told apart this way."""
+    cyr = lat = 0
+    n = len(sample)
+    for i, b in enumerate(sample):
+        if b < 0x80:
+            continue
+        before = sample[i - 1] if i else 0x20
+        after = sample[i + 1] if i + 1 < n else 0x20
+        if _is_ascii_letter(before) or _is_ascii_letter(after):
+            lat += 1
+        elif b in _CP1251_LETTERS and (before in _CP1251_LETTERS or after in _CP1251_LETTERS
+                                       or (before in b" \t,;|\"'(" and after in b" \t,;|\"').")):
+            cyr += 1
+    return cyr / (cyr + lat) if cyr + lat else 0.0
+
+
+# Bytes that are Polish/Czech letters in cp1250 (ą ł ż ź ť Ą Ź Ť Ż) but symbols or unassigned in
+# cp1252: one of them inside an ASCII word means cp1250. (ś/Ś are left out: they are French œ/Œ.)
+_CP1250_LETTERS = frozenset({0xB9, 0xB3, 0xBF, 0x9F, 0x8D, 0x8F, 0x9D, 0xA5, 0xAF})
+
+
+def _cp1250_marks(sample: bytes) -> bool:
+    marks = 0
+    for i, b in enumerate(sample[1:-1], start=1):
+        if b in _CP1250_LETTERS and _is_ascii_letter(sample[i - 1]) and (
+                _is_ascii_letter(sample[i + 1]) or b in (0xB9, 0xBF)):
+            # "są", "już" end with the letter; "m³" (cubic metre) does not count.
+            marks += 1
+    return marks >= 2 or (marks == 1 and len(sample) < 2000)
+
+
+_DELIMITERS = (",", ";", "\t", "|")
+_TITLE_ROWS = 10  # rows above the header (report titles, export notes) that are skipped
+
+
+def sniff_delimiter(text: str, mapping: dict[str, str] | None = None) -> str:
+    """The delimiter (``, ; tab |``) that splits the header into the most contract columns and the
+    first rows into as many cells as the header; quotes are honoured, so commas inside quoted
+    descriptions (or bare commas in a semicolon file) do not mislead it."""
+    lines = text.splitlines(keepends=True)[:200]
+    best, best_score = ",", (-1, -1.0, -1)
+    for d in _DELIMITERS:
+        try:
+            rows = [r for r in csv.reader(io.StringIO("".join(lines)), delimiter=d) if any(c.strip() for c in r)]
+        except csv.Error:
+            continue
+        if not rows:
+            continue
+        # The header is the first of the first rows that names contract columns (a title line
+        # may sit above it); the last line of a sample may be cut.
+        scored = [(len(map_headers(_dedupe_headers(r)[0], mapping or {})[0]) if len(r) > 1 else 0, n)
+                  for n, r in enumerate(rows[:_TITLE_ROWS + 1])]
+        known, at = max(scored, key=lambda x: (x[0], -x[1]))
+        header, body = rows[at], rows[at + 1:-1] or rows[at + 1:]
+        same = sum(1 for r in body if len(r) == len(header)) / len(body) if body else 1.0
+        score = (known, same if len(header) > 1 else 0.0, len(header))
+        if score > best_score:
+            best, best_score = d, score
+    if best_score[0] <= 0 and best_score[2] <= 1:
+        counts = {d: text.split("\n", 1)[0].count(d) for d in _DELIMITERS}
+        best = max(counts, key=lambda d: counts[d]) if max(counts.values()) else ","
+    return best
 
 
 def _looks_binary(sample: bytes, encoding: str) -> bool:
@@ -150,11 +260,35 @@ def _looks_binary(sample: bytes, encoding: str) -> bool:
 
 
 # The table -----------------------------------------------------------------------------------
+@dataclass(slots=True)
+class SheetRow:
+    """A row of one sheet of a workbook whose sheets have their own headers."""
+
+    sheet: str
+    columns: list[str]
+    cells: list[Any]
+    key: str = "sheet"
+    mapping: dict[str, str] | None = None  # this sheet's column -> contract column
+
+
+@dataclass(slots=True)
+class BadRow:
+    """Cells that were read, but wrong in a way that stops the row being screened."""
+
+    cells: list[Any]
+    error: str
+
+
+# A row as a reader yields it: cells under the table's header, a dict (JSON), a sheet row, a
+# damaged row, or the text of what is wrong with it.
+Item = dict[str, Any] | list[Any] | SheetRow | BadRow | str
+
+
 class InputTable:
     """An opened input file: its columns, how they map to the contract, and its rows in chunks."""
 
     def __init__(self, path: str, fmt: str, columns: list[str], mapping: dict[str, str],
-                 rows: Iterable[dict[str, Any] | list[Any] | str], *, encoding: str | None = None,
+                 rows: Iterable[Item], *, encoding: str | None = None,
                  delimiter: str | None = None, warnings: list[str] | None = None,
                  closers: list[IO[Any]] | None = None) -> None:
         self.path = path
@@ -166,46 +300,112 @@ class InputTable:
         self.warnings: list[str] = list(warnings or [])
         self._rows = rows
         self._closers = closers or []
+        # What went wrong after the last row was read (a cut .gz), as one final ERROR row.
+        self.tail_error: Callable[[], str | None] = lambda: None
+        # How "1.234" is read: a ';'-separated file comes from a decimal-comma locale.
+        self.decimal = "," if delimiter == ";" else None
 
-    def _to_raw(self, i: int, item: dict[str, Any] | list[Any] | str) -> RawRow:
+    def _to_raw(self, i: int, item: Item) -> RawRow:
         if isinstance(item, str):
             return RawRow(i, {}, {}, error=f"row {i}: {item}")
         warnings: list[str] = []
+        columns, extra, mapping = self.columns, {}, self.mapping
+        error = None
+        if isinstance(item, BadRow):
+            error, item = f"row {i}: {item.error}", item.cells
+        if isinstance(item, SheetRow):
+            columns, extra, mapping = item.columns, {item.key: item.sheet}, item.mapping or mapping
+            item = item.cells
         if isinstance(item, list):
-            n = len(self.columns)
+            n = len(columns)
             if len(item) > n:
-                extra = [c for c in item[n:] if str(c).strip()]
-                if extra:
+                spill = [c for c in item[n:] if str(c).strip()]
+                if spill:
                     warnings.append(f"row {i}: {len(item) - n} cell(s) beyond the {n} columns ignored "
-                                    f"({', '.join(repr(str(c))[:40] for c in extra[:3])})")
+                                    f"({', '.join(repr(str(c))[:40] for c in spill[:3])}); check the delimiter "
+                                    "or quote the cell")
             elif len(item) < n:
-                warnings.append(f"row {i}: {n - len(item)} cell(s) missing at the end (read as empty)")
-            original = dict(zip(self.columns, [*item[:n], *([""] * (n - len(item)))], strict=True))
+                warnings.append(f"row {i}: {n - len(item)} cell(s) missing at the end (read as empty): "
+                                f"{', '.join(columns[len(item):][:5])}{' ...' if n - len(item) > 5 else ''}")
+            original = dict(zip(columns, [*item[:n], *([""] * (n - len(item)))], strict=True))
+            original.update(extra)
         else:
             original = {str(k): v for k, v in item.items()}
         data: dict[str, Any] = {}
         for k, v in original.items():
-            target = self.mapping.get(k)
+            target = mapping.get(k)
             if target is not None and target not in data:
                 data[target] = v
-        return RawRow(i, data, original, warnings=warnings)
+        self._normalise(i, data, warnings)
+        return RawRow(i, data, original, error=error, warnings=warnings)
+
+    def _normalise(self, i: int, data: dict[str, Any], warnings: list[str]) -> None:
+        """Settle what the file's conventions decide before the row is validated: numeric HS
+        codes (lost zeros), ambiguous thousands separators, a currency written into the amount."""
+        hs = data.get("hs_code")
+        if isinstance(hs, int | float) and not isinstance(hs, bool) and hs == hs and hs >= 0 \
+                and hs not in (float("inf"),):
+            code = hs_from_number(hs)
+            shown = str(int(hs)) if isinstance(hs, int) or hs.is_integer() else repr(hs)
+            if code != shown:
+                warnings.append(f"row {i}: hs_code was stored as the number {shown} and is read as {code} "
+                                "(numbers drop leading and trailing zeros); store HS codes as text")
+            data["hs_code"] = code
+        for name in ("value", "quantity"):
+            v = data.get(name)
+            if not isinstance(v, str) or not v.strip():
+                continue
+            text, currency = split_amount(v)
+            if name == "value" and currency and text and text[0] in "0123456789(":
+                have = str(data.get("currency") or "").strip().upper()
+                if not have:
+                    data["currency"] = currency
+                elif have != currency:
+                    warnings.append(f"row {i}: value {v!r} says {currency} but currency says {have}: "
+                                    f"using {have}; fix one of them")
+            if ambiguous_number(v):
+                try:
+                    number = parse_number(v, name, self.decimal)
+                except ValueError:
+                    continue
+                if number is None:
+                    continue
+                sep = "." if "." in v else ","
+                where = "in this ';'-separated file" if self.decimal == "," else "as in English"
+                if number.is_integer():
+                    alt = v.replace(sep, "." if self.decimal != "," else ",")
+                    warnings.append(f"row {i}: {name} {v!r} is read as {int(number)} ('{sep}' groups thousands "
+                                    f"{where}); if you meant {alt.replace(',', '.')} as a fraction, write {alt}")
+                else:
+                    warnings.append(f"row {i}: {name} {v!r} is read as {number:g} ('{sep}' is the decimal "
+                                    f"separator {where}); if you meant {round(number * 1000)}, write it without "
+                                    "a separator")
+                data[name] = number
 
     def rows(self) -> Iterator[RawRow]:
-        seen: dict[str, int] = {}
+        seen = _IdIndex()
         dup_warned = 0
         for i, item in enumerate(self._rows, start=1):
             raw = self._to_raw(i, item)
             sid = str(raw.data.get("shipment_id") or "").strip()
             if sid:
-                first = seen.setdefault(sid, i)
-                if first != i:
-                    msg = f"row {i}: shipment_id {sid!r} repeats row {first}"
+                first = seen.first(sid, i)
+                if first is not None:
+                    msg = (f"row {i}: shipment_id {sid!r} repeats row {first}; both rows are screened, give "
+                           "each shipment its own id")
                     raw.warnings.append(msg)
                     if dup_warned < 20:
                         self.warnings.append(msg)
                     dup_warned += 1
+                elif seen.full and not seen.warned:
+                    seen.warned = True
+                    self.warnings.append(f"row {i}: more than {seen.capacity:,} shipment_ids: later rows are not "
+                                         "checked for repeated ids (memory stays bounded)")
             self.warnings.extend(w for w in raw.warnings if w not in self.warnings and len(self.warnings) < 200)
             yield raw
+        last = locals().get("i", 0)
+        if (problem := self.tail_error()) is not None:
+            yield RawRow(last + 1, {}, {}, error=f"row {last + 1}: {problem}")
 
     def chunks(self, size: int = 50_000) -> Iterator[list[RawRow]]:
         chunk: list[RawRow] = []
@@ -231,26 +431,97 @@ class InputTable:
         self.close()
 
 
+class _IdIndex:
+    """Which row a shipment_id was first seen on, in about 24 bytes per id (a dict of strings
+    costs over 100): an open-addressing table of 64-bit id hashes and 32-bit row numbers. It
+    stops taking new ids at ``capacity`` so memory stays bounded on endless files. Two ids with
+    the same 64-bit hash would be reported as a repeat: odds below 1e-6 for 4 million ids."""
+
+    capacity = 4_000_000
+
+    def __init__(self) -> None:
+        self._size = 1 << 16
+        self._keys = array("Q", bytes(8 * self._size))
+        self._rows = array("I", bytes(4 * self._size))
+        self._count = 0
+        self.full = False
+        self.warned = False
+
+    @staticmethod
+    def _hash(sid: str) -> int:
+        h = int.from_bytes(hashlib.blake2b(sid.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+        return h or 1  # 0 marks an empty slot
+
+    def first(self, sid: str, row: int) -> int | None:
+        """The row ``sid`` was first seen on, or None (and ``row`` is remembered)."""
+        h = self._hash(sid)
+        mask = self._size - 1
+        slot = h & mask
+        keys = self._keys
+        while keys[slot]:
+            if keys[slot] == h:
+                return self._rows[slot]
+            slot = (slot + 1) & mask
+        if self._count >= self.capacity:
+            self.full = True
+            return None
+        keys[slot] = h
+        self._rows[slot] = min(row, 0xFFFFFFFF)
+        self._count += 1
+        if self._count * 2 > self._size:
+            self._grow()
+        return None
+
+    def _grow(self) -> None:
+        old_keys, old_rows = self._keys, self._rows
+        self._size *= 2
+        self._keys = array("Q", bytes(8 * self._size))
+        self._rows = array("I", bytes(4 * self._size))
+        mask = self._size - 1
+        for k, r in zip(old_keys, old_rows, strict=True):
+            if not k:
+                continue
+            slot = k & mask
+            while self._keys[slot]:
+                slot = (slot + 1) & mask
+            self._keys[slot] = k
+            self._rows[slot] = r
+
+
 def map_headers(columns: list[str], mapping: dict[str, str]) -> tuple[dict[str, str], list[str]]:
-    """File column -> contract column (explicit mapping, exact or case/space-insensitive name,
-    common aliases); and warnings for columns that compete for one contract column."""
+    """File column -> contract column: the explicit mapping first, then contract names (any case,
+    spaces or dashes), then common aliases (``HEADER_ALIASES``, also with a trailing ``(unit)``
+    removed); and warnings for columns that compete for one contract column."""
     out: dict[str, str] = {}
     warnings: list[str] = []
     lowered = {_norm_header(k): v for k, v in mapping.items()}
     taken: dict[str, str] = {}
-    for c in columns:
+
+    def explicit(c: str) -> str | None:
         n = _norm_header(c)
         target = mapping.get(c) or lowered.get(n)
-        if target is None:
-            snake = n.replace(" ", "_")
-            target = snake if snake in INPUT_COLUMNS else HEADER_ALIASES.get(n)
-        if target is None:
-            continue
-        if target in taken:
-            warnings.append(f"columns {taken[target]!r} and {c!r} both mean {target}: using {taken[target]!r}")
-            continue
-        taken[target] = c
-        out[c] = target
+        if target is None and n.replace(" ", "_") in INPUT_COLUMNS:
+            target = n.replace(" ", "_")
+        return target
+
+    def alias(c: str) -> str | None:
+        n = _norm_header(c)
+        return HEADER_ALIASES.get(n) or HEADER_ALIASES.get(_norm_header(_UNIT_SUFFIX.sub("", str(c))))
+
+    # Two passes, so that a column named exactly 'hs_code' beats an earlier 'Commodity code'.
+    for finder in (explicit, alias):
+        for c in columns:
+            if c in out:
+                continue
+            target = finder(c)
+            if target is None:
+                continue
+            if target in taken:
+                warnings.append(f"columns {taken[target]!r} and {c!r} both mean {target}: using {taken[target]!r}"
+                                f" (rename or --map the other to keep it apart)")
+                continue
+            taken[target] = c
+            out[c] = target
     return out, warnings
 
 
@@ -267,18 +538,42 @@ def _dedupe_headers(header: list[str]) -> tuple[list[str], list[str]]:
     return out, warnings
 
 
-def _format_of(name: str, head: bytes, fmt: str | None) -> str:
+# Binary formats recognised by their first bytes, whatever the file is called.
+_MAGIC_REFUSED = {
+    b"\xd0\xcf\x11\xe0": "an old Excel .xls (or other OLE) file: save it as .xlsx or CSV",
+    b"%PDF": "a PDF document, not a shipment table: export the table as CSV or .xlsx",
+    b"\x89PNG": "a PNG image, not a shipment table",
+    b"\xff\xd8\xff": "a JPEG image, not a shipment table",
+    b"7z\xbc\xaf": "a 7-Zip archive: extract the shipment file first",
+    b"Rar!": "a RAR archive: extract the shipment file first",
+    b"SQLite format 3": "an SQLite database, not a shipment table",
+}
+
+
+def _format_of(name: str, head: bytes, fmt: str | None, warnings: list[str]) -> str:
+    """The input format: ``--format``, else the file's first bytes for binary formats, else its
+    extension, else a look at the text."""
     if fmt:
         if fmt not in FORMATS:
             raise InputFileError(f"unknown input format {fmt!r}: use one of {', '.join(FORMATS)}")
         return fmt
+    for magic, what in _MAGIC_REFUSED.items():
+        if head.startswith(magic):
+            raise InputFileError(f"{name}: {what}")
     suffix = Path(name).suffix.lower()
-    if suffix in _SUFFIX:
-        return _SUFFIX[suffix]
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if head.startswith(b"PAR1"):
-        return "parquet"
+    by_suffix = _SUFFIX.get(suffix)
+    by_magic = "xlsx" if head.startswith(b"PK\x03\x04") else "parquet" if head.startswith(b"PAR1") else None
+    if by_magic:
+        if by_suffix not in (None, by_magic):
+            warnings.append(f"{name}: the file is called {suffix} but is a {by_magic} file; read as {by_magic}")
+        return by_magic
+    if by_suffix in ("xlsx", "parquet"):
+        if _looks_binary(head, "utf-8"):
+            return by_suffix  # let the reader say what is wrong with it
+        warnings.append(f"{name}: the file is called {suffix} but holds text; read as CSV/JSON")
+        by_suffix = None
+    if by_suffix:
+        return by_suffix
     stripped = head.lstrip(b"\xef\xbb\xbf \r\n\t")
     if stripped.startswith(b"["):
         return "json"
@@ -300,6 +595,37 @@ def _open_binary(path: str | Path) -> tuple[str, IO[bytes]]:
         return name, p.open("rb")
     except OSError as e:
         raise InputFileError(f"{name}: cannot open: {e.strerror}") from None
+
+
+class _TolerantGzip(io.RawIOBase):
+    """A gzip stream that ends quietly where the file is cut, remembering why (a truncated
+    download must give the rows before the cut and then one ERROR row, not a crash)."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        import gzip
+
+        self._gz = gzip.GzipFile(fileobj=fh, mode="rb")
+        self._fh = fh
+        self.error: str | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        if self.error is not None:
+            return 0
+        try:
+            data = self._gz.read1(min(len(b), 8192))  # small reads: little is lost at the cut
+        except (EOFError, OSError, zlib_error) as e:
+            self.error = f"the compressed file is cut or damaged here ({e}); the rows after it are missing"
+            return 0
+        b[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._gz.close()
+        self._fh.close()
+        super().close()
 
 
 class _Peekable(io.RawIOBase):
@@ -330,27 +656,43 @@ class _Peekable(io.RawIOBase):
 def open_input(path: str | Path, *, format: str | None = None, encoding: str | None = None,
                delimiter: str | None = None, mapping: dict[str, str] | None = None) -> InputTable:
     """Open a shipment file for streaming. Raises ``InputFileError`` only for problems with the
-    file as a whole (missing, empty, binary, no required columns); row problems become ERROR rows."""
+    file as a whole (missing, empty, binary, no required columns); row problems become ERROR rows.
+    A gzip-compressed file (``shipments.csv.gz``) is read through a streaming decompressor."""
     name, fh = _open_binary(path)
+    stream: IO[bytes] = fh
     try:
         head = fh.read(SAMPLE_BYTES)
-    except OSError as e:
+        gz: _TolerantGzip | None = None
+        if head.startswith(b"\x1f\x8b"):
+            gz = _TolerantGzip(io.BufferedReader(_Peekable(head, fh)))
+            stream = cast(IO[bytes], io.BufferedReader(gz, buffer_size=1 << 16))
+            head = stream.read(SAMPLE_BYTES)
+            name_for_format = name[:-3] if name.lower().endswith(".gz") else name
+        else:
+            name_for_format = name
+    except (OSError, EOFError) as e:
         fh.close()
         raise InputFileError(f"{name}: cannot read: {e}") from None
-    stream = io.BufferedReader(_Peekable(head, fh), buffer_size=1 << 16)
+    buffered = io.BufferedReader(_Peekable(head, stream), buffer_size=1 << 16)
+    warnings: list[str] = []
     try:
-        fmt = _format_of(name, head, format)
         if not head.replace(codecs.BOM_UTF8, b"").strip():
+            if gz is not None and gz.error:
+                raise InputFileError(f"{name}: {gz.error.split(';')[0]}")
             raise InputFileError(f"{name}: the file is empty")
+        fmt = _format_of(name_for_format, head, format, warnings)
         if fmt == "xlsx":
-            table = _open_xlsx(name, stream, mapping or {})
+            table = _open_xlsx(name, buffered, mapping or {}, from_memory=stream is not fh or name == "<stdin>")
         elif fmt == "parquet":
-            table = _open_parquet(name, stream, mapping or {})
+            table = _open_parquet(name, buffered, mapping or {}, from_memory=stream is not fh or name == "<stdin>")
         else:
-            table = _open_text(name, fmt, head, stream, encoding, delimiter, mapping or {})
+            table = _open_text(name, fmt, head, buffered, encoding, delimiter, mapping or {})
     except BaseException:
-        stream.close()
+        buffered.close()
         raise
+    table.warnings[:0] = warnings
+    if gz is not None:
+        table.tail_error = lambda: gz.error
     return table
 
 
@@ -361,8 +703,8 @@ def _text_stream(name: str, head: bytes, stream: IO[bytes], encoding: str | None
     except LookupError:
         raise InputFileError(f"--encoding {enc!r} is not an encoding Python knows (try utf-8, cp1251, cp1252)") from None
     if encoding is None and _looks_binary(head, enc):
-        raise InputFileError(f"{name}: binary data, not a text table (CSV/JSONL); XLSX and Parquet are "
-                             "recognised by their extension")
+        raise InputFileError(f"{name}: binary data, not a text table (CSV/JSONL); .xlsx and .parquet files are "
+                             "recognised by their content")
     # Undecodable bytes become U+FFFD rather than aborting the file; the row is still screened.
     return enc, io.TextIOWrapper(stream, encoding=enc, errors="replace", newline="")
 
@@ -391,6 +733,15 @@ def _clean_lines(text: io.TextIOWrapper) -> Iterator[str]:
         yield line.replace("\x00", "") if "\x00" in line else line
 
 
+def _shape(value: str) -> str:
+    """'SHP-00042' -> 'A-9': the look of an id, to spot ids inside a swallowed cell."""
+    return re.sub(r"[^\W\d_]+", "A", re.sub(r"\d+", "9", value.strip())) if value.strip() else "<blank>"
+
+
+def _multiline(row: list[str]) -> bool:
+    return any("\n" in c or "\r" in c for c in row)
+
+
 def _swallowed_rows(row: list[str], ncols: int, delim: str) -> bool:
     """Does a field hold whole lines that look like rows of their own (an unclosed quote)?"""
     for cell in row:
@@ -401,46 +752,94 @@ def _swallowed_rows(row: list[str], ncols: int, delim: str) -> bool:
     return False
 
 
-def _recover_unclosed_quote(row: list[str], columns: list[str], delim: str) -> Iterator[list[str] | str]:
-    """A quote left open swallows the following lines into one field: give those lines back as
-    their own rows, and the damaged row as an ERROR naming the column."""
+def _recover_unclosed_quote(row: list[str], columns: list[str], delim: str) -> Iterator[Item]:
+    """A quote left open swallows the following lines into one field: the damaged row becomes an
+    ERROR naming the column (its other cells still echoed), and each swallowed line is read as a
+    row of its own. Each such line is parsed alone, so a second stray quote cannot swallow more."""
     k = next(i for i, c in enumerate(row) if "\n" in c or "\r" in c)
     lines = row[k].replace("\r\n", "\n").replace("\r", "\n").split("\n")
     col = columns[k] if k < len(columns) else f"column {k + 1}"
-    yield (f"an opening quote in column {col!r} is never closed, so the following lines were read into it; "
-           "they are screened as their own rows — fix the quote")
+    yield BadRow([*row[:k], lines[0]],
+                 f"an opening quote in column {col!r} is never closed, so the following lines were read into "
+                 "it; they are screened as their own rows. Fix the quote (or double it: \"\")")
+    # The rest of the record as the lines it was read from (later cells may hold lines too).
     rest = "\n".join(lines[1:])
     if row[k + 1:]:
         rest += delim + delim.join(row[k + 1:])
-    for sub in csv.reader(io.StringIO(rest), delimiter=delim):
-        if any(c.strip() for c in sub):
-            yield sub
+    for line in rest.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if line.strip():
+            try:
+                yield next(csv.reader([line], delimiter=delim), [])
+            except csv.Error:
+                yield line.split(delim)
+
+
+_SEP_LINE = re.compile(r"^\ufeff?\"?sep=(.)\"?\s*$", re.IGNORECASE)
 
 
 def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimiter: str | None,
               mapping: dict[str, str]) -> InputTable:
+    lines = _clean_lines(text)
+    sample = head.decode(enc, errors="replace")
+    first_line = sample.split("\n", 1)[0]
+    sep = _SEP_LINE.match(first_line)
+    if sep:  # Excel's "sep=;" hint line
+        next(lines, None)
+        sample = sample.split("\n", 1)[1] if "\n" in sample else ""
     if delimiter is not None:
         delim = {"\\t": "\t", "tab": "\t", "TAB": "\t"}.get(delimiter, delimiter)
         if len(delim) != 1:
             raise InputFileError(f"--delimiter {delimiter!r}: give one character, e.g. ';' or '\\t'")
+    elif sep:
+        delim = sep.group(1)
     else:
-        delim = sniff_delimiter(head.decode(enc, errors="replace"))
-    reader = csv.reader(_clean_lines(text), delimiter=delim)
+        delim = sniff_delimiter(sample, mapping)
+    reader = csv.reader(lines, delimiter=delim)
     header: list[str] | None = None
+    above: list[list[str]] = []  # non-empty rows read before the header
     try:
         for row in reader:
-            if any(c.strip() for c in row):
+            if not any(c.strip() for c in row):
+                continue
+            cols = _dedupe_headers(row)[0]
+            if all(c in map_headers(cols, mapping)[0].values() for c in REQUIRED_COLUMNS):
                 header = row
+                break
+            above.append(row)
+            if len(above) > _TITLE_ROWS:
                 break
     except csv.Error as e:
         raise InputFileError(f"{name}: the header row cannot be read: {e}") from None
+    except (OSError, EOFError) as e:
+        raise InputFileError(f"{name}: cannot read: {e}") from None
     if header is None:
-        raise InputFileError(f"{name}: no header row (the file has no data)")
+        if not above:
+            raise InputFileError(f"{name}: no header row (the file has no data)")
+        columns = _dedupe_headers(above[0])[0]
+        _required(name, columns, map_headers(columns, mapping)[0])
+    assert header is not None
     columns, warnings = _dedupe_headers(header)
     applied, more = map_headers(columns, mapping)
-    _required(name, columns, applied)
+    if above:
+        warnings.append(f"{name}: {len(above)} line(s) above the header skipped "
+                        f"({'; '.join(repr(delim.join(r))[:60] for r in above[:2])})")
 
-    def rows() -> Iterator[list[str] | str]:
+    id_index = next((i for i, c in enumerate(columns) if applied.get(c) == "shipment_id"), None)
+    id_shapes: set[str] = set()
+
+    def starts_a_row(row: list[str]) -> bool:
+        """Does a line inside a multi-line cell begin with an id shaped like the ids above it?"""
+        if id_index is None:
+            return False
+        shapes = id_shapes | ({_shape(row[id_index])} if id_index < len(row) and "\n" not in row[id_index] else set())
+        for cell in row:
+            for line in cell.replace("\r", "\n").split("\n")[1:]:
+                parts = line.split(delim)
+                if len(parts) > max(1, id_index) and _shape(parts[id_index]) in shapes:
+                    return True
+        return False
+
+    def rows() -> Iterator[Item]:
         while True:
             try:
                 row = next(reader)
@@ -449,11 +848,19 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
             except csv.Error as e:
                 yield f"the CSV row cannot be read ({e}); check quotes on this line"
                 continue
+            except (OSError, EOFError) as e:  # a truncated .gz, a disk error
+                yield f"the file cannot be read past this point ({e}); the rows after it are missing"
+                return
             if not any(c.strip() for c in row):
                 continue
-            if len(row) < len(columns) and _swallowed_rows(row, len(columns), delim):
+            if _multiline(row) and (_swallowed_rows(row, len(columns), delim) or starts_a_row(row)):
+                # A quoted line break in a description is fine. Lines inside a cell that look
+                # like rows (many delimiters, or an id like the ids above) are an unclosed quote
+                # that swallowed the rows after it: give them back, never lose them.
                 yield from _recover_unclosed_quote(row, columns, delim)
                 continue
+            if id_index is not None and len(id_shapes) < 50 and id_index < len(row):
+                id_shapes.add(_shape(row[id_index]))
             yield row
 
     return InputTable(name, "csv", columns, applied, rows(), encoding=enc, delimiter=delim,
@@ -494,25 +901,122 @@ def _open_jsonl(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, 
     return InputTable(name, "jsonl", columns, applied, rows(), encoding=enc, warnings=warnings, closers=[text])
 
 
+def _json_array_items(text: IO[str], first: str) -> Iterator[Any | _JsonCut]:
+    """Stream the items of a top-level JSON array without loading the file: each item is
+    decoded as soon as its text is complete. A cut or broken array ends with a ``_JsonCut``."""
+    decoder = json.JSONDecoder()
+    buf, pos, eof = first, 0, False
+
+    def more() -> bool:
+        nonlocal buf, pos, eof
+        chunk = text.read(1 << 16)
+        if not chunk:
+            eof = True
+            return False
+        buf, pos = buf[pos:] + chunk, 0
+        return True
+
+    def skip(chars: str) -> None:
+        nonlocal pos
+        while True:
+            while pos < len(buf) and buf[pos] in chars:
+                pos += 1
+            if pos < len(buf) or not more():
+                return
+
+    skip(" \t\r\n\ufeff")
+    if buf[pos:pos + 1] != "[":  # pragma: no cover - the caller checked
+        yield _JsonCut("the file does not start with '['")
+        return
+    pos += 1
+    while True:
+        skip(" \t\r\n")
+        if pos >= len(buf):
+            yield _JsonCut("the JSON array ends without its closing ']' (the file is cut)")
+            return
+        if buf[pos] == "]":
+            return
+        while True:
+            try:
+                obj, end = decoder.raw_decode(buf, pos)
+            except json.JSONDecodeError as e:
+                # Incomplete: read on, but never hold more than one item's worth (16 MB).
+                if not eof and len(buf) - pos < 16 * 1024 * 1024 and more():
+                    continue
+                yield _JsonCut(f"not valid JSON from here ({e.msg}); the items after it cannot be read")
+                return
+            # A number at the end of the buffer may continue in the next chunk.
+            if end == len(buf) and not eof and more():
+                continue
+            break
+        yield obj
+        pos = end
+        skip(" \t\r\n")
+        if pos < len(buf) and buf[pos] == ",":
+            pos += 1
+        elif pos < len(buf) and buf[pos] == "]":
+            return
+        elif pos >= len(buf):
+            yield _JsonCut("the JSON array ends without its closing ']' (the file is cut)")
+            return
+        else:
+            yield _JsonCut(f"expected ',' or ']' after an item, found {buf[pos]!r}; the items after it cannot be read")
+            return
+
+
+@dataclass(slots=True)
+class _JsonCut:
+    reason: str
+
+
 def _open_json(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, str]) -> InputTable:
-    try:
-        data = json.loads(text.read())
-    except json.JSONDecodeError as e:
-        raise InputFileError(f"{name}: not valid JSON ({e.msg} at line {e.lineno} column {e.colno})") from None
-    finally:
-        text.close()
-    if isinstance(data, dict) and isinstance(data.get("shipments"), list):
-        data = data["shipments"]
-    if not isinstance(data, list):
-        raise InputFileError(f"{name}: a JSON input is an array of shipment objects (or {{\"shipments\": [...]}})")
+    """A JSON array of shipment objects is streamed item by item; ``{"shipments": [...]}`` (a
+    wrapper object) is read whole. A broken or cut array gives its readable items, then one
+    ERROR row saying where it broke."""
+    start = text.read(4096)
+    if start.lstrip(" \t\r\n\ufeff").startswith("["):
+        items = _json_array_items(text, start)
+        first: list[Any] = []
+        for it in items:
+            first.append(it)
+            if len(first) >= 50:
+                break
+        if first and isinstance(first[0], _JsonCut) and len(first) == 1:
+            text.close()
+            raise InputFileError(f"{name}: not valid JSON ({first[0].reason})")
+        data: Iterable[Any] = itertools.chain(first, items)
+        sample = [it for it in first if isinstance(it, dict)]
+        closers: list[IO[Any]] = [text]
+    else:
+        try:
+            whole = json.loads(start + text.read())
+        except json.JSONDecodeError as e:
+            raise InputFileError(f"{name}: not valid JSON ({e.msg} at line {e.lineno} column {e.colno})") from None
+        finally:
+            text.close()
+        if isinstance(whole, dict) and isinstance(whole.get("shipments"), list):
+            whole = whole["shipments"]
+        if not isinstance(whole, list):
+            raise InputFileError(f"{name}: a JSON input is an array of shipment objects "
+                                 "(or {\"shipments\": [...]})")
+        data, sample, closers = whole, [it for it in whole if isinstance(it, dict)], []
     columns: list[str] = []
-    for it in data:
-        if isinstance(it, dict):
-            columns.extend(str(k) for k in it if str(k) not in columns)
+    for it in sample:
+        columns.extend(str(k) for k in it if str(k) not in columns)
     applied, warnings = map_headers(columns, mapping)
-    _required(name, columns, applied)
-    rows = [it if isinstance(it, dict) else "the item is not a JSON object" for it in data]
-    return InputTable(name, "json", columns, applied, rows, encoding=enc, warnings=warnings)
+    for c in INPUT_COLUMNS:  # keys that appear only in later items still map
+        if c not in applied.values() and c not in columns:
+            applied.setdefault(c, c)
+    _required(name, columns or list(INPUT_COLUMNS), applied)
+
+    def rows() -> Iterator[Item]:
+        for it in data:
+            if isinstance(it, _JsonCut):
+                yield it.reason
+            else:
+                yield it if isinstance(it, dict) else "the item is not a JSON object"
+
+    return InputTable(name, "json", columns, applied, rows(), encoding=enc, warnings=warnings, closers=closers)
 
 
 def _cell(v: Any) -> Any:
@@ -525,57 +1029,113 @@ def _cell(v: Any) -> Any:
     return v
 
 
-def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str]) -> InputTable:
+def _sheet_header(rows: Iterator[tuple[Any, ...]], mapping: dict[str, str]) -> tuple[list[str], list[str], int]:
+    """The header of a sheet: the first of its first non-empty rows that names the required
+    columns (a title or notes row above the header is common in Excel exports), else the first
+    non-empty row. Returns the header, the skipped rows (as text), and how many rows were read."""
+    seen: list[list[str]] = []
+    for n, row in enumerate(rows, start=1):
+        cells = ["" if c is None else str(c).strip() for c in row]
+        if not any(cells):
+            if n > 200:
+                break
+            continue
+        while cells and not cells[-1]:
+            cells.pop()
+        applied = map_headers(_dedupe_headers(cells)[0], mapping)[0]
+        if all(c in applied.values() for c in REQUIRED_COLUMNS):
+            return cells, [" ".join(x for x in r if x)[:60] for r in seen], n
+        seen.append(cells)
+        if len(seen) >= 10:
+            break
+    return (seen[0] if seen else []), [], 0
+
+
+def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_memory: bool) -> InputTable:
+    """Every sheet whose header names the required columns is read, in workbook order (rows of
+    other sheets are not shipments: the warnings say which were skipped). With more than one such
+    sheet, a ``sheet`` column tells the rows apart. Excel dates become ISO dates; numeric HS codes
+    get their lost zeros back (see ``hs_from_number``)."""
     import zipfile
 
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(io.BytesIO(stream.read()) if name == "<stdin>" else name, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise InputFileError(f"{name}: not a readable .xlsx workbook ({e})") from None
-    ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
-    header: list[Any] | None = None
-    for row in it:
-        if any(c is not None and str(c).strip() for c in row):
-            header = list(row)
-            break
-    if header is None:
+        # A file object, not the path: openpyxl refuses paths whose extension is not .xlsx.
+        src: IO[bytes] = io.BytesIO(stream.read()) if from_memory else open(name, "rb")  # noqa: SIM115
+        wb = load_workbook(src, read_only=True, data_only=True)
+    except Exception as e:  # noqa: BLE001 - zipfile, XML and openpyxl errors all mean "not a workbook"
+        raise InputFileError(f"{name}: not a readable .xlsx workbook ({type(e).__name__}: {e})"[:400]) from None
+    warnings: list[str] = []
+    sheets: list[tuple[Any, list[str], int]] = []  # worksheet, columns, header row index
+    first_columns: list[str] | None = None
+    for ws in wb.worksheets:
+        if not hasattr(ws, "iter_rows"):  # chart sheets
+            continue
+        header, skipped, at = _sheet_header(ws.iter_rows(values_only=True), mapping)
+        sheet_columns, more = _dedupe_headers(header)
+        if first_columns is None and header:
+            first_columns = sheet_columns
+        if at == 0:
+            if header:
+                warnings.append(f"{name}: sheet {ws.title!r} has no shipment columns (shipment_id, hs_code, "
+                                "destination_country) and was not read")
+            continue
+        if skipped:
+            warnings.append(f"{name}: sheet {ws.title!r}: {len(skipped)} row(s) above the header skipped "
+                            f"({'; '.join(repr(x) for x in skipped[:2])})")
+        warnings.extend(f"sheet {ws.title!r}: {w}" for w in more)
+        sheets.append((ws, sheet_columns, at))
+    if not sheets:
         wb.close()
-        raise InputFileError(f"{name}: the first sheet {ws.title!r} is empty")
-    while header and (header[-1] is None or not str(header[-1]).strip()):
-        header.pop()
-    columns, warnings = _dedupe_headers([str(h) if h is not None else "" for h in header])
-    applied, more = map_headers(columns, mapping)
+        if first_columns is None:
+            raise InputFileError(f"{name}: the workbook is empty (no sheet has any cells)")
+        _required(name, first_columns, map_headers(first_columns, mapping)[0])
+        raise InputFileError(f"{name}: no sheet has the required columns")  # pragma: no cover
+    multi = len(sheets) > 1
+    columns: list[str] = []
+    for _, cols, _ in sheets:
+        columns.extend(c for c in cols if c not in columns)
+    if multi:
+        columns.append("sheet" if "sheet" not in columns else "source_sheet")
+        warnings.append(f"{name}: {len(sheets)} sheets read ({', '.join(repr(ws.title) for ws, _, _ in sheets)}); "
+                        f"the '{columns[-1]}' column says which sheet each row came from")
+    per_sheet = [map_headers(cols, mapping) for _, cols, _ in sheets]
+    applied: dict[str, str] = {}
+    for sheet_map, _ in per_sheet:
+        applied.update({k: v for k, v in sheet_map.items() if k not in applied})
+    more = [w for _, ws_warnings in per_sheet for w in ws_warnings]
     _required(name, columns, applied)
-    hs_cols = {c for c, t in applied.items() if t == "hs_code"}
-    hs_index = [i for i, c in enumerate(columns) if c in hs_cols]
 
-    def rows() -> Iterator[list[Any]]:
-        for row in it:
-            if not any(c is not None and str(c).strip() for c in row):
-                continue
-            cells = [_cell(c) for c in row]
-            for i in hs_index:
-                # A code typed as a number loses its leading zero (0406 90 -> 40690).
-                if i < len(row) and isinstance(row[i], int | float) and len(str(cells[i])) in (3, 5, 7, 9):
-                    cells[i] = "0" + str(cells[i])
-            while len(cells) > len(columns) and (cells[-1] is None or cells[-1] == ""):
-                cells.pop()
-            yield ["" if c is None else c for c in cells]
-        wb.close()
+    def rows() -> Iterator[Item]:
+        try:
+            for (ws, cols, at), (sheet_map, _) in zip(sheets, per_sheet, strict=True):
+                hs_index = {i for i, c in enumerate(cols) if sheet_map.get(c) == "hs_code"}
+                for row in ws.iter_rows(min_row=at + 1, values_only=True):
+                    if not any(c is not None and str(c).strip() for c in row):
+                        continue
+                    # Numbers in the hs_code column stay numbers: _normalise restores their zeros.
+                    cells = [c if i in hs_index and isinstance(c, int | float) else _cell(c)
+                             for i, c in enumerate(row)]
+                    while len(cells) > len(cols) and (cells[-1] is None or cells[-1] == ""):
+                        cells.pop()
+                    out = ["" if c is None else c for c in cells]
+                    yield SheetRow(ws.title, cols, out, columns[-1], sheet_map) if multi else out
+        except (zipfile.BadZipFile, OSError, KeyError, ValueError) as e:
+            yield f"the workbook cannot be read past this point ({e}); the rows after it are missing"
+        finally:
+            wb.close()
 
     return InputTable(name, "xlsx", columns, applied, rows(), warnings=warnings + more)
 
 
-def _open_parquet(name: str, stream: IO[bytes], mapping: dict[str, str]) -> InputTable:
+def _open_parquet(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_memory: bool) -> InputTable:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
-        pf = pq.ParquetFile(io.BytesIO(stream.read()) if name == "<stdin>" else name)
-    except (pa.ArrowException, OSError, ValueError) as e:
+        pf = pq.ParquetFile(io.BytesIO(stream.read()) if from_memory else name)
+    except (pa.ArrowException, OSError, ValueError, TypeError, IndexError) as e:
         raise InputFileError(f"{name}: not a readable Parquet file ({e})") from None
     columns = [str(c) for c in pf.schema_arrow.names]
     applied, warnings = map_headers(columns, mapping)

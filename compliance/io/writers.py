@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -20,14 +21,19 @@ from compliance.exc import InputFileError
 from compliance.models import ScreeningResult
 
 OUTPUT_COLUMNS: tuple[str, ...] = ("row_number", "verdict", "risk_score", "rule_ids", "reasons",
-                                   "top_party_match", "top_party_score", "top_party_list", "findings", "error")
+                                   "top_party_match", "top_party_score", "top_party_list", "findings", "error",
+                                   "warnings")
 OUTPUT_FORMATS = ("csv", "jsonl", "json", "xlsx", "parquet")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# "-12.5", "+1 234,56", "-1e3": a signed number is not a formula, so it is left as it is.
+_SIGNED_NUMBER = re.compile(r"[+-]?(?:\d[\d.,\u00a0 ]*\d|\d)(?:[eE][+-]?\d+)?")
 
 
 def neutralise(value: Any) -> Any:
-    """Prefix a quote so spreadsheets show the text instead of running it (CSV/XLSX injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """Prefix a quote so spreadsheets show the text instead of running it (CSV/XLSX injection):
+    text starting with ``= + - @``, tab or CR (and their full-width forms). A cell that is just a
+    signed number (``-12.50``) is left alone: it cannot run anything."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _SIGNED_NUMBER.fullmatch(value):
         return "'" + value
     return value
 
@@ -49,6 +55,9 @@ def result_record(result: ScreeningResult, input_columns: list[str]) -> dict[str
         "top_party_list": top.list_name if top else None,
         "findings": [f.model_dump(mode="json", exclude_none=True) for f in result.findings],
         "error": result.error,
+        # What was read differently from how it was written (ragged row, repeated id, a number's
+        # separators): the row is screened, but its sender should fix the file.
+        "warnings": ";".join(result.warnings),
     })
     return rec
 
@@ -94,14 +103,19 @@ class ResultWriter:
         if self.out is None and format in ("xlsx", "parquet"):
             raise InputFileError(f"{format} output needs --out FILE (it cannot go to the terminal)")
         if self.out is not None:
-            self.out.parent.mkdir(parents=True, exist_ok=True)
-            fd, self._tmp = tempfile.mkstemp(prefix=f".{self.out.name}.", suffix=".partial", dir=self.out.parent)
+            if self.out.is_dir():
+                raise InputFileError(f"--out {self.out}: is a directory; give a file name, e.g. {self.out}/results.csv")
+            try:
+                self.out.parent.mkdir(parents=True, exist_ok=True)
+                fd, self._tmp = tempfile.mkstemp(prefix=f".{self.out.name}.", suffix=".partial",
+                                                 dir=self.out.parent)
+            except OSError as e:
+                raise InputFileError(f"--out {self.out}: cannot write there ({e.strerror or e})") from None
             os.close(fd)
         self._fh: IO[str] | None = None
         self._first = True
         self._csv: Any = None
         self._xlsx: Any = None
-        self._ws: Any = None
         self._pq: Any = None
         self._pq_buffer: list[dict[str, Any]] = []
         if format in ("csv", "jsonl", "json"):
@@ -112,11 +126,10 @@ class ResultWriter:
             elif format == "json":
                 self._fh.write('{"meta": ' + json.dumps(meta, ensure_ascii=False, default=str) + ', "results": [\n')
         elif format == "xlsx":
-            from openpyxl import Workbook
+            # Summary + one sheet per verdict, readable findings: compliance.report.xlsx.
+            from compliance.report.xlsx import XlsxResultWriter
 
-            self._xlsx = Workbook(write_only=True)
-            self._ws = self._xlsx.create_sheet("results")
-            self._ws.append(self.columns)
+            self._xlsx = XlsxResultWriter(self._tmp or "", self.columns, meta)
 
     def write(self, results: Iterable[ScreeningResult]) -> None:
         for r in results:
@@ -126,7 +139,7 @@ class ResultWriter:
                 self._csv.writerow([neutralise(str(_scalar(v))) if not isinstance(v, int | float) else v
                                     for v in rec.values()])
             elif self.format == "xlsx":
-                self._ws.append([neutralise(_scalar(v)) for v in rec.values()])
+                self._xlsx.append(rec)
             elif self.format == "parquet":
                 self._pq_buffer.append({k: (None if v is None else str(_scalar(v))) for k, v in rec.items()})
                 if len(self._pq_buffer) >= 10_000:
@@ -154,7 +167,8 @@ class ResultWriter:
             self._pq_buffer = []
 
     def close(self) -> None:
-        """Finish the file and move it into place (with ``OUT.meta.json`` for csv/xlsx/parquet)."""
+        """Finish the file and move it into place (with ``OUT.meta.json`` for csv/xlsx/parquet/jsonl;
+        json output carries the same record as its ``meta`` key)."""
         if self.format == "json" and self._fh is not None:
             self._fh.write("\n]}\n")
         if self._fh is not None:
@@ -171,7 +185,7 @@ class ResultWriter:
         if self.out is not None and self._tmp is not None:
             os.replace(self._tmp, self.out)
             self._tmp = None
-            if self.meta is not None and self.format in ("csv", "xlsx", "parquet"):
+            if self.meta is not None and self.format in ("csv", "xlsx", "parquet", "jsonl"):
                 meta_path = Path(str(self.out) + ".meta.json")
                 tmp = meta_path.with_name(f".{meta_path.name}.partial")
                 tmp.write_text(json.dumps(self.meta, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
@@ -184,6 +198,8 @@ class ResultWriter:
                 self._fh.close()
             if self._pq is not None:
                 self._pq.close()
+            if self._xlsx is not None:
+                self._xlsx.discard()
         except Exception:  # noqa: BLE001 - already failing; removing the temp file matters more
             pass
         if self._tmp is not None:

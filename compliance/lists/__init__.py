@@ -8,7 +8,9 @@ A failed import never replaces the list already stored.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
+import json
 import logging
 import os
 import tempfile
@@ -28,6 +30,7 @@ __all__ = ["Entity", "ListInfo", "Listing", "LoadedList", "detect_format", "impo
            "remove_list"]
 
 CURATED_FORMAT = "curated-yaml"
+_MAX_WARNINGS = 200
 
 
 # The curated-list file format (also usable for a company's own watch list) -------------------
@@ -133,26 +136,76 @@ def detect_format(path: str | Path) -> str:
 
 
 def load_list(path: str | Path, format: str | None = None) -> LoadedList:
-    """Parse one list file now (not stored)."""
+    """Parse one list file now (not stored). Errors name the file and, where possible, the line."""
     p = Path(path)
     if not p.exists():
         raise ListLoadError(f"{p}: no such file")
     if p.is_dir():
         raise ListLoadError(f"{p}: is a directory; give the list file (e.g. sdn.csv)")
-    fmt = format or detect_format(p)
     readers = _readers()
-    if fmt not in readers:
-        raise ListLoadError(f"{p}: unknown list format {fmt!r}; use one of {', '.join(sorted(readers))}")
+    if format is not None and format not in readers:
+        raise ListLoadError(f"{p}: unknown list format {format!r}; use one of {', '.join(sorted(readers))}")
+    fmt = format or detect_format(p)
+    # Building tens of thousands of small objects: the cyclic GC would rescan them again and
+    # again (about a third of the import time); nothing here creates cycles.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
         loaded = readers[fmt](p)
-    except ListLoadError:
-        raise
-    except (OSError, ValueError, KeyError, IndexError, TypeError) as e:
-        raise ListLoadError(f"{p}: cannot read as {fmt}: {e}") from None
-    if not loaded.entities:
-        raise ListLoadError(f"{p}: no entries found when read as {fmt}")
+        if not loaded.entities:
+            raise ListLoadError(f"{p}: no entries found when read as {fmt}")
+    except ListLoadError as e:
+        raise ListLoadError(str(e) + _format_hint(p, format)) from None
+    except (OSError, ValueError, KeyError, IndexError, TypeError, UnicodeError) as e:
+        raise ListLoadError(f"{p}: cannot read as {fmt}: {type(e).__name__}: {e}{_format_hint(p, format)}") from None
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    loaded = _merge_duplicate_ids(loaded)
+    if len(loaded.info.warnings) > _MAX_WARNINGS:  # a badly damaged file: keep the status readable
+        extra = len(loaded.info.warnings) - _MAX_WARNINGS
+        loaded.info.warnings = [*loaded.info.warnings[:_MAX_WARNINGS], f"... and {extra} more warnings"]
+    for w in loaded.info.warnings:
+        log.warning("%s", w)
     log.info("loaded %s (%s): %d entries", p, fmt, len(loaded.entities))
     return loaded
+
+
+def _merge_duplicate_ids(loaded: LoadedList) -> LoadedList:
+    """Records sharing an id (a list's own duplicates) become one entity with the union of their
+    names, countries and listings: ids must be unique for screening, and no record is dropped."""
+    by_id: dict[str, Entity] = {}
+    merged = 0
+    for e in loaded.entities:
+        first = by_id.get(e.id)
+        if first is None:
+            by_id[e.id] = e
+            continue
+        merged += 1
+        names = [n for n in e.all_names if n not in first.all_names]
+        by_id[e.id] = first.model_copy(update={
+            "aliases": [*first.aliases, *names],
+            "countries": [*first.countries, *(c for c in e.countries if c not in first.countries)],
+            "birth_dates": [*first.birth_dates, *(d for d in e.birth_dates if d not in first.birth_dates)],
+            "listings": [*first.listings, *(x for x in e.listings if x not in first.listings)],
+            "identifiers": {**e.identifiers, **first.identifiers}})
+    if not merged:
+        return loaded
+    info = loaded.info.model_copy(update={
+        "entries": len(by_id),
+        "warnings": [*loaded.info.warnings, f"{merged} records repeat the id of an earlier record; merged into it"]})
+    return LoadedList(info=info, entities=list(by_id.values()))
+
+
+def _format_hint(path: Path, given: str | None) -> str:
+    """When --format was given and the content says otherwise, say so."""
+    if given is None:
+        return ""
+    try:
+        detected = detect_format(path)
+    except ListLoadError:
+        return ""
+    return f" (--format {given} was given, but the content looks like {detected})" if detected != given else ""
 
 
 def load_lists(paths: Iterable[str | Path]) -> list[LoadedList]:
@@ -169,10 +222,14 @@ def _store_file(name: str) -> Path:
     return _store() / f"{safe}.json"
 
 
-def import_list(path: str | Path, format: str | None = None, *, name: str | None = None) -> ListInfo:
+def import_list(path: str | Path, format: str | None = None, *, name: str | None = None,
+                force: bool = False) -> ListInfo:
     """Parse a list file and keep it in the store (replacing the list of the same name).
 
     Written to a temporary file and renamed, so a failed import leaves the previous list intact.
+    Re-importing the same content changes nothing (the stored list and its import time stay).
+    A file older than the stored list of the same name (by the list's own date) is refused
+    unless ``force``: a stale download must not silently replace a newer list.
     """
     loaded = load_list(path, format)
     if name:
@@ -180,19 +237,50 @@ def import_list(path: str | Path, format: str | None = None, *, name: str | None
                             entities=[e.model_copy(update={"list_name": name}) for e in loaded.entities])
     if loaded.info.name == "curated-belarus":
         raise ListLoadError("the name 'curated-belarus' is the bundled list's; import under another --name")
-    loaded.info.imported_at = dt.datetime.now(dt.UTC)
     target = _store_file(loaded.info.name)
+    previous = _stored_info(target)
+    if previous is not None and previous.sha256 == loaded.info.sha256 and previous.format == loaded.info.format:
+        log.info("%s: already imported as %s (same sha256); nothing changed", path, previous.name)
+        return previous
+    if (previous is not None and not force and previous.date and loaded.info.date
+            and loaded.info.date < previous.date):
+        raise ListLoadError(f"{path}: this {loaded.info.name} list is dated {loaded.info.date}, older than the one "
+                            f"already imported ({previous.date}, {previous.entries} entries); kept the stored "
+                            "list (use --force to replace it anyway)")
+    if previous is not None and loaded.info.entries < previous.entries // 2:
+        loaded.info.warnings.append(f"{loaded.info.entries} entries replace the {previous.entries} of the stored "
+                                    f"{previous.name} list (dated {previous.date or 'unknown'}): a partial file?")
+        log.warning("%s", loaded.info.warnings[-1])
+    loaded.info.imported_at = dt.datetime.now(dt.UTC)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".import-", suffix=".json")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(loaded.model_dump_json(exclude_none=True))
+            # Entity by entity: one JSON string of the whole list would be another copy of it.
+            f.write('{"info":' + loaded.info.model_dump_json(exclude_none=True) + ',"entities":[')
+            for i, e in enumerate(loaded.entities):
+                f.write(("," if i else "") + e.model_dump_json(exclude_none=True))
+            f.write("]}")
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     log.info("imported %s as %s (%d entries)", path, loaded.info.name, loaded.info.entries)
     return loaded.info
+
+
+def _stored_info(target: Path) -> ListInfo | None:
+    """The info of a stored list, read without validating its entities (fast)."""
+    if not target.is_file():
+        return None
+    try:
+        with target.open("rb") as f:
+            data = json.load(f)
+        return ListInfo.model_validate(data.get("info", {}))
+    except (OSError, ValueError, ValidationError):
+        return None
 
 
 def imported_lists() -> list[LoadedList]:
@@ -218,4 +306,12 @@ def remove_list(name: str) -> None:
 
 def list_status() -> list[ListInfo]:
     """The bundled list and every imported list, with version, date, size and checksum."""
-    return [x.info for x in [load_curated(), *imported_lists()]]
+    infos = [load_curated().info]
+    store = _store()
+    for f in sorted(store.glob("*.json")) if store.is_dir() else []:
+        info = _stored_info(f)  # the header only: status need not validate every entity
+        if info is None:
+            log.warning("skipping damaged list store file %s", f)
+            continue
+        infos.append(info)
+    return infos

@@ -56,6 +56,8 @@ class Entity(BaseModel):
     countries: list[str] = Field(default_factory=list, description="ISO alpha-2")
     listings: list[Listing] = Field(default_factory=list)
     identifiers: dict[str, str] = Field(default_factory=dict)
+    # Dates of birth as precise as the list gives them ("1954-08-30", "1954-08", "1954").
+    birth_dates: list[str] = Field(default_factory=list)
     remarks: str | None = None
     raw: dict[str, Any] | None = Field(None, description="the source record, as read")
 
@@ -79,6 +81,12 @@ class ListInfo(BaseModel):
     sha256: str | None = None
     path: str | None = None
     imported_at: dt.datetime | None = None
+    # Where the version/date came from: "file" (stated in it), "file name", "folder name".
+    date_source: str | None = None
+    # Every file read (e.g. sdn.csv with alt.csv, add.csv, sdn_comments.csv beside it).
+    files: list[str] = Field(default_factory=list)
+    # Records the reader kept but repaired, or skipped (each names the line or record).
+    warnings: list[str] = Field(default_factory=list)
 
 
 class LoadedList(BaseModel):

@@ -21,6 +21,9 @@ from compliance.rules.model import GoodsEntry, Jurisdiction, Rule
 GOODS_FAMILIES = (Family.sector, Family.dual_use, Family.chpl)
 # Confidence levels on which a rule may block; anything else resolves to REVIEW.
 BLOCKING_CONFIDENCE = {"confirmed", "scope-confirmed", "heuristic"}
+# Regimes that bind under every jurisdiction: UN Security Council measures are implemented
+# by the EU, the UK and the US alike.
+UNIVERSAL_REGIMES = {"UN"}
 
 
 @dataclass(frozen=True)
@@ -109,8 +112,17 @@ class Context:
     def exported_from_by(self) -> bool:
         """Exporter in BY, or the route starts in BY (the import bans' 'exported from Belarus')."""
         s = self.shipment
+        return s.exporter_country in self.core_sanctioned or self.route_starts_in_by
+
+    @property
+    def route_starts_in_by(self) -> bool:
+        """The first listed route country is BY and no exporter elsewhere is declared: with an
+        exporter in another country the goods started there and passed through BY (transit,
+        REVIEW), which the route list alone cannot tell from an export out of Belarus."""
+        s = self.shipment
         by = self.core_sanctioned
-        return (s.exporter_country in by) or bool(s.transit_countries and s.transit_countries[0] in by)
+        first_in_by = bool(s.transit_countries) and s.transit_countries[0] in by
+        return first_in_by and (s.exporter_country is None or s.exporter_country in by)
 
     def passes_through(self, countries: set[str]) -> list[str]:
         """Transit countries of the route in ``countries``, not counting departure or arrival there."""
@@ -217,24 +229,34 @@ class Context:
         return self.document_status in ("manufacturer", "authority")
 
     # Building findings ----------------------------------------------------------------
+    def binds(self, regime: str) -> bool:
+        """Whether measures and listings of ``regime`` bind under the chosen jurisdiction."""
+        return regime in self.jurisdiction.binding_regimes or regime in UNIVERSAL_REGIMES
+
     def finding(self, rule: Rule, message: str, evidence: dict[str, object], *,
-                severity: Severity | None = None, doubts: list[str] | None = None) -> Finding:
+                severity: Severity | None = None, doubts: list[str] | None = None,
+                regime: str | None = None, binding_note: bool = True) -> Finding:
         """A finding of ``rule``: severity lowered to review when facts are in doubt or the
-        rule's regime does not bind under the chosen jurisdiction."""
+        regime does not bind under the chosen jurisdiction. ``regime`` replaces the rule's
+        (a party finding is judged by the regime of the matched listing, not the rule's);
+        ``binding_note=False`` when the message already says why the regime does not bind."""
+        regime = regime or rule.regime
         sev = severity or rule.severity
         notes = list(doubts or [])
         if rule.wind_down_until and self.date <= rule.wind_down_until:
             notes.append(f"contracts concluded before {rule.valid_from} may be executed until "
                          f"{rule.wind_down_until}: check the contract date")
-        if rule.regime not in self.jurisdiction.binding_regimes:
-            notes.append(f"{rule.regime} measure, not binding under jurisdiction {self.jurisdiction_code} "
+        if binding_note and not self.binds(regime):
+            notes.append(f"{regime} measure, not binding under jurisdiction {self.jurisdiction_code} "
                          "(exposure only)")
         if notes and sev == Severity.block:
             sev = Severity.review
         if notes:
             message = f"{message} [REVIEW: {'; '.join(notes)}]" if sev == Severity.review else message
+        # `reasons` joins the messages with ';' (CONTRACT §2): one sentence each, no ';' inside.
+        message = message.replace(";", ",")
         ev = {k: v for k, v in evidence.items() if v not in (None, "", [], {})}
-        return Finding(rule_id=rule.id, family=rule.family, severity=sev, regime=rule.regime,
+        return Finding(rule_id=rule.id, family=rule.family, severity=sev, regime=regime,
                        legal_basis=rule.legal_basis, message=message, evidence=ev,
                        confidence=rule.confidence if not notes else "unverified" if any(
                            "unverified" in n for n in notes) else rule.confidence,

@@ -71,6 +71,35 @@ def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     return line
 
 
+def _node_at(node: yaml.Node | None, loc: tuple[Any, ...]) -> yaml.Node | None:
+    """The YAML node a pydantic error location points at (None when the path leaves the tree)."""
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if str(k.value) == str(part)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            return None
+    return node
+
+
+def _bad_scalar(node: yaml.Node, path: Path, key: str | None = None) -> None:
+    """Find the scalar PyYAML could not construct (an unquoted impossible date such as
+    2024-02-30 raises a bare ValueError) and report it with its line and key."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            _bad_scalar(v, path, str(k.value))
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _bad_scalar(item, path, key)
+    elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+        try:
+            yaml.SafeLoader("").construct_yaml_timestamp(node)
+        except ValueError as e:
+            raise InvalidRuleFile(f"{node.value!r} is not a real date ({e}): write YYYY-MM-DD", path=str(path),
+                                  line=node.start_mark.line + 1, field=key) from None
+
+
 def _check_duplicate_keys(node: yaml.Node, path: Path) -> None:
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
@@ -99,6 +128,10 @@ def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         line = mark.line + 1 if mark is not None else None
         problem = getattr(e, "problem", None) or str(e)
         raise InvalidRuleFile(f"not valid YAML: {problem}", path=str(path), line=line) from None
+    except (ValueError, TypeError, OverflowError) as e:  # a scalar YAML parsed but cannot build
+        if node is not None:
+            _bad_scalar(node, path)
+        raise InvalidRuleFile(f"a value cannot be read: {e}", path=str(path)) from None
     if node is not None:
         _check_duplicate_keys(node, path)
     return data, node
@@ -114,6 +147,16 @@ def _validate(model: type[BaseModel], data: Any, node: yaml.Node | None, path: P
         msg = str(err["msg"]).removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = f"unknown field {loc[-1]!r}"
+        bad = _node_at(node, loc)
+        name = next((str(p) for p in reversed(loc) if not isinstance(p, int)), "")
+        if isinstance(bad, yaml.ScalarNode) and "code" in name and bad.tag.endswith((":int", ":float")):
+            msg += (f" — YAML reads the unquoted {bad.value} as the number {err.get('input')!r}; write the "
+                    f"code in quotes: \"{bad.value}\"")
+        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int) and isinstance(data, dict):
+            rules = data.get("rules")
+            rule = rules[loc[1]] if isinstance(rules, list) and loc[1] < len(rules) else None
+            if isinstance(rule, dict) and rule.get("id"):
+                msg = f"rule {rule['id']}: {msg}"
         more = f" (and {len(e.errors()) - 1} more problems)" if len(e.errors()) > 1 else ""
         raise InvalidRuleFile(msg + more, path=str(path), line=_line_of(node, loc), field=field_name) from None
 

@@ -15,12 +15,9 @@ from typing import Any, Protocol
 
 from compliance.lists.model import Entity, Listing
 from compliance.models import Finding, Party, Severity
-from compliance.rules.context import Context
+from compliance.rules.context import UNIVERSAL_REGIMES, Context
 from compliance.rules.model import Rule
 
-# Regimes that bind under every jurisdiction: UN Security Council measures are implemented
-# by the EU, the UK and the US alike.
-UNIVERSAL_REGIMES = {"UN"}
 MAX_ENTITIES_PER_PARTY = 3
 
 
@@ -92,7 +89,7 @@ def evaluate_party(ctx: Context, rules: Mapping[str, Rule], party: Party, matche
             evidence["listings"] = [_describe(lst) for lst in in_force]
             message = (f"{who} matches listed {entity.name} ({listing.regime}, {m.list_name}, score "
                        f"{m.score:.2f}): {m.explanation}")
-            f = ctx.finding(rule, message, evidence)
+            f = ctx.finding(rule, message, evidence, regime=listing.regime)
             out.append(f.model_copy(update={**base, "regime": listing.regime,
                                             "legal_basis": listing.legal_basis or listing.program or f.legal_basis}))
             continue
@@ -105,8 +102,9 @@ def evaluate_party(ctx: Context, rules: Mapping[str, Rule], party: Party, matche
         listing = (binding or in_force)[0]
         evidence["listings"] = [_describe(lst) for lst in in_force]
         message = (f"{who} possibly matches {entity.name} ({listing.regime}, {m.list_name}): "
-                   f"{'; '.join(reasons)}. {m.explanation}")
-        f = ctx.finding(rule, message, evidence, severity=Severity.review)
+                   f"{'; '.join(reasons)} ({m.explanation})")
+        f = ctx.finding(rule, message, evidence, severity=Severity.review, regime=listing.regime,
+                        binding_note=False)
         out.append(f.model_copy(update={**base, "regime": listing.regime,
                                         "legal_basis": listing.legal_basis or listing.program or f.legal_basis}))
     return out

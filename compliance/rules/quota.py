@@ -3,7 +3,13 @@
 Quotas on trade with the high-risk third countries are proposed, not adopted: the limits in
 the rule data are watch thresholds, configurable per rule. Values count in EUR (rows in another
 currency are not summed and carry a note). The tracker keeps state for one batch; a ledger
-(``compliance.audit``) can keep it across runs through the same ``QuotaStore`` interface.
+(``compliance.audit.Ledger``) keeps it across runs through the same ``QuotaStore`` interface.
+
+Counting is idempotent per shipment id: a shipment seen again (the same file screened twice,
+a re-screening, a repeated row) replaces its earlier value instead of adding to it, and keeps
+its place in the order shipments were first seen. The total a shipment is judged by is the
+running total up to and including it, so screening the same shipments again gives the same
+findings, and the shipment that first took the total over the limit stays the first flagged.
 """
 
 from __future__ import annotations
@@ -18,19 +24,62 @@ from compliance.rules.context import Context
 from compliance.rules.loader import RuleBundle
 from compliance.rules.model import Rule
 
+QuotaKey = tuple[str, str, str]  # (rule id, destination country, period)
+
 
 class QuotaStore(Protocol):
-    def add(self, key: tuple[str, str, str], value: float) -> float:
-        """Add ``value`` under ``key`` and return the new cumulative total."""
+    def add(self, key: QuotaKey, value: float, shipment_id: str | None = None) -> float:
+        """Count ``value`` of ``shipment_id`` under ``key``; return the running total up to and
+        including that shipment (idempotent per shipment id; ``None``: always a new entry)."""
+
+
+class KeyState:
+    """The shipments counted under one key, in first-seen order, with cached running totals."""
+
+    __slots__ = ("order", "values", "total", "_prefix")
+
+    def __init__(self) -> None:
+        self.order: dict[str, int] = {}  # shipment id -> position
+        self.values: list[float] = []
+        self.total = 0.0
+        self._prefix: list[float] | None = []
+
+    def add(self, value: float, shipment_id: str | None) -> tuple[float, bool]:
+        """The running total at the shipment, and whether the stored value changed."""
+        pos = self.order.get(shipment_id) if shipment_id is not None else None
+        if pos is None:
+            if shipment_id is not None:
+                self.order[shipment_id] = len(self.values)
+            self.values.append(value)
+            self.total += value
+            if self._prefix is not None:
+                self._prefix.append(self.total)
+            return self.total, True
+        changed = self.values[pos] != value
+        if changed:
+            self.total += value - self.values[pos]
+            self.values[pos] = value
+            self._prefix = None
+        if self._prefix is None:
+            running, self._prefix = 0.0, []
+            for v in self.values:
+                running += v
+                self._prefix.append(running)
+        return self._prefix[pos], changed
 
 
 class MemoryQuotaStore:
-    def __init__(self) -> None:
-        self.totals: dict[tuple[str, str, str], float] = {}
+    """Counts for one batch (the default when no ledger is in use)."""
 
-    def add(self, key: tuple[str, str, str], value: float) -> float:
-        self.totals[key] = self.totals.get(key, 0.0) + value
-        return self.totals[key]
+    def __init__(self) -> None:
+        self.keys: dict[QuotaKey, KeyState] = {}
+
+    @property
+    def totals(self) -> dict[QuotaKey, float]:
+        return {k: v.total for k, v in self.keys.items()}
+
+    def add(self, key: QuotaKey, value: float, shipment_id: str | None = None) -> float:
+        return self.keys.setdefault(key, KeyState()).add(value, shipment_id)[0]
 
 
 def period_key(date: dt.date, period: str) -> str:
@@ -73,7 +122,7 @@ class QuotaTracker:
             limit = float(rule.params["limit_eur"])
             period = period_key(ctx.date, rule.params.get("period", "month"))
             key = (rule.id, s.destination_country, period)
-            total = self.store.add(key, s.value)
+            total = self.store.add(key, s.value, s.shipment_id)
             if total > limit:
                 group = rule.params.get("group", rule.title)
                 message = (f"{rule.title}: cumulative {group} value to {country_name(s.destination_country)} in "

@@ -55,7 +55,7 @@ def _evaluate_import(ctx: Context, rule: Rule, hit: GoodsHit) -> list[Finding]:
         reasons.append(f"originates in {country_name(s.origin_country)}")
     if s.exporter_country in sanctioned:
         reasons.append(f"is exported by a party in {country_name(s.exporter_country)}")
-    elif s.transit_countries and s.transit_countries[0] in sanctioned:
+    elif ctx.route_starts_in_by:
         reasons.append(f"starts its route in {country_name(s.transit_countries[0])}")
     if not reasons:
         return []

@@ -31,7 +31,7 @@ REAL = [
     ("ofac/consolidated_non_sdn_2025-12/cons_prim.csv", "ofac-csv", 442),
     ("ofac/sample_sdn_xml_2020-04/sdn.xml", "ofac-xml", 8),
     ("un/UN_consolidated.xml", "un-xml", 1003),
-    ("eu/sample_eu_fsf_xml_2020-04.xml", "eu-fsf-xml", 7),
+    ("eu/sample_eu_fsf_xml_2020-04.xml", "eu-fsf-xml", 6),  # 7 records, logicalId 5468 twice
     ("opensanctions/yente_t1_entities.ftm.json", "ftm-json", 6),
 ]
 

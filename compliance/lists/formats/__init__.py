@@ -1,4 +1,4 @@
-"""List file formats: one reader per source format, and format detection.
+"""List file formats: one reader per source format, and format detection from the content.
 
 Every reader returns a whole ``LoadedList`` or raises ``ListLoadError`` naming the file (and
 line or record): a damaged file never yields half a list.
@@ -6,49 +6,100 @@ line or record): a damaged file never yields half a list.
 
 from __future__ import annotations
 
+import codecs
+import csv
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from compliance.exc import ListLoadError
-from compliance.lists.formats import eu, ftm, ofac, uk, un
-from compliance.lists.formats._common import sniff
+from compliance.lists.formats import eu, ftm, ofac, uk, un, us
+from compliance.lists.formats._common import looks_binary, sniff
 from compliance.lists.model import LoadedList
 
 FORMATS: dict[str, Callable[[Path], LoadedList]] = {
     "ofac-csv": ofac.read_csv,
     "ofac-xml": ofac.read_xml,
+    "ofac-advanced-xml": ofac.read_advanced_xml,
     "un-xml": un.read,
     "eu-fsf-xml": eu.read_xml,
     "eu-fsf-csv": eu.read_csv,
     "uk-ods": uk.read_ods,
+    "uk-xlsx": uk.read_xlsx,
     "uk-csv": uk.read_csv,
     "ftm-json": ftm.read,
+    "us-csl-csv": us.read_csl,
+    "us-bis-dpl": us.read_dpl,
 }
+
+_ROOT = re.compile(r"<([A-Za-z_][\w.:-]*)([^>]*)>")
+_OFAC_SIDE = {5: "alt.csv (aliases)", 6: "add.csv (addresses)", 2: "sdn_comments.csv (remarks overflow)"}
+
+
+def _decode_head(head: bytes) -> str:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return head.decode("utf-16", errors="replace")
+    return head.decode("utf-8", errors="replace").lstrip("\ufeff")
+
+
+def _xml_root(text: str) -> tuple[str, str]:
+    """(local root tag, its attributes text) after the prolog, comments and doctype."""
+    body = re.sub(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", "", text, flags=re.S)
+    m = _ROOT.search(body)
+    return (m[1].rsplit(":", 1)[-1], m[2]) if m else ("", "")
 
 
 def detect_format(path: Path) -> str:
-    """The format of a list file from its name and first bytes."""
-    head = sniff(path)
-    name = path.name.lower()
-    if head.startswith(b"PK") and (name.endswith(".ods") or b"opendocument" in head):
-        return "uk-ods"
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \r\n\t")
+    """The format of a list file from its first bytes (the name is only a tie-breaker)."""
+    head = sniff(path, 16384)
+    if not head.strip(b" \t\r\n\x1a\xef\xbb\xbf"):
+        raise ListLoadError(f"{path}: empty file")
+    if head.startswith(b"PK"):
+        if b"opendocument.spreadsheet" in head[:200] or path.suffix.lower() == ".ods":
+            return "uk-ods"
+        if b"[Content_Types].xml" in head or b"xl/" in head or path.suffix.lower() == ".xlsx":
+            return "uk-xlsx"
+        raise ListLoadError(f"{path}: a zip archive that is neither an ODS nor an XLSX spreadsheet; unzip it first")
+    if looks_binary(head):
+        raise ListLoadError(f"{path}: binary data, not a list file (expected XML, CSV, JSON or ODS)")
+    text = _decode_head(head).lstrip(" \r\n\t")
     if text.startswith("<"):
-        if "sdnList" in text or "publshInformation" in text:
+        root, attrs = _xml_root(text)
+        if root == "sdnList":
             return "ofac-xml"
-        if "CONSOLIDATED_LIST" in text:
+        if root == "Sanctions":
+            return "ofac-advanced-xml"
+        if root == "CONSOLIDATED_LIST":
             return "un-xml"
-        if "eu.europa.ec/fpi/fsd/export" in text:
+        if (root == "export" and ("fsd" in attrs or "sanctionEntity" in text)) or (root == "WHOLE" and "<ENTITY" in text):
             return "eu-fsf-xml"
-        raise ListLoadError(f"{path}: XML of an unknown list format; give --format")
+        raise ListLoadError(f"{path}: XML with root <{root or '?'}> is not a known list format; give --format "
+                            f"(one of {', '.join(FORMATS)})")
     if text.startswith(("{", "[")):
         return "ftm-json"
-    if "Entity_LogicalId" in text:
+    lines = text.splitlines()
+    first = lines[0] if lines else ""
+    low = text[:8192].lower()
+    if "entity_logicalid" in low or "entity_logical_id" in low:
         return "eu-fsf-csv"
-    first = text.splitlines()[0].lower() if text else ""
-    if "unique id" in first or "name 6" in first or "ofsi" in first or "last updated" in first:
+    if first.startswith("_id,") or ("source" in first and "entity_number" in first and "alt_names" in first):
+        return "us-csl-csv"
+    if '"Name"\t"Street_Address"' in first or first.startswith("Name\tStreet_Address"):
+        return "us-bis-dpl"
+    if "entity_id" in first and "prop" in first and "value" in first:
+        return "ftm-json"  # FtM statements CSV
+    if any(("name 6" in ln.lower() or "unique id" in ln.lower()) and "id" in ln.lower() for ln in lines[:30]):
         return "uk-csv"
-    if name in ("sdn.csv", "cons_prim.csv") or (first[:1].isdigit() and '"' in first and "-0-" in text):
+    row = next(csv.reader([first]), [])
+    if path.name.lower() in ("sdn.csv", "cons_prim.csv") and row and row[0].strip().isdigit():
+        return "ofac-csv"  # named so and starting with an ent_num: the reader reports what is wrong
+    if row and row[0].strip().isdigit():
+        if len(row) == 12:
+            return "ofac-csv"
+        if len(row) in _OFAC_SIDE:
+            raise ListLoadError(f"{path}: looks like an OFAC {_OFAC_SIDE[len(row)]} file; import the sdn.csv "
+                                "(or cons_prim.csv) beside it, which reads this file too")
+    if path.name.lower() in ("sdn.csv", "cons_prim.csv"):
         return "ofac-csv"
     raise ListLoadError(f"{path}: unknown list format; give --format (one of {', '.join(FORMATS)})")
 

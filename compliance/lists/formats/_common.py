@@ -1,56 +1,120 @@
-"""Helpers shared by the list readers."""
+"""Helpers shared by the list readers: streaming text with encoding detection, dates, countries."""
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
+from typing import IO
 
-from compliance.countries import resolve_country
-from compliance.exc import ComplianceError, ListLoadError
+from compliance import countries as _countries
+from compliance.exc import ListLoadError
+
+_BLOCK = 1 << 20
 
 
 def sha256_of(paths: Iterable[Path]) -> str:
     h = hashlib.sha256()
     for p in paths:
         with p.open("rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
+            for block in iter(lambda: f.read(_BLOCK), b""):
                 h.update(block)
     return h.hexdigest()
 
 
+@lru_cache(maxsize=1 << 16)
 def country_code(text: str | None) -> str | None:
-    """ISO alpha-2 for a country name or code as lists write them, or None."""
+    """ISO alpha-2 for a country name or code as lists write them, or None.
+
+    The same lookup as ``resolve_country`` without its did-you-mean suggestions (a fuzzy scan
+    of every country name, ~10 ms): list remarks hold thousands of strings that are not
+    countries. Cached: the same spellings repeat across a list.
+    """
     if not text:
         return None
-    text = text.strip().strip(".")
-    if not text:
+    text = text.strip().strip(".").strip()
+    if not text or text in ("00", "-0-") or len(text) > 60:
         return None
+    codes, names = _countries._tables()
+    upper = text.upper()
+    if upper in codes and not text.isdigit():
+        return codes[upper]
+    key = _countries._key(text)
+    if key in names:
+        return names[key]
+    if text.count(",") == 1:
+        head, _, tail = text.partition(",")
+        return names.get(_countries._key(f"{tail.strip()} {head.strip()}"))
+    for part in re.split(r"[()\-/:]", text):
+        part = part.strip()
+        if part and part != text:
+            if part.upper() in codes and len(part) in (2, 3):
+                return codes[part.upper()]
+            if (pk := _countries._key(part)) in names:
+                return names[pk]
+    return None
+
+
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                        "nov", "dec"), start=1)}
+
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_NUMERIC = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
+_NAMED = re.compile(r"(\d{1,2})[ -]([A-Za-z]{3})[a-z]*\.?[ -](\d{4})$")
+
+
+def _date(y: int, m: int, d: int) -> dt.date | None:
     try:
-        return resolve_country(text)
-    except (ComplianceError, ValueError):
+        return dt.date(y, m, d)
+    except ValueError:
         return None
 
 
-def parse_date(text: str | None) -> dt.date | None:
-    """Dates as lists write them: ISO, DD-MM-YYYY, DD/MM/YYYY, MM/DD/YYYY (OFAC), '14 Nov 2007'."""
+def parse_date(text: str | None, *, month_first: bool = False) -> dt.date | None:
+    """Dates as lists write them: ISO (also with a time), DD-MM-YYYY, DD/MM/YYYY, DD.MM.YYYY,
+    '14 Nov 2007', '11-Aug-2025'; ``month_first`` for OFAC's MM/DD/YYYY. None if not a date."""
     if not text:
         return None
     text = text.strip()
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%m/%d/%Y", "%d %b %Y", "%d %B %Y", "%Y-%m-%dT%H:%M:%S"):
-        try:
-            return dt.datetime.strptime(text[:len(text) if "T" not in text else 19], fmt).date()
-        except ValueError:
-            continue
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)
-    if m:
-        try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            return None
+    if m := _ISO.match(text):
+        return _date(int(m[1]), int(m[2]), int(m[3]))
+    if m := _NUMERIC.match(text):
+        a, b, y = int(m[1]), int(m[3]), int(m[4])
+        first = _date(y, a, b) if month_first else _date(y, b, a)
+        return first or (_date(y, b, a) if month_first else _date(y, a, b))
+    if (m := _NAMED.match(text)) and m[2].lower() in _MONTHS:
+        return _date(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
     return None
+
+
+def partial_date(text: str | None) -> str | None:
+    """A date of birth as precise as the list gives it: 'YYYY-MM-DD', 'YYYY-MM' or 'YYYY'.
+
+    Lists write '30 Aug 1954', 'Aug 1954', '1954', '1954 to 1956', '28/09/1955', '00/04/1984'
+    (unknown day), '1965-12-12'. A range keeps its first year (matching treats it as evidence only).
+    """
+    if not text:
+        return None
+    t = text.strip().strip(".;")
+    if not t:
+        return None
+    d = parse_date(t)
+    if d is not None:
+        return d.isoformat()
+    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", t)  # 00/04/1984: day or month unknown
+    if m:
+        day, month, year = int(m[1]), int(m[2]), m[3]
+        return f"{year}-{month:02d}" if day == 0 and 1 <= month <= 12 else year
+    m = re.fullmatch(r"(?:circa\s+|c\.\s*)?([A-Za-z]{3})[a-z]*\.?\s+(\d{4})", t, re.I)
+    if m and m[1].lower() in _MONTHS:
+        return f"{m[2]}-{_MONTHS[m[1].lower()]:02d}"
+    m = re.search(r"\b(1[89]\d\d|20\d\d)\b", t)
+    return m[1] if m else None
 
 
 def sniff(path: Path, size: int = 4096) -> bytes:
@@ -61,8 +125,75 @@ def sniff(path: Path, size: int = 4096) -> bytes:
         raise ListLoadError(f"{path}: cannot read: {e}") from None
 
 
+def looks_binary(head: bytes) -> bool:
+    """NUL bytes (outside UTF-16 text) or mostly control bytes: not a text list file."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32 and b != 26)
+    return bool(head) and controls > len(head) // 20
+
+
+def detect_encoding(path: Path) -> str:
+    """'utf-8-sig', 'utf-16' or, when the bytes are not valid UTF-8, 'cp1252' (older OFAC files).
+
+    Scans the file once in blocks (no copy in memory) with an incremental UTF-8 decoder.
+    """
+    head = sniff(path, 4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(_BLOCK), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
+
+
+def open_text(path: Path) -> IO[str]:
+    """The file as text, streamed, in its detected encoding (newline='' for the csv module)."""
+    enc = detect_encoding(path)
+    # cp1252 leaves five bytes undefined; replace them rather than fail on one odd byte.
+    return path.open(encoding=enc, errors="replace" if enc == "cp1252" else "strict", newline="")
+
+
+def numbered_lines(f: IO[str]) -> Iterator[tuple[int, str]]:
+    """(1-based line number, line without its line ending)."""
+    for n, line in enumerate(f, start=1):
+        yield n, line.rstrip("\r\n")
+
+
 def version_from_dirname(path: Path) -> tuple[str | None, dt.date | None]:
     m = re.search(r"(\d{4})-(\d{2})(?:-(\d{2}))?", path.parent.name)
     if not m:
         return None, None
-    return m[0], dt.date(int(m[1]), int(m[2]), int(m[3] or 1))
+    try:
+        return m[0], dt.date(int(m[1]), int(m[2]), int(m[3] or 1))
+    except ValueError:
+        return None, None
+
+
+def local(tag: str) -> str:
+    """An XML tag without its namespace: lists change namespaces between releases."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def xml_error(path: Path, kind: str, err: Exception, where: str | None = None) -> ListLoadError:
+    pos = getattr(err, "position", None)
+    at = f" at line {pos[0]}, column {pos[1]}" if pos else ""
+    after = f" (after {where})" if where else ""
+    return ListLoadError(f"{path}: not valid {kind}{at}{after}: {err}")
+
+
+def dedupe(values: Iterable[str | None]) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for v in values:
+        if v and (s := v.strip()) and s not in seen:
+            seen.add(s)
+            out.append(s)
+    return out

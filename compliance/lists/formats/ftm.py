@@ -1,13 +1,34 @@
-"""OpenSanctions FollowTheMoney entities (JSON lines, or one JSON array)."""
+"""OpenSanctions / FollowTheMoney data: entities (JSON lines or one JSON array, also the
+``targets.nested.json`` export whose properties hold nested entities) and statements (JSON lines
+or CSV with ``entity_id, prop, value`` columns), streamed.
+
+Party schemas become entities; ``Sanction`` entities (their ``entity`` property names the
+target) give the listings with program, dates and authority; ``Address`` entities give
+countries. Without Sanction entities a listing is derived from the entity's datasets and
+``topics`` (``sanction`` binds; ``sanction.linked`` only for review; PEPs and the like give
+no listing: the entity is kept as reference data).
+"""
 
 from __future__ import annotations
 
+import csv
 import json
+from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from compliance.exc import ListLoadError
-from compliance.lists.formats._common import country_code, parse_date, sha256_of
+from compliance.lists.formats._common import (
+    country_code,
+    dedupe,
+    looks_binary,
+    open_text,
+    parse_date,
+    partial_date,
+    sha256_of,
+    sniff,
+)
 from compliance.lists.model import Entity, ListInfo, Listing, LoadedList
 
 _PARTY_SCHEMAS = {"Person": "person", "Organization": "organization", "Company": "organization",
@@ -15,61 +36,200 @@ _PARTY_SCHEMAS = {"Person": "person", "Organization": "organization", "Company":
                   "Airplane": "aircraft"}
 _REGIMES = {"eu_fsf": "EU", "us_ofac_sdn": "US", "us_ofac_cons": "US", "gb_hmt_sanctions": "UK",
             "gb_fcdo_sanctions": "UK", "un_sc_sanctions": "UN", "ch_seco_sanctions": "CH", "ca_dfatd_sema_sanctions": "CA"}
+_PREFIX_REGIMES = {"eu": "EU", "us": "US", "gb": "UK", "un": "UN", "ch": "CH", "ca": "CA"}
+_SECTORAL_DATASETS = {"us_ofac_cons"}
+_NAME_PROPS = ("name", "alias", "previousName", "weakAlias", "abbreviation")
+_COUNTRY_PROPS = ("country", "nationality", "citizenship", "jurisdiction", "mainCountry", "flag")
 
 
-def _records(path: Path) -> list[dict[str, Any]]:
-    text = path.read_text(encoding="utf-8-sig", errors="replace").strip()
-    if not text:
-        return []
-    if text.startswith("["):
+def _regime(dataset: str) -> str | None:
+    return _REGIMES.get(dataset) or _PREFIX_REGIMES.get(dataset.split("_", 1)[0])
+
+
+def _json_records(path: Path, f: IO[str]) -> Iterator[dict[str, Any]]:
+    first = f.read(1)
+    while first and first.isspace():
+        first = f.read(1)
+    if first == "[":  # one JSON array: has to be read whole
         try:
-            data = json.loads(text)
+            data = json.loads(first + f.read())
         except json.JSONDecodeError as e:
             raise ListLoadError(f"{path}: not valid JSON: {e}") from None
-        return [d for d in data if isinstance(d, dict)]
-    out = []
-    for n, line in enumerate(text.splitlines(), start=1):
+        if not isinstance(data, list):
+            raise ListLoadError(f"{path}: a JSON array of entities expected")
+        for i, rec in enumerate(data):
+            if not isinstance(rec, dict):
+                raise ListLoadError(f"{path}: item {i}: not a JSON object")
+            yield rec
+        return
+    n = 0
+    for n, line in enumerate(_prepend(first, f), start=1):
         if not line.strip():
             continue
         try:
             rec = json.loads(line)
         except json.JSONDecodeError as e:
-            raise ListLoadError(f"{path}: line {n}: not valid JSON: {e.msg}") from None
+            raise ListLoadError(f"{path}: line {n}: not valid JSON: {e.msg} (column {e.colno})") from None
         if not isinstance(rec, dict):
             raise ListLoadError(f"{path}: line {n}: not a JSON object")
-        out.append(rec)
-    return out
+        yield rec
+
+
+def _prepend(first: str, f: IO[str]) -> Iterator[str]:
+    line = f.readline()
+    yield first + line
+    yield from f
+
+
+def _csv_records(path: Path, f: IO[str]) -> Iterator[dict[str, Any]]:
+    reader = csv.DictReader(f)
+    for rec in reader:
+        yield dict(rec)
+
+
+def _from_statements(statements: Iterator[dict[str, Any]], path: Path) -> Iterator[dict[str, Any]]:
+    """Group FtM statements (one property value each) into entity records."""
+    entities: dict[str, dict[str, Any]] = {}
+    for n, st in enumerate(statements, start=1):
+        eid = st.get("canonical_id") or st.get("entity_id")
+        prop, value = st.get("prop"), st.get("value")
+        if not eid or not prop:
+            raise ListLoadError(f"{path}: statement {n}: no entity_id or prop")
+        rec = entities.setdefault(str(eid), {"id": str(eid), "schema": st.get("schema"), "properties": {},
+                                             "datasets": [], "first_seen": None, "last_change": None})
+        if st.get("schema") and rec["schema"] in (None, "Thing", "LegalEntity"):
+            rec["schema"] = st.get("schema")
+        if st.get("dataset") and st["dataset"] not in rec["datasets"]:
+            rec["datasets"].append(st["dataset"])
+        if prop == "id":
+            continue
+        if value not in (None, ""):
+            rec["properties"].setdefault(str(prop), []).append(str(value))
+        seen = st.get("last_seen") or st.get("first_seen")
+        if seen and (rec["last_change"] is None or str(seen) > rec["last_change"]):
+            rec["last_change"] = str(seen)
+    yield from entities.values()
+
+
+def _records(path: Path) -> Iterator[dict[str, Any]]:
+    if looks_binary(sniff(path)):
+        raise ListLoadError(f"{path}: binary data, not FtM JSON")
+    with open_text(path) as f:
+        head = f.readline()
+        f.seek(0)
+        if head.lstrip("\ufeff ").startswith(("{", "[")):
+            records = _json_records(path, f)
+            first = next(records, None)
+            if first is None:
+                return
+            if "prop" in first and ("entity_id" in first or "canonical_id" in first) and "properties" not in first:
+                yield from _from_statements(_chain(first, records), path)
+            else:
+                yield first
+                yield from records
+        elif "entity_id" in head and "prop" in head and "value" in head:
+            yield from _from_statements(_csv_records(path, f), path)
+        else:
+            raise ListLoadError(f"{path}: line 1: neither FtM JSON entities nor FtM statements")
+
+
+def _chain(first: dict[str, Any], rest: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    yield first
+    yield from rest
+
+
+def _strs(values: Any) -> list[str]:
+    if not isinstance(values, list):
+        values = [values]
+    return [str(v) for v in values if isinstance(v, (str, int, float)) and str(v).strip()]
+
+
+def _sanction_listing(sanction: dict[str, Any], fallback: list[str], rid: str) -> Listing:
+    props = sanction.get("properties") or {}
+    datasets = _strs(sanction.get("datasets") or []) or fallback
+    countries = _strs(props.get("country", []))
+    regime = next((r for r in (_regime(d) for d in datasets) if r), None) or \
+        next((_PREFIX_REGIMES.get(c.lower()) for c in countries if _PREFIX_REGIMES.get(c.lower())), None)
+    program = next(iter(_strs(props.get("programId", [])) + _strs(props.get("program", []))), None)
+    authority = ", ".join(_strs(props.get("authority", [])))
+    dates = [parse_date(d) for d in _strs(props.get("listingDate", [])) + _strs(props.get("startDate", []))]
+    ended = [d for d in (parse_date(x) for x in _strs(props.get("endDate", []))) if d]
+    return Listing(regime=regime or (datasets[0].upper() if datasets else "UNKNOWN"), program=program,
+                   legal_basis=" - ".join(x for x in (authority, program, f"OpenSanctions {', '.join(datasets)}")
+                                          if x),
+                   listed_on=min((d for d in dates if d), default=None), delisted_on=max(ended, default=None),
+                   confidence="confirmed" if regime else "unverified",
+                   measure="sectoral" if any(d in _SECTORAL_DATASETS for d in datasets) else "asset_freeze",
+                   source=f"OpenSanctions {rid}")
 
 
 def read(path: Path) -> LoadedList:
-    entities = []
+    parties: list[dict[str, Any]] = []
+    sanctions: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    address_country: dict[str, list[str]] = {}
+    latest: str | None = None
+    skipped = 0
     for rec in _records(path):
-        kind = _PARTY_SCHEMAS.get(str(rec.get("schema", "")))
-        if kind is None:
-            continue
-        props: dict[str, list[str]] = rec.get("properties") or {}
-        names = [str(n) for n in props.get("name", [])]
-        if not names and rec.get("caption"):
-            names = [str(rec["caption"])]
-        caption = str(rec.get("caption") or (names[0] if names else ""))
-        if not caption:
-            continue
-        aliases = [n for n in dict.fromkeys([*names, *props.get("alias", []), *props.get("previousName", []),
-                                             *props.get("weakAlias", [])]) if n != caption]
-        countries = [c for c in dict.fromkeys(country_code(x) for key in ("country", "nationality", "citizenship",
-                                                                           "jurisdiction") for x in props.get(key, []))
-                     if c]
-        created = props.get("createdAt") or []
-        listed = parse_date(created[0] if created else None)
-        listings = []
-        for ds in rec.get("datasets", []):
-            regime = _REGIMES.get(ds)
-            listings.append(Listing(regime=regime or ds.upper(), program=ds, legal_basis=f"OpenSanctions dataset {ds}",
-                                    listed_on=listed, confidence="confirmed" if regime else "unverified",
-                                    source=f"OpenSanctions {rec.get('id')}"))
-        entities.append(Entity(id=f"os:{rec.get('id')}", list_name="opensanctions", kind=kind, name=caption,
-                               aliases=aliases, countries=countries, listings=listings,
-                               raw={"id": rec.get("id"), "schema": rec.get("schema"), "datasets": rec.get("datasets")}))
-    info = ListInfo(name="opensanctions", format="ftm-json", entries=len(entities), sha256=sha256_of([path]),
-                    path=str(path))
+        schema = str(rec.get("schema", ""))
+        props = rec.get("properties") or {}
+        if not isinstance(props, dict):
+            raise ListLoadError(f"{path}: entity {rec.get('id')}: properties is not an object")
+        change = rec.get("last_change") or rec.get("last_seen")
+        if isinstance(change, str) and (latest is None or change > latest):
+            latest = change
+        if schema == "Sanction":
+            for target in _strs(props.get("entity", [])):
+                sanctions[target].append(rec)
+        elif schema == "Address":
+            address_country[str(rec.get("id"))] = _strs(props.get("country", []))
+        elif schema in _PARTY_SCHEMAS:
+            for nested in props.get("sanctions", []) if isinstance(props.get("sanctions"), list) else []:
+                if isinstance(nested, dict):
+                    sanctions[str(rec.get("id"))].append(nested)
+            parties.append(rec)
+        else:
+            skipped += 1
+    entities = [e for e in (_entity(r, sanctions, address_country) for r in parties) if e is not None]
+    date = parse_date(latest)
+    info = ListInfo(name="opensanctions", format="ftm-json", version=latest, date=date, entries=len(entities),
+                    sha256=sha256_of([path]), path=str(path), date_source="file" if date else None,
+                    files=[str(path)])
+    if len(entities) < len(parties):
+        info.warnings.append(f"{len(parties) - len(entities)} party entities without any name were skipped")
     return LoadedList(info=info, entities=entities)
+
+
+def _entity(rec: dict[str, Any], sanctions: dict[str, list[dict[str, Any]]],
+            address_country: dict[str, list[str]]) -> Entity | None:
+    props: dict[str, Any] = rec.get("properties") or {}
+    rid = str(rec.get("id"))
+    kind = _PARTY_SCHEMAS[str(rec.get("schema"))]
+    names = dedupe([str(rec["caption"])] if isinstance(rec.get("caption"), str) and rec.get("caption") else [])
+    all_names = dedupe(n for p in _NAME_PROPS for n in _strs(props.get(p, [])))
+    caption = names[0] if names else (all_names[0] if all_names else "")
+    if not caption:
+        return None
+    countries = [country_code(c) for p in _COUNTRY_PROPS for c in _strs(props.get(p, []))]
+    for addr in props.get("addressEntity", []) or []:
+        ref = addr.get("id") if isinstance(addr, dict) else addr
+        countries.extend(country_code(c) for c in address_country.get(str(ref), []))
+    datasets = _strs(rec.get("datasets") or [])
+    topics = set(_strs(props.get("topics", [])))
+    listings = [_sanction_listing(s, datasets, rid) for s in sanctions.get(rid, [])]
+    if not listings and (not topics or topics & {"sanction", "sanction.linked", "sanction.counter"}):
+        listed = min((d for d in (parse_date(x) for x in _strs(props.get("createdAt", []))) if d), default=None)
+        for ds in datasets:
+            regime = _regime(ds)
+            confirmed = regime is not None and (not topics or "sanction" in topics)
+            listings.append(Listing(regime=regime or ds.upper(), program=ds, legal_basis=f"OpenSanctions dataset {ds}",
+                                    listed_on=listed, confidence="confirmed" if confirmed else "unverified",
+                                    measure="sectoral" if ds in _SECTORAL_DATASETS else "asset_freeze",
+                                    source=f"OpenSanctions {rid}"))
+    ids = {k: "; ".join(_strs(props[k])) for k in ("registrationNumber", "taxNumber", "innCode", "ogrnCode",
+                                                    "imoNumber", "passportNumber", "idNumber", "swiftBic")
+           if _strs(props.get(k, []))}
+    return Entity(id=f"os:{rid}", list_name="opensanctions", kind=kind, name=caption,
+                  aliases=[n for n in all_names if n != caption], countries=dedupe(countries), listings=listings,
+                  identifiers=ids, birth_dates=dedupe(partial_date(d) for d in _strs(props.get("birthDate", [])))
+                  if kind == "person" else [],
+                  raw={"id": rid, "schema": rec.get("schema"), "datasets": datasets, "topics": sorted(topics)})

@@ -1,47 +1,118 @@
-"""OFAC legacy formats: the SDN / consolidated non-SDN CSV files and sdn.xml.
+"""OFAC legacy formats: the SDN / consolidated non-SDN CSV files, sdn.xml and SDN Advanced XML.
 
-CSV: headerless; ``-0- `` is blank; a trailing 0x1A byte; programs ``PROG1] [PROG2``;
-aliases in alt.csv, addresses in add.csv, remarks overflow in sdn_comments.csv, all beside
-the main file and optional.
+CSV: headerless, one record per physical line (CRLF); ``-0- `` is blank; a trailing 0x1A
+byte; programs ``PROG1] [PROG2``; aliases in alt.csv, addresses in add.csv, remarks overflow
+in sdn_comments.csv, all beside the main file and optional. Read line by line, so one
+unbalanced quote can never swallow the records after it.
 """
 
 from __future__ import annotations
 
 import csv
-import io
+import logging
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from compliance.exc import ListLoadError
-from compliance.lists.formats._common import country_code, parse_date, sha256_of, version_from_dirname
+from compliance.lists.formats._common import (
+    country_code,
+    dedupe,
+    local,
+    looks_binary,
+    numbered_lines,
+    open_text,
+    parse_date,
+    partial_date,
+    sha256_of,
+    sniff,
+    version_from_dirname,
+    xml_error,
+)
 from compliance.lists.model import Entity, ListInfo, Listing, LoadedList
+
+log = logging.getLogger(__name__)
 
 _NULL = "-0-"
 _KIND = {"individual": "person", "vessel": "vessel", "aircraft": "aircraft", "": "organization",
          "entity": "organization"}
-_AKA = re.compile(r"a\.k\.a\.,?\s*'([^']+)'", re.I)
-_NATIONALITY = re.compile(r"(?:nationality|citizen(?:ship)?)\s+([A-Z][A-Za-z .'-]+?)(?:;|\.|,|$)")
+# a.k.a. / f.k.a. / n.k.a. 'NAME' in the remarks (the CSV has no other place for some aliases).
+_AKA = re.compile(r"\b[afn]\.k\.a\.,?\s*'([^']+)'", re.I)
+_NATIONALITY = re.compile(r"(?:^|;\s*)(?:alt\.\s*)?(?:nationality|citizen(?:ship)?)\s+([^;]+?)\s*(?=;|\.?$)", re.I)
+_DOB = re.compile(r"(?:^|;\s*)(?:alt\.\s*)?DOB\s+([^;]+?)\s*(?=;|\.?$)")
+_POB = re.compile(r"(?:^|;\s*)(?:alt\.\s*)?POB\s+([^;]+?)\s*(?=;|\.?$)")
 _PAREN = re.compile(r"\(([A-Z][A-Za-z .'-]{2,40})\)")
+_IDS = re.compile(r"(?:^|;\s*)(Passport|National ID No\.|Tax ID No\.|Registration Number|Registration ID|"
+                  r"Business Registration Number|Company Number|Identification Number|SWIFT/BIC|"
+                  r"Vessel Registration Identification IMO|Aircraft Manufacturer's Serial Number \(MSN\)|"
+                  r"Aircraft Tail Number)\s+([^;(]+?)\s*(?=;|\(|\.?$)")
 _SIDE_FILES = {"sdn.csv": ("alt.csv", "add.csv", "sdn_comments.csv"),
                "cons_prim.csv": ("cons_alt.csv", "cons_add.csv", "cons_comments.csv")}
+# The two Belarus program tags and their legal basis (reference: us.eo13405, us.eo14038, us.cfr548).
+_PROGRAM_BASIS = {"BELARUS": "Executive Order 13405 (Belarus Sanctions Regulations, 31 CFR Part 548)",
+                  "BELARUS-EO14038": "Executive Order 14038 (Belarus Sanctions Regulations, 31 CFR Part 548)"}
+# A tolerant field splitter for a line the csv module cannot split into the right number of
+# fields (a quote inside a quoted field): a quoted field ends at a quote followed by a comma
+# and something that starts an OFAC field (a quote, -0-, a number) or by the end of the line.
+_FIELD = re.compile(r'\s*(?:"(?P<q>.*?)"(?=\s*(?:,\s*(?:"|-0-|-?\d)|$))|(?P<u>[^,]*))\s*(?:,|$)')
+# A quote inside a field that is not doubled: the csv module would silently mangle the field.
+_STRAY_QUOTE = re.compile(r'[^,"]"[^,"]')
+_WIDTH = {12: "sdn.csv / cons_prim.csv (names)", 6: "add.csv (addresses)", 5: "alt.csv (aliases)",
+          2: "sdn_comments.csv (remarks)"}
 
 
-def _rows(path: Path, width: int) -> list[list[str]]:
-    raw = path.read_bytes()
-    if b"\x00" in raw[:4096]:
-        raise ListLoadError(f"{path}: binary data, not an OFAC CSV file")
-    text = raw.decode("utf-8", errors="replace").rstrip("\x1a\r\n ")
-    out = []
-    for n, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if not row or (len(row) == 1 and not row[0].strip("\x1a ")):
-            continue
-        if len(row) < width:
-            raise ListLoadError(f"{path}: line {n}: {len(row)} fields, expected {width} (truncated or not OFAC CSV)")
-        out.append([("" if c.strip() == _NULL else c.strip()) for c in row])
+def _clean(cell: str) -> str:
+    c = cell.strip().rstrip("\x1a").strip()
+    return "" if c == _NULL else c
+
+
+def _split_tolerant(line: str) -> list[str]:
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _FIELD.match(line, pos)
+        if m is None:  # pragma: no cover - the unquoted alternative always matches
+            break
+        out.append(m["q"] if m["q"] is not None else m["u"])
+        if m.end() >= len(line):
+            if m.group(0).endswith(","):
+                out.append("")
+            break
+        pos = m.end()
     return out
+
+
+def _rows(path: Path, width: int, warnings: list[str]) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cleaned fields) for every record of one OFAC CSV file, streamed."""
+    if looks_binary(sniff(path)):
+        raise ListLoadError(f"{path}: binary data, not an OFAC CSV file")
+    with open_text(path) as f:
+        last_line = 0
+        for n, line in numbered_lines(f):
+            last_line = n
+            if not line.strip("\x1a \t\ufeff"):
+                continue  # blank line or the DOS end-of-file byte on its own line
+            row = next(csv.reader([line.lstrip("\ufeff")]), [])
+            if len(row) != width or _STRAY_QUOTE.search(line):
+                alt = _split_tolerant(line.lstrip("\ufeff"))
+                if len(alt) == width:
+                    row = alt
+            if len(row) < width:
+                guess = _WIDTH.get(len(row))
+                hint = f" (looks like an OFAC {guess}; import the sdn.csv beside it)" if guess and n == 1 else \
+                    " (truncated file, or not an OFAC CSV)"
+                raise ListLoadError(f"{path}: line {n}: {len(row)} fields, expected {width}{hint}")
+            if len(row) > width:
+                # An unquoted comma in the last (remarks) field: keep the text, never drop the row.
+                warnings.append(f"{path.name} line {n}: {len(row)} fields, expected {width}; "
+                                f"extra fields joined into the last one")
+                row = [*row[:width - 1], ",".join(row[width - 1:])]
+            yield n, [_clean(c) for c in row]
+        if last_line == 0:
+            raise ListLoadError(f"{path}: empty file")
 
 
 def _person_alias(name: str) -> str | None:
@@ -51,68 +122,117 @@ def _person_alias(name: str) -> str | None:
     return f"{first.strip()} {last.strip()}".strip() or None
 
 
+def _side_file(path: Path, name: str) -> Path | None:
+    """The side file beside ``path``, matched case-insensitively (SDN.CSV / ALT.CSV)."""
+    exact = path.with_name(name)
+    if exact.is_file():
+        return exact
+    try:
+        return next((p for p in path.parent.iterdir() if p.name.lower() == name and p.is_file()), None)
+    except OSError:
+        return None
+
+
+def _remarks_facts(remarks: str) -> tuple[list[str], list[str], list[str], dict[str, str]]:
+    """(aliases, country codes, dates of birth, identifiers) stated in an OFAC remarks text."""
+    if not remarks:
+        return [], [], [], {}
+    aliases = _AKA.findall(remarks)
+    countries: list[str] = []
+    for nat in _NATIONALITY.findall(remarks):
+        countries.append(country_code(nat) or "")
+    for pob in _POB.findall(remarks):
+        countries.append(country_code(pob.rsplit(",", 1)[-1]) or "")
+    for paren in _PAREN.findall(remarks):
+        countries.append(country_code(paren) or "")
+    dobs = [d for d in (partial_date(x) for x in _DOB.findall(remarks)) if d]
+    ids: dict[str, str] = {}
+    for key, value in _IDS.findall(remarks):
+        key = "IMO" if key.endswith("IMO") else "MSN" if "MSN" in key else key.rstrip(".")
+        ids[key] = f"{ids[key]}; {value}" if key in ids and value not in ids[key] else value
+    return aliases, dedupe(countries), dedupe(dobs), ids
+
+
+def _programs(text: str) -> list[str]:
+    return dedupe(p.strip(" []") for p in re.split(r"\]\s*\[", text)) if text else []
+
+
+def _listing(program: str, consolidated: bool, source: str) -> Listing:
+    basis = _PROGRAM_BASIS.get(program)
+    what = "Consolidated (non-SDN) list" if consolidated else "SDN list"
+    return Listing(regime="US", program=program or None, measure="sectoral" if consolidated else "asset_freeze",
+                   legal_basis=f"OFAC {what}" + (f", program {program}" if program else "") +
+                   (f": {basis}" if basis else ""), source=source)
+
+
 def read_csv(path: Path) -> LoadedList:
-    consolidated = path.name.lower().startswith("cons")
-    alt_name, add_name, com_name = _SIDE_FILES.get(path.name.lower(), _SIDE_FILES["sdn.csv"])
+    lower = path.name.lower()
+    consolidated = lower.startswith("cons")
+    alt_name, add_name, com_name = _SIDE_FILES["cons_prim.csv" if consolidated else "sdn.csv"]
     files = [path]
+    warnings: list[str] = []
     aliases: dict[str, list[str]] = defaultdict(list)
     countries: dict[str, list[str]] = defaultdict(list)
     comments: dict[str, str] = {}
-    alt, add, com = path.with_name(alt_name), path.with_name(add_name), path.with_name(com_name)
-    if alt.exists():
+    if (alt := _side_file(path, alt_name)) is not None:
         files.append(alt)
-        for r in _rows(alt, 4):
+        for _, r in _rows(alt, 5, warnings):
             if r[3]:
                 aliases[r[0]].append(r[3])
-    if add.exists():
+    if (add := _side_file(path, add_name)) is not None:
         files.append(add)
-        for r in _rows(add, 5):
+        for _, r in _rows(add, 6, warnings):
             code = country_code(r[4])
             if code and code not in countries[r[0]]:
                 countries[r[0]].append(code)
-    if com.exists():
+    if (com := _side_file(path, com_name)) is not None:
         files.append(com)
-        for r in _rows(com, 2):
-            comments[r[0]] = r[1]
+        for _, r in _rows(com, 2, warnings):
+            comments[r[0]] = comments.get(r[0], "") + r[1]
     entities = []
+    seen: set[str] = set()
     list_name = "ofac-cons" if consolidated else "ofac-sdn"
-    for r in _rows(path, 12):
+    for n, r in _rows(path, 12, warnings):
         ent_num, name, sdn_type, program = r[0], r[1], r[2].lower(), r[3]
-        if not ent_num or not name:
-            continue
-        remarks = " ".join(x for x in (r[11], comments.get(ent_num, "")) if x)
+        if not ent_num.isdigit() or not name:
+            raise ListLoadError(f"{path}: line {n}: no ent_num / SDN_Name ({ent_num!r}, {name!r}): not an OFAC record")
+        if ent_num in seen:
+            warnings.append(f"{path.name} line {n}: ent_num {ent_num} repeated; kept both records")
+        seen.add(ent_num)
+        # Remarks overflow continues the Remarks text (may start mid-word).
+        remarks = r[11] + comments[ent_num] if ent_num in comments else r[11]
         kind = _KIND.get(sdn_type, "organization")
         names = list(aliases.get(ent_num, []))
         if kind == "person":
-            for n in [name, *names]:
-                if (alt_n := _person_alias(n)) and alt_n not in names:
+            for nm in [name, *names]:
+                if (alt_n := _person_alias(nm)) and alt_n not in names:
                     names.append(alt_n)
-        names.extend(a for a in _AKA.findall(remarks) if a not in names)
+        r_aliases, r_countries, dobs, ids = _remarks_facts(remarks)
+        names.extend(a for a in r_aliases if a not in names)
         cc = list(countries.get(ent_num, []))
-        for nat in [*_NATIONALITY.findall(remarks), *_PAREN.findall(remarks)]:
-            if (code := country_code(nat)) and code not in cc:
-                cc.append(code)
-        programs = [p.strip(" []") for p in program.split("] [")] if program else []
-        listings = [Listing(regime="US", program=p, measure="sectoral" if consolidated else "asset_freeze",
-                            legal_basis=f"OFAC {'Consolidated (non-SDN)' if consolidated else 'SDN'} list, program {p}",
-                            source=f"{path.name} #{ent_num}") for p in programs if p]
+        flag = country_code(r[9]) if kind == "vessel" else None
+        cc.extend(c for c in [*r_countries, flag] if c and c not in cc)
+        if r[5]:
+            ids["call_sign"] = r[5]
+        # Being on the list is the listing: a record with no program still gets one.
+        listings = [_listing(p, consolidated, f"{path.name} #{ent_num}") for p in _programs(program) or [""]]
         entities.append(Entity(id=f"ofac:{ent_num}", list_name=list_name, kind=kind, name=name,
-                               aliases=[n for n in names if n != name], countries=cc, listings=listings,
+                               aliases=[x for x in dedupe(names) if x != name], countries=cc, listings=listings,
+                               identifiers=ids, birth_dates=dobs if kind == "person" else [],
                                remarks=remarks or None,
-                               raw={"ent_num": ent_num, "type": r[2], "program": program, "title": r[4]}))
+                               raw={"ent_num": ent_num, "type": r[2], "program": program, "title": r[4],
+                                    "vessel_type": r[6], "vessel_flag": r[9], "vessel_owner": r[10]}))
     version, date = version_from_dirname(path)
     info = ListInfo(name=list_name, format="ofac-csv", version=version, date=date, entries=len(entities),
-                    sha256=sha256_of(files), path=str(path))
+                    sha256=sha256_of(files), path=str(path), date_source="folder name" if version else None,
+                    files=[str(f) for f in files], warnings=warnings)
     return LoadedList(info=info, entities=entities)
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
+# sdn.xml (the legacy XML, any namespace: tempuri.org in old releases, treas.gov in newer) ---------
 def _child_text(el: ET.Element, name: str) -> str:
     for c in el:
-        if _local(c.tag) == name:
+        if local(c.tag) == name:
             return (c.text or "").strip()
     return ""
 
@@ -120,23 +240,37 @@ def _child_text(el: ET.Element, name: str) -> str:
 def read_xml(path: Path) -> LoadedList:
     entities: list[Entity] = []
     publish: str | None = None
+    root: str | None = None
+    last = None
     try:
-        for _, el in ET.iterparse(path, events=("end",)):
-            tag = _local(el.tag)
+        for event, el in ET.iterparse(path, events=("start", "end")):
+            tag = local(el.tag)
+            if event == "start":
+                if root is None:
+                    root = tag
+                    if tag == "Sanctions":
+                        break  # SDN Advanced: a different schema
+                    if tag != "sdnList":
+                        raise ListLoadError(f"{path}: root element <{tag}>, expected <sdnList>: not OFAC sdn.xml")
+                continue
             if tag == "Publish_Date":
                 publish = (el.text or "").strip()
             elif tag == "sdnEntry":
-                entities.append(_xml_entity(el))
+                entities.append(_xml_entity(el, path.name))
+                last = entities[-1].id
                 el.clear()
     except ET.ParseError as e:
-        raise ListLoadError(f"{path}: not valid OFAC XML: {e}") from None
-    date = parse_date(publish)
+        raise xml_error(path, "OFAC XML", e, last) from None
+    if root == "Sanctions":
+        return read_advanced_xml(path)
+    date = parse_date(publish, month_first=True)
     info = ListInfo(name="ofac-sdn", format="ofac-xml", version=publish, date=date, entries=len(entities),
-                    sha256=sha256_of([path]), path=str(path))
+                    sha256=sha256_of([path]), path=str(path), date_source="file" if date else None,
+                    files=[str(path)])
     return LoadedList(info=info, entities=entities)
 
 
-def _xml_entity(el: ET.Element) -> Entity:
+def _xml_entity(el: ET.Element, fname: str) -> Entity:
     uid = _child_text(el, "uid")
     first, last = _child_text(el, "firstName"), _child_text(el, "lastName")
     kind = _KIND.get(_child_text(el, "sdnType").lower(), "organization")
@@ -144,22 +278,166 @@ def _xml_entity(el: ET.Element) -> Entity:
     aliases: list[str] = []
     programs: list[str] = []
     countries: list[str] = []
-    raw: dict[str, Any] = {"uid": uid}
+    dobs: list[str] = []
+    ids: dict[str, str] = {}
     for c in el.iter():
-        t = _local(c.tag)
+        t = local(c.tag)
         if t == "program" and c.text:
             programs.append(c.text.strip())
         elif t == "aka":
             af, al = _child_text(c, "firstName"), _child_text(c, "lastName")
-            alias = f"{af} {al}".strip()
-            if alias:
-                aliases.append(alias)
-        elif t in ("country", "nationality", "citizenship") and c.text:
+            aliases.append(f"{af} {al}".strip())
+            if af and kind == "person":
+                aliases.append(f"{al}, {af}")
+        elif t in ("country", "vesselFlag") and c.text:
             if (code := country_code(c.text)) and code not in countries:
                 countries.append(code)
+        elif t == "dateOfBirth" and c.text:
+            dobs.append(partial_date(c.text) or "")
+        elif t == "id":
+            key, value = _child_text(c, "idType"), _child_text(c, "idNumber")
+            if key and value:
+                ids[key] = f"{ids[key]}; {value}" if key in ids else value
     if kind == "person" and first:
         aliases.append(f"{first} {last}")
-    listings = [Listing(regime="US", program=p, legal_basis=f"OFAC SDN list, program {p}", source=f"sdn.xml uid {uid}")
-                for p in programs]
-    return Entity(id=f"ofac:{uid}", list_name="ofac-sdn", kind=kind, name=name, aliases=aliases, countries=countries,
-                  listings=listings, raw=raw)
+    listings = [_listing(p, False, f"{fname} uid {uid}") for p in dedupe(programs) or [""]]
+    return Entity(id=f"ofac:{uid}", list_name="ofac-sdn", kind=kind, name=name,
+                  aliases=[a for a in dedupe(aliases) if a != name], countries=countries, listings=listings,
+                  identifiers=ids, birth_dates=dedupe(dobs), remarks=_child_text(el, "remarks") or None,
+                  raw={"uid": uid, "sdnType": _child_text(el, "sdnType")})
+
+
+# SDN Advanced XML (sdn_advanced.xml / cons_advanced.xml): reference values, then parties ----------
+def _find(el: ET.Element, *path: str) -> ET.Element | None:
+    cur: ET.Element | None = el
+    for name in path:
+        if cur is None:
+            return None
+        cur = next((c for c in cur if local(c.tag) == name), None)
+    return cur
+
+
+def _ymd(el: ET.Element | None) -> str | None:
+    if el is None:
+        return None
+    y, m, d = (_child_text(el, k) for k in ("Year", "Month", "Day"))
+    if not y:
+        return None
+    return "-".join([y, *([f"{int(m):02d}"] if m.isdigit() else []),
+                     *([f"{int(d):02d}"] if m.isdigit() and d.isdigit() else [])])
+
+
+class _AdvancedRefs:
+    def __init__(self) -> None:
+        self.values: dict[str, dict[str, str]] = defaultdict(dict)
+        self.party_type_of_subtype: dict[str, str] = {}
+        self.country: dict[str, str] = {}
+        self.location: dict[str, list[str]] = {}
+
+
+def _advanced_party(el: ET.Element, refs: _AdvancedRefs) -> tuple[str, dict[str, Any]]:
+    profile = _find(el, "Profile")
+    if profile is None:
+        raise ListLoadError(f"DistinctParty {el.get('FixedRef')}: no Profile")
+    sub = profile.get("PartySubTypeID", "")
+    sub_name = refs.values["PartySubType"].get(sub, "")
+    party_type = refs.values["PartyType"].get(refs.party_type_of_subtype.get(sub, ""), "")
+    kind = _KIND.get(sub_name.lower()) if sub_name.lower() in ("vessel", "aircraft") else \
+        _KIND.get(party_type.lower(), "organization")
+    names: list[str] = []
+    primary = ""
+    for alias in profile.iter():
+        if local(alias.tag) != "Alias":
+            continue
+        for doc in alias.iter():
+            if local(doc.tag) != "DocumentedName":
+                continue
+            text = " ".join((p.text or "").strip() for p in doc.iter() if local(p.tag) == "NamePartValue" and p.text)
+            if text:
+                names.append(text)
+                if alias.get("Primary") == "true" and not primary:
+                    primary = text
+    countries: list[str] = []
+    dobs: list[str] = []
+    for feat in profile.iter():
+        if local(feat.tag) != "Feature":
+            continue
+        ftype = refs.values["FeatureType"].get(feat.get("FeatureTypeID", ""), "")
+        if ftype.lower().startswith("birthdate"):
+            start = _find(feat, "FeatureVersion", "DatePeriod", "Start", "From")
+            if (d := _ymd(start)) is not None:
+                dobs.append(d)
+        for loc in feat.iter():
+            if local(loc.tag) == "VersionLocation":
+                countries.extend(refs.location.get(loc.get("LocationID", ""), []))
+    fixed = el.get("FixedRef") or profile.get("ID") or ""
+    return profile.get("ID") or fixed, {"fixed": fixed, "kind": kind, "name": primary or (names[0] if names else ""),
+                                      "aliases": names, "countries": dedupe(countries), "dobs": dedupe(dobs)}
+
+
+def read_advanced_xml(path: Path) -> LoadedList:
+    refs = _AdvancedRefs()
+    parties: dict[str, dict[str, Any]] = {}
+    listings: dict[str, list[Listing]] = defaultdict(list)
+    issued: str | None = None
+    last: str | None = None
+    lists_seen: set[str] = set()
+    ref_tags = {"AliasType", "PartySubType", "PartyType", "SanctionsProgram", "List", "FeatureType", "SanctionsType",
+                "EntryEventType"}
+    try:
+        for _, el in ET.iterparse(path, events=("end",)):
+            tag = local(el.tag)
+            if tag in ref_tags and el.get("ID") and len(el) == 0:
+                refs.values[tag][el.get("ID", "")] = (el.text or "").strip()
+                if tag == "PartySubType":
+                    refs.party_type_of_subtype[el.get("ID", "")] = el.get("PartyTypeID", "")
+            elif tag == "Country" and el.get("ID") and len(el) == 0:
+                code = el.get("ISO2") or country_code(el.text)
+                if code:
+                    refs.country[el.get("ID", "")] = code.upper()
+            elif tag == "Location" and el.get("ID"):
+                refs.location[el.get("ID", "")] = [refs.country[c.get("CountryID", "")] for c in el.iter()
+                                                   if local(c.tag) == "LocationCountry"
+                                                   and c.get("CountryID", "") in refs.country]
+                el.clear()
+            elif tag == "DateOfIssue":
+                issued = _ymd(el)
+            elif tag == "DistinctParty":
+                pid, party = _advanced_party(el, refs)
+                parties[pid] = party
+                last = f"DistinctParty {party['fixed']}"
+                el.clear()
+            elif tag == "SanctionsEntry":
+                list_name = refs.values["List"].get(el.get("ListID", ""), "")
+                lists_seen.add(list_name)
+                created = next((parse_date(_ymd(_find(ev, "Date"))) for ev in el if local(ev.tag) == "EntryEvent"),
+                               None)
+                programs = refs.values["SanctionsProgram"].values()
+                for measure in el:
+                    if local(measure.tag) != "SanctionsMeasure":
+                        continue
+                    comment = _child_text(measure, "Comment")
+                    if comment and (comment in programs or not programs):
+                        lst = _listing(comment, "SDN" not in list_name.upper(), f"{path.name} entry {el.get('ID')}")
+                        lst.listed_on = created
+                        listings[el.get("ProfileID", "")].append(lst)
+                el.clear()
+    except ET.ParseError as e:
+        raise xml_error(path, "OFAC SDN Advanced XML", e, last) from None
+    except ListLoadError as e:
+        raise ListLoadError(f"{path}: {e}") from None
+    consolidated = bool(lists_seen) and not any("SDN" in x.upper() for x in lists_seen)
+    list_name = "ofac-cons" if consolidated else "ofac-sdn"
+    entities = []
+    for pid, p in parties.items():
+        if not p["name"]:
+            continue
+        entities.append(Entity(id=f"ofac:{p['fixed']}", list_name=list_name, kind=p["kind"], name=p["name"],
+                               aliases=[a for a in dedupe(p["aliases"]) if a != p["name"]], countries=p["countries"],
+                               birth_dates=p["dobs"] if p["kind"] == "person" else [],
+                               listings=listings.get(pid, []), raw={"fixed_ref": p["fixed"], "profile_id": pid}))
+    date = parse_date(issued)
+    info = ListInfo(name=list_name, format="ofac-advanced-xml", version=issued, date=date, entries=len(entities),
+                    sha256=sha256_of([path]), path=str(path), date_source="file" if date else None,
+                    files=[str(path)])
+    return LoadedList(info=info, entities=entities)

@@ -1,145 +1,274 @@
-"""UK sanctions list: the FCDO summary spreadsheet (ODS) or the same columns as CSV, and the
-older OFSI consolidated list CSV (Name 6, Name 1 ... Group ID)."""
+"""UK sanctions lists, by their columns rather than one fixed layout:
+
+- the FCDO UK Sanctions List summary (ODS or CSV: Unique ID, OFSI Group ID, Name, Regime Name,
+  Type, Designation source, Date Designated, Sanctions Imposed);
+- the FCDO detailed CSV and the older OFSI consolidated list CSV (ConList.csv), whose names are
+  split over ``Name 6`` (surname or organisation name) and ``Name 1``..``Name 5``, with one row per
+  name or address, aggregated on the Group ID.
+
+Title rows above the header ("Last Updated,27/04/2020", "Report Date: ...") are skipped and
+give the list date.
+"""
 
 from __future__ import annotations
 
 import csv
-import io
-from collections import defaultdict
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from compliance.exc import ListLoadError
-from compliance.lists.formats._common import country_code, parse_date, sha256_of
+from compliance.lists.formats._common import (
+    country_code,
+    dedupe,
+    looks_binary,
+    open_text,
+    parse_date,
+    partial_date,
+    sha256_of,
+    sniff,
+)
 from compliance.lists.model import Entity, ListInfo, Listing, LoadedList
 
-_KIND = {"individual": "person", "entity": "organization", "ship": "vessel"}
-_FCDO_HEADER = ("unique id", "name", "regime name")
+_KIND = {"individual": "person", "entity": "organization", "ship": "vessel", "vessel": "vessel",
+         "aircraft": "aircraft"}
 _LEGAL = "The sanctions regulations of the UK regime named in the listing (Sanctions and Anti-Money Laundering Act 2018)"
+_BELARUS_ACT = "The Republic of Belarus (Sanctions) (EU Exit) Regulations 2019"
+_HEADER_ROWS = 30
+
+
+def _norm(h: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", h.lower())
+
+
+# Column roles, by normalised header name (first match wins).
+_ROLES: dict[str, tuple[str, ...]] = {
+    "uid": ("uniqueid",),
+    "group": ("ofsigroupid", "groupid"),
+    "whole": ("name", "fullname", "primaryname"),
+    "name6": ("name6",),
+    "non_latin": ("namenonlatinscript",),
+    "type": ("grouptype", "type", "designationtype", "entitytype", "individualentityship"),
+    "regime": ("regimename", "regime"),
+    "listed": ("datedesignated", "listedon", "dateoriginallydesignated", "uksanctionslistdatedesignated"),
+    "sanctions": ("sanctionsimposed",),
+    "dob": ("dob", "dateofbirth", "dobs"),
+    "source": ("designationsource",),
+    "name_type": ("nametype", "aliastype"),
+}
+_COUNTRY_COLS = ("country", "addresscountry", "nationality", "nationalityies", "nationalities", "countryofbirth",
+                 "citizenship", "currentbelievedflagofship", "flag")
 
 
 def _clean(v: Any) -> str:
     if v is None:
         return ""
     s = str(v).strip()
-    return "" if s.lower() in ("nan", "none") else s
+    return "" if s.lower() in ("nan", "none", "nat") else s
 
 
-def _from_rows(rows: list[list[str]], path: Path, fmt: str) -> LoadedList:
-    header_at = next((i for i, r in enumerate(rows[:20])
-                      if all(h in [c.lower() for c in r] for h in _FCDO_HEADER)), None)
-    if header_at is not None:
-        return _fcdo(rows, header_at, path, fmt)
-    header_at = next((i for i, r in enumerate(rows[:5]) if "name 6" in [c.lower() for c in r]), None)
-    if header_at is not None:
-        return _ofsi(rows, header_at, path, fmt)
-    raise ListLoadError(f"{path}: no 'Unique ID / Name / Regime Name' or 'Name 6 ... Group ID' header: not a UK list")
+def _is_header(row: list[str]) -> bool:
+    norm = {_norm(c) for c in row}
+    has_name = bool(norm & {"name", "name6", "fullname", "primaryname"})
+    has_key = bool(norm & {"uniqueid", "groupid", "ofsigroupid"})
+    return has_name and has_key
 
 
-def _fcdo(rows: list[list[str]], header_at: int, path: Path, fmt: str) -> LoadedList:
-    header = [c.lower() for c in rows[header_at]]
-    col = {h: header.index(h) for h in header}
+def _title_date(rows: Iterable[list[str]]) -> str | None:
+    for r in rows:
+        text = " ".join(c for c in r if c)
+        m = re.search(r"(?:last updated|report date|date)\W*(.+)", text, re.I)
+        if m and (d := parse_date(m[1].strip()) or parse_date(m[1].strip().split()[0])):
+            return d.isoformat()
+    return None
 
-    def get(r: list[str], name: str) -> str:
-        i = col.get(name)
+
+def _from_rows(rows: Iterator[list[str]], path: Path, fmt: str) -> LoadedList:
+    before: list[list[str]] = []
+    header: list[str] | None = None
+    for r in rows:
+        if _is_header(r):
+            header = r
+            break
+        before.append(r)
+        if len(before) >= _HEADER_ROWS:
+            break
+    if header is None:
+        raise ListLoadError(f"{path}: no header row with a name column (Name / Name 6) and an id column "
+                            f"(Unique ID / Group ID) in the first {_HEADER_ROWS} rows: not a UK sanctions list")
+    norm = [_norm(h) for h in header]
+    col = {role: next((norm.index(n) for n in names if n in norm), None) for role, names in _ROLES.items()}
+    name_cols = [norm.index(f"name{i}") for i in range(1, 6) if f"name{i}" in norm]
+    country_cols = [i for i, n in enumerate(norm) if n in _COUNTRY_COLS]
+
+    def get(r: list[str], role: str) -> str:
+        i = col[role]
         return r[i] if i is not None and i < len(r) else ""
 
-    date_col = next((h for h in header if h.startswith("date designated")), "")
-    groups: dict[str, list[list[str]]] = defaultdict(list)
-    for r in rows[header_at + 1:]:
-        uid = get(r, "unique id")
-        if not uid:
+    groups: dict[str, dict[str, Any]] = {}
+    warnings: list[str] = []
+    line_of_header = len(before) + 1
+    for n, r in enumerate(rows, start=line_of_header + 1):
+        if not any(r):
             continue
-        groups[get(r, "ofsi group id") or uid].append(r)
+        uid, gid = get(r, "uid"), get(r, "group")
+        key = gid or uid
+        if not key:
+            warnings.append(f"{path.name} row {n}: no Unique ID or Group ID; row skipped")
+            continue
+        if get(r, "name6") or name_cols:
+            parts = [r[i] for i in name_cols if i < len(r)] + [get(r, "name6")]
+            name = " ".join(p for p in parts if p)
+        else:
+            name = get(r, "whole")
+        g = groups.setdefault(key, {"uid": uid or key, "gid": gid, "names": [], "countries": [], "dobs": [],
+                                    "listings": [], "kind": _KIND.get(get(r, "type").lower(), "organization"),
+                                    "source": get(r, "source"), "rows": []})
+        g["rows"].append(n)
+        if any(w in get(r, "name_type").lower() for w in ("primary", "prime")):
+            g["names"].insert(0, name)  # the primary name leads whatever the row order
+        else:
+            g["names"].append(name)
+        g["names"].append(get(r, "non_latin"))
+        g["countries"].extend(country_code(r[i]) for i in country_cols if i < len(r) and r[i])
+        g["dobs"].append(partial_date(get(r, "dob")))
+        prog = get(r, "regime") or None
+        if not any(lst.program == prog for lst in g["listings"]):
+            sanctions = get(r, "sanctions")
+            legal = f"{_BELARUS_ACT} ({_LEGAL.split(' (')[1]}" if prog and prog.lower() == "belarus" else \
+                f"{_LEGAL}: {prog}"
+            g["listings"].append(Listing(
+                regime="UK", program=prog, legal_basis=legal,
+                measure="asset_freeze" if "asset freeze" in sanctions.lower() or not sanctions else "sectoral",
+                listed_on=parse_date(get(r, "listed")), source=f"UK {uid or gid}", note=sanctions or None))
     entities = []
-    for gid, members in groups.items():
-        names = [n for n in dict.fromkeys(get(r, "name") for r in members) if n]
+    for g in groups.values():
+        names = dedupe(g["names"])
         if not names:
+            warnings.append(f"{path.name}: {g['uid']} (rows {', '.join(map(str, g['rows']))}) has no name; skipped")
             continue
-        first = members[0]
-        listings: list[Listing] = []
-        for r in members:
-            sanctions = get(r, "sanctions imposed")
-            prog = get(r, "regime name") or None
-            if any(lst.program == prog for lst in listings):
-                continue
-            listings.append(Listing(regime="UK", program=prog, legal_basis=f"{_LEGAL}: {prog}",
-                                    measure="asset_freeze" if "asset freeze" in sanctions.lower() or not sanctions
-                                    else "sectoral",
-                                    listed_on=parse_date(get(r, date_col)), source=f"UK {get(r, 'unique id')}",
-                                    note=sanctions or None))
-        entities.append(Entity(id=f"uk:{get(first, 'unique id')}", list_name="uk-sanctions",
-                               kind=_KIND.get(get(first, "type").lower(), "organization"), name=names[0],
-                               aliases=names[1:], listings=listings,
-                               raw={"unique_id": get(first, "unique id"), "group_id": gid,
-                                    "designation_source": get(first, "designation source")}))
-    info = ListInfo(name="uk-sanctions", format=fmt, entries=len(entities), sha256=sha256_of([path]), path=str(path))
-    stem = path.stem
-    if (d := _date_in_name(stem)) is not None:
-        info.date = d
-        info.version = d.isoformat()
+        entities.append(Entity(id=f"uk:{g['uid']}", list_name="uk-sanctions", kind=g["kind"], name=names[0],
+                               aliases=names[1:], countries=dedupe(g["countries"]),
+                               birth_dates=dedupe(g["dobs"]) if g["kind"] == "person" else [],
+                               listings=g["listings"],
+                               raw={"unique_id": g["uid"], "group_id": g["gid"] or None,
+                                    "designation_source": g["source"] or None}))
+    version = _title_date(before)
+    source = "file" if version else None
+    if version is None and (d := _date_in_name(path.stem)) is not None:
+        version, source = d.isoformat(), "file name"
+    info = ListInfo(name="uk-sanctions", format=fmt, version=version, date=parse_date(version), entries=len(entities),
+                    sha256=sha256_of([path]), path=str(path), date_source=source, files=[str(path)],
+                    warnings=warnings)
     return LoadedList(info=info, entities=entities)
 
 
 def _date_in_name(stem: str) -> Any:
-    import re
+    """FCDO_SL_Mon_Aug_11_2025 / UK_Sanctions_List_2025-08-11."""
+    m = re.search(r"([A-Z][a-z]{2})[_ ](\d{1,2})[_ ](\d{4})", stem)
+    if m:
+        return parse_date(f"{m[2]} {m[1]} {m[3]}")
+    m = re.search(r"(\d{4}-\d{2}-\d{2})", stem)
+    return parse_date(m[1]) if m else None
 
-    m = re.search(r"([A-Z][a-z]{2})_(\d{1,2})_(\d{4})", stem)
-    return parse_date(f"{m[2]} {m[1]} {m[3]}") if m else None
+
+_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 
 
-def _ofsi(rows: list[list[str]], header_at: int, path: Path, fmt: str) -> LoadedList:
-    header = [c.lower() for c in rows[header_at]]
-    col = {h: i for i, h in enumerate(header)}
+def _walk(node: ET.Element, parts: list[str]) -> None:
+    if node.text:
+        parts.append(node.text)
+    for child in node:
+        if child.tag == f"{{{_TEXT}}}s":
+            parts.append(" " * int(child.get(f"{{{_TEXT}}}c", "1")))
+        else:
+            _walk(child, parts)
+        if child.tail:
+            parts.append(child.tail)
 
-    def get(r: list[str], name: str) -> str:
-        i = col.get(name)
-        return r[i] if i is not None and i < len(r) else ""
 
-    groups: dict[str, list[list[str]]] = defaultdict(list)
-    for r in rows[header_at + 1:]:
-        gid = get(r, "group id")
-        if gid:
-            groups[gid].append(r)
-    entities = []
-    for gid, members in groups.items():
-        names = []
-        for r in members:
-            parts = [get(r, f"name {i}") for i in (1, 2, 3, 4, 5)] + [get(r, "name 6")]
-            n = " ".join(p for p in parts if p)
-            if n and n not in names:
-                names.append(n)
-        if not names:
-            continue
-        first = members[0]
-        countries = [c for c in dict.fromkeys(country_code(get(r, "country")) or country_code(get(r, "nationality"))
-                                              for r in members) if c]
-        prog = get(first, "regime") or None
-        entities.append(Entity(id=f"uk:{gid}", list_name="uk-sanctions",
-                               kind=_KIND.get(get(first, "group type").lower(), "organization"), name=names[0],
-                               aliases=names[1:], countries=countries,
-                               listings=[Listing(regime="UK", program=prog, legal_basis=f"{_LEGAL}: {prog}",
-                                                 listed_on=parse_date(get(first, "listed on")), source=f"OFSI {gid}")],
-                               raw={"group_id": gid}))
-    info = ListInfo(name="uk-sanctions", format=fmt, entries=len(entities), sha256=sha256_of([path]), path=str(path))
-    return LoadedList(info=info, entities=entities)
+def _cell_text(cell: ET.Element) -> str:
+    """A cell's text: paragraphs joined by newlines, <text:s c="n"/> as n spaces."""
+    paras = []
+    for p in cell.iter(f"{{{_TEXT}}}p"):
+        parts: list[str] = []
+        _walk(p, parts)
+        paras.append("".join(parts))
+    return "\n".join(paras)
+
+
+def _ods_rows(path: Path) -> Iterator[list[str]]:
+    """Rows of the first sheet, streamed from content.xml; honours repeated cells and rows."""
+    try:
+        zf = zipfile.ZipFile(path)
+        content = zf.open("content.xml")
+    except (zipfile.BadZipFile, KeyError, OSError) as e:
+        raise ListLoadError(f"{path}: not an ODS spreadsheet ({e})") from None
+    with zf, content:
+        depth = 0
+        try:
+            for event, el in ET.iterparse(content, events=("start", "end")):
+                if el.tag == f"{{{_TABLE}}}table":
+                    if event == "start":
+                        depth += 1
+                    else:
+                        return  # first sheet only
+                if event != "end" or el.tag != f"{{{_TABLE}}}table-row" or depth != 1:
+                    continue
+                row: list[str] = []
+                pending = 0  # empty cells not yet added: trailing ones are never materialised
+                for cell in el:
+                    if cell.tag not in (f"{{{_TABLE}}}table-cell", f"{{{_TABLE}}}covered-table-cell"):
+                        continue
+                    repeat = min(int(cell.get(f"{{{_TABLE}}}number-columns-repeated", "1")), 16384)
+                    text = _clean(_cell_text(cell))
+                    if not text:
+                        pending += repeat
+                        continue
+                    row.extend([""] * pending)
+                    pending = 0
+                    row.extend([text] * repeat)
+                el.clear()
+                if not row:
+                    continue  # empty (possibly repeated) rows: ODS pads sheets with them
+                for _ in range(min(int(el.get(f"{{{_TABLE}}}number-rows-repeated", "1")), 100000)):
+                    yield row
+        except ET.ParseError as e:
+            raise ListLoadError(f"{path}: damaged ODS content.xml: {e}") from None
 
 
 def read_ods(path: Path) -> LoadedList:
-    import pandas as pd
-
-    try:
-        frame = pd.read_excel(path, engine="odf", header=None, dtype=str)
-    except Exception as e:  # odfpy raises many kinds on a damaged file
-        raise ListLoadError(f"{path}: cannot read as an ODS spreadsheet: {e}") from None
-    rows = [[_clean(v) for v in row] for row in frame.itertuples(index=False)]
-    return _from_rows(rows, path, "uk-ods")
+    if not sniff(path, 4).startswith(b"PK"):
+        raise ListLoadError(f"{path}: not an ODS spreadsheet (no zip signature)")
+    return _from_rows(_ods_rows(path), path, "uk-ods")
 
 
 def read_csv(path: Path) -> LoadedList:
-    raw = path.read_bytes()
-    if b"\x00" in raw[:4096]:
+    if looks_binary(sniff(path)):
         raise ListLoadError(f"{path}: binary data, not a UK list CSV")
-    text = raw.decode("utf-8-sig", errors="replace")
-    rows = [[_clean(c) for c in r] for r in csv.reader(io.StringIO(text))]
-    return _from_rows(rows, path, "uk-csv")
+    with open_text(path) as f:
+        rows = ([_clean(c) for c in r] for r in csv.reader(f))
+        return _from_rows(rows, path, "uk-csv")
+
+
+def read_xlsx(path: Path) -> LoadedList:
+    """OFSI ConList.xlsx and the like: the first sheet, read row by row (openpyxl read-only)."""
+    from openpyxl import load_workbook
+
+    if not sniff(path, 4).startswith(b"PK"):
+        raise ListLoadError(f"{path}: not an XLSX spreadsheet (no zip signature)")
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many kinds on a damaged file
+        raise ListLoadError(f"{path}: cannot read as an XLSX spreadsheet: {type(e).__name__}: {e}") from None
+    try:
+        ws = wb.worksheets[0]
+        rows = ([_clean(v) for v in row] for row in ws.iter_rows(values_only=True))
+        return _from_rows(rows, path, "uk-xlsx")
+    finally:
+        wb.close()

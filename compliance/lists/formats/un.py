@@ -1,4 +1,4 @@
-"""UN Security Council consolidated list (XML, root CONSOLIDATED_LIST)."""
+"""UN Security Council consolidated list (XML, root CONSOLIDATED_LIST; any namespace)."""
 
 from __future__ import annotations
 
@@ -6,60 +6,82 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from compliance.exc import ListLoadError
-from compliance.lists.formats._common import country_code, parse_date, sha256_of
+from compliance.lists.formats._common import (
+    country_code,
+    dedupe,
+    local,
+    parse_date,
+    partial_date,
+    sha256_of,
+    xml_error,
+)
 from compliance.lists.model import Entity, ListInfo, Listing, LoadedList
 
 _NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
 
 
+def _kids(el: ET.Element, tag: str) -> list[ET.Element]:
+    return [c for c in el.iter() if local(c.tag) == tag]
+
+
 def _text(el: ET.Element, tag: str) -> str:
-    c = el.find(tag)
-    return (c.text or "").strip() if c is not None and c.text else ""
+    for c in el:
+        if local(c.tag) == tag:
+            return (c.text or "").strip()
+    return ""
 
 
 def read(path: Path) -> LoadedList:
     entities: list[Entity] = []
     generated: str | None = None
+    root: str | None = None
+    last: str | None = None
     try:
         for event, el in ET.iterparse(path, events=("start", "end")):
+            tag = local(el.tag)
             if event == "start":
-                if el.tag == "CONSOLIDATED_LIST":
+                if root is None:
+                    root = tag
+                    if tag != "CONSOLIDATED_LIST":
+                        raise ListLoadError(f"{path}: root element <{tag}>, expected <CONSOLIDATED_LIST>: "
+                                            "not a UN consolidated list")
                     generated = el.get("dateGenerated")
                 continue
-            if el.tag in ("INDIVIDUAL", "ENTITY"):
+            if tag in ("INDIVIDUAL", "ENTITY"):
                 entities.append(_entity(el))
+                last = f"{tag} {entities[-1].id}"
                 el.clear()
     except ET.ParseError as e:
-        raise ListLoadError(f"{path}: not valid UN XML: {e}") from None
-    if generated is None and not entities:
-        raise ListLoadError(f"{path}: no CONSOLIDATED_LIST root: not a UN consolidated list")
+        raise xml_error(path, "UN XML", e, last) from None
     date = parse_date(generated)
     info = ListInfo(name="un", format="un-xml", version=generated, date=date, entries=len(entities),
-                    sha256=sha256_of([path]), path=str(path))
+                    sha256=sha256_of([path]), path=str(path), date_source="file" if date else None,
+                    files=[str(path)])
     return LoadedList(info=info, entities=entities)
 
 
 def _entity(el: ET.Element) -> Entity:
-    person = el.tag == "INDIVIDUAL"
+    person = local(el.tag) == "INDIVIDUAL"
     name = " ".join(p for p in (_text(el, t) for t in _NAME_PARTS) if p)
-    aliases = []
-    for alias in el.iter("INDIVIDUAL_ALIAS" if person else "ENTITY_ALIAS"):
-        a = _text(alias, "ALIAS_NAME")
-        if a and a != name:
-            aliases.append(a)
-    for orig in el.iter("NAME_ORIGINAL_SCRIPT"):
-        if orig.text and orig.text.strip():
-            aliases.append(orig.text.strip())
-    countries: list[str] = []
-    for tag in ("NATIONALITY", "INDIVIDUAL_ADDRESS", "ENTITY_ADDRESS"):
-        for node in el.iter(tag):
-            for v in list(node.iter("VALUE")) + list(node.iter("COUNTRY")):
-                if v.text and (code := country_code(v.text)) and code not in countries:
-                    countries.append(code)
+    aliases = [_text(a, "ALIAS_NAME") for a in _kids(el, "INDIVIDUAL_ALIAS" if person else "ENTITY_ALIAS")]
+    aliases += [(o.text or "").strip() for o in _kids(el, "NAME_ORIGINAL_SCRIPT")]
+    countries: list[str | None] = []
+    for tag in ("NATIONALITY", "INDIVIDUAL_ADDRESS", "ENTITY_ADDRESS", "INDIVIDUAL_PLACE_OF_BIRTH"):
+        for node in _kids(el, tag):
+            for v in node.iter():
+                if local(v.tag) in ("VALUE", "COUNTRY") and v.text:
+                    countries.append(country_code(v.text))
+    dobs: list[str | None] = []
+    for node in _kids(el, "INDIVIDUAL_DATE_OF_BIRTH"):
+        dobs.append(partial_date(_text(node, "DATE")) or partial_date(_text(node, "YEAR"))
+                    or partial_date(_text(node, "FROM_YEAR")))
     ref = _text(el, "REFERENCE_NUMBER") or _text(el, "DATAID")
     program = _text(el, "UN_LIST_TYPE")
     listing = Listing(regime="UN", program=program or None, legal_basis=f"UN Security Council {program} sanctions list",
                       listed_on=parse_date(_text(el, "LISTED_ON")), source=f"UN {ref}")
+    docs = {f"{_text(d, 'TYPE_OF_DOCUMENT') or 'document'}": _text(d, "NUMBER")
+            for d in _kids(el, "INDIVIDUAL_DOCUMENT") if _text(d, "NUMBER")}
     return Entity(id=f"un:{ref}", list_name="un", kind="person" if person else "organization", name=name,
-                  aliases=aliases, countries=countries, listings=[listing],
+                  aliases=[a for a in dedupe(aliases) if a != name], countries=dedupe(countries),
+                  birth_dates=dedupe(dobs), listings=[listing], identifiers=docs,
                   remarks=_text(el, "COMMENTS1") or None, raw={"DATAID": _text(el, "DATAID"), "ref": ref})

@@ -3,6 +3,7 @@ expected.yaml beside it. Run: python tests/data/bad/make_bad_files.py"""
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import random
 from pathlib import Path
@@ -62,6 +63,70 @@ def main() -> None:
     w("mixed_line_endings.csv", (H + "\r\n1,9403.60,DE,a,PL,A,1,2026-03-01\n2,9403.60,DE,b,PL,A,1,2026-03-01\r"
                                  "3,9403.60,DE,c,PL,A,1,2026-03-01\r\n").encode())
 
+    # Encodings that must not be mistaken for each other.
+    eng = "".join(f"{i},9403.60,DE,Wooden tables and chairs,Polmex Sp. z o.o.\r\n" for i in range(2, 30))
+    w("cp1251_few_cyrillic.csv", ("shipment_id,hs_code,destination_country,description,exporter_name\r\n"
+                                  "1,3104 20 50,PL,Potash,JSC Belaruskali (ОАО Беларуськалий)\r\n" + eng).encode("cp1251"))
+    w("cp1252_umlauts_euro.csv", ("shipment_id;hs_code;destination_country;description;exporter_name;value\r\n"
+                                  "1;9403.60;DE;Bürostühle für Größe XL, Möbel;Müller & Söhne GmbH;€ 1.234,56\r\n"
+                                  "2;6109.10;FR;Tee-shirts été, crème;Société Générale Textiles SàRL;1 234,56\r\n"
+                                  ).encode("cp1252"))
+    w("cp1250_polish.csv", ("shipment_id,hs_code,destination_country,exporter_name\n"
+                            "1,9403.60,DE,Przedsiębiorstwo Łódź Spółka z o.o.\n2,9403.60,DE,Zakład Białystok\n"
+                            ).encode("cp1250"))
+    small = "shipment_id,hs_code,destination_country,exporter_name\r\n1,9403.60,DE,Мюллер Möbel\r\n"
+    w("utf16le_nobom.csv", small.encode("utf-16-le"))
+    w("utf16be_bom.csv", codecs.BOM_UTF16_BE + small.encode("utf-16-be"))
+    # Delimiters and header spellings.
+    w("semicolon_bare_commas.csv", (b"shipment_id;hs_code;destination_country;description;value\n"
+                                    b"1;9403.60;DE;Tables, chairs, stools, desks;1.234,56\n"
+                                    b"2;8471.30;PL;Laptops, docks, cables;12,5\n"))
+    w("title_rows.csv", b"Export from SAP, 2026-03-01\n\nshipment_id;hs_code;destination_country;description\n"
+                        b"1;9403.60;DE;Tables, chairs\n2;3104 20 50;BY;Potash\n")
+    w("excel_sep_line.csv", b"sep=;\nshipment_id;hs_code;destination_country\n1;9403.60;DE\n")
+    w("header_aliases.csv", (b"Shipment No.,HS-code,Country of destination,Consignee,Consignee Country,"
+                             b"Goods description,Qty,Invoice value (EUR),Shipment date\n"
+                             b"A1,3104.20,Lithuania,UAB Agro,LT,Potash,10,1000,2024-03-01\n"
+                             b"A2,8542.31,Kazakhstan,Belaruskali,BY,Chips,5,1000,2024-03-01\n"))
+    w("russian_headers.csv", ("Номер;Код ТН ВЭД;Страна назначения;Получатель;Страна получателя\r\n"
+                              "Р-1;3104 20 50;Литва;ООО Ромашка;Литва\r\n").encode("cp1251"))
+    # Rows with one problem each; the other rows are screened normally.
+    w("row_problems.csv", (H + "\n"
+                           "1,9403.60,Germny,x,PL,A,10,2024-03-01\n"
+                           "2,9403.60,Litva,x,PL,A,10,2024-03-01\n"
+                           "3,9403.60,Белорусь,x,PL,A,10,2024-03-01\n"
+                           "4,9403.60,DE,x,PL,A,10,2024-02-30\n"
+                           "5,9403.60,DE,x,PL,A,10,01/03/2024\n"
+                           "6,940,DE,x,PL,A,10,2024-03-01\n"
+                           "7,94036000001,DE,x,PL,A,10,2024-03-01\n"
+                           "8,9403.60,DE/PL,x,PL,A,10,2024-03-01\n"
+                           "9,9403.60,EU,x,PL,A,10,2024-03-01\n"
+                           '10,9403.60,DE,x,PL,A,"1,234",2024-03-01\n'
+                           "11,9403.60,DE,x,PL,A,(100),2024-03-01\n"
+                           "12,9403.60,DE,x,PL,A,10,1024-03-01\n"
+                           "1,9403.60,DE,x,PL,A,10,2024-03-01\n").encode())
+    w("amounts.csv", (H + "\n" + "".join(f'{i},9403.60,DE,x,PL,A,"{v}",2024-03-01\n' for i, v in enumerate(
+        ["1.234,56", "1 234,56", "1,234.56", "1234.56", "€ 1.234,56", "1234 EUR", "1.234.567", "0,5"], start=1))
+        ).encode())
+    w("formula_prefixes.csv", (H + ",discount\n"
+                               '1,9403.60,DE,"\tcmd",PL,"\r=1+1",10,2024-03-01,-12.50\n'
+                               "2,9403.60,DE,-2+3+cmd|' /C calc'!A0,PL,@A1,10,2024-03-01,+5\n").encode())
+    w("open_quote_short_rows.csv", (b"shipment_id,hs_code,destination_country,description\n"
+                                    b'S1,9403.60,DE,"never closed\nS2,9403.60\nS3,9403.60,DE,ok\n'))
+    # Binary formats under the wrong name, and files that are no table at all.
+    w("old_excel.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    w("report.csv", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    w("csv_called.xlsx", b"shipment_id,hs_code,destination_country\n1,9403.60,DE\n")
+    import gzip
+
+    w("shipments.csv.gz", gzip.compress((H + "\n" + ok.replace("\r\n", "\n")).encode(), mtime=0))
+    many = "".join(f"T{i},9403.60,DE,item {rng.random():.12f},PL,Polmex,{i},2026-03-01\n" for i in range(3_000))
+    cut = gzip.compress((H + "\n" + many).encode(), mtime=0)
+    w("truncated.csv.gz", cut[: len(cut) // 2])  # a download cut half-way
+    w("broken_first_lines.jsonl", b'{"shipment_id": "1", "hs_code": "9403.60", "destination_country": "DE"\n'
+                                  b'not json at all\n'
+                                  b'{"shipment_id": "3", "hs_code": 402, "destination_country": "DE"}\n')
+
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -72,6 +137,20 @@ def main() -> None:
     ws.append([None, None, None, None, None, None])
     ws.append(["X-3", 85423190, "BY", "Chips", dt.date(2026, 3, 3), 10])
     wb.save(HERE / "good.xlsx")
+    wb = Workbook()
+    notes = wb.active
+    notes.title = "Read me"
+    notes.append(["This workbook lists the March shipments."])
+    march = wb.create_sheet("March")
+    march.append(["Shipments March 2026 (export)"])
+    march.append([])
+    march.append(["Shipment ID", "HS Code", "Destination", "Date", "Value"])
+    march.append(["M-1", 402, "DE", dt.datetime(2026, 3, 1), 10])      # 0402 lost its zero
+    march.append(["M-2", 3104.2, "PL", dt.datetime(2026, 3, 2), 10])   # 3104.20 lost its trailing zero
+    april = wb.create_sheet("April")
+    april.append(["shipment_id", "hs_code", "destination_country", "origin_country"])
+    april.append(["A-1", "3104 20 50", "PL", "BY"])
+    wb.save(HERE / "multi_sheet.xlsx")
     w("fake.xlsx", b"PK\x03\x04 this is not really a zip file")
 
     import pyarrow as pa

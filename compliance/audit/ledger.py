@@ -1,0 +1,65 @@
+"""The quota ledger: circumvention quota counts kept across runs in the audit store.
+
+Keyed by (quota rule id = goods group, destination country, period), one entry per shipment
+id. Idempotent per shipment id (see ``compliance.rules.quota``): screening the same file
+again, or re-screening its results, does not count a shipment twice; a shipment seen again
+with another value replaces its value and keeps its place. Counts are written when the run
+finishes (``flush``): an interrupted run counts nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from compliance.audit.store import AuditStore, now_utc
+from compliance.rules.quota import KeyState, QuotaKey
+
+
+class Ledger:
+    """A ``QuotaStore`` backed by the audit store's ``quota_ledger`` table."""
+
+    def __init__(self, store: AuditStore) -> None:
+        self.store = store
+        self.keys: dict[QuotaKey, KeyState] = {}
+        self._dirty: dict[tuple[QuotaKey, str], tuple[int, float]] = {}
+        self._at = now_utc()
+
+    def _load(self, key: QuotaKey) -> KeyState:
+        state = self.keys.get(key)
+        if state is None:
+            state = self.keys[key] = KeyState()
+            for sid, value in self.store.conn.execute(
+                    "SELECT shipment_id, value_eur FROM quota_ledger WHERE rule_id = ? AND country = ? "
+                    "AND period = ? ORDER BY pos, first_seen", key):
+                state.add(float(value), str(sid))
+        return state
+
+    def add(self, key: QuotaKey, value: float, shipment_id: str | None = None) -> float:
+        state = self._load(key)
+        total, changed = state.add(value, shipment_id)
+        if changed and shipment_id is not None:
+            self._dirty[(key, shipment_id)] = (state.order[shipment_id], value)
+        return total
+
+    def flush(self, conn: sqlite3.Connection | None = None) -> int:
+        """Write the new and changed entries (in ``conn``'s open transaction, else in a new
+        one); returns how many."""
+        if not self._dirty:
+            return 0
+        if conn is None:
+            with self.store.transaction() as c:
+                return self.flush(c)
+        rows = [(*key, sid, pos, value, self._at, self._at) for (key, sid), (pos, value) in self._dirty.items()]
+        conn.executemany(
+            "INSERT INTO quota_ledger (rule_id, country, period, shipment_id, pos, value_eur, first_seen, "
+            "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rule_id, country, period, shipment_id) "
+            "DO UPDATE SET value_eur = excluded.value_eur, last_seen = excluded.last_seen", rows)
+        n = len(rows)
+        self._dirty.clear()
+        return n
+
+    def totals(self) -> list[dict[str, object]]:
+        """Every key's total and number of shipments, from the store."""
+        return [dict(r) for r in self.store.conn.execute(
+            "SELECT rule_id, country, period, COUNT(*) AS shipments, ROUND(SUM(value_eur), 2) AS total_eur "
+            "FROM quota_ledger GROUP BY rule_id, country, period ORDER BY rule_id, country, period")]

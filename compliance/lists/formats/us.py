@@ -1,0 +1,123 @@
+"""US lists beyond OFAC's own files: the trade.gov Consolidated Screening List CSV (SDN, SSI,
+FSE, Entity List, Unverified List, MEU, DPL, ISN, ITAR debarred ... in one file) and the BIS
+Denied Persons List (tab-separated text).
+
+Only OFAC SDN rows are asset freezes. The export-control lists carry their own measure so the
+party rule can tell them apart: ``export_denial`` (DPL: export privileges denied),
+``export_licence`` (Entity List, MEU: a licence is required), ``sectoral`` (the other OFAC
+non-SDN lists), and the Unverified List is ``unverified`` (a red flag, not a prohibition).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from pathlib import Path
+
+from compliance.exc import ListLoadError
+from compliance.lists.formats._common import (
+    country_code,
+    dedupe,
+    looks_binary,
+    open_text,
+    parse_date,
+    partial_date,
+    sha256_of,
+    sniff,
+)
+from compliance.lists.model import Entity, ListInfo, Listing, LoadedList
+
+_KIND = {"individual": "person", "entity": "organization", "vessel": "vessel", "aircraft": "aircraft"}
+
+
+def _measure(source: str) -> tuple[str, str]:
+    """(measure, confidence) of a CSL source list."""
+    s = source.lower()
+    if "(sdn)" in s or "specially designated nationals" in s:
+        return "asset_freeze", "confirmed"
+    if "(dpl)" in s or "denied persons" in s:
+        return "export_denial", "confirmed"
+    if "(el)" in s or "entity list" in s or "(meu)" in s or "military end user" in s:
+        return "export_licence", "confirmed"
+    if "(uvl)" in s or "unverified" in s:
+        return "export_licence", "unverified"
+    return "sectoral", "confirmed"
+
+
+def _split(text: str) -> list[str]:
+    return [x.strip() for x in text.split(";") if x.strip()] if text else []
+
+
+def read_csl(path: Path) -> LoadedList:
+    if looks_binary(sniff(path)):
+        raise ListLoadError(f"{path}: binary data, not a Consolidated Screening List CSV")
+    entities: list[Entity] = []
+    with open_text(path) as f:
+        reader = csv.DictReader(f)
+        fields = [c.strip().lower() for c in reader.fieldnames or []]
+        if not {"source", "name"} <= set(fields):
+            raise ListLoadError(f"{path}: line 1: no 'source' and 'name' columns: not a Consolidated Screening List")
+        reader.fieldnames = fields
+        for n, row in enumerate(reader, start=2):
+            def get(k: str, r: dict[str, str | None] = row) -> str:
+                return (r.get(k) or "").strip()
+
+            name = get("name")
+            if not name:
+                continue
+            source = get("source")
+            measure, confidence = _measure(source)
+            rid = get("_id") or get("entity_number") or hashlib.sha1(f"{source}|{name}".encode()).hexdigest()[:16]
+            programs = _split(get("programs")) or [re.sub(r"\s+-\s+.*$", "", source) or "CSL"]
+            countries = [country_code(a.rsplit(",", 1)[-1]) for a in _split(get("addresses"))]
+            countries += [country_code(c) for k in ("citizenships", "nationalities", "vessel_flag")
+                          for c in _split(get(k))]
+            listings = [Listing(regime="US", program=p, measure=measure, confidence=confidence,
+                                legal_basis=" - ".join(x for x in (source, get("federal_register_notice"),
+                                                                   get("license_requirement")) if x),
+                                listed_on=parse_date(get("start_date")), delisted_on=parse_date(get("end_date")),
+                                source=f"{path.name} line {n}") for p in programs]
+            kind = _KIND.get(get("type").lower(), "organization" if get("type") == "" else "unknown")
+            entities.append(Entity(id=f"csl:{rid}", list_name="us-csl", kind=kind, name=name,
+                                   aliases=[a for a in dedupe(_split(get("alt_names"))) if a != name],
+                                   countries=dedupe(countries), listings=listings,
+                                   birth_dates=dedupe(partial_date(d) for d in _split(get("dates_of_birth"))),
+                                   remarks=get("remarks") or None,
+                                   raw={"source": source, "entity_number": get("entity_number") or None}))
+    info = ListInfo(name="us-csl", format="us-csl-csv", entries=len(entities), sha256=sha256_of([path]),
+                    path=str(path), files=[str(path)])
+    return LoadedList(info=info, entities=entities)
+
+
+def read_dpl(path: Path) -> LoadedList:
+    if looks_binary(sniff(path)):
+        raise ListLoadError(f"{path}: binary data, not a BIS Denied Persons List")
+    entities: list[Entity] = []
+    latest = None
+    with open_text(path) as f:
+        reader = csv.DictReader(f, delimiter="\t")
+        if "Name" not in (reader.fieldnames or []):
+            raise ListLoadError(f"{path}: line 1: no Name column: not a BIS Denied Persons List")
+        for n, row in enumerate(reader, start=2):
+            name = (row.get("Name") or "").strip()
+            if not name:
+                continue
+            effective = parse_date(row.get("Effective_Date"), month_first=True)
+            updated = parse_date(row.get("Last_Update"))
+            if updated and 1990 < updated.year < 2100 and (latest is None or updated > latest):
+                latest = updated  # the file holds impossible dates (0222-05-18, 3017-08-22)
+            key = hashlib.sha1(f"{name}|{row.get('Effective_Date', '')}".encode()).hexdigest()[:16]
+            entities.append(Entity(
+                id=f"dpl:{key}", list_name="us-bis-dpl", kind="unknown", name=name,
+                countries=dedupe([country_code(row.get("Country"))]),
+                listings=[Listing(regime="US", program="DPL", measure="export_denial",
+                                  legal_basis=f"BIS Denied Persons List (EAR part 764), {row.get('FR_Citation') or ''}"
+                                  .strip(", "), listed_on=effective,
+                                  delisted_on=parse_date(row.get("Expiration_Date"), month_first=True),
+                                  source=f"{path.name} line {n}")],
+                raw={"city": row.get("City"), "action": row.get("Action")}))
+    info = ListInfo(name="us-bis-dpl", format="us-bis-dpl", version=latest.isoformat() if latest else None,
+                    date=latest, entries=len(entities), sha256=sha256_of([path]), path=str(path),
+                    date_source="file" if latest else None, files=[str(path)])
+    return LoadedList(info=info, entities=entities)
