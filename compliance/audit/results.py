@@ -86,7 +86,21 @@ def open_results(path: str | Path, *, mapping: dict[str, str] | None = None) -> 
             applied, warnings = map_headers(columns, column_map)
             rows = [it if isinstance(it, dict) else "the item is not a JSON object" for it in items]
             return _checked(InputTable(str(p), "json", columns, applied, rows, warnings=warnings)), meta
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        return _xlsx_results(p, column_map), meta
     return _checked(open_input(p, mapping=column_map)), meta
+
+
+def _xlsx_results(path: Path, column_map: dict[str, str]) -> InputTable:
+    """A result workbook spreads its rows over one sheet per verdict (readable findings, the
+    structured ones in a hidden column): read it with the report reader, back in input order."""
+    from compliance.report.records import open_results as open_result_records
+
+    rs = open_result_records(path)
+    records = sorted(rs.records, key=lambda r: (r.get("row_number") is None, r.get("row_number") or 0))
+    columns = [c for c in rs.columns if c != "findings_json"]
+    applied, warnings = map_headers(columns, column_map)
+    return _checked(InputTable(str(path), "xlsx", columns, applied, records, warnings=warnings))
 
 
 def _checked(table: InputTable) -> InputTable:

@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 # Result columns (contract section 2), in contract order.
 RESULT_COLUMNS: tuple[str, ...] = ("row_number", "verdict", "risk_score", "rule_ids", "reasons",
-                                   "top_party_match", "top_party_score", "top_party_list", "findings", "error")
+                                   "top_party_match", "top_party_score", "top_party_list", "findings", "error",
+                                   "warnings")
 # In xlsx output ``findings`` is readable text; the structured findings ride along in this column.
 FINDINGS_JSON = "findings_json"
 VERDICTS: tuple[str, ...] = ("BLOCK", "REVIEW", "CLEAR", "ERROR")
