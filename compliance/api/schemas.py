@@ -87,6 +87,7 @@ class ResultRow(BaseModel):
     top_party_list: str | None = None
     findings: list[Finding]
     error: str | None = Field(None, description="For ERROR rows: what is wrong and how to fix it.")
+    warnings: str = Field("", description="Row warnings (e.g. a repeated shipment_id), ';'-joined.")
 
 
 class RulesRef(BaseModel):
@@ -144,7 +145,7 @@ RESULT_EXAMPLE: dict[str, Any] = {
          "evidence": {"hs_code": "31042050", "listed_code": "3104 20", "origin_country": "BY"},
          "confidence": "confirmed"},
     ],
-    "error": None,
+    "error": None, "warnings": "",
 }
 ERROR_ROW_EXAMPLE: dict[str, Any] = {
     "shipment_id": "3", "hs_code": "84", "destination_country": "DE", "row_number": 2, "verdict": "ERROR",
@@ -152,6 +153,7 @@ ERROR_ROW_EXAMPLE: dict[str, Any] = {
     "top_party_list": None, "findings": [],
     "error": "row 2: hs_code '84' has 2 digits: an HS/CN code has 4 to 10 digits (chapter-only codes are too coarse "
              "to screen)",
+    "warnings": "",
 }
 
 
