@@ -9,8 +9,9 @@ never make a match, numbers must be equal, persons need more than a surname.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
@@ -44,6 +45,7 @@ def default_weight(sk: str) -> float:
 _PATRONYMIC_ENDINGS = ("vic", "vna", "auna")
 
 
+@lru_cache(maxsize=200_000)
 def _patronymic_index(skeletons: tuple[str, ...]) -> int | None:
     """Which token is the patronymic (Grigoryevich, Ivanovna, Mikhailauna), if any.
 
@@ -79,11 +81,17 @@ def token_similarity(a: str, b: str, person: bool, raw_a: str = "", raw_b: str =
     """Credit in [0, 1] for aligning two token skeletons, and how they matched."""
     if a == b:
         return 1.0, "exact"
+    # Only the first raw letter matters (initials); caching on it keeps the cache small.
+    return _token_similarity(a, b, person, (raw_a or a)[0], (raw_b or b)[0])
+
+
+@lru_cache(maxsize=500_000)
+def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) -> tuple[float, str]:
     if a.isdigit() or b.isdigit():
         return 0.0, ""
     if person and (len(a) == 1 or len(b) == 1):
-        firsts_a = {a[0], (raw_a or a)[0]}
-        firsts_b = {b[0], (raw_b or b)[0]}
+        firsts_a = {a[0], first_a}
+        firsts_b = {b[0], first_b}
         return (INITIAL_CREDIT, "initial") if firsts_a & firsts_b else (0.0, "")
     if min(len(a), len(b)) <= 3:
         return 0.0, ""
@@ -103,7 +111,9 @@ def token_similarity(a: str, b: str, person: bool, raw_a: str = "", raw_b: str =
     return credit, f"fuzzy {s:.2f}"
 
 
-def _weights(rep: NameRep, weight: Weight, person: bool) -> list[float]:
+def token_weights(rep: NameRep, weight: Weight, person: bool) -> list[float]:
+    """Each token's weight in a name (rarity, patronymic and initials lowered); precomputed by
+    the index for listed names."""
     pat = _patronymic_index(rep.skeletons) if person else None
     out = []
     for i, sk in enumerate(rep.skeletons):
@@ -116,11 +126,14 @@ def _weights(rep: NameRep, weight: Weight, person: bool) -> list[float]:
     return out
 
 
-def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weight) -> Alignment:
-    """Score two names (see module docstring)."""
+def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weight,
+          wa_pre: Sequence[float] | None = None, wb_pre: Sequence[float] | None = None) -> Alignment:
+    """Score two names (see module docstring). ``wa_pre``/``wb_pre``: token weights computed
+    beforehand with ``token_weights`` (the index does this once per name)."""
     if not a.skeletons or not b.skeletons:
         return Alignment(0.0)
-    wa, wb = _weights(a, weight, person), _weights(b, weight, person)
+    wa = list(wa_pre) if wa_pre is not None else token_weights(a, weight, person)
+    wb = list(wb_pre) if wb_pre is not None else token_weights(b, weight, person)
     cands: list[tuple[float, int, int, str]] = []
     for i, x in enumerate(a.skeletons):
         for j, y in enumerate(b.skeletons):
