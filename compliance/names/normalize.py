@@ -50,6 +50,9 @@ _DOUBLE = re.compile(r"(.)\1+")
 class NameData:
     legal_single: frozenset[str]
     legal_phrases: tuple[tuple[str, ...], ...]
+    # Consonant skeletons of the phrases whose words are all long: transliterations of one
+    # Cyrillic form differ in vowels (otkrytoe/otkrytoye, aktsionernoe/aktsyyanernae).
+    legal_consonants: tuple[tuple[str, ...], ...]
     generic: frozenset[str]  # skeletons
     given: dict[str, str]  # skeleton -> canonical skeleton
 
@@ -72,7 +75,18 @@ def name_data() -> NameData:
         sks = [skeleton(str(g)) for g in group]
         for s in sks:
             given.setdefault(s, sks[0])
-    return NameData(frozenset(singles), tuple(sorted(phrases, key=len, reverse=True)), frozenset(generic), given)
+    ordered = tuple(sorted(phrases, key=len, reverse=True))
+    cons = tuple(sorted({tuple(_legal_key(t) for t in p) for p in ordered if sum(len(t) >= 4 for t in p) >= 2},
+                        key=len, reverse=True))
+    return NameData(frozenset(singles), ordered, cons, frozenset(generic), given)
+
+
+_VOWELS = str.maketrans("", "", "aeiouy")
+
+
+def _legal_key(token: str) -> str:
+    """Long words by their consonants, short ones ("s", "z") as written."""
+    return skeleton(token).translate(_VOWELS) if len(token) >= 4 else "=" + token
 
 
 def to_latin(text: str) -> str:
@@ -144,23 +158,31 @@ class NameRep:
         return frozenset(s for s in self.skeletons if s.isdigit())
 
 
+def _legal_at(tokens: list[str], i: int, data: NameData) -> int:
+    """How many tokens from ``i`` form a legal form (0: none)."""
+    for phrase in data.legal_phrases:
+        k = len(phrase)
+        if tuple(tokens[i:i + k]) == phrase:
+            return k
+    for cphrase in data.legal_consonants:
+        k = len(cphrase)
+        window = tokens[i:i + k]
+        if len(window) == k and tuple(_legal_key(t) for t in window) == cphrase:
+            return k
+    return 1 if tokens[i] in data.legal_single else 0
+
+
 def _strip_legal(tokens: list[str], data: NameData) -> tuple[list[str], list[str]]:
     kept: list[str] = []
     ignored: list[str] = []
     i = 0
-    n = len(tokens)
-    while i < n:
-        for phrase in data.legal_phrases:
-            k = len(phrase)
-            if tuple(tokens[i:i + k]) == phrase:
-                ignored.append(" ".join(phrase))
-                i += k
-                break
+    while i < len(tokens):
+        k = _legal_at(tokens, i, data)
+        if k:
+            ignored.append(" ".join(tokens[i:i + k]))
+            i += k
         else:
-            if tokens[i] in data.legal_single:
-                ignored.append(tokens[i])
-            else:
-                kept.append(tokens[i])
+            kept.append(tokens[i])
             i += 1
     if not kept:  # a name that is only a legal form ("AO") keeps its words
         return tokens, []

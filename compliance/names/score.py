@@ -240,6 +240,11 @@ def explain(a: NameRep, b: NameRep, al: Alignment) -> tuple[str, list[dict[str, 
         details.extend({"token": t, "how": "unmatched"} for t in unmatched)
     if extra:
         text += "; listed name also has: " + ", ".join(f"'{t}'" for t in extra)
+    generic_data = name_data().generic
+    generic = sorted({a.tokens[i] for i in range(len(a.tokens)) if a.skeletons[i] in generic_data})
+    if generic:
+        text += "; generic words (low weight): " + ", ".join(f"'{t}'" for t in generic)
+        details.extend({"token": t, "how": "generic (low weight)"} for t in generic)
     ignored = list(a.ignored) + [x for x in b.ignored if x not in a.ignored]
     if ignored:
         text += "; ignored legal forms: " + ", ".join(ignored)
