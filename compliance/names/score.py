@@ -9,6 +9,7 @@ never make a match, numbers must be equal, persons need more than a surname.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,6 +25,7 @@ INITIAL_CREDIT = 0.6
 GENERIC_ONLY_CAP = 0.6
 NUMBER_MISMATCH_CAP = 0.6
 SURNAME_ONLY_CAP = 0.7
+MIDDLE_CONFLICT_CAP = 0.78
 SHORT_NAME_CAP = 0.88  # a lone acronym (MAZ, BPC) is worth a review, never a block by itself
 
 PERSON_KINDS = {"person", "individual"}
@@ -96,19 +98,42 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
     if min(len(a), len(b)) <= 3:
         return 0.0, ""
     s = OSA.normalized_similarity(a, b)
-    if s < 0.95 and abs(len(a) - len(b)) <= 1:
-        # Same consonants, other vowels: akanye and transliteration (Lukashenka/Lukashenko,
-        # Varabei/Vorobei, Hrodna/Grodno).
-        ca, cb = _consonants(a), _consonants(b)
-        if len(ca) >= 3 and ca == cb:
-            return max(s, 0.9), "vowel variant"
+    if s < 0.95:
+        # Belarusian ў written u where Russian has в (Shautsou/Shevtsov, Paulauna/Pavlovna).
+        va, vb = _be_u(a), _be_u(b)
+        if abs(len(va) - len(vb)) <= 1:
+            # Same consonants, other vowels: akanye and transliteration (Lukashenka/Lukashenko,
+            # Varabei/Vorobei, Hrodna/Grodno, Karpiankou/Karpenkov).
+            ca, cb = _consonants(va), _consonants(vb)
+            if len(ca) >= 3 and ca == cb:
+                return max(s, 0.9), "vowel variant"
+    if not person and s < 0.9:
+        # Russian/Belarusian adjectives against the noun or English word (Minski/Minsk,
+        # Avtomobilnyi/Automobile): compare without the adjective ending.
+        sa, sb = _ADJ.sub(r"\1", a), _ADJ.sub(r"\1", b)
+        if (sa != a or sb != b) and min(len(sa), len(sb)) >= 4:
+            st = OSA.normalized_similarity(sa, sb)
+            if st >= 0.8 and st * 0.95 > s:
+                return st * 0.95 if st < 1.0 else 0.9, "inflected"
     if s < FUZZY_FLOOR:
         # A long name written as one word on one side ("grodnoazot") is handled by the caller.
         return 0.0, ""
     # Near misses count less than close variants. For persons a changed consonant is more
     # often another family (Volfovich/Volkovich) than a typo: review, not block.
     credit = s if (s >= 0.8 and not person) or s >= 0.95 else (s - 0.5) * 2
+    if person and len(a) == len(b) and sorted(a) == sorted(b) and Levenshtein.distance(a, b) == 2 and \
+            OSA.distance(a, b) == 1:
+        # Two neighbouring letters swapped (Khadem/Kahdem) is a typing slip, not another family.
+        credit = max(credit, 0.9)
     return credit, f"fuzzy {s:.2f}"
+
+
+_ADJ = re.compile(r"(sk|n)(aia|aie|oie|oe|ae|ie|ii|i|a)$")
+_BE_U = re.compile(r"(?<=[aeio])u(?=[^aeiou]|$)")
+
+
+def _be_u(sk: str) -> str:
+    return _BE_U.sub("v", sk)
 
 
 def token_weights(rep: NameRep, weight: Weight, person: bool) -> list[float]:
@@ -169,13 +194,20 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     score = (cov_a + cov_b) / 2
     notes: list[str] = []
 
-    if not person:
-        # One side writes as one word what the other writes as several ("GrodnoAzot").
+    joined = False
+    if True:  # persons too: the compact form keeps the order of the name parts
+        # One side writes as one word what the other writes as several ("GrodnoAzot",
+        # "Haddadadel"/"Haddad-Adel", "Myongc-hin"/"Myong-chin").
         ca, cb = _DOUBLE.sub(r"\1", a.compact), _DOUBLE.sub(r"\1", b.compact)
-        if min(len(ca), len(cb)) >= 6 and (len(a.skeletons) != len(b.skeletons) or score < 0.9):
+        if min(len(ca), len(cb)) >= (6 if not person else 8) and (len(a.skeletons) != len(b.skeletons) or score < 0.9):
             cs = Levenshtein.normalized_similarity(ca, cb)
+            if person and len(a.skeletons) == len(b.skeletons):
+                # Same number of parts: only the very same letters split elsewhere
+                # (Arefullah Aref / Arefullaha Ref), never a changed letter (Volfovich/Volkovich).
+                cs = 1.0 if "".join(a.tokens) == "".join(b.tokens) or ca == cb else 0.0
             if cs >= 0.92 and cs * 0.98 > score:
                 score = cs * 0.98
+                joined = True
                 notes.append(f"joined spelling matches ({cs:.2f})")
                 pairs = [(i, 0, 1.0, "joined") for i in range(len(a.skeletons))] if not pairs else pairs
 
@@ -195,7 +227,7 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     if not person and not pairs and (_initials_match(a, b) or _initials_match(b, a)):
         notes.append("acronym of the other name")
         return Alignment(0.85, [], notes)
-    if person:
+    if person and not joined:
         full_a = [s for s in a.skeletons if len(s) > 1]
         full_b = [s for s in b.skeletons if len(s) > 1]
         # Each side has a name of its own the other lacks (another first name or surname).
@@ -207,6 +239,15 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             if score > SURNAME_ONLY_CAP:
                 notes.append("each name has a part the other lacks")
             score = min(score, SURNAME_ONLY_CAP)
+        # Patronymics or initials on both sides that do not match: another person of the same
+        # name (Zhukov Alexander Dmitrievich / Arkadyevich; Natalya Yuryevna / Natalya V.).
+        pat_a, pat_b = _patronymic_index(a.skeletons), _patronymic_index(b.skeletons)
+        odd_a = [i for i, sk in enumerate(a.skeletons) if i not in ia and (len(sk) == 1 or i == pat_a)]
+        odd_b = [j for j, sk in enumerate(b.skeletons) if j not in ib and (len(sk) == 1 or j == pat_b)]
+        if odd_a and odd_b:
+            if score > MIDDLE_CONFLICT_CAP:
+                notes.append("patronymics or initials differ")
+            score = min(score, MIDDLE_CONFLICT_CAP)
         lone_a = len(full_a) == 1 and len(a.skeletons) == 1
         lone_b = len(full_b) == 1 and len(b.skeletons) == 1
         if lone_a != lone_b:
