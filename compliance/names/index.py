@@ -5,11 +5,13 @@ Build: each name is parsed once; its index keys are its token skeletons, its adj
 joins and its one-word compact form; every key also enters a one-deletion neighbourhood
 (typos and transliteration variants). Token weights of every name are computed at build.
 
-Query: the query's tokens, heaviest (rarest) first, form the smallest *prefix* whose weight
-a candidate must share to reach the threshold (prefix filtering): only the postings of those
-tokens generate candidates; the other tokens are checked on each candidate's own keys. The
-candidates are then scored best-bound first, and scoring stops once no remaining candidate
-can enter the result.
+Query: per query token, the names near it (exact key, one edit, joined with a neighbour)
+with their closeness. A name can only reach the threshold if it is near every token of some
+minimal set of query tokens whose weight reaches the needed share, so candidates are the
+union of those intersections (prefix filtering for very long names). Each candidate gets an
+upper bound of the score ``align`` can give it (both sides' coverage at the keys' closeness,
+plus what tokens the index could not see might still gain fuzzily); the best-bound
+candidates are aligned, and scoring stops once no remaining one can enter the result.
 """
 
 from __future__ import annotations

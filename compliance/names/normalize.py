@@ -53,6 +53,9 @@ class NameData:
     # Consonant skeletons of the phrases whose words are all long: transliterations of one
     # Cyrillic form differ in vowels (otkrytoe/otkrytoye, aktsionernoe/aktsyyanernae).
     legal_consonants: tuple[tuple[str, ...], ...]
+    # The same, by first word (longest first): a name is scanned once, not once per phrase.
+    legal_by_first: dict[str, tuple[tuple[str, ...], ...]]
+    legal_cons_by_first: dict[str, tuple[tuple[str, ...], ...]]
     generic: frozenset[str]  # skeletons
     given: dict[str, str]  # skeleton -> canonical skeleton
 
@@ -78,12 +81,20 @@ def name_data() -> NameData:
     ordered = tuple(sorted(phrases, key=len, reverse=True))
     cons = tuple(sorted({tuple(_legal_key(t) for t in p) for p in ordered if sum(len(t) >= 4 for t in p) >= 2},
                         key=len, reverse=True))
-    return NameData(frozenset(singles), ordered, cons, frozenset(generic), given)
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for p in ordered:
+        by_first.setdefault(p[0], []).append(p)
+    cons_first: dict[str, list[tuple[str, ...]]] = {}
+    for p in cons:
+        cons_first.setdefault(p[0], []).append(p)
+    return NameData(frozenset(singles), ordered, cons, {k: tuple(v) for k, v in by_first.items()},
+                    {k: tuple(v) for k, v in cons_first.items()}, frozenset(generic), given)
 
 
 _VOWELS = str.maketrans("", "", "aeiouy")
 
 
+@lru_cache(maxsize=200_000)
 def _legal_key(token: str) -> str:
     """Long words by their consonants, short ones ("s", "z") as written."""
     return skeleton(token).translate(_VOWELS) if len(token) >= 4 else "=" + token
@@ -158,16 +169,15 @@ class NameRep:
         return frozenset(s for s in self.skeletons if s.isdigit())
 
 
-def _legal_at(tokens: list[str], i: int, data: NameData) -> int:
+def _legal_at(tokens: list[str], keys: list[str], i: int, data: NameData) -> int:
     """How many tokens from ``i`` form a legal form (0: none)."""
-    for phrase in data.legal_phrases:
+    for phrase in data.legal_by_first.get(tokens[i], ()):
         k = len(phrase)
         if tuple(tokens[i:i + k]) == phrase:
             return k
-    for cphrase in data.legal_consonants:
+    for cphrase in data.legal_cons_by_first.get(keys[i], ()):
         k = len(cphrase)
-        window = tokens[i:i + k]
-        if len(window) == k and tuple(_legal_key(t) for t in window) == cphrase:
+        if tuple(keys[i:i + k]) == cphrase:
             return k
     return 1 if tokens[i] in data.legal_single else 0
 
@@ -175,9 +185,10 @@ def _legal_at(tokens: list[str], i: int, data: NameData) -> int:
 def _strip_legal(tokens: list[str], data: NameData) -> tuple[list[str], list[str]]:
     kept: list[str] = []
     ignored: list[str] = []
+    keys = [_legal_key(t) for t in tokens]
     i = 0
     while i < len(tokens):
-        k = _legal_at(tokens, i, data)
+        k = _legal_at(tokens, keys, i, data)
         if k:
             ignored.append(" ".join(tokens[i:i + k]))
             i += k

@@ -160,12 +160,13 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     wa = list(wa_pre) if wa_pre is not None else token_weights(a, weight, person)
     wb = list(wb_pre) if wb_pre is not None else token_weights(b, weight, person)
     cands: list[tuple[float, int, int, str]] = []
+    ascii_both = a.text.isascii() and b.text.isascii()
     for i, x in enumerate(a.skeletons):
         for j, y in enumerate(b.skeletons):
             c, how = token_similarity(x, y, person, a.tokens[i], b.tokens[j])
             if c > 0:
-                if how == "exact" and a.tokens[i] != b.tokens[j]:
-                    how = "transliterated"
+                if how == "exact" and (a.tokens[i] != b.tokens[j] or not ascii_both):
+                    how = "transliterated"  # another spelling, or the same letters from another script
                 cands.append((c, i, j, how))
     cands.sort(key=lambda t: (-t[0], t[1], t[2]))
     used_a: set[int] = set()
