@@ -164,6 +164,10 @@ class NameIndex:
                 self._long_shares[k] = [-x for x, _ in keyed]
         self._near_cache: dict[str, tuple[tuple[str, float], ...]] = {}
 
+    # Probes covering more query tokens than this (joined forms) skip the substitution
+    # neighbourhood: its lookups grow with the key's length.
+    _subst_max_idxs = 2
+
     def __len__(self) -> int:
         return len(self._entities)
 
@@ -183,9 +187,12 @@ class NameIndex:
             w = self._weight_cache[sk] = base
         return w
 
-    def _near(self, sk: str) -> tuple[tuple[str, float], ...]:
-        """Indexed keys near one query key, with a rough closeness (cached: tokens recur)."""
-        hit = self._near_cache.get(sk)
+    def _near(self, sk: str, substitutions: bool = True) -> tuple[tuple[str, float], ...]:
+        """Indexed keys near one query key, with a rough closeness (cached: tokens recur).
+        ``substitutions=False`` for joined probes: their letters are many and a typo inside a
+        joined form is found through the separate tokens anyway."""
+        ck = sk if substitutions else "\x00" + sk
+        hit = self._near_cache.get(ck)
         if hit is not None:
             return hit
         out: dict[str, float] = {}
@@ -201,13 +208,13 @@ class NameIndex:
             for d in _deletions(sk):
                 if len(d) >= 4 and d in self._postings:  # query has an extra letter
                     out.setdefault(d, near)
-                if len(sk) >= 5:
+                if substitutions and len(sk) >= 5:
                     for k in self._dels.get(d, ()):  # one substitution
                         out.setdefault(k, near)
         res = tuple(out.items())
         if len(self._near_cache) >= _NEAR_CACHE_MAX:
             self._near_cache.clear()
-        self._near_cache[sk] = res
+        self._near_cache[ck] = res
         return res
 
     def _token_hits(self, rep: NameRep) -> tuple[list[dict[int, float]], dict[str, float]]:
@@ -222,7 +229,7 @@ class NameIndex:
             probes.append((rep.compact, tuple(range(n))))
         qnear: dict[str, float] = {}
         for key, idxs in probes:
-            for k, closeness in self._near(key):
+            for k, closeness in self._near(key, len(idxs) <= self._subst_max_idxs):
                 if qnear.get(k, 0.0) < closeness:
                     qnear[k] = closeness
                 post = self._postings[k]
