@@ -39,7 +39,7 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 # Ordered: longer digraphs first.
 _SKELETON_RULES: tuple[tuple[str, str], ...] = (
-    ("shch", "s"), ("tsch", "c"), ("sch", "s"), ("tch", "c"), ("zh", "z"), ("kh", "h"), ("ch", "c"),
+    ("szcz", "s"), ("shch", "s"), ("tsch", "c"), ("yo", "e"), ("jo", "e"), ("sch", "s"), ("tch", "c"), ("zh", "z"), ("kh", "h"), ("ch", "c"),
     ("sh", "s"), ("ts", "c"), ("tz", "c"), ("cz", "c"), ("sz", "s"), ("ph", "f"), ("th", "t"), ("ck", "k"),
     ("gh", "h"), ("dz", "d"), ("x", "ks"), ("q", "k"), ("w", "v"), ("j", "i"), ("y", "i"), ("g", "h"),
 )
@@ -103,6 +103,8 @@ def _legal_key(token: str) -> str:
 def to_latin(text: str) -> str:
     """NFKC, case-folded, Cyrillic transliterated, diacritics folded; ASCII out."""
     text = unicodedata.normalize("NFKC", text).casefold()
+    if "šč" in text:  # Łacinka/Czech-style шч, щ (before the diacritics are folded away)
+        text = text.replace("šč", "shch")
     belarusian = any(c in _BELARUSIAN for c in text)
     out: list[str] = []
     for c in text:
