@@ -39,7 +39,7 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 # Ordered: longer digraphs first.
 _SKELETON_RULES: tuple[tuple[str, str], ...] = (
-    ("shch", "s"), ("tsch", "c"), ("sch", "s"), ("tch", "c"), ("zh", "z"), ("kh", "h"), ("ch", "c"),
+    ("szcz", "s"), ("shch", "s"), ("tsch", "c"), ("yo", "e"), ("jo", "e"), ("sch", "s"), ("tch", "c"), ("zh", "z"), ("kh", "h"), ("ch", "c"),
     ("sh", "s"), ("ts", "c"), ("tz", "c"), ("cz", "c"), ("sz", "s"), ("ph", "f"), ("th", "t"), ("ck", "k"),
     ("gh", "h"), ("dz", "d"), ("x", "ks"), ("q", "k"), ("w", "v"), ("j", "i"), ("y", "i"), ("g", "h"),
 )
@@ -50,6 +50,12 @@ _DOUBLE = re.compile(r"(.)\1+")
 class NameData:
     legal_single: frozenset[str]
     legal_phrases: tuple[tuple[str, ...], ...]
+    # Consonant skeletons of the phrases whose words are all long: transliterations of one
+    # Cyrillic form differ in vowels (otkrytoe/otkrytoye, aktsionernoe/aktsyyanernae).
+    legal_consonants: tuple[tuple[str, ...], ...]
+    # The same, by first word (longest first): a name is scanned once, not once per phrase.
+    legal_by_first: dict[str, tuple[tuple[str, ...], ...]]
+    legal_cons_by_first: dict[str, tuple[tuple[str, ...], ...]]
     generic: frozenset[str]  # skeletons
     given: dict[str, str]  # skeleton -> canonical skeleton
 
@@ -72,12 +78,33 @@ def name_data() -> NameData:
         sks = [skeleton(str(g)) for g in group]
         for s in sks:
             given.setdefault(s, sks[0])
-    return NameData(frozenset(singles), tuple(sorted(phrases, key=len, reverse=True)), frozenset(generic), given)
+    ordered = tuple(sorted(phrases, key=len, reverse=True))
+    cons = tuple(sorted({tuple(_legal_key(t) for t in p) for p in ordered if sum(len(t) >= 4 for t in p) >= 2},
+                        key=len, reverse=True))
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for p in ordered:
+        by_first.setdefault(p[0], []).append(p)
+    cons_first: dict[str, list[tuple[str, ...]]] = {}
+    for p in cons:
+        cons_first.setdefault(p[0], []).append(p)
+    return NameData(frozenset(singles), ordered, cons, {k: tuple(v) for k, v in by_first.items()},
+                    {k: tuple(v) for k, v in cons_first.items()}, frozenset(generic), given)
+
+
+_VOWELS = str.maketrans("", "", "aeiouy")
+
+
+@lru_cache(maxsize=200_000)
+def _legal_key(token: str) -> str:
+    """Long words by their consonants, short ones ("s", "z") as written."""
+    return skeleton(token).translate(_VOWELS) if len(token) >= 4 else "=" + token
 
 
 def to_latin(text: str) -> str:
     """NFKC, case-folded, Cyrillic transliterated, diacritics folded; ASCII out."""
     text = unicodedata.normalize("NFKC", text).casefold()
+    if "šč" in text:  # Łacinka/Czech-style шч, щ (before the diacritics are folded away)
+        text = text.replace("šč", "shch")
     belarusian = any(c in _BELARUSIAN for c in text)
     out: list[str] = []
     for c in text:
@@ -144,23 +171,31 @@ class NameRep:
         return frozenset(s for s in self.skeletons if s.isdigit())
 
 
+def _legal_at(tokens: list[str], keys: list[str], i: int, data: NameData) -> int:
+    """How many tokens from ``i`` form a legal form (0: none)."""
+    for phrase in data.legal_by_first.get(tokens[i], ()):
+        k = len(phrase)
+        if tuple(tokens[i:i + k]) == phrase:
+            return k
+    for cphrase in data.legal_cons_by_first.get(keys[i], ()):
+        k = len(cphrase)
+        if tuple(keys[i:i + k]) == cphrase:
+            return k
+    return 1 if tokens[i] in data.legal_single else 0
+
+
 def _strip_legal(tokens: list[str], data: NameData) -> tuple[list[str], list[str]]:
     kept: list[str] = []
     ignored: list[str] = []
+    keys = [_legal_key(t) for t in tokens]
     i = 0
-    n = len(tokens)
-    while i < n:
-        for phrase in data.legal_phrases:
-            k = len(phrase)
-            if tuple(tokens[i:i + k]) == phrase:
-                ignored.append(" ".join(phrase))
-                i += k
-                break
+    while i < len(tokens):
+        k = _legal_at(tokens, keys, i, data)
+        if k:
+            ignored.append(" ".join(tokens[i:i + k]))
+            i += k
         else:
-            if tokens[i] in data.legal_single:
-                ignored.append(tokens[i])
-            else:
-                kept.append(tokens[i])
+            kept.append(tokens[i])
             i += 1
     if not kept:  # a name that is only a legal form ("AO") keeps its words
         return tokens, []

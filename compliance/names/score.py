@@ -9,8 +9,10 @@ never make a match, numbers must be equal, persons need more than a surname.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
@@ -23,6 +25,7 @@ INITIAL_CREDIT = 0.6
 GENERIC_ONLY_CAP = 0.6
 NUMBER_MISMATCH_CAP = 0.6
 SURNAME_ONLY_CAP = 0.7
+MIDDLE_CONFLICT_CAP = 0.78
 SHORT_NAME_CAP = 0.88  # a lone acronym (MAZ, BPC) is worth a review, never a block by itself
 
 PERSON_KINDS = {"person", "individual"}
@@ -44,6 +47,7 @@ def default_weight(sk: str) -> float:
 _PATRONYMIC_ENDINGS = ("vic", "vna", "auna")
 
 
+@lru_cache(maxsize=200_000)
 def _patronymic_index(skeletons: tuple[str, ...]) -> int | None:
     """Which token is the patronymic (Grigoryevich, Ivanovna, Mikhailauna), if any.
 
@@ -79,31 +83,62 @@ def token_similarity(a: str, b: str, person: bool, raw_a: str = "", raw_b: str =
     """Credit in [0, 1] for aligning two token skeletons, and how they matched."""
     if a == b:
         return 1.0, "exact"
+    # Only the first raw letter matters (initials); caching on it keeps the cache small.
+    return _token_similarity(a, b, person, (raw_a or a)[0], (raw_b or b)[0])
+
+
+@lru_cache(maxsize=500_000)
+def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) -> tuple[float, str]:
     if a.isdigit() or b.isdigit():
         return 0.0, ""
     if person and (len(a) == 1 or len(b) == 1):
-        firsts_a = {a[0], (raw_a or a)[0]}
-        firsts_b = {b[0], (raw_b or b)[0]}
+        firsts_a = {a[0], first_a}
+        firsts_b = {b[0], first_b}
         return (INITIAL_CREDIT, "initial") if firsts_a & firsts_b else (0.0, "")
     if min(len(a), len(b)) <= 3:
         return 0.0, ""
     s = OSA.normalized_similarity(a, b)
-    if s < 0.95 and abs(len(a) - len(b)) <= 1:
-        # Same consonants, other vowels: akanye and transliteration (Lukashenka/Lukashenko,
-        # Varabei/Vorobei, Hrodna/Grodno).
-        ca, cb = _consonants(a), _consonants(b)
-        if len(ca) >= 3 and ca == cb:
-            return max(s, 0.9), "vowel variant"
+    if s < 0.95:
+        # Belarusian ў written u where Russian has в (Shautsou/Shevtsov, Paulauna/Pavlovna).
+        va, vb = _be_u(a), _be_u(b)
+        if abs(len(va) - len(vb)) <= 1:
+            # Same consonants, other vowels: akanye and transliteration (Lukashenka/Lukashenko,
+            # Varabei/Vorobei, Hrodna/Grodno, Karpiankou/Karpenkov).
+            ca, cb = _consonants(va), _consonants(vb)
+            if len(ca) >= 3 and ca == cb:
+                return max(s, 0.9), "vowel variant"
+    if not person and s < 0.9:
+        # Russian/Belarusian adjectives against the noun or English word (Minski/Minsk,
+        # Avtomobilnyi/Automobile): compare without the adjective ending.
+        sa, sb = _ADJ.sub(r"\1", a), _ADJ.sub(r"\1", b)
+        if (sa != a or sb != b) and min(len(sa), len(sb)) >= 4:
+            st = OSA.normalized_similarity(sa, sb)
+            if st >= 0.8 and st * 0.95 > s:
+                return st * 0.95 if st < 1.0 else 0.9, "inflected"
     if s < FUZZY_FLOOR:
         # A long name written as one word on one side ("grodnoazot") is handled by the caller.
         return 0.0, ""
     # Near misses count less than close variants. For persons a changed consonant is more
     # often another family (Volfovich/Volkovich) than a typo: review, not block.
     credit = s if (s >= 0.8 and not person) or s >= 0.95 else (s - 0.5) * 2
+    if person and len(a) == len(b) and sorted(a) == sorted(b) and Levenshtein.distance(a, b) == 2 and \
+            OSA.distance(a, b) == 1:
+        # Two neighbouring letters swapped (Khadem/Kahdem) is a typing slip, not another family.
+        credit = max(credit, 0.9)
     return credit, f"fuzzy {s:.2f}"
 
 
-def _weights(rep: NameRep, weight: Weight, person: bool) -> list[float]:
+_ADJ = re.compile(r"(sk|n)(aia|aie|oie|oe|ae|ie|ii|i|a)$")
+_BE_U = re.compile(r"(?<=[aeio])u(?=[^aeiou]|$)")
+
+
+def _be_u(sk: str) -> str:
+    return _BE_U.sub("v", sk)
+
+
+def token_weights(rep: NameRep, weight: Weight, person: bool) -> list[float]:
+    """Each token's weight in a name (rarity, patronymic and initials lowered); precomputed by
+    the index for listed names."""
     pat = _patronymic_index(rep.skeletons) if person else None
     out = []
     for i, sk in enumerate(rep.skeletons):
@@ -116,18 +151,22 @@ def _weights(rep: NameRep, weight: Weight, person: bool) -> list[float]:
     return out
 
 
-def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weight) -> Alignment:
-    """Score two names (see module docstring)."""
+def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weight,
+          wa_pre: Sequence[float] | None = None, wb_pre: Sequence[float] | None = None) -> Alignment:
+    """Score two names (see module docstring). ``wa_pre``/``wb_pre``: token weights computed
+    beforehand with ``token_weights`` (the index does this once per name)."""
     if not a.skeletons or not b.skeletons:
         return Alignment(0.0)
-    wa, wb = _weights(a, weight, person), _weights(b, weight, person)
+    wa = list(wa_pre) if wa_pre is not None else token_weights(a, weight, person)
+    wb = list(wb_pre) if wb_pre is not None else token_weights(b, weight, person)
     cands: list[tuple[float, int, int, str]] = []
+    ascii_both = a.text.isascii() and b.text.isascii()
     for i, x in enumerate(a.skeletons):
         for j, y in enumerate(b.skeletons):
             c, how = token_similarity(x, y, person, a.tokens[i], b.tokens[j])
             if c > 0:
-                if how == "exact" and a.tokens[i] != b.tokens[j]:
-                    how = "transliterated"
+                if how == "exact" and (a.tokens[i] != b.tokens[j] or not ascii_both):
+                    how = "transliterated"  # another spelling, or the same letters from another script
                 cands.append((c, i, j, how))
     cands.sort(key=lambda t: (-t[0], t[1], t[2]))
     used_a: set[int] = set()
@@ -156,13 +195,20 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     score = (cov_a + cov_b) / 2
     notes: list[str] = []
 
-    if not person:
-        # One side writes as one word what the other writes as several ("GrodnoAzot").
+    joined = False
+    if True:  # persons too: the compact form keeps the order of the name parts
+        # One side writes as one word what the other writes as several ("GrodnoAzot",
+        # "Haddadadel"/"Haddad-Adel", "Myongc-hin"/"Myong-chin").
         ca, cb = _DOUBLE.sub(r"\1", a.compact), _DOUBLE.sub(r"\1", b.compact)
-        if min(len(ca), len(cb)) >= 6 and (len(a.skeletons) != len(b.skeletons) or score < 0.9):
+        if min(len(ca), len(cb)) >= (6 if not person else 8) and (len(a.skeletons) != len(b.skeletons) or score < 0.9):
             cs = Levenshtein.normalized_similarity(ca, cb)
+            if person and len(a.skeletons) == len(b.skeletons):
+                # Same number of parts: only the very same letters split elsewhere
+                # (Arefullah Aref / Arefullaha Ref), never a changed letter (Volfovich/Volkovich).
+                cs = 1.0 if "".join(a.tokens) == "".join(b.tokens) or ca == cb else 0.0
             if cs >= 0.92 and cs * 0.98 > score:
                 score = cs * 0.98
+                joined = True
                 notes.append(f"joined spelling matches ({cs:.2f})")
                 pairs = [(i, 0, 1.0, "joined") for i in range(len(a.skeletons))] if not pairs else pairs
 
@@ -182,7 +228,7 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     if not person and not pairs and (_initials_match(a, b) or _initials_match(b, a)):
         notes.append("acronym of the other name")
         return Alignment(0.85, [], notes)
-    if person:
+    if person and not joined:
         full_a = [s for s in a.skeletons if len(s) > 1]
         full_b = [s for s in b.skeletons if len(s) > 1]
         # Each side has a name of its own the other lacks (another first name or surname).
@@ -194,6 +240,15 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             if score > SURNAME_ONLY_CAP:
                 notes.append("each name has a part the other lacks")
             score = min(score, SURNAME_ONLY_CAP)
+        # Patronymics or initials on both sides that do not match: another person of the same
+        # name (Zhukov Alexander Dmitrievich / Arkadyevich; Natalya Yuryevna / Natalya V.).
+        pat_a, pat_b = _patronymic_index(a.skeletons), _patronymic_index(b.skeletons)
+        odd_a = [i for i, sk in enumerate(a.skeletons) if i not in ia and (len(sk) == 1 or i == pat_a)]
+        odd_b = [j for j, sk in enumerate(b.skeletons) if j not in ib and (len(sk) == 1 or j == pat_b)]
+        if odd_a and odd_b:
+            if score > MIDDLE_CONFLICT_CAP:
+                notes.append("patronymics or initials differ")
+            score = min(score, MIDDLE_CONFLICT_CAP)
         lone_a = len(full_a) == 1 and len(a.skeletons) == 1
         lone_b = len(full_b) == 1 and len(b.skeletons) == 1
         if lone_a != lone_b:
@@ -227,6 +282,11 @@ def explain(a: NameRep, b: NameRep, al: Alignment) -> tuple[str, list[dict[str, 
         details.extend({"token": t, "how": "unmatched"} for t in unmatched)
     if extra:
         text += "; listed name also has: " + ", ".join(f"'{t}'" for t in extra)
+    generic_data = name_data().generic
+    generic = sorted({a.tokens[i] for i in range(len(a.tokens)) if a.skeletons[i] in generic_data})
+    if generic:
+        text += "; generic words (low weight): " + ", ".join(f"'{t}'" for t in generic)
+        details.extend({"token": t, "how": "generic (low weight)"} for t in generic)
     ignored = list(a.ignored) + [x for x in b.ignored if x not in a.ignored]
     if ignored:
         text += "; ignored legal forms: " + ", ".join(ignored)

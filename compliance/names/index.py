@@ -1,0 +1,376 @@
+"""The blocking index: every listed name and alias, found by near tokens, scored only when it
+can still reach the threshold.
+
+Build: each name is parsed once; its index keys are its token skeletons, its adjacent-token
+joins and its one-word compact form; every key also enters a one-deletion neighbourhood
+(typos and transliteration variants). Token weights of every name are computed at build.
+
+Query: per query token, the names near it (exact key, one edit, joined with a neighbour)
+with their closeness. A name can only reach the threshold if it is near every token of some
+minimal set of query tokens whose weight reaches the needed share, so candidates are the
+union of those intersections (prefix filtering for very long names). Each candidate gets an
+upper bound of the score ``align`` can give it (both sides' coverage at the keys' closeness,
+plus what tokens the index could not see might still gain fuzzily); the best-bound
+candidates are aligned, and scoring stops once no remaining one can enter the result.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from compliance.lists.model import Entity
+from compliance.names.normalize import NameRep, parse_name, split_variants
+from compliance.names.score import (
+    GENERIC_WEIGHT,
+    PERSON_KINDS,
+    Alignment,
+    _patronymic_index,
+    align,
+    default_weight,
+    explain,
+    token_weights,
+)
+
+# Calibrated on tests/data/name_pairs.csv and tests/data/real_name_pairs.csv (README "Party screening").
+BLOCK_THRESHOLD = 0.90
+REVIEW_THRESHOLD = 0.80
+
+COUNTRY_MATCH_BONUS = 0.03
+COUNTRY_MISMATCH_PENALTY = 0.05
+MAX_CANDIDATES = 15
+# A token in more than this share of all names is too common to find candidates by.
+COMMON_SHARE = 0.005
+# Closeness of an indexed key one edit away from a query token (at least; longer tokens more).
+NEAR_EDIT = 0.9
+# Slack on the attainable-score bound (the country bonus is added separately).
+BOUND_SLACK = 0.03
+# A one-token query can only match names where the token has at least this share of the weight.
+LONE_TOKEN_SHARE = 0.45
+# Best credit align gives two tokens more than one edit apart (vowel variants: 0.9).
+UNSEEN_CREDIT = 0.9
+_NEAR_CACHE_MAX = 100_000
+
+
+class NameMatch(BaseModel):
+    """One listed entity matching a query name."""
+
+    entity_id: str
+    list_name: str
+    entity_name: str
+    matched_name: str = Field(description="the listed name or alias that matched best")
+    query: str
+    score: float = Field(description="[0, 1], country evidence applied")
+    explanation: str
+    details: list[dict[str, Any]] = Field(default_factory=list)
+
+
+def _deletions(token: str) -> list[str]:
+    return [token[:i] + token[i + 1:] for i in range(len(token))]
+
+
+def _coverage(weights: list[float], closeness: list[float], pat: int | None, long: tuple[bool, ...],
+              pairs: int) -> float:
+    """The most one side's weighted coverage can be: tokens near the other name credited with
+    their closeness; up to ``pairs`` tokens that the index saw no near key for may still align
+    fuzzily (two edits, vowel variants) with at most UNSEEN_CREDIT."""
+    total = 0.0
+    got = 0.0
+    unseen: list[float] = []
+    for i, (w, c) in enumerate(zip(weights, closeness, strict=True)):
+        if c == 0.0:
+            if long[i]:
+                unseen.append(w)
+            if i == pat:
+                continue
+        total += w
+        got += w * c
+    if pairs and unseen:
+        unseen.sort(reverse=True)
+        got += UNSEEN_CREDIT * sum(unseen[:pairs])
+    return got / total if total else 0.0
+
+
+def _long_tokens(sks: tuple[str, ...]) -> tuple[bool, ...]:
+    """Tokens long enough for a fuzzy alignment (align never fuzzes tokens of 3 letters or numbers)."""
+    return tuple(len(sk) > 3 and not sk.isdigit() for sk in sks)
+
+
+def _keys_of(rep: NameRep) -> tuple[str, ...]:
+    sks = rep.skeletons
+    keys = dict.fromkeys(sks)
+    keys.update(dict.fromkeys(x + y for x, y in zip(sks, sks[1:], strict=False)))
+    keys[rep.compact] = None
+    return tuple(keys)
+
+
+class NameIndex:
+    """Every name and alias of the loaded entities, indexed for fast candidate search."""
+
+    def __init__(self, entities: Iterable[Entity]) -> None:
+        self._entities: list[Entity] = []
+        self._names: list[tuple[int, str, NameRep]] = []  # (entity index, listed name, parsed)
+        self._name_keys: list[tuple[str, ...]] = []
+        postings: dict[str, list[int]] = defaultdict(list)
+        for e in entities:
+            ei = len(self._entities)
+            self._entities.append(e)
+            seen: set[tuple[str, ...]] = set()
+            for raw in e.all_names:
+                for variant in split_variants(raw):
+                    rep = parse_name(variant)
+                    if not rep.skeletons or rep.skeletons in seen:
+                        continue
+                    seen.add(rep.skeletons)
+                    ni = len(self._names)
+                    self._names.append((ei, variant, rep))
+                    keys = _keys_of(rep)
+                    self._name_keys.append(keys)
+                    for k in keys:
+                        postings[k].append(ni)
+        self._postings: dict[str, list[int]] = dict(postings)
+        total = max(1, len(self._names))
+        self._total = total
+        self._common = max(50, int(total * COMMON_SHARE))
+        # Weights: rare words count more (inverse document frequency over the listed names).
+        self._df = {k: len(v) for k, v in self._postings.items()}
+        self._weight_cache: dict[str, float] = {}
+        # One-deletion neighbourhood of every indexed key: finds typos and spelling variants.
+        dels: dict[str, list[str]] = defaultdict(list)
+        for k in self._postings:
+            if len(k) >= 4 and not k.isdigit():
+                for d in _deletions(k):
+                    dels[d].append(k)
+        self._dels: dict[str, list[str]] = dict(dels)
+        # Token weights of every listed name, for organisation and person rules.
+        self._name_weights: list[tuple[list[float], list[float], int | None]] = [
+            (token_weights(rep, self.weight, False), token_weights(rep, self.weight, True),
+             _patronymic_index(rep.skeletons)) for _, _, rep in self._names
+        ]
+        self._name_long = [_long_tokens(rep.skeletons) for _, _, rep in self._names]
+        # Long postings ("mohammad", "trading") sorted by the key's share of the name's weight,
+        # heaviest first: a query cut to the names where that key matters reads only a prefix.
+        self._long_shares: dict[str, list[float]] = {}
+        for k, post in self._postings.items():
+            if len(post) > self._common:
+                w = self.weight(k)
+                keyed = sorted((-min(1.0, w / (sum(self._name_weights[ni][0]) or 1.0)), ni) for ni in post)
+                post[:] = [ni for _, ni in keyed]
+                self._long_shares[k] = [-x for x, _ in keyed]
+        self._near_cache: dict[str, tuple[tuple[str, float], ...]] = {}
+
+    # Probes covering more query tokens than this (joined forms) skip the substitution
+    # neighbourhood: its lookups grow with the key's length.
+    _subst_max_idxs = 2
+
+    def __len__(self) -> int:
+        return len(self._entities)
+
+    @property
+    def name_count(self) -> int:
+        return len(self._names)
+
+    def weight(self, sk: str) -> float:
+        w = self._weight_cache.get(sk)
+        if w is None:
+            base = default_weight(sk)
+            df = self._df.get(sk, 0)
+            share = df / self._total
+            if self._total >= 1000 and share > 0.002:
+                # Common in the lists ("trading", "company", "ooo"): weight falls with frequency.
+                base = min(base, max(GENERIC_WEIGHT, 1.0 - math.log10(share * 1000) / 2))
+            w = self._weight_cache[sk] = base
+        return w
+
+    def _near(self, sk: str, substitutions: bool = True) -> tuple[tuple[str, float], ...]:
+        """Indexed keys near one query key, with a rough closeness (cached: tokens recur).
+        ``substitutions=False`` for joined probes: their letters are many and a typo inside a
+        joined form is found through the separate tokens anyway."""
+        ck = sk if substitutions else "\x00" + sk
+        hit = self._near_cache.get(ck)
+        if hit is not None:
+            return hit
+        out: dict[str, float] = {}
+        if sk in self._postings:
+            out[sk] = 1.0
+        if len(sk) >= 4 and not sk.isdigit():
+            # One edit on a token of length L leaves OSA similarity 1 - 1/L (vowel variants
+            # score at least 0.9): the closeness is an upper bound of the credit align gives.
+            near = max(NEAR_EDIT, 1.0 - 1.0 / (len(sk) + 1))
+            for k in self._dels.get(sk, ()):  # query lacks a letter
+                out.setdefault(k, near)
+            near = max(NEAR_EDIT, 1.0 - 1.0 / len(sk))
+            for d in _deletions(sk):
+                if len(d) >= 4 and d in self._postings:  # query has an extra letter
+                    out.setdefault(d, near)
+                if substitutions and len(sk) >= 5:
+                    for k in self._dels.get(d, ()):  # one substitution
+                        out.setdefault(k, near)
+        res = tuple(out.items())
+        if len(self._near_cache) >= _NEAR_CACHE_MAX:
+            self._near_cache.clear()
+        self._near_cache[ck] = res
+        return res
+
+    def _token_hits(self, rep: NameRep) -> tuple[list[dict[int, float]], dict[str, float]]:
+        """Per query token: the names near it, each with the best closeness (a name written
+        as one word where the query has two, or the reverse, counts for every token it joins)."""
+        sks = rep.skeletons
+        n = len(sks)
+        sources: list[list[tuple[float, list[int]]]] = [[] for _ in range(n)]
+        probes: list[tuple[str, tuple[int, ...]]] = [(sk, (i,)) for i, sk in enumerate(sks)]
+        probes += [(x + y, (i, i + 1)) for i, (x, y) in enumerate(zip(sks, sks[1:], strict=False))]
+        if n > 2:
+            probes.append((rep.compact, tuple(range(n))))
+        qnear: dict[str, float] = {}
+        for key, idxs in probes:
+            for k, closeness in self._near(key, len(idxs) <= self._subst_max_idxs):
+                if qnear.get(k, 0.0) < closeness:
+                    qnear[k] = closeness
+                post = self._postings[k]
+                if len(post) > self._common:
+                    if n == 1:
+                        # One query token aligns with one listed token (or a joined pair): only
+                        # names where that token carries about half the weight can reach a match.
+                        shares = self._long_shares[k]
+                        cut = bisect.bisect_left(shares, -LONE_TOKEN_SHARE, key=lambda x: -x)
+                        post = post[:cut]
+                    else:
+                        post = post[: self._common * 4]
+                for i in idxs:
+                    sources[i].append((closeness, post))
+        out: list[dict[int, float]] = []
+        for src in sources:
+            d: dict[int, float] = {}
+            src.sort(key=lambda t: t[0])  # ascending: the best closeness is written last
+            for closeness, post in src:
+                d.update(dict.fromkeys(post, closeness))
+            out.append(d)
+        return out, qnear
+
+    def _candidates(self, rep: NameRep, floor: float) -> list[tuple[float, int]]:
+        """(bound, name) of the names that share enough (near-)tokens with the query to
+        possibly reach ``floor``, best attainable score first.
+
+        A name's share is the query weight it covers, each token counted with the closeness of
+        its nearest key; a name whose share cannot lift the symmetric score to the floor
+        (score <= (share + 1) / 2) is never scored. Candidates come from intersections: a name
+        must be near every token of at least one minimal token set whose weight reaches that
+        share, so only those intersections are enumerated, never whole posting lists.
+        """
+        sks = rep.skeletons
+        n = len(sks)
+        weights = [self.weight(sk) for sk in sks]
+        total = sum(weights) or 1.0
+        need = max(0.0, 2 * floor - 1.0 - 0.05) * total - 1e-9
+        hits, qnear = self._token_hits(rep)
+        cands: set[int] = set()
+        active = [i for i in range(n) if hits[i]]
+        if sum(weights[i] for i in active) < need:
+            return []
+        if len(active) <= 6:
+            order = sorted(active, key=lambda i: len(hits[i]))
+            for mask in range(1, 1 << len(order)):
+                members = [i for b, i in enumerate(order) if mask >> b & 1]
+                w = sum(weights[i] for i in members)
+                if w < need or any(w - weights[i] >= need for i in members):
+                    continue  # too light, or not minimal
+                first, others = hits[members[0]], [hits[i] for i in members[1:]]
+                cands.update(ni for ni in first if all(ni in o for o in others))
+        else:  # long names: a name must be near one of the heaviest tokens (prefix filtering)
+            rest = sum(weights[i] for i in active)
+            for i in sorted(active, key=lambda i: -weights[i]):
+                if rest < need:
+                    break
+                cands.update(hits[i])
+                rest -= weights[i]
+        qw_org = token_weights(rep, self.weight, False)
+        qw_per = token_weights(rep, self.weight, True)
+        q_pat = _patronymic_index(sks)
+        q_long = _long_tokens(sks)
+        low = floor - BOUND_SLACK - COUNTRY_MATCH_BONUS
+        scored: list[tuple[float, int]] = []
+        for ni in cands:
+            ca = [h.get(ni, 0.0) for h in hits]
+            if sum(w * c for w, c in zip(weights, ca, strict=True)) < need:
+                continue
+            # What align can attain at most: each side's coverage, tokens credited with their
+            # closeness (an upper bound), a one-sided unmatched patronymic not counted.
+            cb = self._name_closeness(ni, qnear)
+            wo, wp, n_pat = self._name_weights[ni]
+            n_long = self._name_long[ni]
+            pairs = min(sum(1 for c, x in zip(ca, q_long, strict=True) if x and c == 0.0),
+                        sum(1 for c, x in zip(cb, n_long, strict=True) if x and c == 0.0))
+            bound = max((_coverage(qw_org, ca, None, q_long, pairs) + _coverage(wo, cb, None, n_long, pairs)) / 2,
+                        (_coverage(qw_per, ca, q_pat, q_long, pairs) + _coverage(wp, cb, n_pat, n_long, pairs)) / 2)
+            if bound >= low:
+                scored.append((bound, ni))
+        scored.sort(key=lambda t: (-t[0], t[1]))
+        return scored[:MAX_CANDIDATES]
+
+    def _name_closeness(self, ni: int, qnear: dict[str, float]) -> list[float]:
+        """Per token of a listed name, the closeness of the nearest query key."""
+        sks = self._names[ni][2].skeletons
+        cb = [qnear.get(sk, 0.0) for sk in sks]
+        for j in range(len(sks) - 1):
+            c = qnear.get(sks[j] + sks[j + 1], 0.0)
+            if c > cb[j] or c > cb[j + 1]:
+                cb[j], cb[j + 1] = max(cb[j], c), max(cb[j + 1], c)
+        c = qnear.get(self._names[ni][2].compact, 0.0)
+        if c:
+            cb = [max(x, c) for x in cb]
+        return cb
+
+    def search(self, name: str, *, country: str | None = None, kind: str | None = None, limit: int = 5,
+               threshold: float | None = None) -> list[NameMatch]:
+        """Entities whose names match, best first, one match per entity, score >= threshold."""
+        rep = parse_name(name)
+        if not rep.skeletons:
+            return []
+        floor = REVIEW_THRESHOLD if threshold is None else threshold
+        query_person = bool(kind) and kind in PERSON_KINDS
+        q_weights = (token_weights(rep, self.weight, False), token_weights(rep, self.weight, True))
+        best: dict[int, tuple[float, Alignment, int]] = {}
+        for bound, ni in self._candidates(rep, floor):
+            # Best bound first: once no remaining candidate could enter the result, stop.
+            if len(best) >= limit and bound + BOUND_SLACK + COUNTRY_MATCH_BONUS < sorted(
+                    s for s, _, _ in best.values())[-limit]:
+                break
+            ei, _, cand = self._names[ni]
+            entity = self._entities[ei]
+            if query_person and entity.kind not in ("person", "unknown"):
+                continue
+            person = (entity.kind if entity.kind != "unknown" else (kind or "")) in PERSON_KINDS
+            al = align(rep, cand, person=person, weight=self.weight, wa_pre=q_weights[person],
+                       wb_pre=self._name_weights[ni][1] if person else self._name_weights[ni][0])
+            score = al.score
+            if country and entity.countries and score > 0:
+                score = score + COUNTRY_MATCH_BONUS if country in entity.countries else score - COUNTRY_MISMATCH_PENALTY
+            score = max(0.0, min(1.0, score))
+            cur = best.get(ei)
+            if cur is None or score > cur[0]:
+                best[ei] = (score, al, ni)
+        out: list[NameMatch] = []
+        for ei, (score, al, ni) in best.items():
+            if score < floor:
+                continue
+            entity = self._entities[ei]
+            _, listed, cand = self._names[ni]
+            text, details = explain(rep, cand, al)
+            if country and entity.countries:
+                text += ("; same country " if country in entity.countries else "; different country ") + \
+                    f"({country} vs {', '.join(entity.countries)})"
+            out.append(NameMatch(entity_id=entity.id, list_name=entity.list_name, entity_name=entity.name,
+                                 matched_name=listed, query=name, score=round(score, 4),
+                                 explanation=f"{text}; score {score:.2f}", details=details))
+        out.sort(key=lambda m: (-m.score, m.entity_id))
+        return out[:limit]
+
+    def search_many(self, names: Iterable[tuple[str, str | None]]) -> dict[tuple[str, str | None], list[NameMatch]]:
+        """The batch path: each distinct (name, country) is searched once."""
+        return {key: self.search(key[0], country=key[1]) for key in set(names)}
