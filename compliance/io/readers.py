@@ -166,6 +166,7 @@ class InputTable:
         self.warnings: list[str] = list(warnings or [])
         self._rows = rows
         self._closers = closers or []
+        self._positions: list[tuple[str, int]] | None = None
 
     def _to_raw(self, i: int, item: dict[str, Any] | list[Any] | str) -> RawRow:
         if isinstance(item, str):
@@ -180,9 +181,19 @@ class InputTable:
                                     f"({', '.join(repr(str(c))[:40] for c in extra[:3])})")
             elif len(item) < n:
                 warnings.append(f"row {i}: {n - len(item)} cell(s) missing at the end (read as empty)")
-            original = dict(zip(self.columns, [*item[:n], *([""] * (n - len(item)))], strict=True))
-        else:
-            original = {str(k): v for k, v in item.items()}
+            if len(item) != n:
+                item = [*item[:n], *([""] * (n - len(item)))]
+            # The common case, a list of cells: contract fields by position (first column wins).
+            if self._positions is None:
+                taken: dict[str, int] = {}
+                for pos, col in enumerate(self.columns):
+                    target = self.mapping.get(col)
+                    if target is not None and target not in taken:
+                        taken[target] = pos
+                self._positions = list(taken.items())
+            return RawRow(i, {t: item[pos] for t, pos in self._positions}, dict(zip(self.columns, item, strict=True)),
+                          warnings=warnings)
+        original = {str(k): v for k, v in item.items()}
         data: dict[str, Any] = {}
         for k, v in original.items():
             target = self.mapping.get(k)
@@ -204,7 +215,8 @@ class InputTable:
                     if dup_warned < 20:
                         self.warnings.append(msg)
                     dup_warned += 1
-            self.warnings.extend(w for w in raw.warnings if w not in self.warnings and len(self.warnings) < 200)
+            if raw.warnings:
+                self.warnings.extend(w for w in raw.warnings if w not in self.warnings and len(self.warnings) < 200)
             yield raw
 
     def chunks(self, size: int = 50_000) -> Iterator[list[RawRow]]:
