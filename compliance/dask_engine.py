@@ -22,7 +22,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from compliance import __version__
 from compliance.engine import BatchEngine, BatchSummary, PendingRow
@@ -59,18 +59,19 @@ def _screen_partition(screener: Screener, rows: list[RawRow], jurisdiction: str 
 
 def _connect(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
     try:
-        from distributed import Client, LocalCluster
+        import distributed
     except ImportError:
         raise ComplianceError("--engine dask needs Dask: pip install 'compliance[dask]'") from None
+    dd = cast(Any, distributed)  # distributed is untyped
     if scheduler:
         try:
-            return Client(scheduler, timeout="15s"), None
+            return dd.Client(scheduler, timeout="15s"), None
         except (OSError, TimeoutError) as e:
             raise ComplianceError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from None
     n = workers or max(1, min(4, os.cpu_count() or 1))
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                           silence_logs=logging.WARNING)
-    return Client(cluster), cluster
+    cluster = dd.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                              silence_logs=logging.WARNING)
+    return dd.Client(cluster), cluster
 
 
 def _check_workers(client: Any) -> None:

@@ -36,8 +36,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Distinct (name, country) pairs and goods keys kept across a run. 200k pairs of matches and
-# 100k goods keys stay well under 200 MB; past that the oldest are recomputed when seen again.
+# Distinct (name, country) pairs and goods keys kept across a run (goods keys with findings:
+# a fifth of it); past that the oldest are dropped and recomputed when seen again.
 PARTY_CACHE_LIMIT = 200_000
 GOODS_CACHE_LIMIT = 100_000
 

@@ -428,7 +428,8 @@ class GoodsCache:
                 _evict(self._fires, self.limit)
                 self._fires[shape] = False
             else:
-                _evict(self._found, self.limit)
+                # Findings weigh a few KB per key: a fifth of the limit keeps them to tens of MB.
+                _evict(self._found, max(1, self.limit // 5))
                 self._found[full] = cached
         else:
             self.hits += 1
