@@ -17,6 +17,7 @@ the local engine's.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import os
 import time
@@ -25,7 +26,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from compliance import __version__
-from compliance.engine import BatchEngine, BatchSummary, PendingRow
+from compliance.engine import BatchEngine, BatchSummary, PendingRow, chunked_gc
 from compliance.exc import ComplianceError
 from compliance.models import ScreeningResult
 from compliance.rules.quota import QuotaStore, QuotaTracker
@@ -54,7 +55,10 @@ def _screen_partition(screener: Screener, rows: list[RawRow], jurisdiction: str 
             _ENGINES.clear()
         held = _ENGINES[key] = (screener, BatchEngine(screener, jurisdiction=jurisdiction, as_of=as_of,
                                                       defer_quota=True))
-    return held[1].screen_chunk(rows)
+    with chunked_gc():
+        out = held[1].screen_chunk(rows)
+    gc.collect()
+    return out
 
 
 def _connect(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:

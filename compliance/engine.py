@@ -18,10 +18,12 @@ with ``defer_quota`` a row whose quota total depends on earlier rows comes back 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -203,6 +205,24 @@ class BatchEngine:
         return result
 
 
+@contextmanager
+def chunked_gc() -> Iterator[None]:
+    """No automatic garbage collection inside a batch: the caller collects once per chunk.
+
+    Python's collector runs every few hundred allocations and walks every live container —
+    a third of a batch's time with a chunk of rows alive. Rows make no reference cycles except
+    through the tracebacks of rejected rows, which a collection per chunk frees, so memory
+    stays bounded by the chunk. The collector is restored afterwards.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def screen_chunk(screener: Screener, rows: list[RawRow], *, tracker: QuotaTracker,
                  jurisdiction: str | None = None, as_of: dt.date | None = None) -> list[ScreeningResult]:
     """Screen one chunk of raw rows in order (a one-off engine: no caches kept between calls)."""
@@ -218,13 +238,16 @@ def run_batch(screener: Screener, chunks: Iterable[list[RawRow]], write: Callabl
     summary = BatchSummary()
     engine = BatchEngine(screener, jurisdiction=jurisdiction, as_of=as_of, quota_store=quota_store)
     start = time.perf_counter()
-    for chunk in chunks:
-        results = [r for r in engine.screen_chunk(chunk) if isinstance(r, ScreeningResult)]
-        for r in results:
-            summary.add(r)
-        write(results)
-        if progress is not None:
-            progress(len(results))
+    with chunked_gc():
+        for chunk in chunks:
+            results = [r for r in engine.screen_chunk(chunk) if isinstance(r, ScreeningResult)]
+            for r in results:
+                summary.add(r)
+            write(results)
+            if progress is not None:
+                progress(len(results))
+            del results
+            gc.collect()
     summary.seconds = time.perf_counter() - start
     log.info("batch: %d rows in %.1f s; %d distinct parties searched; goods cache %s hits / %s misses",
              summary.rows, summary.seconds, engine.parties.searches,
