@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -17,9 +20,9 @@ from pydantic import BaseModel, Field
 from compliance import __version__
 from compliance.exc import ComplianceError, InvalidInput
 from compliance.lists.model import Entity, ListInfo, LoadedList
-from compliance.models import Family, Finding, ScreeningResult, Shipment, Verdict, parse_shipment
+from compliance.models import PARTY_ROLES, Family, Finding, Party, ScreeningResult, Shipment, Verdict, parse_shipment
 from compliance.rules import humanitarian
-from compliance.rules.context import Context
+from compliance.rules.context import Context, GoodsHit
 from compliance.rules.loader import RuleBundle, load_bundle
 from compliance.rules.model import Rule
 from compliance.rules.party import evaluate_party
@@ -157,33 +160,57 @@ class Screener:
             return ScreeningResult(row_number=row_number, shipment_id=None if raw_id is None else str(raw_id),
                                    verdict=Verdict.ERROR, error=str(e), input=echo)
         ctx = self.context(s, jurisdiction=jurisdiction, as_of=as_of)
+        goods = self.goods_findings(ctx)
+        quota_findings = quota.observe(ctx) if quota is not None else []
+        parties = self._screen_parties(ctx, party_matches)
+        return self.complete(ctx, goods, quota_findings, parties, row_number=row_number, echo=echo)
+
+    def goods_findings(self, ctx: Context) -> list[Finding]:
+        """The goods, route and document rules (every family but party and humanitarian), in order."""
         findings: list[Finding] = []
         for rule in self._rules:
             if rule.in_force(ctx.date):
                 findings.extend(EVALUATORS[rule.family](ctx, rule))
-        if quota is not None:
-            findings.extend(quota.observe(ctx))
+        return findings
+
+    def complete(self, ctx: Context, goods: list[Finding], quota: list[Finding], parties: list[Finding], *,
+                 row_number: int | None, echo: dict[str, Any]) -> ScreeningResult:
+        """Fold one row's findings into its result: humanitarian lowering, hooks, order, verdict.
+
+        The single place every engine (``screen``, the batch engine, Dask) finishes a row, so all
+        of them give the same result for the same findings.
+        """
+        findings = goods + quota
         if self._humanitarian is not None and self._humanitarian.in_force(ctx.date):
             findings = humanitarian.apply(ctx, self._humanitarian, findings)
-        findings.extend(self._screen_parties(ctx, party_matches))
+        findings.extend(parties)
         for hook in self.finding_filters:
             findings = hook(ctx, findings)
         findings = order_findings(findings)
-        return ScreeningResult(row_number=row_number, shipment_id=s.shipment_id, verdict=verdict_of(findings),
-                               risk_score=risk_score(findings), findings=findings, warnings=ctx.warnings,
-                               input=echo)
+        return ScreeningResult(row_number=row_number, shipment_id=ctx.shipment.shipment_id,
+                               verdict=verdict_of(findings), risk_score=risk_score(findings), findings=findings,
+                               warnings=ctx.warnings, input=echo)
 
     def _screen_parties(self, ctx: Context,
                         cache: Mapping[MatchKey, Sequence[NameMatch]] | None) -> list[Finding]:
-        rules = {k: r for k, r in self._party_rules.items() if r.in_force(ctx.date)}
-        if "listed" not in rules or "possible" not in rules:
-            return []
+        rules: dict[str, Rule] | None = None
         out: list[Finding] = []
-        for party in ctx.shipment.parties:
-            key = (party.name, party.country)
-            matches = cache.get(key) if cache is not None else None
+        s = ctx.shipment
+        for role in PARTY_ROLES:
+            name = getattr(s, f"{role}_name")
+            if not name:
+                continue
+            country = getattr(s, f"{role}_country")
+            matches = cache.get((name, country)) if cache is not None else None
             if matches is None:
-                matches = self.index.search(party.name, country=party.country, limit=5)
+                matches = self.index.search(name, country=country, limit=5)
+            if not matches:
+                continue  # most parties of a batch: nothing to evaluate
+            if rules is None:
+                rules = {k: r for k, r in self._party_rules.items() if r.in_force(ctx.date)}
+                if "listed" not in rules or "possible" not in rules:
+                    return []
+            party = Party(role=role, name=name, country=country)
             out.extend(evaluate_party(ctx, rules, party, matches, self.entities, self.block_threshold))
         return out
 
@@ -213,3 +240,225 @@ class Screener:
                    self.screen_many(({str(k): v for k, v in row.items()} for row in rows),
                                     jurisdiction=jurisdiction, as_of=as_of)]
         return pd.DataFrame.from_records(records)
+
+
+# Batch caches ------------------------------------------------------------------------------
+# Stand-ins for the per-row values that goods findings carry only as evidence: a cached
+# finding is built once with these and gets each row's own values back (see GoodsCache).
+_DESCRIPTION = "\x00description\x00"
+_DOC_ID = "\x00end_use_doc_id\x00"
+_PER_ROW = {_DESCRIPTION: "description", _DOC_ID: "end_use_doc_id"}
+
+
+def _evict(cache: dict[Any, Any], limit: int) -> None:
+    """Drop the oldest tenth of a full cache (insertion order): bounded, and cheap per row."""
+    if len(cache) >= limit:
+        for key in list(islice(iter(cache), max(1, limit // 10))):
+            del cache[key]
+
+
+class PartyCache(dict[MatchKey, list["NameMatch"]]):
+    """Name matches of distinct (party name, country) pairs across a whole run.
+
+    Holds at most ``limit`` pairs (or one chunk's distinct pairs, if more).
+    """
+
+    def __init__(self, index: NameIndex, limit: int = 200_000) -> None:
+        super().__init__()
+        self.index = index
+        self.limit = limit
+        self.searches = 0
+
+    def prefetch(self, keys: Iterable[MatchKey]) -> None:
+        """Search the pairs not seen yet (one search per distinct pair)."""
+        missing = {k for k in keys if k not in self}
+        if not missing:
+            return
+        self.searches += len(missing)
+        found = self.index.search_many(missing)
+        overflow = len(self) + len(found) - self.limit
+        if overflow > 0:  # oldest first; a pair evicted and seen again is searched again
+            for key in list(islice(iter(self), max(overflow, self.limit // 10))):
+                del self[key]
+        self.update(found)
+
+
+@dataclass(slots=True)
+class _Hits:
+    hits: dict[str, GoodsHit]
+    signature: tuple[Any, ...]
+    per_item: bool  # a hit rule reads the value per item (luxury thresholds): amounts join the key
+
+
+@dataclass(slots=True)
+class _Cached:
+    findings: tuple[Finding, ...]
+    per_row: tuple[tuple[str, ...], ...]  # per finding: evidence keys holding a stand-in
+    fired: frozenset[str]
+    warnings: tuple[str, ...]
+
+
+class GoodsCache:
+    """The goods, route and document findings of a batch, computed once per distinct goods key.
+
+    Those families read a fixed set of a shipment's facts: what its HS code hits (the hits per
+    rule, a function of the code and of which rules and codes are in force), where it goes
+    (destination, consignee and end-user countries), where it comes from (origin, exporter
+    country), its route, its end-use document (type, issuer, and whether it counts as the
+    manufacturer's) and, for luxury-type bans only, value, quantity, unit and currency; plus
+    the jurisdiction and the shipment date — only through rule validity, so dates between the
+    same validity boundaries share a key. The description and document number are evidence
+    only: findings are built with stand-ins and get each row's values back. Per-row state
+    (quota totals, party names) is not in here: quotas and parties are screened per row.
+
+    Two tiers. Whether any finding fires depends on the countries only through the country
+    groups of the bundle they belong to (sanctioned, harmonised, partner, high-risk, and any
+    country list a rule names) and on where route countries equal the destination, exporter
+    or origin country; and on the HS code only through its hits. A key made of those settles
+    most rows of a batch (no finding) without evaluating anything; rows with findings use the
+    exact key, since messages name the code and the countries.
+    """
+
+    def __init__(self, screener: Screener, limit: int = 100_000) -> None:
+        self.screener = screener
+        self.limit = limit
+        bundle = screener.bundle
+        dates: set[dt.date] = set()
+        one_day = dt.timedelta(days=1)
+        for rule in bundle.rules:
+            dates.add(rule.valid_from)
+            if rule.valid_to:
+                dates.add(rule.valid_to + one_day)
+            if rule.wind_down_until:
+                dates.add(rule.wind_down_until + one_day)
+        for entries in bundle.goods.values():
+            for e in entries:
+                if e.valid_from:
+                    dates.add(e.valid_from)
+                if e.valid_to:
+                    dates.add(e.valid_to + one_day)
+        # Every date test of the goods families is "date >= boundary" for one of these.
+        self._bounds = sorted(dates)
+        groups = [set(g.countries) for g in (bundle.countries.sanctioned, bundle.countries.harmonised,
+                                             bundle.countries.partner, bundle.countries.high_risk)]
+        for rule in bundle.rules:
+            for v in rule.params.values():
+                if isinstance(v, list) and all(isinstance(x, str) for x in v):
+                    groups.append(set(v))
+        self._groups = groups
+        self._classes: dict[str, tuple[bool, ...]] = {}
+        # Goods entries by code, and by every prefix of their code: the entries a declared
+        # code can relate to (prefix either way), so hits never scan the whole bundle.
+        self._exact: dict[str, list[tuple[int, str, Any]]] = {}
+        self._under: dict[str, list[tuple[int, str, Any]]] = {}
+        n = 0
+        for rid, entries in bundle.goods.items():
+            for e in entries:
+                item = (n, rid, e)
+                n += 1
+                self._exact.setdefault(e.code, []).append(item)
+                for k in range(1, len(e.code) + 1):
+                    self._under.setdefault(e.code[:k], []).append(item)
+        self._hits: dict[tuple[str, int], _Hits] = {}
+        self._fires: dict[tuple[Any, ...], bool] = {}
+        self._found: dict[tuple[Any, ...], _Cached] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def _cls(self, country: str | None) -> tuple[bool, ...] | None:
+        if country is None:
+            return None
+        c = self._classes.get(country)
+        if c is None:
+            c = self._classes[country] = tuple(country in g for g in self._groups)
+        return c
+
+    def _compute_hits(self, ctx: Context) -> dict[str, GoodsHit]:
+        """``Context.hits`` over only the entries the code relates to (the same result)."""
+        code = ctx.shipment.hs_code
+        related: dict[int, tuple[int, str, Any]] = {}
+        for k in range(1, len(code) + 1):
+            for item in self._exact.get(code[:k], ()):
+                related[item[0]] = item
+        for item in self._under.get(code, ()):
+            related[item[0]] = item
+        goods: dict[str, list[Any]] = {}
+        for _, rid, e in sorted(related.values(), key=lambda x: x[0]):
+            goods.setdefault(rid, []).append(e)
+        view = replace(ctx.bundle, goods=goods)
+        probe = Context(shipment=ctx.shipment, date=ctx.date, bundle=view, jurisdiction_code=ctx.jurisdiction_code,
+                        same_name=ctx.same_name)
+        return probe.hits
+
+    def _goods_hits(self, ctx: Context, bucket: int) -> _Hits:
+        key = (ctx.shipment.hs_code, bucket)
+        found = self._hits.get(key)
+        if found is None:
+            hits = self._compute_hits(ctx)
+            ctx.__dict__["hits"] = hits
+            signature = (tuple((rid, id(h.entry), h.relation) for rid, h in hits.items()), ctx.humanitarian)
+            per_item = any("min_item_value_eur" in h.rule.params for h in hits.values())
+            found = _Hits(hits, signature, per_item)
+            _evict(self._hits, self.limit)
+            self._hits[key] = found
+        else:
+            ctx.__dict__["hits"] = found.hits  # Context.hits is a cached_property
+        return found
+
+    def prepare(self, ctx: Context) -> None:
+        """Fill the context's goods hits from the cache (for per-row rules such as quotas)."""
+        self._goods_hits(ctx, bisect_right(self._bounds, ctx.date))
+
+    def findings(self, ctx: Context) -> list[Finding]:
+        """``Screener.goods_findings(ctx)``, from the cache when the key was seen before."""
+        s = ctx.shipment
+        bucket = bisect_right(self._bounds, ctx.date)
+        gh = self._goods_hits(ctx, bucket)
+        cls = self._cls
+        dest, exporter, origin = s.destination_country, s.exporter_country, s.origin_country
+        route = s.transit_countries
+        common = (gh.signature, bucket, ctx.jurisdiction_code, s.end_use_doc_type, s.end_use_doc_issuer,
+                  ctx.document_status, s.description is None, s.end_use_doc_id is None,
+                  (s.value, s.quantity, s.unit, s.currency) if gh.per_item else None)
+        shape = (*common, cls(dest), cls(s.consignee_country), cls(s.end_user_country), cls(origin), cls(exporter),
+                 tuple((cls(c), c == dest, c == exporter, c == origin) for c in route) if route else ())
+        if self._fires.get(shape) is False:
+            self.hits += 1
+            return []
+        full = (*common, dest, s.consignee_country, s.end_user_country, origin, exporter, tuple(route), s.hs_code)
+        cached = self._found.get(full)
+        if cached is None:
+            self.misses += 1
+            cached = self._evaluate(ctx)
+            if not cached.findings:
+                _evict(self._fires, self.limit)
+                self._fires[shape] = False
+            else:
+                # Findings weigh a few KB per key: a fifth of the limit keeps them to tens of MB.
+                _evict(self._found, max(1, self.limit // 5))
+                self._found[full] = cached
+        else:
+            self.hits += 1
+        if cached.fired:
+            ctx.fired.update(cached.fired)
+        if cached.warnings:
+            ctx.warnings.extend(cached.warnings)
+        out: list[Finding] = []
+        for f, keys in zip(cached.findings, cached.per_row, strict=True):
+            evidence = dict(f.evidence)
+            for k in keys:
+                evidence[k] = getattr(s, _PER_ROW[evidence[k]])
+            out.append(f.model_copy(update={"evidence": evidence}))
+        return out
+
+    def _evaluate(self, ctx: Context) -> _Cached:
+        s = ctx.shipment
+        stand_ins = {"description": None if s.description is None else _DESCRIPTION,
+                     "end_use_doc_id": None if s.end_use_doc_id is None else _DOC_ID}
+        template = Context(shipment=s.model_copy(update=stand_ins), date=ctx.date, bundle=ctx.bundle,
+                           jurisdiction_code=ctx.jurisdiction_code, same_name=ctx.same_name)
+        template.__dict__["hits"] = ctx.hits
+        findings = self.screener.goods_findings(template)
+        per_row = tuple(tuple(k for k, v in f.evidence.items() if isinstance(v, str) and v in _PER_ROW)
+                        for f in findings)
+        return _Cached(tuple(findings), per_row, frozenset(template.fired), tuple(template.warnings))

@@ -401,7 +401,8 @@ class InputTable:
                     seen.warned = True
                     self.warnings.append(f"row {i}: more than {seen.capacity:,} shipment_ids: later rows are not "
                                          "checked for repeated ids (memory stays bounded)")
-            self.warnings.extend(w for w in raw.warnings if w not in self.warnings and len(self.warnings) < 200)
+            if raw.warnings:
+                self.warnings.extend(w for w in raw.warnings if w not in self.warnings and len(self.warnings) < 200)
             yield raw
         last = locals().get("i", 0)
         if (problem := self.tail_error()) is not None:

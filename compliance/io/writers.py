@@ -84,6 +84,15 @@ def _scalar(v: Any) -> Any:
     return v
 
 
+def _csv_cell(v: Any) -> Any:
+    """``neutralise(str(_scalar(v)))`` for non-numbers, numbers as they are (the CSV cell)."""
+    if type(v) is str:
+        return "'" + v if v.startswith(_FORMULA_START) else v
+    if isinstance(v, int | float):
+        return v
+    return neutralise(str(_scalar(v)))
+
+
 class ResultWriter:
     """Streams result rows to ``out`` (None or '-' = stdout) in one of ``OUTPUT_FORMATS``."""
 
@@ -132,6 +141,17 @@ class ResultWriter:
             self._xlsx = XlsxResultWriter(self._tmp or "", self.columns, meta)
 
     def write(self, results: Iterable[ScreeningResult]) -> None:
+        if self.format == "csv":
+            # The batch path: one call per row, plain text cells without the generic conversions.
+            columns, writerow = self.columns, self._csv.writerow
+            n = 0
+            for r in results:
+                rec = result_record(r, columns)
+                writerow([_csv_cell(rec[c]) for c in columns])
+                n += 1
+            self.rows_written += n
+            self._first = self._first and n == 0
+            return
         for r in results:
             rec = result_record(r, self.columns)
             rec = {c: rec.get(c) for c in self.columns}

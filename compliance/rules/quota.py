@@ -104,6 +104,18 @@ class QuotaTracker:
         self.bundle = bundle
         self.rules = [r for r in bundle.rules if r.family.value == "circumvention" and r.kind == "quota"]
         self.store: QuotaStore = store or MemoryQuotaStore()
+        self._covered: dict[tuple[str, str], bool] = {}
+
+    def _covers(self, rule: Rule, code: str) -> bool:
+        """Is the HS code within the rule's goods (remembered per code: batches repeat codes)."""
+        key = (rule.id, code)
+        hit = self._covered.get(key)
+        if hit is None:
+            if len(self._covered) > 100_000:
+                self._covered.clear()
+            goods = self.bundle.goods.get(rule.id, [])
+            hit = self._covered[key] = any(prefix_relation(code, e.code) == "within" for e in goods)
+        return hit
 
     def observe(self, ctx: Context) -> list[Finding]:
         s: Shipment = ctx.shipment
@@ -113,8 +125,7 @@ class QuotaTracker:
         for rule in self.rules:
             if not rule.in_force(ctx.date) or s.destination_country not in _countries(ctx, rule):
                 continue
-            goods = self.bundle.goods.get(rule.id, [])
-            if not any(prefix_relation(s.hs_code, e.code) == "within" for e in goods):
+            if not self._covers(rule, s.hs_code):
                 continue
             if (s.currency or "EUR").upper() != "EUR":
                 ctx.warnings.append(f"{rule.id}: value in {s.currency} not counted towards the EUR quota")

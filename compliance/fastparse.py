@@ -1,0 +1,171 @@
+"""Row parsing for large batches: the same ``Shipment`` as ``parse_shipment``, several times faster.
+
+``parse_shipment`` runs pydantic's validation per row: fine for one shipment, the largest cost
+of a million-row batch. ``Shipment``'s fields are each validated by a ``before`` validator that
+reads that field alone, so a field's validated value is a pure function of its raw value: the
+fast path calls the model's own validators (taken from the model, never copied) and remembers
+the result for the low-cardinality fields (countries, HS codes, dates, party names, units),
+then builds the model without validating it again.
+
+Anything unusual falls back to ``parse_shipment``: a field that fails (so the error message is
+exactly the model's, naming row and fields), a missing required column, and every row when
+the model's validators are not all plain ``before`` validators of one field. A self-check at
+start-up compares both paths; a mismatch disables the fast path.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from compliance.models import INPUT_COLUMNS, REQUIRED_COLUMNS, Shipment, parse_shipment
+
+log = logging.getLogger(__name__)
+
+# Fields whose raw text repeats across a batch, worth remembering: all but the row's id and its
+# amounts (nearly unique per row, validated each time).
+MEMO_FIELDS = frozenset(set(INPUT_COLUMNS) - {"shipment_id", "quantity", "value"})
+# Entries per remembered field before its memo is cleared (bounds memory on any file).
+MEMO_LIMIT = 50_000
+
+_FAIL = object()
+_setattr = object.__setattr__
+
+
+class _Info:
+    """What a two-argument validator reads from pydantic's ``ValidationInfo``."""
+
+    __slots__ = ("field_name", "data", "context", "config", "mode")
+
+    def __init__(self, field_name: str) -> None:
+        self.field_name = field_name
+        self.data: dict[str, Any] = {}
+        self.context = None
+        self.config = None
+        self.mode = "python"
+
+
+def _call_with_info(func: Callable[[Any, Any], Any], info: _Info, value: Any) -> Any:
+    return func(value, info)
+
+
+def _field_validators() -> dict[str, list[Callable[[Any], Any]]] | None:
+    """Each field's validators as one-argument callables, or None when the model has validators
+    the fast path cannot reproduce (model validators, after/wrap validators)."""
+    decorators = Shipment.__pydantic_decorators__
+    if decorators.model_validators or decorators.validators or decorators.root_validators:
+        return None
+    out: dict[str, list[Callable[[Any], Any]]] = {name: [] for name in Shipment.model_fields}
+    for dec in decorators.field_validators.values():
+        if dec.info.mode != "before":
+            return None
+        func = dec.func
+        takes_info = len(inspect.signature(func).parameters) >= 2
+        for field in dec.info.fields:
+            if field not in out:
+                return None
+            if takes_info:
+                out[field].append(partial(_call_with_info, func, _Info(field)))
+            else:
+                out[field].append(func)
+    return out
+
+
+def _strip(value: Any) -> Any:
+    # The model's str_strip_whitespace, applied after the validators as pydantic does.
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list):
+        return [x.strip() if isinstance(x, str) else x for x in value]
+    return value
+
+
+class FastParser:
+    """Parses raw rows (contract-named dicts) into ``Shipment``s; see the module docstring."""
+
+    def __init__(self) -> None:
+        validators = _field_validators()
+        self.enabled = validators is not None and self._constructible()
+        self._validators = validators or {}
+        self._inputs = frozenset(INPUT_COLUMNS) & frozenset(self._validators)
+        self._strip = bool(Shipment.model_config.get("str_strip_whitespace"))
+        self._memo: dict[str, dict[str, Any]] = {f: {} for f in MEMO_FIELDS}
+        self._defaults: list[tuple[str, Callable[[], Any]]] = [
+            (name, partial(info.get_default, call_default_factory=True)) for name, info in Shipment.model_fields.items()]
+        self.fallbacks = 0
+        if self.enabled and not self._self_check():
+            log.warning("fast row parsing disabled: it disagrees with the Shipment model")
+            self.enabled = False
+
+    @staticmethod
+    def _constructible() -> bool:
+        required = {n for n, f in Shipment.model_fields.items() if f.is_required()}
+        return required <= set(REQUIRED_COLUMNS)
+
+    def _self_check(self) -> bool:
+        samples: list[dict[str, Any]] = [
+            {"shipment_id": " S1 ", "hs_code": "8542.31", "destination_country": "Belarus", "transit_countries": "PL; BY",
+             "value": "1 234,50", "quantity": 3.0, "date": "01.07.2024", "end_use_doc_type": "EUC",
+             "end_use_doc_issuer": " Manufacturer ", "exporter_name": " ОАО «Нафтан» ", "unit": " pcs "},
+            {"shipment_id": 7.0, "hs_code": 31042010, "destination_country": "pl", "description": "", "currency": "eur"},
+        ]
+        for row in samples:
+            try:
+                fast, slow = self._parse(row), parse_shipment(row)
+                if fast != slow or fast.model_fields_set != slow.model_fields_set \
+                        or fast.model_dump() != slow.model_dump():
+                    return False
+            except Exception:  # noqa: BLE001 - any disagreement turns the fast path off
+                return False
+        return True
+
+    def _value(self, field: str, raw: Any) -> Any:
+        for validate in self._validators[field]:
+            raw = validate(raw)
+        return _strip(raw) if self._strip else raw
+
+    def _parse(self, row: dict[str, Any]) -> Shipment:
+        values: dict[str, Any] = {}
+        memos = self._memo
+        for field, raw in row.items():
+            if field not in self._inputs:
+                continue  # not a contract column (parse_shipment ignores it too)
+            memo = memos.get(field) if type(raw) is str else None
+            if memo is None:
+                values[field] = self._value(field, raw)
+                continue
+            value = memo.get(raw, _FAIL)
+            if value is _FAIL:
+                value = self._value(field, raw)
+                if len(memo) >= MEMO_LIMIT:
+                    memo.clear()
+                memo[raw] = value
+            # Lists are copied on the way out: each Shipment owns its own.
+            values[field] = list(value) if type(value) is list else value
+        for field in REQUIRED_COLUMNS:
+            if field not in values:
+                raise KeyError(field)
+        return self._construct(values)
+
+    def _construct(self, given: dict[str, Any]) -> Shipment:
+        # What ``model_construct`` does, without its per-call overhead: defaults for absent
+        # fields (defaults are not validated), the set of given fields, no extra or private state.
+        values = {name: given[name] if name in given else default() for name, default in self._defaults}
+        shipment = Shipment.__new__(Shipment)
+        _setattr(shipment, "__dict__", values)
+        _setattr(shipment, "__pydantic_fields_set__", set(given))
+        _setattr(shipment, "__pydantic_extra__", None)
+        _setattr(shipment, "__pydantic_private__", None)
+        return shipment
+
+    def parse(self, row: dict[str, Any], row_number: int | None = None) -> Shipment:
+        """Like ``parse_shipment``: a ``Shipment``, or ``InvalidInput`` naming row and fields."""
+        if self.enabled:
+            try:
+                return self._parse(row)
+            except Exception:  # noqa: BLE001 - the model gives the exact message
+                self.fallbacks += 1
+        return parse_shipment(row, row_number)
