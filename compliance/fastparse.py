@@ -21,7 +21,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from compliance.models import INPUT_COLUMNS, REQUIRED_COLUMNS, Shipment, parse_shipment
+from compliance.models import INPUT_COLUMNS, REQUIRED_COLUMNS, Shipment, _too_long, parse_shipment
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ class FastParser:
 
     def parse(self, row: dict[str, Any], row_number: int | None = None) -> Shipment:
         """Like ``parse_shipment``: a ``Shipment``, or ``InvalidInput`` naming row and fields."""
-        if self.enabled:
+        if self.enabled and not _too_long(row):  # over-long values: the model's ERROR message
             try:
                 return self._parse(row)
             except Exception:  # noqa: BLE001 - the model gives the exact message

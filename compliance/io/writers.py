@@ -87,7 +87,7 @@ def _scalar(v: Any) -> Any:
 def _csv_cell(v: Any) -> Any:
     """``neutralise(str(_scalar(v)))`` for non-numbers, numbers as they are (the CSV cell)."""
     if type(v) is str:
-        return "'" + v if v.startswith(_FORMULA_START) else v
+        return neutralise(v) if v.startswith(_FORMULA_START) else v
     if isinstance(v, int | float):
         return v
     return neutralise(str(_scalar(v)))
