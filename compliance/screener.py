@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MatchKey = tuple[str, str | None]
+# Matches judged per party: one entity can sit on the curated list and on four official lists,
+# and the binding one must not be cut off.
+PARTY_SEARCH_LIMIT = 10
 
 
 class BundleRef(BaseModel):
@@ -73,6 +76,8 @@ class Screener:
         self.as_of = as_of
         self.entities: dict[str, Entity] = {e.id: e for lst in self.lists for e in lst.entities}
         self.index: NameIndex = NameIndex(self.entities.values())
+        # Each party finding names the version of the list it matched on.
+        self._list_infos = {x.info.name: x.info for x in self.lists}
         self.block_threshold = float(BLOCK_THRESHOLD)
         self._rules = sorted((r for r in bundle.rules if r.family in EVALUATORS),
                              key=lambda r: (FAMILY_ORDER[r.family], KIND_ORDER.get(r.kind, 0), r.id))
@@ -183,14 +188,15 @@ class Screener:
             key = (party.name, party.country)
             matches = cache.get(key) if cache is not None else None
             if matches is None:
-                matches = self.index.search(party.name, country=party.country, limit=5)
-            out.extend(evaluate_party(ctx, rules, party, matches, self.entities, self.block_threshold))
+                matches = self.index.search(party.name, country=party.country, limit=PARTY_SEARCH_LIMIT)
+            out.extend(evaluate_party(ctx, rules, party, matches, self.entities, self.block_threshold,
+                                      self._list_infos))
         return out
 
     def prematch(self, shipments: Iterable[Shipment]) -> dict[MatchKey, list[NameMatch]]:
         """Match each distinct (party name, country) of a batch once."""
         keys = {(p.name, p.country) for s in shipments for p in s.parties}
-        return self.index.search_many(keys)
+        return {key: self.index.search(key[0], country=key[1], limit=PARTY_SEARCH_LIMIT) for key in keys}
 
     def screen_many(self, rows: Iterable[Mapping[str, Any] | Shipment], *, jurisdiction: str | None = None,
                     as_of: dt.date | None = None, quota_store: QuotaStore | None = None,
