@@ -34,7 +34,9 @@ CURATED_FORMAT = "curated-yaml"
 BARRING_MEASURES = {
     "asset_freeze": "asset freeze",
     "export_denial": "export privileges denied (no export or reexport to or from this party)",
-    "export_licence": "licence required for every item subject to the EAR (policy of denial): "
+    # Entity List: every item subject to the EAR; Military End-User List: the items of
+    # Supplement 2 to Part 744. The shipment record cannot tell which, so the officer checks.
+    "export_licence": "BIS licence required (Entity List / Military End-User List, policy of denial): "
                       "do not ship without the licence",
 }
 
