@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
-ORDER = ["names", "lists", "scale", "http", "report"]
+ORDER = ["names", "lists", "scale", "http", "report", "party_fp"]
 
 
 def main(argv: list[str]) -> int:

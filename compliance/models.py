@@ -454,4 +454,5 @@ class ScreeningResult(BaseModel):
     @property
     def top_party(self) -> Finding | None:
         parties = [f for f in self.findings if f.family == Family.party and f.score is not None]
-        return max(parties, key=lambda f: f.score or 0.0) if parties else None
+        # The match that drives the verdict: most severe first, then the best score.
+        return max(parties, key=lambda f: (f.severity.rank, f.score or 0.0)) if parties else None

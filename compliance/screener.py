@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MatchKey = tuple[str, str | None]
+# Matches judged per party: one entity can sit on the curated list and on four official lists,
+# and the binding one must not be cut off.
+PARTY_SEARCH_LIMIT = 10
 
 
 class BundleRef(BaseModel):
@@ -76,6 +79,8 @@ class Screener:
         self.as_of = as_of
         self.entities: dict[str, Entity] = {e.id: e for lst in self.lists for e in lst.entities}
         self.index: NameIndex = NameIndex(self.entities.values())
+        # Each party finding names the version of the list it matched on.
+        self._list_infos = {x.info.name: x.info for x in self.lists}
         self.block_threshold = float(BLOCK_THRESHOLD)
         self._rules = sorted((r for r in bundle.rules if r.family in EVALUATORS),
                              key=lambda r: (FAMILY_ORDER[r.family], KIND_ORDER.get(r.kind, 0), r.id))
@@ -203,7 +208,7 @@ class Screener:
             country = getattr(s, f"{role}_country")
             matches = cache.get((name, country)) if cache is not None else None
             if matches is None:
-                matches = self.index.search(name, country=country, limit=5)
+                matches = self.index.search(name, country=country, limit=PARTY_SEARCH_LIMIT)
             if not matches:
                 continue  # most parties of a batch: nothing to evaluate
             if rules is None:
@@ -211,13 +216,14 @@ class Screener:
                 if "listed" not in rules or "possible" not in rules:
                     return []
             party = Party(role=role, name=name, country=country)
-            out.extend(evaluate_party(ctx, rules, party, matches, self.entities, self.block_threshold))
+            out.extend(evaluate_party(ctx, rules, party, matches, self.entities, self.block_threshold,
+                                      self._list_infos))
         return out
 
     def prematch(self, shipments: Iterable[Shipment]) -> dict[MatchKey, list[NameMatch]]:
         """Match each distinct (party name, country) of a batch once."""
         keys = {(p.name, p.country) for s in shipments for p in s.parties}
-        return self.index.search_many(keys)
+        return {key: self.index.search(key[0], country=key[1], limit=PARTY_SEARCH_LIMIT) for key in keys}
 
     def screen_many(self, rows: Iterable[Mapping[str, Any] | Shipment], *, jurisdiction: str | None = None,
                     as_of: dt.date | None = None, quota_store: QuotaStore | None = None,
@@ -275,7 +281,7 @@ class PartyCache(dict[MatchKey, list["NameMatch"]]):
         if not missing:
             return
         self.searches += len(missing)
-        found = self.index.search_many(missing)
+        found = {k: self.index.search(k[0], country=k[1], limit=PARTY_SEARCH_LIMIT) for k in missing}
         overflow = len(self) + len(found) - self.limit
         if overflow > 0:  # oldest first; a pair evicted and seen again is searched again
             for key in list(islice(iter(self), max(overflow, self.limit // 10))):
