@@ -41,6 +41,10 @@ class Ledger:
             self._dirty[(key, shipment_id)] = (state.order[shipment_id], value)
         return total
 
+    def pending(self) -> int:
+        """Entries added or changed since the last flush."""
+        return len(self._dirty)
+
     def flush(self, conn: sqlite3.Connection | None = None) -> int:
         """Write the new and changed entries (in ``conn``'s open transaction, else in a new
         one); returns how many."""
