@@ -128,3 +128,38 @@ def test_decisions_over_http_apply_to_later_screenings(make_client: Callable[...
     with open_store(db) as store:
         actions = [e.action for e in store.log()]
         assert "decide:false_positive" in actions and "decide:revoked" in actions
+
+
+def test_serve_options_reach_the_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, screener: Screener) -> None:
+    """``compliance serve --rules --lists --jurisdiction --db`` -> every worker's app_factory."""
+    from compliance import settings
+    from compliance.api.app import app_factory
+
+    own = tmp_path / "own.yaml"
+    own.write_text("version: '3'\ndate: 2026-11-01\nentities:\n  - id: own:acme\n    kind: organization\n"
+                   "    name: Acme Diversion Trading\n    countries: [AE]\n    listings:\n"
+                   "      - {regime: EU, program: test, measure: asset_freeze, legal_basis: test, confidence: confirmed}\n")
+    db = tmp_path / "serve.sqlite"
+    monkeypatch.setenv(settings.SERVE_OPTIONS_VAR, "")  # restored after the test
+    settings.export_serve_options({"rules_dir": str(screener.bundle.path), "lists": [str(own)],
+                                   "jurisdiction": "LT", "db": str(db)})
+    with TestClient(app_factory()) as c:
+        prov = c.post("/v1/screen", json=CLEAN).json()["provenance"]
+        assert prov["jurisdiction"] == "LT" and any(x["name"] == "own" or "own" in x["name"] for x in prov["lists"])
+        assert c.post("/v1/match", json={"name": "Acme Diversion Trading"}).json()["matches"][0]["entity_id"] == "own:acme"
+        _flush(c)
+    with open_store(db) as store:
+        assert store.log()[0].details["provenance"]["jurisdiction"] == "LT"
+
+
+def test_a_streamed_jsonl_batch_is_logged_with_its_error_rows(make_client: Callable[..., TestClient], db: Path) -> None:
+    c = make_client(db=db)
+    body = b'{"shipment_id": "1", "hs_code": "940360", "destination_country": "DE"}\n' * 3 + b"\xff{not json\n"
+    r = c.post("/v1/screen/batch", content=body, headers={"content-type": "application/x-ndjson",
+                                                         "accept": "application/x-ndjson"})
+    assert r.status_code == 200
+    _flush(c)
+    with open_store(db) as store:
+        entries = store.log()
+    assert len(entries) == 1 and entries[0].details["inputs"][0]["format"] == "jsonl"
+    assert entries[0].details["rows"] == 4 and entries[0].details["counts"].get("ERROR") == 1
