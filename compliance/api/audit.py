@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from compliance.audit.decisions import DecisionFilter
-from compliance.audit.ledger import Ledger
+from compliance.audit.ledger import Ledger, PointLedger
 from compliance.audit.store import AuditStore, StoreError, open_store, row_digest_line
 from compliance.models import ScreeningResult
 
@@ -165,7 +165,8 @@ class ApiAudit:
         return s
 
     def ledger(self) -> Ledger:
-        return Ledger(self.store())
+        """A ledger for one shipment on this thread's connection."""
+        return PointLedger(self.store())
 
     def log(self, entry: Entry) -> None:
         self.writer.submit(entry)

@@ -83,10 +83,13 @@ def test_quota_ledger_counts_single_calls_and_batches_idempotently(make_client: 
     assert not _quota_flagged(first) and not _quota_flagged(again), "a shipment seen twice counted twice"
     batch = c.post("/v1/screen/batch", json=[row("Q2", limit * 0.6)]).json()["results"][0]
     assert _quota_flagged(batch), batch
+    assert _quota_flagged(c.post("/v1/screen", json=row("Q3", 1.0)).json()["result"])  # after the limit
+    assert not _quota_flagged(c.post("/v1/screen", json=row("Q1", limit * 0.6)).json()["result"])  # still first
+    assert _quota_flagged(c.post("/v1/screen", json=row("Q2", limit * 0.6)).json()["result"])  # still the crosser
     with open_store(db) as store:
         rows = store.conn.execute("SELECT shipment_id FROM quota_ledger WHERE rule_id = ? ORDER BY pos",
                                   (rule.id,)).fetchall()
-        assert [r[0] for r in rows] == ["Q1", "Q2"]
+        assert [r[0] for r in rows] == ["Q1", "Q2", "Q3"]
 
 
 def test_decisions_over_http_apply_to_later_screenings(make_client: Callable[..., TestClient], db: Path,
