@@ -68,3 +68,27 @@ def data_dir() -> Path:
         path = Path(user_data_dir("compliance", appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+# What `compliance serve` was told (--rules, --lists, --jurisdiction, --db), handed to every
+# uvicorn worker through the environment (workers are new processes); JSON.
+SERVE_OPTIONS_VAR = "COMPLIANCE_SERVE_OPTIONS"
+
+
+def export_serve_options(options: dict[str, object]) -> None:
+    """Set by ``compliance serve`` before starting uvicorn (inherited by its workers)."""
+    import json
+
+    os.environ[SERVE_OPTIONS_VAR] = json.dumps(options)
+
+
+def serve_options() -> dict[str, object]:
+    """Read at app build time (not import time): the single-worker server runs in-process."""
+    import json
+
+    raw = os.environ.get(SERVE_OPTIONS_VAR)
+    try:
+        value = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}

@@ -12,7 +12,8 @@ single p99 <= 25 ms sequential, >= 300 req/s at concurrency 8, a 1,000-row batch
 
 Load generator: `wrk` when installed (C, a few % of a core; Debian: apt-get install wrk),
 else a small asyncio raw-socket HTTP/1.1 client in this file (no HTTP library in the loop).
-Options: --workers N (default 2), --seconds S (scale of the phases, default 30), --no-access-log.
+Options: --workers N (default 2), --seconds S (scale of the phases, default 30), --no-access-log,
+--audit (serve with an audit store: every screening logged, quota ledger kept).
 """
 
 from __future__ import annotations
@@ -95,13 +96,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(workers: int, access_log: bool, tmp: Path) -> tuple[subprocess.Popen[bytes], int, Path]:
+def start_server(workers: int, access_log: bool, tmp: Path,
+                 audit: bool = False) -> tuple[subprocess.Popen[bytes], int, Path]:
     port = free_port()
     log = tmp / "server.log"
     env = {**os.environ, "COMPLIANCE_DATA_DIR": str(tmp / "data")}
     env.pop("COMPLIANCE_API_KEYS", None)
     cmd = [sys.executable, "-m", "compliance", "serve", "--port", str(port), "--workers", str(workers),
-           "--json-log", "--access-log" if access_log else "--no-access-log"]
+           "--json-log", "--access-log" if access_log else "--no-access-log",
+           *(["--db", str(tmp / "audit.sqlite")] if audit else ["--no-db"])]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"), cwd=REPO)
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -193,6 +196,8 @@ def main() -> int:
     ap.add_argument("--no-access-log", dest="access_log", action="store_false",
                     help="turn off the JSON access log (on by default, as in production)")
     ap.add_argument("--client", choices=["auto", "wrk", "asyncio"], default="auto")
+    ap.add_argument("--audit", action="store_true",
+                    help="serve with an audit store (--db): every screening logged, the quota ledger kept")
     args = ap.parse_args()
     use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") is not None)
     gen = run_wrk if use_wrk else run_asyncio
@@ -202,11 +207,12 @@ def main() -> int:
     batch_body = json.dumps(rows).encode()
     single_body = json.dumps(SINGLE).encode()
     print(f"load generator: {'wrk (C)' if use_wrk else 'asyncio raw-socket client'}; server: compliance serve "
-          f"--workers {args.workers} (uvicorn, access log {'on' if args.access_log else 'off'}); "
+          f"--workers {args.workers} (uvicorn, access log {'on' if args.access_log else 'off'}, audit store "
+          f"{'on' if args.audit else 'off'}); "
           f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} before start", flush=True)
     base = in_process(rows)
     with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
-        proc, port, _ = start_server(args.workers, args.access_log, Path(tmp))
+        proc, port, _ = start_server(args.workers, args.access_log, Path(tmp), args.audit)
         try:
             gen(port, "/v1/screen", single_body, 2, 1.0)  # warm every worker
             phases = [("health", "/v1/health", None, 1, 2.0), ("single-seq", "/v1/screen", single_body, 1, 8.0),

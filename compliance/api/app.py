@@ -26,7 +26,7 @@ import threading
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 from fastapi import Depends, FastAPI, Query, Request
@@ -38,11 +38,18 @@ from starlette.exceptions import HTTPException
 
 from compliance import __version__, settings
 from compliance.api import schemas
+from compliance.api.audit import ApiAudit, Entry, parse_key, row_tuple
 from compliance.api.middleware import ServiceMiddleware, error_body
+from compliance.audit.store import StoreError
 from compliance.exc import ComplianceError, InputFileError, InvalidInput
 from compliance.io import InputTable, RawRow, map_headers, open_input, result_record
 from compliance.models import ScreeningResult, Verdict, parse_shipment
+from compliance.rules.quota import QuotaTracker
 from compliance.screener import Screener
+
+if TYPE_CHECKING:
+    from compliance.audit import DbChoice
+    from compliance.audit.ledger import Ledger
 
 log = logging.getLogger("compliance.api")
 
@@ -142,8 +149,10 @@ class _WarningCatcher(logging.Handler):
 
 
 class _State:
-    def __init__(self, loaded: _Loaded, loader: Callable[[], Screener], stamp: Path | None) -> None:
+    def __init__(self, loaded: _Loaded, loader: Callable[[], Screener], stamp: Path | None,
+                 audit: ApiAudit | None = None) -> None:
         self.loaded = loaded
+        self.audit = audit
         self.loader = loader
         self.lock = asyncio.Lock()
         self.stamp = stamp
@@ -171,6 +180,8 @@ class _State:
             except Exception as e:  # any failure keeps the old lists: that is the point
                 log.warning("reload failed, previous rules and lists kept: %s", e)
                 raise ApiError(409, f"reload failed, previous rules and lists kept: {e}") from None
+            if self.audit is not None:  # the decisions recorded up to now, whatever the loader did
+                await asyncio.to_thread(self.audit.refresh_decisions, new, force=True)
             self.loaded = _Loaded(new)
             log.info("reloaded: rules %s, %d lists", new.bundle.version, len(new.lists))
             return old, self.loaded
@@ -225,29 +236,48 @@ def _json_table(raw: bytes, charset: str | None = None) -> InputTable:
 
 def create_app(screener: Screener | None = None, *, api_keys: list[str] | None = None,
                max_body_bytes: int | None = None, loader: Callable[[], Screener] | None = None,
-               reload_poll_seconds: float = 2.0) -> FastAPI:
+               reload_poll_seconds: float = 2.0, db: DbChoice = None, rules_dir: str | Path | None = None,
+               list_files: list[str | Path] | None = None, jurisdiction: str | None = None) -> FastAPI:
     """Build the service.
 
     Args:
         screener: the screener to serve (default: ``loader()``).
-        api_keys: accepted ``X-API-Key`` values (default ``COMPLIANCE_API_KEYS``; empty = open).
+        api_keys: accepted ``X-API-Key`` values, each ``key`` or ``name:key`` (default
+            ``COMPLIANCE_API_KEYS``; empty = open). The audit log names the caller by ``name``,
+            or by ``key-`` and a short hash of the key: never the key itself.
         max_body_bytes: request body limit (default ``COMPLIANCE_MAX_BODY_BYTES``, 20 MB).
-        loader: how to (re)load rules and lists (default ``Screener.load()``); used by reload.
-        reload_poll_seconds: how often a worker checks whether another one reloaded (0 = never).
+        loader: how to (re)load rules and lists (default ``Screener.load`` with ``rules_dir``,
+            ``list_files``, ``jurisdiction`` and ``db``); used by reload.
+        reload_poll_seconds: how often a worker checks whether another one reloaded, or a new
+            decision was recorded (0 = never).
+        db: the audit store (log, quota ledger, decisions) as ``compliance screen --db``: a path;
+            ``None``: the default store when it exists; ``False``: none.
     """
-    load = loader or Screener.load
+    from compliance.audit import resolve_db
+
+    db_path = resolve_db(db)
+    extra_lists = list(list_files or [])
+    load = loader or (lambda: Screener.load(rules_dir, extra_lists, jurisdiction=jurisdiction,
+                                            db=db_path or False))
     first = screener or load()
     _warm_up(first)
+    audit = ApiAudit(db_path) if db_path is not None else None
+    if audit is not None and screener is not None:  # a screener given ready-made: this store's decisions
+        audit.refresh_decisions(first, force=True)
     stamp = settings.data_dir() / "serve-reload.stamp" if reload_poll_seconds > 0 else None
-    state = _State(_Loaded(first), load, stamp)
-    digests = [hashlib.sha256(k.encode()).digest() for k in (settings.API_KEYS if api_keys is None else api_keys)]
+    state = _State(_Loaded(first), load, stamp, audit)
+    keys = [parse_key(k) for k in (settings.API_KEYS if api_keys is None else api_keys)]
+    digests = [(name, hashlib.sha256(k.encode()).digest()) for name, k in keys]
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        task = asyncio.create_task(_follow_reloads(state, reload_poll_seconds)) if stamp is not None else None
+        task = (asyncio.create_task(_follow_reloads(state, reload_poll_seconds))
+                if reload_poll_seconds > 0 and (stamp is not None or audit is not None) else None)
         yield
         if task is not None:
             task.cancel()
+        if audit is not None:  # graceful shutdown: every queued log entry written
+            await asyncio.to_thread(audit.close)
 
     app = FastAPI(
         title="compliance", version=__version__, lifespan=lifespan,
@@ -257,6 +287,7 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
                     "/ `X-Lists-Version` headers). Send `X-API-Key` when the service has keys configured "
                     "(every route but `/v1/health`). Errors are JSON: `error`, `status`, `request_id` and, for "
                     "bad input (422), `detail` naming each field.")
+    app.state.audit = audit  # for operations and tests (flush the log writer)
     app.add_middleware(ServiceMiddleware, limit=max_body_bytes or settings.MAX_BODY_BYTES,
                        extra_headers=lambda: state.loaded.headers)
 
@@ -316,15 +347,18 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
     key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
                               description="One of the keys in COMPLIANCE_API_KEYS (when set).")
 
-    async def require_key(given: str | None = Depends(key_header)) -> None:
+    async def require_key(given: str | None = Depends(key_header)) -> str:
+        """The caller's name for the audit log ("api:<key name>", "api:anonymous" without keys)."""
         if not digests:
-            return
+            return "api:anonymous"
         probe = hashlib.sha256((given or "").encode()).digest()
-        ok = False
-        for d in digests:  # every key compared, in constant time: no early exit to time
-            ok |= hmac.compare_digest(probe, d)
-        if not ok:
+        who = None
+        for name, d in digests:  # every key compared, in constant time: no early exit to time
+            if hmac.compare_digest(probe, d) and who is None:
+                who = name
+        if who is None:
             raise ApiError(401, "missing or wrong X-API-Key", headers={"WWW-Authenticate": "ApiKey"})
+        return f"api:{who}"
 
     secured = [Depends(require_key)]
 
@@ -345,8 +379,8 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
 
     @app.post("/v1/screen", dependencies=secured, tags=["screening"], response_model=schemas.ScreenResponse,
               responses={**ERRORS, 200: {"headers": _REQUEST_ID_HEADER}})
-    async def screen(shipment: schemas.ShipmentIn, jurisdiction: str | None = jurisdiction_q,
-                     as_of: str | None = as_of_q) -> Response:
+    async def screen(request: Request, shipment: schemas.ShipmentIn, jurisdiction: str | None = jurisdiction_q,
+                     as_of: str | None = as_of_q, actor: str = Depends(require_key)) -> Response:
         """Screen one shipment (contract columns). A malformed field gives 422 naming it."""
         loaded = state.loaded  # one screener for the whole request, even if a reload swaps it
         j = jurisdiction_of(loaded, jurisdiction)
@@ -358,8 +392,19 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
             fields = [f.strip() for f in (e.field or "body").split(",")]
             raise ApiError(422, "invalid request", [{"field": f, "loc": ["body", f], "message": str(e)}
                                                     for f in fields]) from None
-        result = loaded.screener.screen(parsed, row_number=1, jurisdiction=j, as_of=day, input_row=row)
-        return _json({"result": _record(result), "provenance": loaded.provenance(j, day)})
+        audit = state.audit
+        if audit is None:
+            result = loaded.screener.screen(parsed, row_number=1, jurisdiction=j, as_of=day, input_row=row)
+            return _json({"result": _record(result), "provenance": loaded.provenance(j, day)})
+        # A single declaration counts towards the quotas like a batch row (idempotent per
+        # shipment_id); the ledger only reads here, and writes (off the loop) when it counted.
+        ledger = audit.ledger()
+        result = loaded.screener.screen(parsed, row_number=1, jurisdiction=j, as_of=day, input_row=row,
+                                        quota=QuotaTracker(loaded.screener.bundle, ledger))
+        written = await asyncio.to_thread(_flush_ledger, audit, ledger) if ledger.pending() else 0
+        prov = loaded.provenance(j, day)
+        audit.log(_entry("/v1/screen", actor, request_id(request), prov, [row_tuple(result)], written))
+        return _json({"result": _record(result), "provenance": prov})
 
     @app.post("/v1/screen/batch", dependencies=secured, tags=["screening"], response_model=schemas.BatchResponse,
               responses={**ERRORS, 415: {"model": schemas.ErrorResponse, "description": "Unknown body type."},
@@ -380,7 +425,7 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
                                            "example": '{"shipment_id": "1", "hs_code": "3104 20 50", '
                                                       '"destination_country": "PL", "origin_country": "BY"}\n'}}}})
     async def screen_batch(request: Request, jurisdiction: str | None = jurisdiction_q,
-                           as_of: str | None = as_of_q) -> Response:
+                           as_of: str | None = as_of_q, actor: str = Depends(require_key)) -> Response:
         """Screen many shipments: one result per input row, in input order, unreadable rows as ERROR rows.
 
         The body is a JSON array of shipments, CSV (`text/csv`, any common encoding and delimiter,
@@ -403,10 +448,12 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
             cleanup: Callable[[], None] = lambda: None  # noqa: E731
         else:
             chunks, warnings, cleanup = await _open_body(request, fmt)
-        results = _results(loaded.screener, chunks, j, day)
         prov = loaded.provenance(j, day)
+        run_log = _BatchLog(state.audit, actor, request_id(request), prov, fmt)
+        results = run_log.observe(_results(loaded.screener, chunks, j, day, run_log.ledger))
         if "application/x-ndjson" in request.headers.get("accept", ""):
-            return StreamingResponse(_stream(results, prov, warnings, cleanup), media_type="application/x-ndjson")
+            return StreamingResponse(_stream(results, prov, warnings, cleanup, run_log),
+                                     media_type="application/x-ndjson")
 
         def run() -> bytes:
             # Each record is serialised as it is made: a large batch holds bytes, not dicts.
@@ -419,11 +466,14 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
                         parts.append(_dumps(_record(r)))
                 except Exception as e:  # the reader failed mid-file: no partial result set
                     log.warning("batch body unreadable after %d rows: %s", len(parts), e)
+                    run_log.abort()  # nothing returned: nothing counted or logged (as the CLI)
                     raise bad_field("body", f"the body cannot be read past row {len(parts)} ({type(e).__name__}): "
                                             "no results are returned for a partial file; send a valid file") from None
+                run_log.finish()
                 tail = _dumps({"summary": _summary(counts), "warnings": warnings, "provenance": prov})
                 return b'{"results":[' + b",".join(parts) + b"]," + tail[1:]
             finally:
+                run_log.close()
                 cleanup()
 
         return Response(await asyncio.to_thread(run), media_type="application/json")
@@ -476,11 +526,88 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
                 state.stamp_seen = _mtime(state.stamp)
         return _json({"status": "reloaded", "provenance": new.provenance(), "previous": old.provenance()})
 
+    def audit_store() -> ApiAudit:
+        if state.audit is None:
+            raise ApiError(409, "this service has no audit store: start it with compliance serve --db PATH")
+        return state.audit
+
+    @app.post("/v1/decisions", dependencies=secured, tags=["decisions"], status_code=201,
+              response_model=schemas.DecisionResponse,
+              responses={**ERRORS, 409: {"model": schemas.ErrorResponse, "description": "No audit store."},
+                         201: {"headers": _REQUEST_ID_HEADER}})
+    async def decide(request: Request, body: schemas.DecisionIn, actor: str = Depends(require_key)) -> Response:
+        """Record a reviewer's decision, as ``compliance decide`` does: a party match that is a
+        false positive (later screenings lower it to info while the list entry is unchanged), a
+        shipment released or held, or the revocation of an earlier decision. Logged in the
+        audit trail; applied at once by this worker, by the others within seconds."""
+        from compliance.audit import decision_for_entity, record
+        from compliance.audit.decisions import Decision
+        from compliance.countries import resolve_country
+
+        audit = audit_store()
+        loaded = state.loaded
+        reviewer = (body.reviewer or "").strip() or actor
+        source = body.source or f"HTTP {actor}, request {request_id(request)}"
+        need = {"false_positive": ("party_name", "list_entry_id"), "released": ("shipment_id",),
+                "held": ("shipment_id",), "revoked": ("revokes",)}[body.kind]
+        missing = [f for f in need if getattr(body, f) in (None, "")]
+        if missing:
+            raise ApiError(422, "invalid request", [{"field": f, "loc": ["body", f],
+                                                     "message": f"a {body.kind} decision needs {f}"} for f in missing])
+        if body.kind == "false_positive":
+            assert body.list_entry_id is not None and body.party_name is not None
+            entity = loaded.screener.entities.get(body.list_entry_id)
+            if entity is None:
+                raise bad_field("list_entry_id", f"list entry {body.list_entry_id!r} is not in the loaded lists")
+            cc = None
+            if body.party_country not in (None, ""):
+                try:
+                    cc = resolve_country(str(body.party_country))
+                except (ComplianceError, ValueError) as e:
+                    raise bad_field("party_country", str(e)) from None
+            decision = decision_for_entity(entity, party_name=body.party_name, reason=body.reason, reviewer=reviewer,
+                                           party_country=cc, entry_hash=body.entry_hash, source=source)
+        else:
+            decision = Decision(kind=body.kind, shipment_id=None if body.shipment_id is None else str(body.shipment_id),
+                                revokes=body.revokes, reason=body.reason, reviewer=reviewer, source=source)
+
+        def write() -> Any:
+            try:
+                done = record(audit.store(), decision)
+            except StoreError:
+                raise
+            except ComplianceError as e:  # revoking an unknown decision, an empty reason ...
+                raise bad_field("revokes" if "revoke" in str(e) else "body", str(e)) from None
+            audit.refresh_decisions(loaded.screener, force=True)
+            return done
+
+        done = await asyncio.to_thread(write)
+        return _json({"decision": done.model_dump(mode="json")}, status=201)
+
+    @app.get("/v1/decisions", dependencies=secured, tags=["decisions"], response_model=schemas.DecisionsResponse,
+             responses={401: ERRORS[401], 422: ERRORS[422],
+                        409: {"model": schemas.ErrorResponse, "description": "No audit store."},
+                        200: {"headers": _REQUEST_ID_HEADER}})
+    async def decisions(kind: str | None = Query(None, description="Only this kind: false_positive, released, "
+                                                                   "held or revoked."),
+                        active: bool = Query(False, description="Leave out revoked decisions and revocations.")
+                        ) -> Response:
+        """The recorded decisions, oldest first."""
+        from compliance.audit import list_decisions
+        from compliance.audit.decisions import KINDS
+
+        audit = audit_store()
+        if kind is not None and kind not in KINDS:
+            raise bad_field("kind", f"unknown kind {kind!r}: use one of {', '.join(KINDS)}", "query")
+        found = await asyncio.to_thread(lambda: list_decisions(audit.store(), kind=kind, active_only=active))
+        return _json({"decisions": [d.model_dump(mode="json") for d in found]})
+
     return app
 
 
 async def _follow_reloads(state: _State, every: float) -> None:
-    """Reload when another worker has (its stamp file changed); on failure keep serving."""
+    """Reload when another worker has (its stamp file changed); on failure keep serving. Apply
+    decisions recorded since (by another worker, or ``compliance decide`` on the same store)."""
     while True:
         await asyncio.sleep(every)
         seen = _mtime(state.stamp)
@@ -488,13 +615,79 @@ async def _follow_reloads(state: _State, every: float) -> None:
             state.stamp_seen = seen
             with contextlib.suppress(ApiError):
                 await state.reload()
+        if state.audit is not None:
+            try:
+                await asyncio.to_thread(state.audit.refresh_decisions, state.loaded.screener)
+            except Exception as e:  # a busy or damaged store: keep serving with the decisions we have
+                log.warning("decisions not refreshed: %s", e)
 
 
 def _results(screener: Screener, chunks: Iterable[list[RawRow]], jurisdiction: str | None,
-             as_of: dt.date | None) -> Iterator[ScreeningResult]:
+             as_of: dt.date | None, ledger: Ledger | None = None) -> Iterator[ScreeningResult]:
     from compliance.engine import iter_results
 
-    return iter_results(screener, chunks, jurisdiction=jurisdiction, as_of=as_of)
+    return iter_results(screener, chunks, jurisdiction=jurisdiction, as_of=as_of, quota_store=ledger)
+
+
+def _flush_ledger(audit: ApiAudit, ledger: Ledger) -> int:
+    with audit.store().transaction() as conn:  # this thread's connection: the loop's is not shared
+        return ledger.flush(conn)
+
+
+def _entry(route: str, actor: str, rid: str, provenance: dict[str, Any],
+           rows: list[tuple[int | None, str | None, str, str]], written: int, **extra: Any) -> Entry:
+    details: dict[str, Any] = {"provenance": provenance, "inputs": [{"path": f"http:POST {route}", **extra}],
+                               "request_id": rid, "quota_ledger_entries_written": written}
+    return Entry("screen", actor, f"POST {route}", details, rows)
+
+
+class _BatchLog:
+    """The audit of one batch request: a ledger on the request's own connection (the rows are
+    screened in pool threads), the rows' verdicts, and the log entry at the end."""
+
+    def __init__(self, audit: ApiAudit | None, actor: str, rid: str, provenance: dict[str, Any],
+                 fmt: str | None) -> None:
+        self.audit, self.actor, self.rid, self.provenance, self.fmt = audit, actor, rid, provenance, fmt
+        self.store = audit.request_store() if audit is not None else None
+        self.ledger: Ledger | None = None
+        if self.store is not None:
+            from compliance.audit.ledger import Ledger
+
+            self.ledger = Ledger(self.store)
+        self.rows: list[tuple[int | None, str | None, str, str]] = []
+        self.done = False
+
+    def observe(self, results: Iterator[ScreeningResult]) -> Iterator[ScreeningResult]:
+        if self.audit is None:
+            return results
+        return self._tap(results)
+
+    def _tap(self, results: Iterator[ScreeningResult]) -> Iterator[ScreeningResult]:
+        for r in results:
+            self.rows.append(row_tuple(r))
+            yield r
+
+    def finish(self, incomplete: str | None = None) -> None:
+        """Write the ledger (complete batches only: an interrupted one counts nothing, as in
+        the CLI) and queue the log entry."""
+        if self.audit is None or self.done:
+            return
+        self.done = True
+        written = 0
+        if incomplete is None and self.ledger is not None:
+            written = self.ledger.flush()
+        extra: dict[str, Any] = {"format": self.fmt or "json"}
+        if incomplete is not None:
+            extra["incomplete"] = incomplete
+        self.audit.log(_entry("/v1/screen/batch", self.actor, self.rid, self.provenance, self.rows, written, **extra))
+
+    def abort(self) -> None:
+        self.done = True
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
 
 
 def _charset(request: Request) -> str | None:
@@ -559,7 +752,7 @@ async def _copy_upload(request: Request, out: IO[bytes]) -> tuple[str | None, st
 
 
 async def _stream(results: Iterator[ScreeningResult], provenance: dict[str, Any], warnings: list[str],
-                  cleanup: Callable[[], None]) -> AsyncIterator[bytes]:
+                  cleanup: Callable[[], None], run_log: _BatchLog) -> AsyncIterator[bytes]:
     counts: Counter[str] = Counter()
 
     def block() -> bytes:
@@ -577,17 +770,29 @@ async def _stream(results: Iterator[ScreeningResult], provenance: dict[str, Any]
                 data = await asyncio.to_thread(block)
             except Exception as e:  # the reader failed mid-file: say so instead of a summary line
                 log.warning("streamed batch body unreadable after %d rows: %s", sum(counts.values()), e)
+                # The client has these rows: they are logged, marked incomplete, and not counted.
+                run_log.finish(incomplete=f"body unreadable past row {sum(counts.values())} ({type(e).__name__})")
                 yield orjson.dumps({"error": f"the body cannot be read past row {sum(counts.values())} "
                                              f"({type(e).__name__}); the results above are incomplete"}) + b"\n"
                 return
             if not data:
                 break
             yield data
+        await asyncio.to_thread(run_log.finish)
         yield orjson.dumps({"summary": _summary(counts), "warnings": warnings}) + b"\n"
     finally:
+        run_log.finish(incomplete="the client went away before the end of the stream")
+        run_log.close()
         cleanup()
 
 
 def app_factory() -> FastAPI:
-    """For ``uvicorn --factory`` (``compliance serve``): every worker builds its own app."""
-    return create_app()
+    """For ``uvicorn --factory`` (``compliance serve``): every worker builds its own app, with
+    the options ``compliance serve`` was given (``settings.serve_options``)."""
+    opts = settings.serve_options()
+    rules_dir, lists, jurisdiction, db = (opts.get("rules_dir"), opts.get("lists"), opts.get("jurisdiction"),
+                                          opts.get("db"))
+    return create_app(rules_dir=str(rules_dir) if rules_dir else None,
+                      list_files=[str(x) for x in lists] if isinstance(lists, list) else None,
+                      jurisdiction=str(jurisdiction) if jurisdiction else None,
+                      db=False if db is False else (str(db) if db else None))

@@ -8,7 +8,7 @@ JSON a client gets is the CSV output's row, field for field (contract section 2)
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 
@@ -258,3 +258,51 @@ class ErrorResponse(BaseModel):
     status: int
     request_id: str
     detail: list[ErrorDetail] | None = None
+
+
+class DecisionIn(BaseModel):
+    """A reviewer's decision, as ``compliance decide`` records it."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"kind": "false_positive", "party_name": "Belaruskali Trading GmbH", "list_entry_id": "curated:by-belaruskali",
+         "party_country": "DE", "reason": "different company: other registry number", "reviewer": "J. Smith"},
+        {"kind": "released", "shipment_id": "SO-48807", "reason": "end-user certificate checked",
+         "reviewer": "J. Smith"}]})
+
+    kind: Literal["false_positive", "released", "held", "revoked"]
+    reason: StrictStr = Field(min_length=1, description="Why: kept in the audit log.")
+    reviewer: Text = Field(None, description="Who decided (default: the API key's name).")
+    party_name: Text = Field(None, description="false_positive: the party name as in the shipment.")
+    list_entry_id: Text = Field(None, description="false_positive: the finding's list_entry_id.")
+    party_country: Country = Field(None, description="false_positive: only for parties of this country.")
+    entry_hash: Text = Field(None, description="false_positive: the finding's evidence.entry_hash (the entry "
+                                               "version the reviewer saw; default: the loaded one).")
+    shipment_id: StrictStr | StrictInt | None = Field(None, description="released / held: the shipment.")
+    revokes: StrictInt | None = Field(None, description="revoked: the id of the decision withdrawn.")
+    source: Text = Field(None, description="Where it was decided, e.g. a declaration number.")
+
+
+class DecisionOut(BaseModel):
+    id: int
+    kind: str
+    party_name: str | None = None
+    party_key: str | None = None
+    party_country: str | None = None
+    list_entry_id: str | None = None
+    list_name: str | None = None
+    entry_name: str | None = None
+    entry_hash: str | None = None
+    shipment_id: str | None = None
+    revokes: int | None = None
+    reason: str
+    reviewer: str
+    decided_at: str
+    source: str | None = None
+
+
+class DecisionResponse(BaseModel):
+    decision: DecisionOut
+
+
+class DecisionsResponse(BaseModel):
+    decisions: list[DecisionOut]

@@ -30,7 +30,7 @@ class Ledger:
             state = self.keys[key] = KeyState()
             for sid, value in self.store.conn.execute(
                     "SELECT shipment_id, value_eur FROM quota_ledger WHERE rule_id = ? AND country = ? "
-                    "AND period = ? ORDER BY pos, first_seen", key):
+                    "AND period = ? ORDER BY pos, first_seen, rowid", key):
                 state.add(float(value), str(sid))
         return state
 
@@ -40,6 +40,10 @@ class Ledger:
         if changed and shipment_id is not None:
             self._dirty[(key, shipment_id)] = (state.order[shipment_id], value)
         return total
+
+    def pending(self) -> int:
+        """Entries added or changed since the last flush."""
+        return len(self._dirty)
 
     def flush(self, conn: sqlite3.Connection | None = None) -> int:
         """Write the new and changed entries (in ``conn``'s open transaction, else in a new
@@ -63,3 +67,33 @@ class Ledger:
         return [dict(r) for r in self.store.conn.execute(
             "SELECT rule_id, country, period, COUNT(*) AS shipments, ROUND(SUM(value_eur), 2) AS total_eur "
             "FROM quota_ledger GROUP BY rule_id, country, period ORDER BY rule_id, country, period")]
+
+
+class PointLedger(Ledger):
+    """The ledger for one shipment at a time (the HTTP service's ``/v1/screen``): two indexed
+    queries per quota key instead of loading every shipment of the key into memory. Same
+    counts and order as ``Ledger`` (first-seen position, then first-seen time)."""
+
+    def add(self, key: QuotaKey, value: float, shipment_id: str | None = None) -> float:
+        if key in self.keys:  # the same key twice in one call: the in-memory way
+            return super().add(key, value, shipment_id)
+        conn = self.store.conn
+        row = None
+        if shipment_id is not None:
+            row = conn.execute("SELECT pos, first_seen, rowid, value_eur FROM quota_ledger WHERE rule_id = ? AND "
+                               "country = ? AND period = ? AND shipment_id = ?", (*key, shipment_id)).fetchone()
+        if row is None:
+            n, total = conn.execute("SELECT COUNT(*), COALESCE(SUM(value_eur), 0) FROM quota_ledger WHERE "
+                                    "rule_id = ? AND country = ? AND period = ?", key).fetchone()
+            if shipment_id is not None:
+                self._dirty[(key, shipment_id)] = (int(n), value)
+            return float(total) + value
+        pos, first_seen, rowid, old = row
+        before = conn.execute(
+            "SELECT COALESCE(SUM(value_eur), 0) FROM quota_ledger WHERE rule_id = ? AND country = ? AND period = ? "
+            "AND (pos < ? OR (pos = ? AND (first_seen < ? OR (first_seen = ? AND rowid < ?))))",
+            (*key, pos, pos, first_seen, first_seen, rowid)).fetchone()[0]
+        if float(old) != value:
+            assert shipment_id is not None
+            self._dirty[(key, shipment_id)] = (int(pos), value)
+        return float(before) + value

@@ -235,6 +235,17 @@ class AuditStore:
 
     def verify_log(self) -> list[str]:
         """Problems with the hash chain (empty: intact), each naming the entry."""
+        # One read transaction: a consistent snapshot while a service keeps appending.
+        own = not self.conn.in_transaction
+        if own:
+            self.conn.execute("BEGIN")
+        try:
+            return self._verify_log()
+        finally:
+            if own:
+                self.conn.execute("COMMIT")
+
+    def _verify_log(self) -> list[str]:
         problems: list[str] = []
         prev = GENESIS_HASH
         expected_seq = None

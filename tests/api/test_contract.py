@@ -194,7 +194,9 @@ def test_api_keys_on_every_route_but_health(make_client: Callable[..., TestClien
         assert _call(keyed, method, path, headers={"X-API-Key": "k2"}).status_code == 200, path
     assert keyed.post("/v1/screen", json=CLEAN).json()["error"] == "missing or wrong X-API-Key"
     spec_paths = {p for p in keyed.get("/openapi.json").json()["paths"] if p.startswith("/v1/")}
-    assert spec_paths == {p for _, p in ROUTES}, "a new route needs a line in ROUTES"
+    for method in ("GET", "POST"):  # the decisions routes need an audit store: tests/api/test_audit.py
+        assert keyed.request(method, "/v1/decisions", json={}).status_code == 401
+    assert spec_paths == {p for _, p in ROUTES} | {"/v1/decisions"}, "a new route needs a line in ROUTES"
 
 
 def test_reload_swaps_and_a_failed_reload_keeps_the_old(make_client: Callable[..., TestClient],

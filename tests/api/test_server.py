@@ -77,7 +77,8 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    s = Server(tmp_path_factory.mktemp("serve"), "--workers", "2", "--json-log",
+    tmp = tmp_path_factory.mktemp("serve")
+    s = Server(tmp, "--workers", "2", "--json-log", "--db", str(tmp / "audit.sqlite"), "--jurisdiction", "EU",
                env={"COMPLIANCE_MAX_BODY_BYTES": "1000000"})
     yield s
     s.stop()
@@ -186,3 +187,38 @@ def test_reload_reaches_every_worker(server: Server, tmp_path: Path) -> None:
             break
         time.sleep(0.5)
     assert all("own-list" in n for n in names), names
+
+
+def test_audit_log_and_decisions_across_workers(server: Server) -> None:
+    """Screenings of both workers are logged under the key's name; a decision recorded through
+    one worker applies in the other within its poll interval."""
+    party = {"shipment_id": "AUD-1", "hs_code": "940360", "destination_country": "DE",
+             "consignee_name": "Belaruskali", "consignee_country": "DE", "date": "2026-03-01"}
+    status, _, body = server.request("POST", "/v1/screen", party)
+    assert status == 200
+    finding = next(f for f in json.loads(body)["result"]["findings"] if f.get("list_entry_id"))
+    status, _, body = server.request("POST", "/v1/decisions", {
+        "kind": "false_positive", "party_name": "Belaruskali", "list_entry_id": finding["list_entry_id"],
+        "entry_hash": finding["evidence"]["entry_hash"], "reason": "other company", "reviewer": "J. Smith"})
+    assert status == 201, body
+    deadline = time.time() + 15
+    while True:  # every worker (connections land on either) lowers the match
+        sev = [next(f for f in json.loads(server.request("POST", "/v1/screen", party)[2])["result"]["findings"]
+                    if f.get("list_entry_id") == finding["list_entry_id"])["severity"] for _ in range(8)]
+        if set(sev) == {"info"} or time.time() > deadline:
+            break
+        time.sleep(0.5)
+    assert set(sev) == {"info"}, sev
+    from compliance.audit import open_store
+
+    deadline = time.time() + 10
+    while True:  # the log writer is asynchronous
+        with open_store(server.log.parent / "audit.sqlite") as store:
+            history = store.shipment_history("AUD-1")
+            problems = store.verify_log()
+        if len(history) >= 9 or time.time() > deadline:
+            break
+        time.sleep(0.3)
+    assert len(history) >= 9 and problems == []
+    assert {h["actor"] for h in history} == {"api:" + history[0]["actor"].removeprefix("api:")}
+    assert history[0]["actor"].startswith("api:key-") and KEY not in history[0]["actor"]
