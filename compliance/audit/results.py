@@ -72,35 +72,25 @@ def open_results(path: str | Path, *, mapping: dict[str, str] | None = None) -> 
     meta = load_meta(p)
     column_map = dict((meta or {}).get("column_map") or {})
     column_map.update(mapping or {})
-    if p.suffix.lower() == ".json":
-        try:
-            data = json.loads(p.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as e:
-            raise InputFileError(f"{p}: not a readable JSON result file ({e})") from None
-        if isinstance(data, dict) and isinstance(data.get("results"), list):
-            items = data["results"]
-            columns: list[str] = []
-            for it in items:
-                if isinstance(it, dict):
-                    columns.extend(str(k) for k in it if str(k) not in columns)
-            applied, warnings = map_headers(columns, column_map)
-            rows = [it if isinstance(it, dict) else "the item is not a JSON object" for it in items]
-            return _checked(InputTable(str(p), "json", columns, applied, rows, warnings=warnings)), meta
-    if p.suffix.lower() in (".xlsx", ".xlsm"):
-        return _xlsx_results(p, column_map), meta
+    if p.suffix.lower() in (".json", ".xlsx", ".xlsm"):
+        return _report_results(p, column_map), meta
     return _checked(open_input(p, mapping=column_map)), meta
 
 
-def _xlsx_results(path: Path, column_map: dict[str, str]) -> InputTable:
-    """A result workbook spreads its rows over one sheet per verdict (readable findings, the
-    structured ones in a hidden column): read it with the report reader, back in input order."""
+def _report_results(path: Path, column_map: dict[str, str]) -> InputTable:
+    """A json result file (``{"meta": ..., "results": [...]}``) or a result workbook (one sheet per
+    verdict, readable findings, the structured ones in a hidden column): read with the report
+    reader, back in input order (``row_number``)."""
+    from compliance.report.records import FINDINGS_JSON
     from compliance.report.records import open_results as open_result_records
 
     rs = open_result_records(path)
-    records = sorted(rs.records, key=lambda r: (r.get("row_number") is None, r.get("row_number") or 0))
-    columns = [c for c in rs.columns if c != "findings_json"]
+    records = list(rs.records)
+    if rs.format == "xlsx":
+        records.sort(key=lambda r: (r.get("row_number") is None, r.get("row_number") or 0))
+    columns = [c for c in rs.columns if c != FINDINGS_JSON]
     applied, warnings = map_headers(columns, column_map)
-    return _checked(InputTable(str(path), "xlsx", columns, applied, records, warnings=warnings))
+    return _checked(InputTable(str(path), rs.format, columns, applied, records, warnings=warnings))
 
 
 def _checked(table: InputTable) -> InputTable:

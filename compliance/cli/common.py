@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Literal
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from compliance.exc import ComplianceError
 
@@ -37,8 +39,14 @@ def user_errors() -> Iterator[None]:
     except ComplianceError as e:
         err_console.print(f"[bold red]error:[/] {e}", highlight=False)
         raise typer.Exit(EXIT_USAGE) from None
-    except (FileNotFoundError, PermissionError, IsADirectoryError) as e:
-        err_console.print(f"[bold red]error:[/] {e}", highlight=False)
+    except OSError as e:
+        if e.filename is None:
+            raise
+        # Name the file the user gave, not the hidden temporary file written beside it.
+        path = Path(str(e.filename))
+        hidden = re.fullmatch(r"\.(.+)\.[^.]+\.partial", path.name)
+        name = path.with_name(hidden.group(1)) if hidden else path
+        err_console.print(f"[bold red]error:[/] {escape(f'{name}: {e.strerror or e}')}", highlight=False)
         raise typer.Exit(EXIT_USAGE) from None
 
 

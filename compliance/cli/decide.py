@@ -68,7 +68,7 @@ def _print_decision(d: Any) -> None:
 @decide_app.command("false-positive", epilog="Examples:\n\n"
                     "compliance decide false-positive --results results.csv --row 17 --reason 'different company, "
                     "other country and registry number' --reviewer 'J. Smith'\n\n"
-                    "compliance decide false-positive --party 'Belaruskali Trading GmbH' --entry curated:by-belaruskali "
+                    "compliance decide false-positive --party 'Belaruskali Trading GmbH' --entry curated:belaruskali "
                     "--country DE --reason '...' --reviewer 'J. Smith'")
 def false_positive(
     reason: str = typer.Option(..., "--reason", help="Why the match is not the listed entity."),
@@ -212,6 +212,10 @@ def decisions_list(
     db: Path | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Show the recorded decisions (active ones unless --all)."""
+    from compliance.audit.decisions import KINDS
+
+    if kind not in (None, *KINDS):
+        raise typer.BadParameter(f"{kind!r}: use one of {' | '.join(KINDS)}", param_hint="--kind")
     with user_errors():
         rows = _decision_rows(db, kind, include_revoked)
     if as_json:
@@ -238,6 +242,9 @@ def decisions_export(
     db: Path | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Export every decision as CSV or JSON."""
+    if fmt is None and out and Path(out).suffix.lower() not in ("", ".csv", ".json"):
+        raise typer.BadParameter(f"{out}: decisions are exported as .csv or .json (or give --format)",
+                                 param_hint="--out")
     fmt = fmt or ("json" if out and out.lower().endswith(".json") else "csv")
     if fmt not in ("csv", "json"):
         raise typer.BadParameter("--format must be csv or json")
@@ -264,7 +271,7 @@ def decisions_export(
 
 @audit_app.command("log", epilog="Example: compliance audit log --limit 20")
 def audit_log(
-    limit: int = typer.Option(50, "--limit", "-n", help="The last N entries (0: all)."),
+    limit: int = typer.Option(50, "--limit", "-n", min=0, help="The last N entries (0: all)."),
     action: str | None = typer.Option(None, "--action", help="Only this action: screen, rescreen, "
                                       "decide:false_positive, ..."),
     as_json: bool = typer.Option(False, "--json", help="JSON lines on stdout (full details)."),

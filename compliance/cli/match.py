@@ -22,11 +22,16 @@ def match(
     lists: list[Path] | None = typer.Option(None, "--lists", help="Extra sanctions list file(s) to load."),
 ) -> None:
     """Match one party name against the curated and imported sanctions lists."""
-    from compliance.countries import resolve_country
+    from compliance.countries import UnknownCountry, resolve_country
 
+    if not name.strip():
+        raise typer.BadParameter("give a party name, e.g. 'JSC Belaruskali'", param_hint="NAME")
+    try:
+        cc = resolve_country(country) if country else None
+    except UnknownCountry as bad:
+        raise typer.BadParameter(str(bad), param_hint="--country") from None
     with user_errors():
         screener = load_screener(None, lists, None)
-        cc = resolve_country(country) if country else None
         if country and cc is None:
             raise typer.BadParameter(f"unknown country {country!r}", param_hint="--country")
         matches = screener.match(name, country=cc, limit=limit)

@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
             if outcome.meta_source is None:
                 err_console.print("warning: no provenance found beside the results (RESULTS.meta.json): "
                                   "the report cannot name the rules and list versions", highlight=False, markup=False)
-            if t.truncated:
+            if t.truncated and html is not None:
                 err_console.print(f"note: the HTML table lists the first {len(t.flagged)} of {t.flagged_total} "
                                   "flagged rows (--max-rows)", highlight=False, markup=False)
             for path in outcome.written:

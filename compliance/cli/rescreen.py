@@ -11,6 +11,7 @@ from rich.table import Table
 
 from compliance.cli.common import EXIT_FAIL_ON, EXIT_OK, err_console, load_screener, parse_as_of, user_errors
 
+_OUT_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json")
 CHANGE_FIELDS = ("row_number", "shipment_id", "old_verdict", "new_verdict", "old_rule_ids", "new_rule_ids",
                  "added_rules", "removed_rules", "why", "shipment_decision")
 
@@ -29,13 +30,15 @@ def register(app: typer.Typer) -> None:
                                          "(default: the earlier run's as-of date, else its run date)."),
         mapping: list[str] | None = typer.Option(None, "--map", help="their_col=our_col (default: the earlier "
                                                  "run's mapping, from its metadata)."),
+        mapping_file: Path | None = typer.Option(None, "--mapping", help="Column mapping file (YAML or CSV), as "
+                                                 "given to screen."),
         db: Path | None = typer.Option(None, "--db", help="Audit store; default: the default store when it exists."),
         no_db: bool = typer.Option(False, "--no-db", help="Use no audit store."),
         fail_on: str | None = typer.Option(None, "--fail-on", help="Exit 1 when a changed row reaches "
                                            "block | review."),
-        limit: int = typer.Option(50, "--limit", help="Rows shown in the table on stderr."),
+        limit: int = typer.Option(50, "--limit", min=0, help="Rows shown in the table on stderr."),
     ) -> None:
-        """Screen the shipments of an earlier result file again with the current rules and lists and
+        """Screen the shipments of an earlier result file again with the current rules and lists;
         report only those whose verdict changed, and why."""
         from compliance.audit import resolve_db, run_meta, shipment_decisions
         from compliance.audit.rescreen import rescreen as do_rescreen
@@ -46,8 +49,10 @@ def register(app: typer.Typer) -> None:
         if fail_on not in (None, "block", "review"):
             raise typer.BadParameter("--fail-on must be block or review")
         as_of_date = parse_as_of(as_of)
+        if out and Path(out).suffix.lower() not in _OUT_SUFFIXES:
+            raise typer.BadParameter(f"{out}: write the changes to a .csv, .jsonl or .json file", param_hint="--out")
         with user_errors():
-            column_map = parse_mapping(mapping or [])
+            column_map = parse_mapping(mapping or [], mapping_file)
             old = load_meta(results) or {}
             j = jurisdiction or old.get("jurisdiction")
             db_path = resolve_db(False if no_db else db)
@@ -117,6 +122,9 @@ def _render(report: object, limit: int) -> None:
                       f"[{colour.get(c.old_verdict, 'white')}]{c.old_verdict}[/] -> "
                       f"[{colour.get(c.new_verdict, 'white')}]{c.new_verdict}[/]",
                       "; ".join(c.why)[:500], f"{d['kind']} #{d['id']} {d['reviewer']} {d['date']}" if d else "")
-    err_console.print(table)
+    if report.changed:
+        err_console.print(table)
+    else:
+        err_console.print(f"rescreen {report.results_file}: {report.rows} rows, no verdict changed", highlight=False)
     if len(report.changed) > limit:
         err_console.print(f"... and {len(report.changed) - limit} more (see --out)", highlight=False)

@@ -102,9 +102,9 @@ def register(app: typer.Typer) -> None:
         delimiter: str | None = typer.Option(None, "--delimiter", help="Force the CSV delimiter (e.g. ';')."),
         mapping: list[str] | None = typer.Option(None, "--map", help="Rename a column: their_col=our_col (repeatable)."),
         mapping_file: Path | None = typer.Option(None, "--mapping", help="Column mapping file (YAML or CSV)."),
-        chunk_size: int = typer.Option(20_000, "--chunk-size", help="Rows per chunk (memory bound)."),
+        chunk_size: int = typer.Option(20_000, "--chunk-size", min=1, help="Rows per chunk (memory bound)."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
-        top: int = typer.Option(0, "--top", help="After the summary, show the first N flagged rows."),
+        top: int = typer.Option(0, "--top", min=0, help="After the summary, show the first N flagged rows."),
         db: Path | None = typer.Option(None, "--db", help="Audit store (decisions, quota ledger, log); default: "
                                        "the default store when it exists."),
         no_db: bool = typer.Option(False, "--no-db", help="Use no audit store: no decisions, ledger or log."),
@@ -133,6 +133,12 @@ def register(app: typer.Typer) -> None:
         columns: list[str] = []
         for t in tables:
             columns.extend(c for c in t.columns if c not in columns)
+            if {"verdict", "row_number", "findings"} <= set(t.columns):
+                # A results file given where shipments are expected: it screens (its input columns are
+                # echoed), but the old result columns are overwritten; say so rather than stay silent.
+                t.warnings.append(f"{t.path}: this is a results file of compliance screen (verdict, findings "
+                                  "columns): its shipments are screened again and the old result columns "
+                                  "replaced; to see what changed since, use compliance rescreen")
         total = BatchSummary()
         flagged: list[ScreeningResult] = []
         rule_counts: Counter[RuleKey] = Counter()

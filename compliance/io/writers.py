@@ -41,7 +41,9 @@ def neutralise(value: Any) -> Any:
 def result_record(result: ScreeningResult, input_columns: list[str]) -> dict[str, Any]:
     """One output row (contract section 2): input columns unchanged, then the result columns."""
     rec: dict[str, Any] = {c: result.input.get(c, "") for c in input_columns}
-    if "shipment_id" not in rec:
+    if "shipment_id" not in result.input:
+        # The id came from a renamed column (--map, an alias such as "Order No"): the added
+        # shipment_id column carries it, so results can be matched without the mapping.
         rec["shipment_id"] = result.shipment_id or ""
     top = result.top_party
     rec.update({

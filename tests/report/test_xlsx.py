@@ -160,12 +160,17 @@ def test_report_converts_results_to_the_same_workbook(sample: Screened, tmp_path
         assert [r["verdict"] for r in a] == [r["verdict"] for r in b]
 
 
-def test_abort_leaves_no_temporary_files(sample: Screened, tmp_path: Path) -> None:
+def test_abort_leaves_no_temporary_files(sample: Screened, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import glob
     import tempfile
 
     from compliance.io import ResultWriter
 
+    # A temp dir of this test's own: other processes writing workbooks into /tmp meanwhile
+    # (the other xdist worker, other jobs on the machine) must not count.
+    own_tmp = tmp_path / "tmp"
+    own_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(own_tmp))
     before = set(glob.glob(f"{tempfile.gettempdir()}/openpyxl.*"))
     w = ResultWriter(tmp_path / "r.xlsx", "xlsx", sample.columns, meta=sample.meta)
     w.write(sample.results * 2)  # past the width sample: the sheets have started streaming

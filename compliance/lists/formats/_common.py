@@ -6,6 +6,7 @@ import codecs
 import datetime as dt
 import hashlib
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -180,6 +181,14 @@ def version_from_dirname(path: Path) -> tuple[str | None, dt.date | None]:
 def local(tag: str) -> str:
     """An XML tag without its namespace: lists change namespaces between releases."""
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def child_text(el: ET.Element, tag: str) -> str:
+    """The stripped text of ``el``'s first child named ``tag`` (any namespace); "" when absent."""
+    for c in el:
+        if local(c.tag) == tag:
+            return (c.text or "").strip()
+    return ""
 
 
 def xml_error(path: Path, kind: str, err: Exception, where: str | None = None) -> ListLoadError:

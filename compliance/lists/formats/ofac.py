@@ -19,6 +19,7 @@ from typing import Any
 
 from compliance.exc import ListLoadError
 from compliance.lists.formats._common import (
+    child_text,
     country_code,
     dedupe,
     local,
@@ -230,13 +231,6 @@ def read_csv(path: Path) -> LoadedList:
 
 
 # sdn.xml (the legacy XML, any namespace: tempuri.org in old releases, treas.gov in newer) ---------
-def _child_text(el: ET.Element, name: str) -> str:
-    for c in el:
-        if local(c.tag) == name:
-            return (c.text or "").strip()
-    return ""
-
-
 def read_xml(path: Path) -> LoadedList:
     entities: list[Entity] = []
     publish: str | None = None
@@ -271,9 +265,9 @@ def read_xml(path: Path) -> LoadedList:
 
 
 def _xml_entity(el: ET.Element, fname: str) -> Entity:
-    uid = _child_text(el, "uid")
-    first, last = _child_text(el, "firstName"), _child_text(el, "lastName")
-    kind = _KIND.get(_child_text(el, "sdnType").lower(), "organization")
+    uid = child_text(el, "uid")
+    first, last = child_text(el, "firstName"), child_text(el, "lastName")
+    kind = _KIND.get(child_text(el, "sdnType").lower(), "organization")
     name = f"{last}, {first}" if first and kind == "person" else (f"{first} {last}".strip())
     aliases: list[str] = []
     programs: list[str] = []
@@ -285,7 +279,7 @@ def _xml_entity(el: ET.Element, fname: str) -> Entity:
         if t == "program" and c.text:
             programs.append(c.text.strip())
         elif t == "aka":
-            af, al = _child_text(c, "firstName"), _child_text(c, "lastName")
+            af, al = child_text(c, "firstName"), child_text(c, "lastName")
             aliases.append(f"{af} {al}".strip())
             if af and kind == "person":
                 aliases.append(f"{al}, {af}")
@@ -295,7 +289,7 @@ def _xml_entity(el: ET.Element, fname: str) -> Entity:
         elif t == "dateOfBirth" and c.text:
             dobs.append(partial_date(c.text) or "")
         elif t == "id":
-            key, value = _child_text(c, "idType"), _child_text(c, "idNumber")
+            key, value = child_text(c, "idType"), child_text(c, "idNumber")
             if key and value:
                 ids[key] = f"{ids[key]}; {value}" if key in ids else value
     if kind == "person" and first:
@@ -303,8 +297,8 @@ def _xml_entity(el: ET.Element, fname: str) -> Entity:
     listings = [_listing(p, False, f"{fname} uid {uid}") for p in dedupe(programs) or [""]]
     return Entity(id=f"ofac:{uid}", list_name="ofac-sdn", kind=kind, name=name,
                   aliases=[a for a in dedupe(aliases) if a != name], countries=countries, listings=listings,
-                  identifiers=ids, birth_dates=dedupe(dobs), remarks=_child_text(el, "remarks") or None,
-                  raw={"uid": uid, "sdnType": _child_text(el, "sdnType")})
+                  identifiers=ids, birth_dates=dedupe(dobs), remarks=child_text(el, "remarks") or None,
+                  raw={"uid": uid, "sdnType": child_text(el, "sdnType")})
 
 
 # SDN Advanced XML (sdn_advanced.xml / cons_advanced.xml): reference values, then parties ----------
@@ -320,7 +314,7 @@ def _find(el: ET.Element, *path: str) -> ET.Element | None:
 def _ymd(el: ET.Element | None) -> str | None:
     if el is None:
         return None
-    y, m, d = (_child_text(el, k) for k in ("Year", "Month", "Day"))
+    y, m, d = (child_text(el, k) for k in ("Year", "Month", "Day"))
     if not y:
         return None
     return "-".join([y, *([f"{int(m):02d}"] if m.isdigit() else []),
@@ -416,7 +410,7 @@ def read_advanced_xml(path: Path) -> LoadedList:
                 for measure in el:
                     if local(measure.tag) != "SanctionsMeasure":
                         continue
-                    comment = _child_text(measure, "Comment")
+                    comment = child_text(measure, "Comment")
                     if comment and (comment in programs or not programs):
                         lst = _listing(comment, "SDN" not in list_name.upper(), f"{path.name} entry {el.get('ID')}")
                         lst.listed_on = created

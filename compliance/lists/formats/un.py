@@ -7,6 +7,7 @@ from pathlib import Path
 
 from compliance.exc import ListLoadError
 from compliance.lists.formats._common import (
+    child_text,
     country_code,
     dedupe,
     local,
@@ -22,13 +23,6 @@ _NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
 
 def _kids(el: ET.Element, tag: str) -> list[ET.Element]:
     return [c for c in el.iter() if local(c.tag) == tag]
-
-
-def _text(el: ET.Element, tag: str) -> str:
-    for c in el:
-        if local(c.tag) == tag:
-            return (c.text or "").strip()
-    return ""
 
 
 def read(path: Path) -> LoadedList:
@@ -62,8 +56,8 @@ def read(path: Path) -> LoadedList:
 
 def _entity(el: ET.Element) -> Entity:
     person = local(el.tag) == "INDIVIDUAL"
-    name = " ".join(p for p in (_text(el, t) for t in _NAME_PARTS) if p)
-    aliases = [_text(a, "ALIAS_NAME") for a in _kids(el, "INDIVIDUAL_ALIAS" if person else "ENTITY_ALIAS")]
+    name = " ".join(p for p in (child_text(el, t) for t in _NAME_PARTS) if p)
+    aliases = [child_text(a, "ALIAS_NAME") for a in _kids(el, "INDIVIDUAL_ALIAS" if person else "ENTITY_ALIAS")]
     aliases += [(o.text or "").strip() for o in _kids(el, "NAME_ORIGINAL_SCRIPT")]
     countries: list[str | None] = []
     for tag in ("NATIONALITY", "INDIVIDUAL_ADDRESS", "ENTITY_ADDRESS", "INDIVIDUAL_PLACE_OF_BIRTH"):
@@ -73,15 +67,15 @@ def _entity(el: ET.Element) -> Entity:
                     countries.append(country_code(v.text))
     dobs: list[str | None] = []
     for node in _kids(el, "INDIVIDUAL_DATE_OF_BIRTH"):
-        dobs.append(partial_date(_text(node, "DATE")) or partial_date(_text(node, "YEAR"))
-                    or partial_date(_text(node, "FROM_YEAR")))
-    ref = _text(el, "REFERENCE_NUMBER") or _text(el, "DATAID")
-    program = _text(el, "UN_LIST_TYPE")
+        dobs.append(partial_date(child_text(node, "DATE")) or partial_date(child_text(node, "YEAR"))
+                    or partial_date(child_text(node, "FROM_YEAR")))
+    ref = child_text(el, "REFERENCE_NUMBER") or child_text(el, "DATAID")
+    program = child_text(el, "UN_LIST_TYPE")
     listing = Listing(regime="UN", program=program or None, legal_basis=f"UN Security Council {program} sanctions list",
-                      listed_on=parse_date(_text(el, "LISTED_ON")), source=f"UN {ref}")
-    docs = {f"{_text(d, 'TYPE_OF_DOCUMENT') or 'document'}": _text(d, "NUMBER")
-            for d in _kids(el, "INDIVIDUAL_DOCUMENT") if _text(d, "NUMBER")}
+                      listed_on=parse_date(child_text(el, "LISTED_ON")), source=f"UN {ref}")
+    docs = {f"{child_text(d, 'TYPE_OF_DOCUMENT') or 'document'}": child_text(d, "NUMBER")
+            for d in _kids(el, "INDIVIDUAL_DOCUMENT") if child_text(d, "NUMBER")}
     return Entity(id=f"un:{ref}", list_name="un", kind="person" if person else "organization", name=name,
                   aliases=[a for a in dedupe(aliases) if a != name], countries=dedupe(countries),
                   birth_dates=dedupe(dobs), listings=[listing], identifiers=docs,
-                  remarks=_text(el, "COMMENTS1") or None, raw={"DATAID": _text(el, "DATAID"), "ref": ref})
+                  remarks=child_text(el, "COMMENTS1") or None, raw={"DATAID": child_text(el, "DATAID"), "ref": ref})
