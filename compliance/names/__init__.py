@@ -22,7 +22,7 @@ from compliance.names.index import (
     NameMatch,
     _truncate,
 )
-from compliance.names.normalize import normalize_name, parse_name, split_variants
+from compliance.names.normalize import normalize_name, parse_name, query_variants
 from compliance.names.score import PERSON_KINDS, align
 
 __all__ = ["BLOCK_THRESHOLD", "COUNTRY_MATCH_BONUS", "COUNTRY_MISMATCH_PENALTY", "REVIEW_THRESHOLD", "NameIndex",
@@ -35,8 +35,8 @@ def similarity(a: str, b: str, kind: str | None = None) -> float:
     person = (kind or "").lower() in PERSON_KINDS
     best = 0.0
     # Embedded alternatives ("X a.k.a. Y", "X (ОАО Y)") on either side: the best pair counts.
-    for va in split_variants(a[:MAX_QUERY_CHARS], query=True):
-        for vb in split_variants(b[:MAX_QUERY_CHARS], query=True):
+    for va in query_variants(a[:MAX_QUERY_CHARS]):
+        for vb in query_variants(b[:MAX_QUERY_CHARS]):
             ra, rb = _truncate(parse_name(va), MAX_QUERY_TOKENS), _truncate(parse_name(vb), MAX_QUERY_TOKENS)
             best = max(best, align(ra, rb, person=person).score, align(rb, ra, person=person).score)
     return round(best, 6)

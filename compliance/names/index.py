@@ -26,7 +26,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, Field
 
 from compliance.lists.model import Entity
-from compliance.names.normalize import NameRep, parse_name, split_variants
+from compliance.names.normalize import NameRep, parse_name, query_variants, split_variants
 from compliance.names.score import (
     GENERIC_WEIGHT,
     PERSON_KINDS,
@@ -396,7 +396,7 @@ class NameIndex:
         A name with embedded alternatives ("X a.k.a. Y", "X (ОАО Y)", "X / Y") is screened as a
         whole and as each alternative; each entity keeps its best match, and the explanation
         says which alternative matched."""
-        variants = split_variants(name[:MAX_QUERY_CHARS], query=True)
+        variants = query_variants(name[:MAX_QUERY_CHARS])
         if len(variants) == 1:
             return self._search_one(name, country=country, kind=kind, limit=limit, threshold=threshold)
         best: dict[str, NameMatch] = {}

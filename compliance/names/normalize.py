@@ -288,6 +288,17 @@ def _only_legal_or_generic(inner: str, whole: str) -> bool:
     return not set(toks) & set(kept)
 
 
+@lru_cache(maxsize=50_000)
+def query_variants(name: str) -> tuple[str, ...]:
+    """``split_variants(name, query=True)``, cached (bounded): a batch repeats its party names."""
+    if "(" not in name and "/" not in name and not _MARKER_HINT.search(name):
+        return (name,)
+    return tuple(split_variants(name, query=True))
+
+
+_MARKER_HINT = re.compile(r"k\.?\s?a\b|known|formerly|ранее|же\b", re.IGNORECASE)
+
+
 def split_variants(name: str, *, query: bool = False) -> list[str]:
     """A name and the names inside it, the whole first: 'X (ABC)' also gives 'X' and 'ABC';
     'X a.k.a. Y', 'X (formerly Y)', 'X / Y' give X and Y; listed names 'X — managing company of
