@@ -57,3 +57,25 @@ def test_workers_output_is_byte_identical(screener: Screener, batch_file: Path, 
     three = _screen(screener, batch_file, tmp_path / f"three.{fmt}", 3, fmt)
     assert two == one and three == one
     assert b"BY-CIRC-QUOTA" in one  # quotas crossed chunks in different workers and still count in order
+
+
+def test_csv_fast_path_equals_the_record(screener: Screener, batch_file: Path, tmp_path: Path) -> None:
+    """The CSV writer's per-row shortcut gives ``_csv_cell`` of every ``result_record`` cell."""
+    import io
+
+    from compliance.io.writers import _csv_cell, result_record
+
+    table = open_input(batch_file)
+    results: list[object] = []
+    with table:
+        run_batch(screener, table.chunks(50), results.extend, as_of=AS_OF)
+    fast = _screen(screener, batch_file, tmp_path / "fast.csv", 1)
+    writer = ResultWriter(tmp_path / "unused.csv", "csv", table.columns)
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf)
+    w.writerow(writer.columns)
+    for r in results:
+        rec = result_record(r, writer.columns)  # type: ignore[arg-type]
+        w.writerow([_csv_cell(rec[c]) for c in writer.columns])
+    writer.abort()
+    assert fast == buf.getvalue().encode("utf-8")
