@@ -25,12 +25,13 @@ import os
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from multiprocessing.pool import AsyncResult
 from typing import TYPE_CHECKING, Any
 
-from compliance.exc import InvalidInput
+from compliance.exc import ComplianceError, InvalidInput
 from compliance.fastparse import FastParser
 from compliance.models import PARTY_ROLES, Finding, ScreeningResult, Shipment, Verdict
 from compliance.rules.quota import QuotaStore, QuotaTracker
@@ -315,10 +316,14 @@ def run_forked(screener: Screener, chunks: Iterable[list[RawRow]], write: Callab
     finisher = BatchEngine(screener, jurisdiction=jurisdiction, as_of=as_of, cache_goods=True)
     tracker = QuotaTracker(screener.bundle, quota_store)
     _FORK_JOB = (screener, jurisdiction, as_of)
-    pending: deque[AsyncResult[list[ScreeningResult | PendingRow]]] = deque()
+    pending: deque[Future[list[ScreeningResult | PendingRow]]] = deque()
 
     def drain() -> None:
-        items = pending.popleft().get()
+        try:
+            items = pending.popleft().result()
+        except BrokenProcessPool as e:  # a worker killed (out of memory ...): stop, nothing is written
+            raise ComplianceError(f"a screening worker process died ({e}); run again with fewer --workers "
+                                  "or a smaller --chunk-size") from None
         results = [finisher.finish(x, tracker) if isinstance(x, PendingRow) else x for x in items]
         for r in results:
             summary.add(r)
@@ -327,9 +332,10 @@ def run_forked(screener: Screener, chunks: Iterable[list[RawRow]], write: Callab
             progress(len(results))
 
     try:
-        with mp.get_context("fork").Pool(workers, initializer=_fork_init) as pool, chunked_gc():
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_fork_init) as pool, \
+                chunked_gc():
             for i, chunk in enumerate(chunks):
-                pending.append(pool.apply_async(_fork_screen, (i, chunk)))
+                pending.append(pool.submit(_fork_screen, i, chunk))
                 del chunk
                 while len(pending) > workers:
                     drain()
