@@ -25,11 +25,13 @@ from compliance.models import INPUT_COLUMNS, MAX_FIELD_CHARS, REQUIRED_COLUMNS, 
 
 log = logging.getLogger(__name__)
 
-# Fields whose raw text repeats across a batch, worth remembering: all but the row's id and its
-# amounts (nearly unique per row, validated each time).
-MEMO_FIELDS = frozenset(set(INPUT_COLUMNS) - {"shipment_id", "quantity", "value"})
-# Entries per remembered field before its memo is cleared (bounds memory on any file).
-MEMO_LIMIT = 50_000
+# Fields whose raw text repeats across a batch, worth remembering: all but the row's id, its
+# amounts and its free text (nearly unique per row, validated each time; a memo of them would
+# only hold every row's strings alive until it is cleared).
+MEMO_FIELDS = frozenset(set(INPUT_COLUMNS) - {"shipment_id", "quantity", "value", "description", "end_use_doc_id"})
+# Entries per remembered field before its memo is cleared (bounds memory on any file; filled
+# within the first ~100k rows, so memory is flat after that).
+MEMO_LIMIT = 20_000
 
 _FAIL = object()
 
