@@ -20,14 +20,18 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import logging
+import multiprocessing as mp
+import os
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from compliance.exc import InvalidInput
+from compliance.exc import ComplianceError, InvalidInput
 from compliance.fastparse import FastParser
 from compliance.models import PARTY_ROLES, Finding, ScreeningResult, Shipment, Verdict
 from compliance.rules.quota import QuotaStore, QuotaTracker
@@ -39,9 +43,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Distinct (name, country) pairs and goods keys kept across a run (goods keys with findings:
-# a fifth of it); past that the oldest are dropped and recomputed when seen again.
-PARTY_CACHE_LIMIT = 200_000
-GOODS_CACHE_LIMIT = 100_000
+# a fifth of it); past that the least recently used are dropped and recomputed when seen
+# again. Sized so a forwarder's batch fills them within its first ~100k rows: memory is then
+# flat however long the file (measured: 1M rows peak near the 100k figure).
+PARTY_CACHE_LIMIT = 100_000
+GOODS_CACHE_LIMIT = 40_000
 
 
 @dataclass
@@ -230,16 +236,33 @@ def screen_chunk(screener: Screener, rows: list[RawRow], *, tracker: QuotaTracke
     return [r for r in engine.screen_chunk(rows) if isinstance(r, ScreeningResult)]
 
 
+# Every this many chunks a full collection (the others only collect the young generations:
+# objects that survived one collection, the caches' entries, are not walked again each chunk).
+FULL_GC_EVERY = 16
+
+
+def _collect(chunk_index: int) -> None:
+    gc.collect() if chunk_index % FULL_GC_EVERY == FULL_GC_EVERY - 1 else gc.collect(1)
+
+
 def run_batch(screener: Screener, chunks: Iterable[list[RawRow]], write: Callable[[list[ScreeningResult]], None],
               *, jurisdiction: str | None = None, as_of: dt.date | None = None,
               quota_store: QuotaStore | None = None,
-              progress: Callable[[int], None] | None = None) -> BatchSummary:
-    """Screen every chunk and hand each chunk's results to ``write``, in input order."""
+              progress: Callable[[int], None] | None = None, workers: int = 1) -> BatchSummary:
+    """Screen every chunk and hand each chunk's results to ``write``, in input order.
+
+    ``workers`` > 1 screens chunks in that many forked processes (``run_forked``); 0 = one per core.
+    """
+    if workers == 0:
+        workers = os.cpu_count() or 1
+    if workers > 1 and "fork" in mp.get_all_start_methods():
+        return run_forked(screener, chunks, write, jurisdiction=jurisdiction, as_of=as_of,
+                          quota_store=quota_store, progress=progress, workers=workers)
     summary = BatchSummary()
     engine = BatchEngine(screener, jurisdiction=jurisdiction, as_of=as_of, quota_store=quota_store)
     start = time.perf_counter()
     with chunked_gc():
-        for chunk in chunks:
+        for i, chunk in enumerate(chunks):
             results = [r for r in engine.screen_chunk(chunk) if isinstance(r, ScreeningResult)]
             for r in results:
                 summary.add(r)
@@ -247,11 +270,81 @@ def run_batch(screener: Screener, chunks: Iterable[list[RawRow]], write: Callabl
             if progress is not None:
                 progress(len(results))
             del results
-            gc.collect()
+            _collect(i)
     summary.seconds = time.perf_counter() - start
     log.info("batch: %d rows in %.1f s; %d distinct parties searched; goods cache %s hits / %s misses",
              summary.rows, summary.seconds, engine.parties.searches,
              engine.goods.hits if engine.goods else 0, engine.goods.misses if engine.goods else 0)
+    return summary
+
+
+# What a forked worker screens with: set by the parent just before it forks, so every worker
+# shares the loaded screener (rules, lists, name index) copy-on-write instead of receiving it.
+_FORK_JOB: tuple[Screener, str | None, dt.date | None] | None = None
+_FORK_ENGINE: BatchEngine | None = None
+
+
+def _fork_init() -> None:
+    global _FORK_ENGINE
+    assert _FORK_JOB is not None
+    screener, jurisdiction, as_of = _FORK_JOB
+    _FORK_ENGINE = BatchEngine(screener, jurisdiction=jurisdiction, as_of=as_of, defer_quota=True)
+    gc.disable()  # collected once per chunk (``_fork_screen``), as in one process
+
+
+def _fork_screen(index: int, rows: list[RawRow]) -> list[ScreeningResult | PendingRow]:
+    assert _FORK_ENGINE is not None
+    out = _FORK_ENGINE.screen_chunk(rows)
+    _collect(index)
+    return out
+
+
+def run_forked(screener: Screener, chunks: Iterable[list[RawRow]], write: Callable[[list[ScreeningResult]], None],
+               *, jurisdiction: str | None = None, as_of: dt.date | None = None,
+               quota_store: QuotaStore | None = None, progress: Callable[[int], None] | None = None,
+               workers: int = 2) -> BatchSummary:
+    """``run_batch`` on ``workers`` forked processes: the same results, byte for byte.
+
+    The parent reads chunks and hands each to the pool (a few in flight, so memory stays
+    bounded); workers screen them with their own caches, and as in the Dask engine a row that
+    adds to a quota total comes back pending and the parent finishes it, in input order, with
+    the run's one quota tracker. Results are written in input order.
+    """
+    global _FORK_JOB
+    summary = BatchSummary()
+    start = time.perf_counter()
+    finisher = BatchEngine(screener, jurisdiction=jurisdiction, as_of=as_of, cache_goods=True)
+    tracker = QuotaTracker(screener.bundle, quota_store)
+    _FORK_JOB = (screener, jurisdiction, as_of)
+    pending: deque[Future[list[ScreeningResult | PendingRow]]] = deque()
+
+    def drain() -> None:
+        try:
+            items = pending.popleft().result()
+        except BrokenProcessPool as e:  # a worker killed (out of memory ...): stop, nothing is written
+            raise ComplianceError(f"a screening worker process died ({e}); run again with fewer --workers "
+                                  "or a smaller --chunk-size") from None
+        results = [finisher.finish(x, tracker) if isinstance(x, PendingRow) else x for x in items]
+        for r in results:
+            summary.add(r)
+        write(results)
+        if progress is not None:
+            progress(len(results))
+
+    try:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_fork_init) as pool, \
+                chunked_gc():
+            for i, chunk in enumerate(chunks):
+                pending.append(pool.submit(_fork_screen, i, chunk))
+                del chunk
+                while len(pending) > workers:
+                    drain()
+                    _collect(i)
+            while pending:
+                drain()
+    finally:
+        _FORK_JOB = None
+    summary.seconds = time.perf_counter() - start
     return summary
 
 

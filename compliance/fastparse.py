@@ -21,17 +21,30 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from compliance.models import INPUT_COLUMNS, REQUIRED_COLUMNS, Shipment, _too_long, parse_shipment
+from compliance.models import INPUT_COLUMNS, MAX_FIELD_CHARS, REQUIRED_COLUMNS, Shipment, parse_shipment
 
 log = logging.getLogger(__name__)
 
-# Fields whose raw text repeats across a batch, worth remembering: all but the row's id and its
-# amounts (nearly unique per row, validated each time).
-MEMO_FIELDS = frozenset(set(INPUT_COLUMNS) - {"shipment_id", "quantity", "value"})
-# Entries per remembered field before its memo is cleared (bounds memory on any file).
-MEMO_LIMIT = 50_000
+# Fields whose raw text repeats across a batch, worth remembering: all but the row's id, its
+# amounts and its free text (nearly unique per row, validated each time; a memo of them would
+# only hold every row's strings alive until it is cleared).
+MEMO_FIELDS = frozenset(set(INPUT_COLUMNS) - {"shipment_id", "quantity", "value", "description", "end_use_doc_id"})
+# Entries per remembered field before its memo is cleared (bounds memory on any file; filled
+# within the first ~100k rows, so memory is flat after that).
+MEMO_LIMIT = 20_000
 
 _FAIL = object()
+
+
+class _TooLong(Exception):
+    """A value over its ``MAX_FIELD_CHARS`` cap: ``parse_shipment`` gives the row's message."""
+
+
+def _check_length(field: str, raw: Any) -> None:
+    # The same measure as ``models._too_long``, one field at a time.
+    size = len(raw) if isinstance(raw, str) else sum(len(str(x)) for x in raw) if isinstance(raw, list) else 0
+    if size > MAX_FIELD_CHARS[field]:
+        raise _TooLong(field)
 _setattr = object.__setattr__
 
 
@@ -135,10 +148,15 @@ class FastParser:
                 continue  # not a contract column (parse_shipment ignores it too)
             memo = memos.get(field) if type(raw) is str else None
             if memo is None:
+                if field in MAX_FIELD_CHARS:
+                    _check_length(field, raw)
                 values[field] = self._value(field, raw)
                 continue
             value = memo.get(raw, _FAIL)
             if value is _FAIL:
+                # A memoised value passed this check when it was first seen.
+                if field in MAX_FIELD_CHARS:
+                    _check_length(field, raw)
                 value = self._value(field, raw)
                 if len(memo) >= MEMO_LIMIT:
                     memo.clear()
@@ -163,9 +181,11 @@ class FastParser:
 
     def parse(self, row: dict[str, Any], row_number: int | None = None) -> Shipment:
         """Like ``parse_shipment``: a ``Shipment``, or ``InvalidInput`` naming row and fields."""
-        if self.enabled and not _too_long(row):  # over-long values: the model's ERROR message
+        if self.enabled:  # over-long values (``_TooLong``) and failures: the model's ERROR message
             try:
                 return self._parse(row)
+            except _TooLong:
+                pass
             except Exception:  # noqa: BLE001 - the model gives the exact message
                 self.fallbacks += 1
         return parse_shipment(row, row_number)

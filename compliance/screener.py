@@ -257,7 +257,8 @@ _PER_ROW = {_DESCRIPTION: "description", _DOC_ID: "end_use_doc_id"}
 
 
 def _evict(cache: dict[Any, Any], limit: int) -> None:
-    """Drop the oldest tenth of a full cache (insertion order): bounded, and cheap per row."""
+    """Drop the oldest tenth of a full cache (insertion order; hits move a key to the end, so
+    the least recently used go): bounded, and cheap per row."""
     if len(cache) >= limit:
         for key in list(islice(iter(cache), max(1, limit // 10))):
             del cache[key]
@@ -408,6 +409,7 @@ class GoodsCache:
             _evict(self._hits, self.limit)
             self._hits[key] = found
         else:
+            self._hits[key] = self._hits.pop(key)  # most recently used last: evicted last
             ctx.__dict__["hits"] = found.hits  # Context.hits is a cached_property
         return found
 
@@ -445,6 +447,7 @@ class GoodsCache:
                 self._found[full] = cached
         else:
             self.hits += 1
+            self._found[full] = self._found.pop(full)  # most recently used last: evicted last
         if cached.fired:
             ctx.fired.update(cached.fired)
         if cached.warnings:

@@ -103,6 +103,8 @@ def register(app: typer.Typer) -> None:
         mapping: list[str] | None = typer.Option(None, "--map", help="Rename a column: their_col=our_col (repeatable)."),
         mapping_file: Path | None = typer.Option(None, "--mapping", help="Column mapping file (YAML or CSV)."),
         chunk_size: int = typer.Option(20_000, "--chunk-size", min=1, help="Rows per chunk (memory bound)."),
+        workers: int = typer.Option(1, "--workers", min=0, help="Local engine: screen chunks in N processes "
+                                    "(0: one per core); same output as one."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
         top: int = typer.Option(0, "--top", min=0, help="After the summary, show the first N flagged rows."),
         db: Path | None = typer.Option(None, "--db", help="Audit store (decisions, quota ledger, log); default: "
@@ -177,7 +179,7 @@ def register(app: typer.Typer) -> None:
                             summary = run_batch(screener, table.chunks(chunk_size), write,
                                                 jurisdiction=jurisdiction, as_of=as_of_date,
                                                 quota_store=audit.ledger if audit is not None else None,
-                                                progress=advance)
+                                                progress=advance, workers=workers)
                     progress.update(task, total=summary.rows, completed=summary.rows)
                     total.rows += summary.rows
                     total.counts.update(summary.counts)

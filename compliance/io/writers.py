@@ -64,6 +64,26 @@ def result_record(result: ScreeningResult, input_columns: list[str]) -> dict[str
     return rec
 
 
+def _result_cells(result: ScreeningResult) -> dict[str, Any]:
+    """The result columns of ``result_record`` as CSV cells (``_csv_cell`` of each)."""
+    top = result.top_party
+    findings = result.findings
+    return {
+        "row_number": result.row_number,
+        "verdict": result.verdict.value,
+        "risk_score": _csv_cell(result.risk_score),
+        "rule_ids": _csv_cell(";".join(result.rule_ids)),
+        "reasons": _csv_cell(";".join(result.reasons)),
+        "top_party_match": _csv_cell(top.matched_name) if top else "",
+        "top_party_score": _csv_cell(top.score) if top else "",
+        "top_party_list": _csv_cell(top.list_name) if top else "",
+        "findings": _csv_cell(json.dumps([f.model_dump(mode="json", exclude_none=True) for f in findings],
+                                         ensure_ascii=False)) if findings else "[]",
+        "error": _csv_cell(result.error),
+        "warnings": _csv_cell(";".join(result.warnings)),
+    }
+
+
 def format_for(out: str | None, fmt: str | None) -> str:
     if fmt:
         if fmt not in OUTPUT_FORMATS:
@@ -145,11 +165,16 @@ class ResultWriter:
     def write(self, results: Iterable[ScreeningResult]) -> None:
         if self.format == "csv":
             # The batch path: one call per row, plain text cells without the generic conversions.
-            columns, writerow = self.columns, self._csv.writerow
+            # ``_csv_cell(result_record(r, columns)[c])`` for each column, without the record:
+            # input cells that are plain text not starting like a formula go as they are.
+            columns, writerow, start = self.columns, self._csv.writerow, _FORMULA_START
             n = 0
             for r in results:
-                rec = result_record(r, columns)
-                writerow([_csv_cell(rec[c]) for c in columns])
+                res = _result_cells(r)
+                inp = r.input
+                writerow([res[c] if c in res else
+                          (v if type(v := inp.get(c, "")) is str and not v.startswith(start) else _csv_cell(v))
+                          for c in columns])
                 n += 1
             self.rows_written += n
             self._first = self._first and n == 0
