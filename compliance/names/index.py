@@ -351,7 +351,7 @@ class NameIndex:
             score = al.score
             if country and entity.countries and score > 0:
                 score = score + COUNTRY_MATCH_BONUS if country in entity.countries else score - COUNTRY_MISMATCH_PENALTY
-            score = max(0.0, min(1.0, score))
+            score = max(0.0, min(1.0, score, al.ceiling))
             cur = best.get(ei)
             if cur is None or score > cur[0]:
                 best[ei] = (score, al, ni)
