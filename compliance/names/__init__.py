@@ -15,11 +15,14 @@ from compliance.names.index import (
     BLOCK_THRESHOLD,
     COUNTRY_MATCH_BONUS,
     COUNTRY_MISMATCH_PENALTY,
+    MAX_QUERY_CHARS,
+    MAX_QUERY_TOKENS,
     REVIEW_THRESHOLD,
     NameIndex,
     NameMatch,
+    _truncate,
 )
-from compliance.names.normalize import normalize_name, parse_name
+from compliance.names.normalize import normalize_name, parse_name, query_variants
 from compliance.names.score import PERSON_KINDS, align
 
 __all__ = ["BLOCK_THRESHOLD", "COUNTRY_MATCH_BONUS", "COUNTRY_MISMATCH_PENALTY", "REVIEW_THRESHOLD", "NameIndex",
@@ -29,8 +32,11 @@ __all__ = ["BLOCK_THRESHOLD", "COUNTRY_MATCH_BONUS", "COUNTRY_MISMATCH_PENALTY",
 def similarity(a: str, b: str, kind: str | None = None) -> float:
     """How alike two names are, in [0, 1]; symmetric. ``kind``: person, organization, company,
     vessel or None (None: organisation rules; person rules are not guessed from the text)."""
-    ra, rb = parse_name(a), parse_name(b)
     person = (kind or "").lower() in PERSON_KINDS
-    s1 = align(ra, rb, person=person).score
-    s2 = align(rb, ra, person=person).score
-    return round(max(s1, s2), 6)
+    best = 0.0
+    # Embedded alternatives ("X a.k.a. Y", "X (ОАО Y)") on either side: the best pair counts.
+    for va in query_variants(a[:MAX_QUERY_CHARS]):
+        for vb in query_variants(b[:MAX_QUERY_CHARS]):
+            ra, rb = _truncate(parse_name(va), MAX_QUERY_TOKENS), _truncate(parse_name(vb), MAX_QUERY_TOKENS)
+            best = max(best, align(ra, rb, person=person).score, align(rb, ra, person=person).score)
+    return round(best, 6)

@@ -18,17 +18,19 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
 from compliance.lists.model import Entity
-from compliance.names.normalize import NameRep, parse_name, split_variants
+from compliance.names.normalize import NameRep, parse_name, query_variants, split_variants
 from compliance.names.score import (
     GENERIC_WEIGHT,
     PERSON_KINDS,
+    TRANSLATED_CREDIT,
     Alignment,
     _patronymic_index,
     align,
@@ -36,6 +38,8 @@ from compliance.names.score import (
     explain,
     token_weights,
 )
+
+V = TypeVar("V")
 
 # Calibrated on tests/data/name_pairs.csv and tests/data/real_name_pairs.csv (README "Party screening").
 BLOCK_THRESHOLD = 0.90
@@ -54,7 +58,41 @@ BOUND_SLACK = 0.03
 LONE_TOKEN_SHARE = 0.45
 # Best credit align gives two tokens more than one edit apart (vowel variants: 0.9).
 UNSEEN_CREDIT = 0.9
-_NEAR_CACHE_MAX = 100_000
+_NEAR_CACHE_MAX = 20_000
+# Keys longer than this get no one-edit neighbourhood (its size grows with the square of the
+# length: an 800 KB token would exhaust memory); they are still found exactly.
+MAX_NEIGHBOUR_LEN = 48
+# A query is screened on its first MAX_QUERY_TOKENS tokens (candidate search and alignment grow
+# with the token count); the explanation says so.
+MAX_QUERY_TOKENS = 40
+# Query names longer than this (characters) are cut before parsing.
+MAX_QUERY_CHARS = 2_000
+
+
+class _LRU(Generic[V]):
+    """A small least-recently-used map: caches keyed by query text stay bounded in a server."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._d: OrderedDict[str, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> V | None:
+        with self._lock:
+            v = self._d.get(key)
+            if v is not None:
+                self._d.move_to_end(key)
+            return v
+
+    def put(self, key: str, value: V) -> None:
+        with self._lock:
+            self._d[key] = value
+            self._d.move_to_end(key)
+            while len(self._d) > self.maxsize:
+                self._d.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._d)
 
 
 class NameMatch(BaseModel):
@@ -96,6 +134,13 @@ def _coverage(weights: list[float], closeness: list[float], pat: int | None, lon
     return got / total if total else 0.0
 
 
+def _truncate(rep: NameRep, n: int) -> NameRep:
+    """The first ``n`` tokens of a (very long) parsed name; tokens cut to MAX_NEIGHBOUR_LEN * 4 letters."""
+    cap = MAX_NEIGHBOUR_LEN * 4
+    return NameRep(text=rep.text[:MAX_QUERY_CHARS], tokens=tuple(t[:cap] for t in rep.tokens[:n]),
+                   skeletons=tuple(t[:cap] for t in rep.skeletons[:n]), ignored=rep.ignored[:n], concepts=rep.concepts[:n])
+
+
 def _long_tokens(sks: tuple[str, ...]) -> tuple[bool, ...]:
     """Tokens long enough for a fuzzy alignment (align never fuzzes tokens of 3 letters or numbers)."""
     return tuple(len(sk) > 3 and not sk.isdigit() for sk in sks)
@@ -106,7 +151,13 @@ def _keys_of(rep: NameRep) -> tuple[str, ...]:
     keys = dict.fromkeys(sks)
     keys.update(dict.fromkeys(x + y for x, y in zip(sks, sks[1:], strict=False)))
     keys[rep.compact] = None
+    keys.update(dict.fromkeys(_concept_keys(rep)))
     return tuple(keys)
+
+
+def _concept_keys(rep: NameRep) -> list[str]:
+    """Index keys of the English concepts of translated words ('\x01plant' for zavod and plant)."""
+    return ["\x01" + c for cs in rep.concepts for c in sorted(cs)]
 
 
 class NameIndex:
@@ -143,7 +194,7 @@ class NameIndex:
         # One-deletion neighbourhood of every indexed key: finds typos and spelling variants.
         dels: dict[str, list[str]] = defaultdict(list)
         for k in self._postings:
-            if len(k) >= 4 and not k.isdigit():
+            if 4 <= len(k) <= MAX_NEIGHBOUR_LEN and not k.isdigit() and k[0] != "\x01":
                 for d in _deletions(k):
                     dels[d].append(k)
         self._dels: dict[str, list[str]] = dict(dels)
@@ -162,7 +213,7 @@ class NameIndex:
                 keyed = sorted((-min(1.0, w / (sum(self._name_weights[ni][0]) or 1.0)), ni) for ni in post)
                 post[:] = [ni for _, ni in keyed]
                 self._long_shares[k] = [-x for x, _ in keyed]
-        self._near_cache: dict[str, tuple[tuple[str, float], ...]] = {}
+        self._near_cache: _LRU[tuple[tuple[str, float], ...]] = _LRU(_NEAR_CACHE_MAX)
 
     # Probes covering more query tokens than this (joined forms) skip the substitution
     # neighbourhood: its lookups grow with the key's length.
@@ -184,7 +235,9 @@ class NameIndex:
             if self._total >= 1000 and share > 0.002:
                 # Common in the lists ("trading", "company", "ooo"): weight falls with frequency.
                 base = min(base, max(GENERIC_WEIGHT, 1.0 - math.log10(share * 1000) / 2))
-            w = self._weight_cache[sk] = base
+            if sk in self._df:  # listed keys only: query words must not grow the cache
+                self._weight_cache[sk] = base
+            w = base
         return w
 
     def _near(self, sk: str, substitutions: bool = True) -> tuple[tuple[str, float], ...]:
@@ -198,7 +251,7 @@ class NameIndex:
         out: dict[str, float] = {}
         if sk in self._postings:
             out[sk] = 1.0
-        if len(sk) >= 4 and not sk.isdigit():
+        if 4 <= len(sk) <= MAX_NEIGHBOUR_LEN and not sk.isdigit():
             # One edit on a token of length L leaves OSA similarity 1 - 1/L (vowel variants
             # score at least 0.9): the closeness is an upper bound of the credit align gives.
             near = max(NEAR_EDIT, 1.0 - 1.0 / (len(sk) + 1))
@@ -212,9 +265,7 @@ class NameIndex:
                     for k in self._dels.get(d, ()):  # one substitution
                         out.setdefault(k, near)
         res = tuple(out.items())
-        if len(self._near_cache) >= _NEAR_CACHE_MAX:
-            self._near_cache.clear()
-        self._near_cache[ck] = res
+        self._near_cache.put(ck, res)
         return res
 
     def _token_hits(self, rep: NameRep) -> tuple[list[dict[int, float]], dict[str, float]]:
@@ -228,6 +279,13 @@ class NameIndex:
         if n > 2:
             probes.append((rep.compact, tuple(range(n))))
         qnear: dict[str, float] = {}
+        for i, cs in enumerate(rep.concepts):
+            for c in cs:
+                post = self._postings.get("\x01" + c)
+                if post is None:
+                    continue
+                qnear["\x01" + c] = TRANSLATED_CREDIT
+                sources[i].append((TRANSLATED_CREDIT, post if len(post) <= self._common else post[: self._common * 4]))
         for key, idxs in probes:
             for k, closeness in self._near(key, len(idxs) <= self._subst_max_idxs):
                 if qnear.get(k, 0.0) < closeness:
@@ -324,14 +382,45 @@ class NameIndex:
         c = qnear.get(self._names[ni][2].compact, 0.0)
         if c:
             cb = [max(x, c) for x in cb]
+        for j, cs in enumerate(self._names[ni][2].concepts):
+            for con in cs:
+                c = qnear.get("\x01" + con, 0.0)
+                if c > cb[j]:
+                    cb[j] = c
         return cb
 
     def search(self, name: str, *, country: str | None = None, kind: str | None = None, limit: int = 5,
                threshold: float | None = None) -> list[NameMatch]:
-        """Entities whose names match, best first, one match per entity, score >= threshold."""
-        rep = parse_name(name)
+        """Entities whose names match, best first, one match per entity, score >= threshold.
+
+        A name with embedded alternatives ("X a.k.a. Y", "X (ОАО Y)", "X / Y") is screened as a
+        whole and as each alternative; each entity keeps its best match, and the explanation
+        says which alternative matched."""
+        variants = query_variants(name[:MAX_QUERY_CHARS])
+        if len(variants) == 1:
+            return self._search_one(name, country=country, kind=kind, limit=limit, threshold=threshold)
+        best: dict[str, NameMatch] = {}
+        for i, variant in enumerate(variants):
+            for m in self._search_one(variant, country=country, kind=kind, limit=limit, threshold=threshold):
+                cur = best.get(m.entity_id)
+                if cur is None or m.score > cur.score:
+                    if i:
+                        m = m.model_copy(update={
+                            "query": name, "explanation": f"alternative '{variant}' of the query: {m.explanation}",
+                            "details": [*m.details, {"token": variant, "how": "query alternative"}]})
+                    best[m.entity_id] = m
+        out = sorted(best.values(), key=lambda m: (-m.score, m.entity_id))
+        return out[:limit]
+
+    def _search_one(self, name: str, *, country: str | None, kind: str | None, limit: int,
+                    threshold: float | None) -> list[NameMatch]:
+        rep = parse_name(name[:MAX_QUERY_CHARS])
         if not rep.skeletons:
             return []
+        cut = ""
+        if len(name) > MAX_QUERY_CHARS or len(rep.skeletons) > MAX_QUERY_TOKENS:
+            rep = _truncate(rep, MAX_QUERY_TOKENS)
+            cut = f"; query too long: screened on its first {len(rep.tokens)} words"
         floor = REVIEW_THRESHOLD if threshold is None else threshold
         query_person = bool(kind) and kind in PERSON_KINDS
         q_weights = (token_weights(rep, self.weight, False), token_weights(rep, self.weight, True))
@@ -367,7 +456,7 @@ class NameIndex:
                     f"({country} vs {', '.join(entity.countries)})"
             out.append(NameMatch(entity_id=entity.id, list_name=entity.list_name, entity_name=entity.name,
                                  matched_name=listed, query=name, score=round(score, 4),
-                                 explanation=f"{text}; score {score:.2f}", details=details))
+                                 explanation=f"{text}{cut}; score {score:.2f}", details=details))
         out.sort(key=lambda m: (-m.score, m.entity_id))
         return out[:limit]
 

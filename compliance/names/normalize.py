@@ -58,6 +58,8 @@ class NameData:
     legal_cons_by_first: dict[str, tuple[tuple[str, ...], ...]]
     generic: frozenset[str]  # skeletons
     given: dict[str, str]  # skeleton -> canonical skeleton
+    # Translated words: skeleton (or its stem) -> the English concepts it means.
+    concepts: dict[str, frozenset[str]]
     # Skeletons of very common name parts and words (names.yaml common_*): never proof alone.
     common_given: frozenset[str] = frozenset()
     common_surnames: frozenset[str] = frozenset()
@@ -82,6 +84,14 @@ def name_data() -> NameData:
         sks = [skeleton(str(g)) for g in group]
         for s in sks:
             given.setdefault(s, sks[0])
+    concepts: dict[str, set[str]] = {}
+    for english, words in (raw.get("translations") or {}).items():
+        for w in [english, *words]:
+            wtoks = latin_tokens(str(w))
+            if len(wtoks) != 1:
+                continue  # one word each: phrases are matched word by word
+            for key in _concept_keys(skeleton(wtoks[0])):
+                concepts.setdefault(key, set()).add(str(english))
     ordered = tuple(sorted(phrases, key=len, reverse=True))
     cons = tuple(sorted({tuple(_legal_key(t) for t in p) for p in ordered if sum(len(t) >= 4 for t in p) >= 2},
                         key=len, reverse=True))
@@ -97,7 +107,42 @@ def name_data() -> NameData:
     common_given = frozenset({given.get(s, s) for s in sk_set("common_given")} | set(given.values()))
     return NameData(frozenset(singles), ordered, cons, {k: tuple(v) for k, v in by_first.items()},
                     {k: tuple(v) for k, v in cons_first.items()}, frozenset(generic), given,
+                    {k: frozenset(v) for k, v in concepts.items()},
                     common_given, sk_set("common_surnames"), sk_set("common_words"))
+
+
+# Adjective and case endings of Russian / Belarusian words (skeleton letters: y is i).
+_ENDINGS = ("aia", "oie", "ogo", "oho", "aga", "ova", "ovo", "ih", "ii", "oi", "ai", "ie", "oe", "ae", "ui", "a", "i", "e",
+            "o", "u")
+
+
+def _stem(sk: str) -> str:
+    for e in _ENDINGS:
+        if sk.endswith(e) and len(sk) - len(e) >= 4:
+            return sk[: -len(e)]
+    return sk
+
+
+def _concept_keys(sk: str) -> tuple[str, ...]:
+    """Lookup keys of a word in the translation vocabulary: its skeleton, its stem, and (long
+    stems) the stem's consonants, which Russian and Belarusian spellings share."""
+    stem = _stem(sk)
+    keys = [sk, "~" + stem]
+    cons = stem.translate(_VOWELS)
+    if len(stem) >= 8 and len(cons) >= 5:  # long words only: short proper names collide (naftan/neftyan)
+        keys.append("#" + cons)
+    return tuple(keys)
+
+
+def concepts_of(sk: str, data: NameData) -> frozenset[str]:
+    if len(sk) < 3 or sk.isdigit():
+        return frozenset()
+    out: frozenset[str] = frozenset()
+    for key in _concept_keys(sk):
+        hit = data.concepts.get(key)
+        if hit:
+            out = out | hit
+    return out
 
 
 _VOWELS = str.maketrans("", "", "aeiouy")
@@ -170,6 +215,8 @@ class NameRep:
     tokens: tuple[str, ...]  # readable Latin
     skeletons: tuple[str, ...]
     ignored: tuple[str, ...]  # legal forms removed
+    # Per token, the English concepts of a translated word (zavod: plant, works, factory).
+    concepts: tuple[frozenset[str], ...] = ()
 
     @property
     def compact(self) -> str:
@@ -219,7 +266,8 @@ def parse_name(text: str) -> NameRep:
     for t in tokens:
         s = skeleton(t)
         sks.append(data.given.get(s, s))
-    return NameRep(text=text, tokens=tuple(tokens), skeletons=tuple(sks), ignored=tuple(ignored))
+    concepts = tuple(concepts_of(skeleton(t), data) for t in tokens)
+    return NameRep(text=text, tokens=tuple(tokens), skeletons=tuple(sks), ignored=tuple(ignored), concepts=concepts)
 
 
 def normalize_name(name: str) -> str:
@@ -227,19 +275,68 @@ def normalize_name(name: str) -> str:
     return " ".join(parse_name(name).tokens)
 
 
-def split_variants(name: str) -> list[str]:
-    """A listed name and the names inside it: 'X (ABC)' also gives 'X' and 'ABC'; 'X — managing
-    company of holding Y' also gives 'X'."""
+# "X a.k.a. Y", "X aka Y", "X f.k.a. Y", "X (formerly Y)", "X, also known as Y", "X / Y".
+_ALT_MARKERS = re.compile(
+    r"(?:\s*[,;]\s*|\s+|^)(?:a\.\s?k\.\s?a\.?|aka|f\.\s?k\.\s?a\.?|fka|n\.\s?k\.\s?a\.?|nka|also\s+known\s+as|"
+    r"formerly\s+known\s+as|formerly|previously\s+known\s+as|now\s+known\s+as|ранее|он\s+же|она\s+же)"
+    r"(?=[\s:,(]|$)[\s:,]*|\s+/\s+",
+    re.IGNORECASE)
+_PARENS = re.compile(r"\(([^)]*)\)")
+
+
+def _only_legal_or_generic(inner: str, whole: str) -> bool:
+    """'(Pty)', '(Private) Limited', '(Trading House)': part of the name, not an alternative."""
+    data = name_data()
+    toks = latin_tokens(inner)
+    if not toks:
+        return True
+    if all(skeleton(t) in data.generic or t in data.legal_single for t in toks):
+        return True
+    # Inside a legal phrase of the whole name read without the brackets ("Beta (Private) Limited").
+    kept, _ = _strip_legal(latin_tokens(whole.replace("(", " ").replace(")", " ")), data)
+    return not set(toks) & set(kept)
+
+
+@lru_cache(maxsize=50_000)
+def query_variants(name: str) -> tuple[str, ...]:
+    """``split_variants(name, query=True)``, cached (bounded): a batch repeats its party names."""
+    if "(" not in name and "/" not in name and not _MARKER_HINT.search(name):
+        return (name,)
+    return tuple(split_variants(name, query=True))
+
+
+_MARKER_HINT = re.compile(r"k\.?\s?a\b|known|formerly|ранее|же\b", re.IGNORECASE)
+
+
+def split_variants(name: str, *, query: bool = False) -> list[str]:
+    """A name and the names inside it, the whole first: 'X (ABC)' also gives 'X' and 'ABC';
+    'X a.k.a. Y', 'X (formerly Y)', 'X / Y' give X and Y; listed names 'X — managing company of
+    holding Y' also give 'X' (``query=True`` skips that dash split: a query's words after a dash
+    may be what tells two companies apart). Legal-form or generic parentheses ('Foo (Pty) Ltd')
+    are not split off."""
     out = [name]
-    base = re.sub(r"\s*\([^)]*\)", " ", name).strip()
-    if base and base != name:
-        out.append(base)
-    for inner in re.findall(r"\(([^)]*)\)", name):
-        inner = inner.strip()
-        if len(inner) >= 2:
-            out.append(inner)
-    for part in re.split(r"\s+[—–-]\s+", base):
-        part = part.strip(" ,;")
-        if part and part not in out and len(part) >= 3:
+
+    def add(part: str) -> None:
+        part = part.strip(" ,;:-—–/")
+        if len(part) >= 2 and part not in out and latin_tokens(part):
             out.append(part)
+
+    inners = [m for m in _PARENS.findall(name) if not _only_legal_or_generic(m, name)]
+    base = _PARENS.sub(lambda m: " " if not _only_legal_or_generic(m.group(1), name) else m.group(0), name)
+    base = re.sub(r"\s+", " ", base).strip()
+    if base != name:
+        add(base)
+    for inner in inners:
+        pieces = _ALT_MARKERS.split(inner.strip())
+        for p in pieces:
+            add(p)
+    for source in [base] if base else []:
+        pieces = _ALT_MARKERS.split(source)
+        if len(pieces) > 1:
+            for p in pieces:
+                add(p)
+    if not query:
+        for part in re.split(r"\s+[—–-]\s+", base):
+            if len(part.strip(" ,;")) >= 3:
+                add(part)
     return out

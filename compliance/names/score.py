@@ -26,6 +26,7 @@ GENERIC_ONLY_CAP = 0.6
 NUMBER_MISMATCH_CAP = 0.6
 SURNAME_ONLY_CAP = 0.7
 MIDDLE_CONFLICT_CAP = 0.78
+TRANSLATED_CREDIT = 0.95  # a word and its translation (zavod / plant): nearly as good as the same word
 SHORT_NAME_CAP = 0.88  # a lone acronym (MAZ, BPC) is worth a review, never a block by itself
 # "Review at most" rules: a ceiling kept after the country bonus (the index applies it again).
 REVIEW_CEILING = 0.88
@@ -133,6 +134,11 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
             ca, cb = _consonants(va), _consonants(vb)
             if len(ca) >= 3 and ca == cb:
                 return max(s, 0.9), "vowel variant"
+            # Belarusian ць where Russian has т (Tsertsel/Tertel, Shatsila/Shatilo, Artsiom/Artem):
+            # a review-level variant, not proof.
+            if len(ca) >= 3 and "c" in ca + cb and ca.replace("c", "t") == cb.replace("c", "t") and \
+                    ca.count("c") + cb.count("c") <= 2:
+                return max(s, 0.85), "vowel variant"
     if not person and s < 0.9:
         # Russian/Belarusian adjectives against the noun or English word (Minski/Minsk,
         # Avtomobilnyi/Automobile): compare without the adjective ending.
@@ -187,9 +193,13 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     wb = list(wb_pre) if wb_pre is not None else token_weights(b, weight, person)
     cands: list[tuple[float, int, int, str]] = []
     ascii_both = a.text.isascii() and b.text.isascii()
+    ka, kb = a.concepts, b.concepts
+    translate = not person and any(ka) and any(kb)
     for i, x in enumerate(a.skeletons):
         for j, y in enumerate(b.skeletons):
             c, how = token_similarity(x, y, person, a.tokens[i], b.tokens[j])
+            if translate and c < TRANSLATED_CREDIT and ka[i] and kb[j] and ka[i] & kb[j]:
+                c, how = TRANSLATED_CREDIT, "translated"
             if c > 0:
                 if how == "exact" and (a.tokens[i] != b.tokens[j] or not ascii_both):
                     how = "transliterated"  # another spelling, or the same letters from another script

@@ -102,3 +102,51 @@ def test_index_generic_words_do_not_match(index: NameIndex) -> None:
 def test_search_many_scores_each_name_once(index: NameIndex) -> None:
     out = index.search_many([("Belaruskali", "BY"), ("Belaruskali", "BY"), ("Nobody GmbH", "DE")])
     assert set(out) == {("Belaruskali", "BY"), ("Nobody GmbH", "DE")}
+
+
+def test_translated_words_match_and_say_so(index: NameIndex) -> None:
+    assert similarity("Minsk Tractor Works", "Минский тракторный завод") >= REVIEW_THRESHOLD
+    assert similarity("Minsk Automobile Plant", "Minski Avtomobilnyi Zavod") >= REVIEW_THRESHOLD
+    # English synonyms are not translations of each other: MTZ is not MZKT.
+    assert similarity("Minsk Tractor Works", "Minsk Wheeled Tractor Plant") < REVIEW_THRESHOLD
+    m = index.search("Minskiy Zavod Kolesnykh Tyagachey")
+    assert m and m[0].entity_id == "mzkt"
+    assert any(d.get("how") == "translated" for d in m[0].details)
+    # A translated generic word alone is no match.
+    assert similarity("Zavod", "Plant") < REVIEW_THRESHOLD
+
+
+def test_query_alternatives(index: NameIndex) -> None:
+    m = index.search("Some Unknown Name a.k.a. Belaruskali")
+    assert m and m[0].entity_id == "bk" and "alternative 'Belaruskali'" in m[0].explanation
+    assert index.search("JSC Nothing Here (ОАО Беларуськалий)")[0].entity_id == "bk"
+    assert index.search("Nothing Here / Grodno Azot")[0].entity_id == "ga"
+    assert similarity("Other Corp (formerly Belaruskali)", "Belaruskali OAO") >= BLOCK_THRESHOLD
+
+
+def test_split_variants_keeps_legal_parentheses() -> None:
+    from compliance.names.normalize import split_variants
+
+    assert split_variants("Foo (Pty) Ltd", query=True) == ["Foo (Pty) Ltd"]
+    assert split_variants("Beta (Private) Limited", query=True) == ["Beta (Private) Limited"]
+    assert split_variants("Alpha, also known as Beta", query=True) == ["Alpha, also known as Beta", "Alpha", "Beta"]
+    assert split_variants("Alsotech Ltd", query=True) == ["Alsotech Ltd"]
+
+
+def test_hostile_queries_are_bounded(index: NameIndex) -> None:
+    """An 800 KB token, a 10k-word name: a clear (empty or capped) result, quickly, no blow-up."""
+    assert index.search("a" * 800_000) == []
+    assert index.search(" ".join(f"word{i}" for i in range(10_000))) == []
+    long_query = "Belaruskali " + " ".join(f"w{i}" for i in range(5_000))
+    assert similarity(long_query, "Belaruskali") < REVIEW_THRESHOLD
+    m = index.search("Belaruskali " + "x" * 5_000)
+    assert m == [] or "query too long" in m[0].explanation
+
+
+def test_query_caches_are_bounded(index: NameIndex) -> None:
+    from compliance.names import index as index_module
+
+    for i in range(300):
+        index.search(f"Zzyzx{i} Qwerty{i}")
+    assert len(index._near_cache) <= index_module._NEAR_CACHE_MAX
+    assert len(index._weight_cache) <= len(index._df)
