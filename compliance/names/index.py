@@ -94,6 +94,16 @@ class _LRU(Generic[V]):
     def __len__(self) -> int:
         return len(self._d)
 
+    # The index is sent to Dask workers: a lock does not pickle, so send the map empty and
+    # give the copy a new lock.
+    def __getstate__(self) -> dict[str, Any]:
+        return {"maxsize": self.maxsize}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.maxsize = state["maxsize"]
+        self._d = OrderedDict()
+        self._lock = threading.Lock()
+
 
 class NameMatch(BaseModel):
     """One listed entity matching a query name."""
