@@ -94,6 +94,16 @@ class _LRU(Generic[V]):
     def __len__(self) -> int:
         return len(self._d)
 
+    # The index is sent to Dask workers: a lock does not pickle, so send the map empty and
+    # give the copy a new lock.
+    def __getstate__(self) -> dict[str, Any]:
+        return {"maxsize": self.maxsize}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.maxsize = state["maxsize"]
+        self._d = OrderedDict()
+        self._lock = threading.Lock()
+
 
 class NameMatch(BaseModel):
     """One listed entity matching a query name."""
@@ -440,7 +450,7 @@ class NameIndex:
             score = al.score
             if country and entity.countries and score > 0:
                 score = score + COUNTRY_MATCH_BONUS if country in entity.countries else score - COUNTRY_MISMATCH_PENALTY
-            score = max(0.0, min(1.0, score))
+            score = max(0.0, min(1.0, score, al.ceiling))
             cur = best.get(ei)
             if cur is None or score > cur[0]:
                 best[ei] = (score, al, ni)

@@ -60,6 +60,10 @@ class NameData:
     given: dict[str, str]  # skeleton -> canonical skeleton
     # Translated words: skeleton (or its stem) -> the English concepts it means.
     concepts: dict[str, frozenset[str]]
+    # Skeletons of very common name parts and words (names.yaml common_*): never proof alone.
+    common_given: frozenset[str] = frozenset()
+    common_surnames: frozenset[str] = frozenset()
+    common_words: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -97,9 +101,14 @@ def name_data() -> NameData:
     cons_first: dict[str, list[tuple[str, ...]]] = {}
     for p in cons:
         cons_first.setdefault(p[0], []).append(p)
+    def sk_set(key: str) -> frozenset[str]:
+        return frozenset(skeleton(t) for w in raw.get(key) or [] for t in latin_tokens(str(w)))
+
+    common_given = frozenset({given.get(s, s) for s in sk_set("common_given")} | set(given.values()))
     return NameData(frozenset(singles), ordered, cons, {k: tuple(v) for k, v in by_first.items()},
                     {k: tuple(v) for k, v in cons_first.items()}, frozenset(generic), given,
-                    {k: frozenset(v) for k, v in concepts.items()})
+                    {k: frozenset(v) for k, v in concepts.items()},
+                    common_given, sk_set("common_surnames"), sk_set("common_words"))
 
 
 # Adjective and case endings of Russian / Belarusian words (skeleton letters: y is i).

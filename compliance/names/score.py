@@ -28,6 +28,13 @@ SURNAME_ONLY_CAP = 0.7
 MIDDLE_CONFLICT_CAP = 0.78
 TRANSLATED_CREDIT = 0.95  # a word and its translation (zavod / plant): nearly as good as the same word
 SHORT_NAME_CAP = 0.88  # a lone acronym (MAZ, BPC) is worth a review, never a block by itself
+# "Review at most" rules: a ceiling kept after the country bonus (the index applies it again).
+REVIEW_CEILING = 0.88
+# Two very common name parts only (Aleksandr Ivanov, Wei Zhang): review unless other evidence;
+# the country bonus (+0.03) can still lift it to the block threshold.
+COMMON_NAME_CAP = 0.87
+OTHER_GENDER_CREDIT = 0.3  # Aleksandr / Aleksandra: another person
+LIST_COMMON_WEIGHT = 0.95  # a weight below this means the word is frequent in the loaded lists
 
 PERSON_KINDS = {"person", "individual"}
 
@@ -39,6 +46,7 @@ class Alignment:
     score: float
     pairs: list[tuple[int, int, float, str]] = field(default_factory=list)  # (i, j, credit, how)
     notes: list[str] = field(default_factory=list)
+    ceiling: float = 1.0  # applies after the country evidence too
 
 
 def default_weight(sk: str) -> float:
@@ -88,10 +96,28 @@ def token_similarity(a: str, b: str, person: bool, raw_a: str = "", raw_b: str =
     return _token_similarity(a, b, person, (raw_a or a)[0], (raw_b or b)[0])
 
 
+def _gender_forms(x: str, y: str) -> bool:
+    """Masculine and feminine forms of one name (Ivanov/Ivanova, Aleksandr/Aleksandra,
+    Kovalevskii/Kovalevskaia, Kowalski/Kowalska); skeletons."""
+    for f, m in ((x, y), (y, x)):
+        if len(m) >= 3 and f == m + "a" and (m.endswith(("ov", "ev", "in", "yn")) or m in name_data().common_given):
+            return True
+        if len(f) >= 5 and f.endswith("a") and m.endswith("i") and f[:-1] == m[:-1]:
+            return True
+        if len(f) >= 6 and f.endswith("aia") and m.endswith("i") and f[:-3] == m[:-1]:
+            return True
+    return False
+
+
 @lru_cache(maxsize=500_000)
 def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) -> tuple[float, str]:
     if a.isdigit() or b.isdigit():
         return 0.0, ""
+    if person and _gender_forms(a, b):
+        given = name_data().common_given
+        if a in given or b in given or a[:-1] in given or b[:-1] in given:
+            return OTHER_GENDER_CREDIT, "other gender form"
+        return 0.9, "gender form"
     if person and (len(a) == 1 or len(b) == 1):
         firsts_a = {a[0], first_a}
         firsts_b = {b[0], first_b}
@@ -265,11 +291,88 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             if score > SURNAME_ONLY_CAP:
                 notes.append("one side gives a single name only")
             score = min(score, SURNAME_ONLY_CAP)
-    elif (len(a.skeletons) == 1 and len(a.compact) <= 4) or (len(b.skeletons) == 1 and len(b.compact) <= 4):
+    short_cap = False
+    if not person and ((len(a.skeletons) == 1 and len(a.compact) <= 4) or
+                       (len(b.skeletons) == 1 and len(b.compact) <= 4)):
+        short_cap = True
         if score > SHORT_NAME_CAP:
             notes.append("short acronym: review, not proof")
         score = min(score, SHORT_NAME_CAP)
-    return Alignment(max(0.0, min(1.0, score)), pairs, notes)
+    ceiling = 1.0
+    if not person and not joined and pairs and \
+            all(min(len(a.skeletons[i]), len(b.skeletons[j])) <= 2 for i, j, *_ in pairs) and \
+            (len(pairs) < len(a.skeletons) or len(pairs) < len(b.skeletons)):
+        # Only a one- or two-letter word matches (Li ~ LJ): no evidence.
+        if score > GENERIC_ONLY_CAP:
+            notes.append("only a very short word matches")
+        score = min(score, GENERIC_ONLY_CAP)
+    if not person and pairs:
+        # Only generic words, common words and place names (Dubai Trading, Blue Energy, Trans
+        # Service): review at most, even when equal.
+        data = name_data()
+        # Joined: the words of the side written in several words (Green Shipping / GreenShipping).
+        words = list(a.skeletons if len(a.skeletons) > len(b.skeletons) else b.skeletons) if joined else \
+            [a.skeletons[i] for i, *_ in pairs] + [b.skeletons[j] for _, j, *_ in pairs]
+        # Three or more such words all matched (Belarusian Steel Works) are a distinctive name.
+        long_match = not joined and len(pairs) >= 3 and len(pairs) == len(a.skeletons) == len(b.skeletons)
+        if not long_match and \
+                all(w in data.generic or w in data.common_words or weight(w) < LIST_COMMON_WEIGHT for w in words):
+            ceiling = REVIEW_CEILING
+            if score > ceiling:
+                notes.append("only common words and place names: review, not proof")
+    if person and pairs:
+        if any(how == "gender form" for *_, how in pairs):
+            ceiling = REVIEW_CEILING
+            if score > ceiling:
+                notes.append("surname in another gender form: review, not proof")
+        for i, j, _, how in pairs:
+            if how == "vowel variant" and _hissing_changed(a.tokens[i], b.tokens[j]):
+                # Shevchenko/Savchenko: s for sh and another vowel is another family, not akanye
+                # or transliteration (those keep the hissing letters or the vowels).
+                ceiling = REVIEW_CEILING
+                if score > ceiling:
+                    notes.append(f"'{a.tokens[i]}' and '{b.tokens[j]}' differ in letters: review, not proof")
+                break
+        if not joined and score > COMMON_NAME_CAP and _common_person(a, b, pairs, weight):
+            notes.append("common given name and surname only: review unless patronymic, date of birth or "
+                         "country support it")
+            score = COMMON_NAME_CAP
+    if short_cap:
+        ceiling = min(ceiling, SHORT_NAME_CAP)
+    score = min(score, ceiling)
+    return Alignment(max(0.0, min(1.0, score)), pairs, notes, ceiling)
+
+
+_HISS = re.compile(r"shch|sch|sh|sz|ch|cz|zh|s|c|z")
+_HISS_CLASS = {"shch": "S", "sch": "S", "sh": "S", "sz": "S", "ch": "C", "cz": "C", "zh": "Z"}
+
+
+def _hissing_changed(x: str, y: str) -> bool:
+    """Raw tokens that differ both in a hissing letter (sh/s, ch/c, zh/z) and in a vowel."""
+    hx = [_HISS_CLASS.get(m, m.upper() + "?") for m in _HISS.findall(x)]
+    hy = [_HISS_CLASS.get(m, m.upper() + "?") for m in _HISS.findall(y)]
+    if len(hx) != len(hy) or not any(p != q and p[0] == q[0] for p, q in zip(hx, hy, strict=True)):
+        return False
+    # Vowels but the last, o read as a (akanye and endings: Łukašenka/Lukashenko stays one name).
+    vx = re.sub(r"[^aeiou]", "", _be_u(x)).replace("o", "a")[:-1]
+    vy = re.sub(r"[^aeiou]", "", _be_u(y)).replace("o", "a")[:-1]
+    return vx != vy
+
+
+def _common_person(a: NameRep, b: NameRep, pairs: list[tuple[int, int, float, str]], weight: Weight) -> bool:
+    """Only two (or fewer) full name parts match, each very common, and no patronymic on both sides."""
+    data = name_data()
+    pat_a, pat_b = _patronymic_index(a.skeletons), _patronymic_index(b.skeletons)
+    full = [(i, j) for i, j, _, how in pairs if how != "initial"]
+    if not full or len(full) > 2 or any(i == pat_a or j == pat_b for i, j in full):
+        return False
+
+    def common(sk: str) -> bool:
+        forms = {sk, _be_u(sk), sk[:-1] if sk.endswith("a") else sk}
+        return any(f in data.common_given or f in data.common_surnames for f in forms) or \
+            weight(sk) < LIST_COMMON_WEIGHT
+
+    return all(common(a.skeletons[i]) or common(b.skeletons[j]) for i, j in full)
 
 
 def explain(a: NameRep, b: NameRep, al: Alignment) -> tuple[str, list[dict[str, object]]]:

@@ -129,6 +129,12 @@ BELARUS: list[tuple[str, str, str, int, str]] = [
     ("Alyaksandr Ryhoravich", "Aleksandr Grigorievich", "person", 1, "given name and patronymic only"),
     ("BelAZ", "БЕЛАЗ", "organization", 1, "acronym in two scripts"),
     ("BelAZ", "BelAvia", "organization", 0, "shared prefix"),
+    ("Aleksandr Kovalenko", "KOVALENKO Aleksandra Sergeevna", "person", 0, "other gender form of the given name"),
+    ("Aleksandra Ivanova", "Ivanov Alexander Alexandrovich", "person", 0, "feminine forms of given name and surname"),
+    ("Piotr Shevchenko", "Petr SAVCHENKO", "person", 0, "another surname, one letter cluster changed"),
+    ("Li Shipping AS", "LASHKAR I JHANGVI (LJ)", "organization", 0, "two-letter word inside an acronym"),
+    ("Dubai Trading Ltd", "Dubai General Trading Company", "organization", 0, "place name and generic words only"),
+    ("Aleksandr Sergeevich Ivanov", "IVANOV, Aleksandr Sergeyevich", "person", 1, "common name with the same patronymic"),
 ]
 
 _PAREN = re.compile(r"\s*\([^)]*\)")
