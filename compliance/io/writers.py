@@ -172,6 +172,8 @@ class ResultWriter:
             for r in results:
                 res = _result_cells(r)
                 inp = r.input
+                if "shipment_id" not in inp:  # the id came from a renamed column: as result_record
+                    res["shipment_id"] = _csv_cell(r.shipment_id or "")
                 writerow([res[c] if c in res else
                           (v if type(v := inp.get(c, "")) is str and not v.startswith(start) else _csv_cell(v))
                           for c in columns])
