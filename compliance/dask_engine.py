@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from compliance import __version__
-from compliance.engine import BatchEngine, BatchSummary, PendingRow, chunked_gc
+from compliance.engine import BatchEngine, BatchSummary, PendingRow, chunked_gc, deliver
 from compliance.exc import ComplianceError
 from compliance.models import ScreeningResult
 from compliance.rules.quota import QuotaStore, QuotaTracker
@@ -113,12 +113,7 @@ def run_dask(screener: Screener, table: InputTable, write: Callable[[list[Screen
                 items = one.result()
             except Exception as e:  # a lost worker or a defect: stop, the output is not written
                 raise ComplianceError(f"a Dask partition failed: {type(e).__name__}: {e}") from e
-            results = [finisher.finish(x, tracker) if isinstance(x, PendingRow) else x for x in items]
-            for r in results:
-                summary.add(r)
-            write(results)
-            if progress is not None:
-                progress(len(results))
+            deliver(items, finisher, tracker, summary, write, progress)
 
         for chunk in table.chunks(chunk_size):
             pending.append(client.submit(_screen_partition, remote, chunk, jurisdiction, as_of, pure=False))

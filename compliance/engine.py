@@ -284,6 +284,19 @@ _FORK_JOB: tuple[Screener, str | None, dt.date | None] | None = None
 _FORK_ENGINE: BatchEngine | None = None
 
 
+def deliver(items: list[ScreeningResult | PendingRow], finisher: BatchEngine, tracker: QuotaTracker,
+            summary: BatchSummary, write: Callable[[list[ScreeningResult]], None],
+            progress: Callable[[int], None] | None) -> None:
+    """A parallel partition's results, in input order: quota rows finished by the one run-wide
+    tracker, counted, written, progress advanced (the forked and the Dask engines share it)."""
+    results = [finisher.finish(x, tracker) if isinstance(x, PendingRow) else x for x in items]
+    for r in results:
+        summary.add(r)
+    write(results)
+    if progress is not None:
+        progress(len(results))
+
+
 def _fork_init() -> None:
     global _FORK_ENGINE
     assert _FORK_JOB is not None
@@ -324,12 +337,7 @@ def run_forked(screener: Screener, chunks: Iterable[list[RawRow]], write: Callab
         except BrokenProcessPool as e:  # a worker killed (out of memory ...): stop, nothing is written
             raise ComplianceError(f"a screening worker process died ({e}); run again with fewer --workers "
                                   "or a smaller --chunk-size") from None
-        results = [finisher.finish(x, tracker) if isinstance(x, PendingRow) else x for x in items]
-        for r in results:
-            summary.add(r)
-        write(results)
-        if progress is not None:
-            progress(len(results))
+        deliver(items, finisher, tracker, summary, write, progress)
 
     try:
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_fork_init) as pool, \
