@@ -22,7 +22,7 @@ from compliance.names.index import (
     NameMatch,
     _truncate,
 )
-from compliance.names.normalize import normalize_name, parse_name, query_variants
+from compliance.names.normalize import NameRep, normalize_name, parse_name, query_variants
 from compliance.names.score import PERSON_KINDS, align
 
 __all__ = ["BLOCK_THRESHOLD", "COUNTRY_MATCH_BONUS", "COUNTRY_MISMATCH_PENALTY", "REVIEW_THRESHOLD", "NameIndex",
@@ -37,6 +37,11 @@ def similarity(a: str, b: str, kind: str | None = None) -> float:
     # Embedded alternatives ("X a.k.a. Y", "X (ОАО Y)") on either side: the best pair counts.
     for va in query_variants(a[:MAX_QUERY_CHARS]):
         for vb in query_variants(b[:MAX_QUERY_CHARS]):
-            ra, rb = _truncate(parse_name(va), MAX_QUERY_TOKENS), _truncate(parse_name(vb), MAX_QUERY_TOKENS)
+            ra, rb = _bounded(parse_name(va)), _bounded(parse_name(vb))
             best = max(best, align(ra, rb, person=person).score, align(rb, ra, person=person).score)
     return round(best, 6)
+
+
+def _bounded(rep: NameRep) -> NameRep:
+    # Cut only what is too long, as the index does for queries.
+    return _truncate(rep, MAX_QUERY_TOKENS) if len(rep.skeletons) > MAX_QUERY_TOKENS else rep

@@ -80,10 +80,17 @@ def name_data() -> NameData:
             phrases.add(toks)
     generic = {skeleton(t) for w in raw["generic"] for t in latin_tokens(str(w))}
     given: dict[str, str] = {}
+    patronymics: dict[str, str] = {}
     for group in raw["given_names"]:
-        sks = [skeleton(str(g)) for g in group]
+        forms = [t for g in group for t in latin_tokens(str(g))[:1]]
+        sks = [skeleton(t) for t in forms]
         for s in sks:
             given.setdefault(s, sks[0])
+        for form in forms:
+            for male, pat in _patronymic_forms(form):
+                patronymics.setdefault(skeleton(pat), sks[0] + ("ovic" if male else "ovna"))
+    for s, canon in patronymics.items():
+        given.setdefault(s, canon)
     concepts: dict[str, set[str]] = {}
     for english, words in (raw.get("translations") or {}).items():
         for w in [english, *words]:
@@ -109,6 +116,23 @@ def name_data() -> NameData:
                     {k: tuple(v) for k, v in cons_first.items()}, frozenset(generic), given,
                     {k: frozenset(v) for k, v in concepts.items()},
                     common_given, sk_set("common_surnames"), sk_set("common_words"))
+
+
+_PAT_MALE = ("ovich", "evich", "avich", "ich", "yevich", "ievich", "yich")
+_PAT_FEMALE = ("ovna", "evna", "auna", "euna", "ichna", "yevna", "ievna", "aeuna")
+
+
+def _patronymic_forms(form: str) -> list[tuple[bool, str]]:
+    """Russian / Belarusian / Ukrainian patronymics of a given name (male?, form): Petr,
+    Piatro -> Petrovich, Piatrovich; Mikalai -> Mikalaevich, Mikalaeuna; Pavel -> Pavlovich."""
+    if len(form) < 3 or not form.isalpha():
+        return []
+    stems = {form}
+    if form[-1] in "aeiouy":
+        stems.add(form[:-1])
+    if len(form) >= 5 and form[-2] in "aeiouy" and form[-3] not in "aeiouy":
+        stems.add(form[:-2] + form[-1])  # fleeting vowel: Pavel -> Pavl-ovich
+    return [(True, s + x) for s in stems for x in _PAT_MALE] + [(False, s + x) for s in stems for x in _PAT_FEMALE]
 
 
 # Adjective and case endings of Russian / Belarusian words (skeleton letters: y is i).
@@ -217,6 +241,9 @@ class NameRep:
     ignored: tuple[str, ...]  # legal forms removed
     # Per token, the English concepts of a translated word (zavod: plant, works, factory).
     concepts: tuple[frozenset[str], ...] = ()
+    # Skeletons before given names and patronymics were mapped to one form: a spelling the
+    # name data lacks (Henadsewitsch) can still be close to the other side's own spelling.
+    raw: tuple[str, ...] = ()
 
     @property
     def compact(self) -> str:
@@ -262,12 +289,11 @@ def _strip_legal(tokens: list[str], data: NameData) -> tuple[list[str], list[str
 def parse_name(text: str) -> NameRep:
     data = name_data()
     tokens, ignored = _strip_legal(latin_tokens(text), data)
-    sks = []
-    for t in tokens:
-        s = skeleton(t)
-        sks.append(data.given.get(s, s))
-    concepts = tuple(concepts_of(skeleton(t), data) for t in tokens)
-    return NameRep(text=text, tokens=tuple(tokens), skeletons=tuple(sks), ignored=tuple(ignored), concepts=concepts)
+    raw = tuple(skeleton(t) for t in tokens)
+    sks = tuple(data.given.get(s, s) for s in raw)
+    concepts = tuple(concepts_of(s, data) for s in raw)
+    return NameRep(text=text, tokens=tuple(tokens), skeletons=sks, ignored=tuple(ignored), concepts=concepts,
+                   raw=raw if raw != sks else ())
 
 
 def normalize_name(name: str) -> str:

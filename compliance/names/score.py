@@ -195,9 +195,14 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     ascii_both = a.text.isascii() and b.text.isascii()
     ka, kb = a.concepts, b.concepts
     translate = not person and any(ka) and any(kb)
+    ra, rb = a.raw or a.skeletons, b.raw or b.skeletons
     for i, x in enumerate(a.skeletons):
         for j, y in enumerate(b.skeletons):
             c, how = token_similarity(x, y, person, a.tokens[i], b.tokens[j])
+            if c < 1.0 and (ra[i] != x or rb[j] != y):
+                c2, how2 = token_similarity(ra[i], rb[j], person, a.tokens[i], b.tokens[j])
+                if c2 > c:
+                    c, how = c2, how2
             if translate and c < TRANSLATED_CREDIT and ka[i] and kb[j] and ka[i] & kb[j]:
                 c, how = TRANSLATED_CREDIT, "translated"
             if c > 0:
