@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -64,6 +65,9 @@ class NameData:
     common_given: frozenset[str] = frozenset()
     common_surnames: frozenset[str] = frozenset()
     common_words: frozenset[str] = frozenset()
+    # English concept -> first letters (skeleton) of its words in every language: acronyms
+    # are written in either (NNK = Novaya Neftyanaya Kompaniya = New Oil Company).
+    concept_initials: dict[str, frozenset[str]] = dataclass_field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -92,11 +96,13 @@ def name_data() -> NameData:
     for s, canon in patronymics.items():
         given.setdefault(s, canon)
     concepts: dict[str, set[str]] = {}
+    initials: dict[str, set[str]] = {}
     for english, words in (raw.get("translations") or {}).items():
         for w in [english, *words]:
             wtoks = latin_tokens(str(w))
             if len(wtoks) != 1:
                 continue  # one word each: phrases are matched word by word
+            initials.setdefault(str(english), set()).add(skeleton(wtoks[0])[0])
             for key in _concept_keys(skeleton(wtoks[0])):
                 concepts.setdefault(key, set()).add(str(english))
     ordered = tuple(sorted(phrases, key=len, reverse=True))
@@ -115,7 +121,8 @@ def name_data() -> NameData:
     return NameData(frozenset(singles), ordered, cons, {k: tuple(v) for k, v in by_first.items()},
                     {k: tuple(v) for k, v in cons_first.items()}, frozenset(generic), given,
                     {k: frozenset(v) for k, v in concepts.items()},
-                    common_given, sk_set("common_surnames"), sk_set("common_words"))
+                    common_given, sk_set("common_surnames"), sk_set("common_words"),
+                    {k: frozenset(v) for k, v in initials.items()})
 
 
 _PAT_MALE = ("ovich", "evich", "avich", "ich", "yevich", "ievich", "yich")

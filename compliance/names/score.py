@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from compliance.names.normalize import _DOUBLE, NameRep, name_data
+from compliance.names.normalize import _DOUBLE, _SKELETON_RULES, NameRep, concepts_of, name_data, skeleton
 
 FUZZY_FLOOR = 0.75  # token similarity below this is no match
 GENERIC_WEIGHT = 0.25
@@ -49,8 +49,26 @@ class Alignment:
     ceiling: float = 1.0  # applies after the country evidence too
 
 
+# The better-covered side counts more: a name and the same name with descriptive words added
+# (Belshina / Belshina Tyre Works) are one party more often than not.
+COVER_MAX_SHARE = 0.6
+STOPWORD_WEIGHT = 0.05  # "of", "the", "imeni": long official names have many
+DESCRIPTOR_WEIGHT = 0.6  # a word of the translation vocabulary (tyre, tobacco, olympic): a common noun
+_STOPWORDS = frozenset(skeleton(w) for w in (
+    "of", "the", "and", "for", "de", "la", "del", "i", "v", "na", "po", "a", "an", "named", "after", "imeni", "imeny",
+    "et", "und", "im", "pri", "z", "s", "ve", "da", "do"))
+
+
+@lru_cache(maxsize=200_000)
 def default_weight(sk: str) -> float:
-    return GENERIC_WEIGHT if sk in name_data().generic else 1.0
+    if sk in _STOPWORDS:
+        return STOPWORD_WEIGHT
+    data = name_data()
+    if sk in data.generic:
+        return GENERIC_WEIGHT
+    if concepts_of(sk, data):
+        return DESCRIPTOR_WEIGHT
+    return 1.0
 
 
 _PATRONYMIC_ENDINGS = ("vic", "vna", "auna")
@@ -86,6 +104,79 @@ def _initials_match(short: NameRep, long: NameRep) -> bool:
         return False
     acronym = short.tokens[0]
     return 2 <= len(acronym) <= 6 and acronym.isalpha() and acronym == "".join(t[0] for t in long.tokens)
+
+
+ACRONYM_CREDIT = 0.9  # an acronym and the words it abbreviates (GTF / Grodno Tobacco Factory)
+# Words an acronym may leave out ("Ministry of Internal Affairs" = MIA, "imeni" in Russian).
+_ACRONYM_SKIP = _STOPWORDS | {"y"}
+_LETTER = {"g": "h", "w": "v", "j": "i", "y": "i", "q": "k", "x": "k"}
+
+
+def _acronym_letters(token: str) -> tuple[str, ...]:
+    """An acronym's letters in the skeleton alphabet: letter by letter (S.H. = two words), and
+    with Cyrillic digraphs read as one letter (BTSK = БЦК: b, c, k)."""
+    if not 2 <= len(token) <= 6 or not token.isalpha():
+        return ()
+    plain = "".join(_LETTER.get(c, c) for c in token)
+    digraphs = token
+    for x, y in _SKELETON_RULES:
+        if x in digraphs:
+            digraphs = digraphs.replace(x, y)
+    return (plain,) if digraphs == plain else (plain, digraphs)
+
+
+def _initials(rep: NameRep, j: int) -> frozenset[str]:
+    data = name_data()
+    raw = rep.raw or rep.skeletons
+    out = {raw[j][:1], _LETTER.get(rep.tokens[j][:1], rep.tokens[j][:1])}
+    for concept in rep.concepts[j] if rep.concepts else ():
+        out |= data.concept_initials.get(concept, frozenset())
+    return frozenset(out)
+
+
+def _acronym_runs(a: NameRep, b: NameRep, used_a: set[int], used_b: set[int]) -> list[tuple[int, list[int]]]:
+    """Unmatched acronyms of ``a`` that abbreviate a run of unmatched words of ``b``: (token of
+    a, the run of b). Two letters only next to another matched word (SK Shock)."""
+    out: list[tuple[int, list[int]]] = []
+    if len(b.tokens) < 2:
+        return out
+    taken = set(used_b)
+    for i, tok in enumerate(a.tokens):
+        if i in used_a or a.skeletons[i] in name_data().generic:
+            continue
+        for letters in _acronym_letters(tok):
+            if len(letters) < 3 and not used_a:
+                continue
+            run = _find_run(letters, b, taken)
+            if run is not None:
+                out.append((i, run))
+                taken.update(run)
+                break
+    return out
+
+
+def _find_run(letters: str, b: NameRep, used_b: set[int]) -> list[int] | None:
+    inits = [_initials(b, j) if j not in used_b else frozenset() for j in range(len(b.tokens))]
+
+    def match(li: int, j: int, run: list[int]) -> list[int] | None:
+        if li == len(letters):
+            return run
+        if j >= len(b.tokens) or j in used_b:
+            return None
+        if letters[li] in inits[j]:
+            got = match(li + 1, j + 1, [*run, j])
+            if got is not None:
+                return got
+        if run and b.tokens[j] in _ACRONYM_SKIP:
+            return match(li, j + 1, [*run, j])
+        return None
+
+    for j0 in range(len(b.tokens)):
+        if j0 not in used_b and letters[0] in inits[j0]:
+            got = match(0, j0, [])
+            if got is not None:
+                return got
+    return None
 
 
 def token_similarity(a: str, b: str, person: bool, raw_a: str = "", raw_b: str = "") -> tuple[float, str]:
@@ -219,6 +310,16 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         used_a.add(i)
         used_b.add(j)
         pairs.append((i, j, c, how))
+    if not person:
+        # Acronyms of the other name's words, either way (GTF Neman / Grodno Tobacco Factory Neman).
+        for i, run in _acronym_runs(a, b, used_a, used_b):
+            used_a.add(i)
+            used_b.update(run)
+            pairs.extend((i, j, ACRONYM_CREDIT, "acronym") for j in run)
+        for j, run in _acronym_runs(b, a, used_b, used_a):
+            used_b.add(j)
+            used_a.update(run)
+            pairs.extend((i, j, ACRONYM_CREDIT, "acronym") for i in run)
     if person:
         # A patronymic given on one side only is no evidence either way.
         ia = {i for i, *_ in pairs}
@@ -231,9 +332,15 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 wa[i] = 0.0
             for j in pb:
                 wb[j] = 0.0
-    cov_a = sum(c * wa[i] for i, _, c, _ in pairs) / (sum(wa) or 1.0)
-    cov_b = sum(c * wb[j] for _, j, c, _ in pairs) / (sum(wb) or 1.0)
-    score = (cov_a + cov_b) / 2
+    got_a: dict[int, float] = {}
+    got_b: dict[int, float] = {}
+    for i, j, c, _ in pairs:
+        got_a[i] = max(got_a.get(i, 0.0), c)  # an acronym pairs one token with several
+        got_b[j] = max(got_b.get(j, 0.0), c)
+    cov_a = sum(c * wa[i] for i, c in got_a.items()) / (sum(wa) or 1.0)
+    cov_b = sum(c * wb[j] for j, c in got_b.items()) / (sum(wb) or 1.0)
+    share = 0.5 if person else COVER_MAX_SHARE  # a person's extra name parts are as telling as the shared ones
+    score = share * max(cov_a, cov_b) + (1 - share) * min(cov_a, cov_b)
     notes: list[str] = []
 
     joined = False
