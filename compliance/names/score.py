@@ -52,6 +52,7 @@ class Alignment:
 # The better-covered side counts more: a name and the same name with descriptive words added
 # (Belshina / Belshina Tyre Works) are one party more often than not.
 COVER_MAX_SHARE = 0.6
+NEAR_PLUS_EXTRA_CAP = 0.78
 STOPWORD_WEIGHT = 0.05  # "of", "the", "imeni": long official names have many
 DESCRIPTOR_WEIGHT = 0.6  # a word of the translation vocabulary (tyre, tobacco, olympic): a common noun
 _STOPWORDS = frozenset(skeleton(w) for w in (
@@ -290,7 +291,7 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     for i, x in enumerate(a.skeletons):
         for j, y in enumerate(b.skeletons):
             c, how = token_similarity(x, y, person, a.tokens[i], b.tokens[j])
-            if c < 1.0 and (ra[i] != x or rb[j] != y):
+            if (c == 0.0 or how.startswith("fuzzy")) and (ra[i] != x or rb[j] != y):
                 c2, how2 = token_similarity(ra[i], rb[j], person, a.tokens[i], b.tokens[j])
                 if c2 > c:
                     c, how = c2, how2
@@ -339,7 +340,13 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         got_b[j] = max(got_b.get(j, 0.0), c)
     cov_a = sum(c * wa[i] for i, c in got_a.items()) / (sum(wa) or 1.0)
     cov_b = sum(c * wb[j] for j, c in got_b.items()) / (sum(wb) or 1.0)
-    share = 0.5 if person else COVER_MAX_SHARE  # a person's extra name parts are as telling as the shared ones
+    share = 0.5
+    if not person:
+        # Only when the less-covered side adds nothing but descriptive words (tyre, works,
+        # management): an extra proper word (Raahbar Informatics) is another party as often.
+        less, got, wl = (a, got_a, wa) if cov_a < cov_b else (b, got_b, wb)
+        if all(wl[k] < 1.0 for k in range(len(less.skeletons)) if k not in got):
+            share = COVER_MAX_SHARE
     score = share * max(cov_a, cov_b) + (1 - share) * min(cov_a, cov_b)
     notes: list[str] = []
 
@@ -360,6 +367,12 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 notes.append(f"joined spelling matches ({cs:.2f})")
                 pairs = [(i, 0, 1.0, "joined") for i in range(len(a.skeletons))] if not pairs else pairs
 
+    if not person and pairs and not joined and all(how.startswith("fuzzy") for *_, how in pairs) and \
+            (len(got_a) < len(a.skeletons) or len(got_b) < len(b.skeletons)):
+        # A near spelling plus words of its own (Naftan / Neftan Trading): two steps from the name.
+        if score > NEAR_PLUS_EXTRA_CAP:
+            notes.append("near spelling with other words: not a match")
+        score = min(score, NEAR_PLUS_EXTRA_CAP)
     matched_a = {i for i, _, _, _ in pairs}
     matched_b = {j for _, j, _, _ in pairs}
     generic = name_data().generic
