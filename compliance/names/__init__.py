@@ -11,6 +11,8 @@ thresholds calibrated on ``tests/data/name_pairs.csv``.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from compliance.names.index import (
     BLOCK_THRESHOLD,
     COUNTRY_MATCH_BONUS,
@@ -23,7 +25,7 @@ from compliance.names.index import (
     _truncate,
 )
 from compliance.names.normalize import NameRep, normalize_name, parse_name, query_variants
-from compliance.names.score import PERSON_KINDS, align
+from compliance.names.score import PERSON_KINDS, align, default_weight, token_weights
 
 __all__ = ["BLOCK_THRESHOLD", "COUNTRY_MATCH_BONUS", "COUNTRY_MISMATCH_PENALTY", "REVIEW_THRESHOLD", "NameIndex",
            "NameMatch", "normalize_name", "similarity"]
@@ -37,9 +39,18 @@ def similarity(a: str, b: str, kind: str | None = None) -> float:
     # Embedded alternatives ("X a.k.a. Y", "X (ОАО Y)") on either side: the best pair counts.
     for va in query_variants(a[:MAX_QUERY_CHARS]):
         for vb in query_variants(b[:MAX_QUERY_CHARS]):
+            # One alignment, in a fixed order of the two names: symmetric by construction.
+            if (len(vb), vb) < (len(va), va):
+                va, vb = vb, va
             ra, rb = _bounded(parse_name(va)), _bounded(parse_name(vb))
-            best = max(best, align(ra, rb, person=person).score, align(rb, ra, person=person).score)
+            best = max(best, align(ra, rb, person=person, wa_pre=_weights(ra, person), wb_pre=_weights(rb, person)).score)
     return round(best, 6)
+
+
+@lru_cache(maxsize=50_000)
+def _weights(rep: NameRep, person: bool) -> tuple[float, ...]:
+    # Default weights of a parsed name, once per name (bounded: a batch repeats its names).
+    return tuple(token_weights(rep, default_weight, person))
 
 
 def _bounded(rep: NameRep) -> NameRep:

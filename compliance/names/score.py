@@ -54,7 +54,6 @@ class Alignment:
 COVER_MAX_SHARE = 0.6
 NEAR_PLUS_EXTRA_CAP = 0.78
 STOPWORD_WEIGHT = 0.05  # "of", "the", "imeni": long official names have many
-DESCRIPTOR_WEIGHT = 0.6  # a word of the translation vocabulary (tyre, tobacco, olympic): a common noun
 _STOPWORDS = frozenset(skeleton(w) for w in (
     "of", "the", "and", "for", "de", "la", "del", "i", "v", "na", "po", "a", "an", "named", "after", "imeni", "imeny",
     "et", "und", "im", "pri", "z", "s", "ve", "da", "do"))
@@ -65,11 +64,25 @@ def default_weight(sk: str) -> float:
     if sk in _STOPWORDS:
         return STOPWORD_WEIGHT
     data = name_data()
-    if sk in data.generic:
-        return GENERIC_WEIGHT
-    if concepts_of(sk, data):
-        return DESCRIPTOR_WEIGHT
-    return 1.0
+    return GENERIC_WEIGHT if sk in data.generic else 1.0
+
+
+@lru_cache(maxsize=200_000)
+def _descriptive(sk: str) -> bool:
+    """A generic word, a stop word or a word of the translation vocabulary (tyre, works,
+    management): it describes an organisation rather than names it."""
+    if sk in _TRADE_WORDS:
+        return False
+    return default_weight(sk) < 1.0 or bool(concepts_of(sk, name_data()))
+
+
+# A name plus one of these is as often a separate trading or holding vehicle (Belaruskali /
+# Belaruskali Trading House, X Group Capital): no credit for the better-covered side.
+_TRADE_WORDS = frozenset(skeleton(w) for w in (
+    "trading", "trade", "group", "capital", "invest", "investment", "investments", "import", "export", "supply",
+    "supplies", "international", "intl", "global", "finance", "financial", "logistics", "services", "service",
+    "solutions", "systems", "partners", "consulting", "distribution", "house", "dom", "torgovyi", "torgovy",
+    "grupp", "gruppa", "energy", "energo"))
 
 
 _PATRONYMIC_ENDINGS = ("vic", "vna", "auna")
@@ -344,8 +357,12 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     if not person:
         # Only when the less-covered side adds nothing but descriptive words (tyre, works,
         # management): an extra proper word (Raahbar Informatics) is another party as often.
-        less, got, wl = (a, got_a, wa) if cov_a < cov_b else (b, got_b, wb)
-        if all(wl[k] < 1.0 for k in range(len(less.skeletons)) if k not in got):
+        # The shared part must be a distinctive word (Belshina), not a short or common one (Bio, Blue).
+        less, got = (a, got_a) if cov_a < cov_b else (b, got_b)
+        common = name_data().common_words
+        if all(_descriptive(less.skeletons[k]) for k in range(len(less.skeletons)) if k not in got) and \
+                any(len(sk) >= 5 and default_weight(sk) == 1.0 and sk not in common
+                    for sk in (less.skeletons[k] for k in got)):
             share = COVER_MAX_SHARE
     score = share * max(cov_a, cov_b) + (1 - share) * min(cov_a, cov_b)
     notes: list[str] = []
