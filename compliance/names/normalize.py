@@ -166,6 +166,15 @@ def _concept_keys(sk: str) -> tuple[str, ...]:
 
 
 def concepts_of(sk: str, data: NameData) -> frozenset[str]:
+    return _concepts_of(sk) if data is name_data() else _concepts_in(sk, data)
+
+
+@lru_cache(maxsize=200_000)
+def _concepts_of(sk: str) -> frozenset[str]:
+    return _concepts_in(sk, name_data())
+
+
+def _concepts_in(sk: str, data: NameData) -> frozenset[str]:
     if len(sk) < 3 or sk.isdigit():
         return frozenset()
     out: frozenset[str] = frozenset()
@@ -211,13 +220,40 @@ def to_latin(text: str) -> str:
 
 
 def _icu_ascii(text: str) -> str:
-    # Other scripts (Arabic, Chinese, Greek ...) appear in the official lists; ICU knows them.
+    """Other scripts (Arabic, Chinese, Greek ...) appear in the official lists; ICU knows them.
+    ICU is slow per call (a few ms for a Chinese name), so words are transliterated once each
+    and Chinese characters one by one (each is one syllable: the same text as the whole)."""
+    out: list[str] = []
+    for word in text.split():
+        if not any(_is_han(c) for c in word):
+            out.append(_icu_word(word))
+            continue
+        run = ""
+        for c in word:
+            if _is_han(c):
+                if run:
+                    out.append(_icu_word(run))
+                    run = ""
+                out.append(_icu_word(c))
+            else:
+                run += c
+        if run:
+            out.append(_icu_word(run))
+    return " ".join(out)
+
+
+def _is_han(c: str) -> bool:
+    return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
+
+
+@lru_cache(maxsize=50_000)
+def _icu_word(word: str) -> str:
     try:
         from normality import ascii_text
 
-        return (ascii_text(text) or "").lower()
+        return (ascii_text(word) or "").lower()
     except Exception:  # pragma: no cover - normality/ICU missing: drop what we cannot read
-        return "".join(c for c in text if c.isascii())
+        return "".join(c for c in word if c.isascii())
 
 
 def latin_tokens(text: str) -> list[str]:

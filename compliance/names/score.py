@@ -230,21 +230,20 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
     if min(len(a), len(b)) <= 3:
         return 0.0, ""
     s = OSA.normalized_similarity(a, b)
-    if s < 0.95:
+    if s < 0.95 and abs(len(a) - len(b)) <= 1:  # _be_u keeps the length
         # Belarusian ў written u where Russian has в (Shautsou/Shevtsov, Paulauna/Pavlovna).
         va, vb = _be_u(a), _be_u(b)
-        if abs(len(va) - len(vb)) <= 1:
-            # Same consonants, other vowels: akanye and transliteration (Lukashenka/Lukashenko,
-            # Varabei/Vorobei, Hrodna/Grodno, Karpiankou/Karpenkov).
-            ca, cb = _consonants(va), _consonants(vb)
-            if len(ca) >= 3 and ca == cb:
-                return max(s, 0.9), "vowel variant"
-            # Belarusian ць where Russian has т (Tsertsel/Tertel, Shatsila/Shatilo, Artsiom/Artem):
-            # a review-level variant, not proof.
-            if len(ca) >= 3 and "c" in ca + cb and ca.replace("c", "t") == cb.replace("c", "t") and \
-                    ca.count("c") + cb.count("c") <= 2:
-                return max(s, 0.85), "vowel variant"
-    if not person and s < 0.9:
+        # Same consonants, other vowels: akanye and transliteration (Lukashenka/Lukashenko,
+        # Varabei/Vorobei, Hrodna/Grodno, Karpiankou/Karpenkov).
+        ca, cb = _consonants(va), _consonants(vb)
+        if len(ca) >= 3 and ca == cb:
+            return max(s, 0.9), "vowel variant"
+        # Belarusian ць where Russian has т (Tsertsel/Tertel, Shatsila/Shatilo, Artsiom/Artem):
+        # a review-level variant, not proof.
+        if len(ca) >= 3 and "c" in ca + cb and ca.replace("c", "t") == cb.replace("c", "t") and \
+                ca.count("c") + cb.count("c") <= 2:
+            return max(s, 0.85), "vowel variant"
+    if not person and s < 0.9 and (a.endswith(_ADJ_ENDS) or b.endswith(_ADJ_ENDS)):
         # Russian/Belarusian adjectives against the noun or English word (Minski/Minsk,
         # Avtomobilnyi/Automobile): compare without the adjective ending.
         sa, sb = _ADJ.sub(r"\1", a), _ADJ.sub(r"\1", b)
@@ -266,6 +265,7 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
 
 
 _ADJ = re.compile(r"(sk|n)(aia|aie|oie|oe|ae|ie|ii|i|a)$")
+_ADJ_ENDS = tuple(p + e for p in ("sk", "n") for e in ("aia", "aie", "oie", "oe", "ae", "ie", "ii", "i", "a"))
 _BE_U = re.compile(r"(?<=[aeio])u(?=[^aeiou]|$)")
 
 
