@@ -169,6 +169,38 @@ def _acronym_runs(a: NameRep, b: NameRep, used_a: set[int], used_b: set[int]) ->
     return out
 
 
+SPLIT_FLOOR = 0.88
+
+
+def _split_runs(a: NameRep, b: NameRep, used_a: set[int], used_b: set[int]) -> list[tuple[int, list[int], float]]:
+    """Unmatched words of ``a`` (6+ letters) spelled by two or three adjacent unmatched words
+    of ``b``: (word of a, the run, credit)."""
+    out: list[tuple[int, list[int], float]] = []
+    free = [j for j in range(len(b.skeletons)) if j not in used_b]
+    if len(free) < 2:
+        return out
+    taken = set(used_b)
+    for i, x in enumerate(a.skeletons):
+        if i in used_a or len(x) < 6 or x.isdigit():
+            continue
+        best: tuple[float, list[int]] | None = None
+        for j0 in range(len(b.skeletons) - 1):
+            for k in (2, 3):
+                run = list(range(j0, j0 + k))
+                if run[-1] >= len(b.skeletons) or any(j in taken for j in run):
+                    break
+                joined = "".join(b.skeletons[j] for j in run)
+                if abs(len(joined) - len(x)) > 3 or any(b.skeletons[j].isdigit() for j in run):
+                    continue
+                c = Levenshtein.normalized_similarity(x, joined)
+                if c >= SPLIT_FLOOR and (best is None or c > best[0]):
+                    best = (c, run)
+        if best is not None:
+            out.append((i, best[1], best[0]))
+            taken.update(best[1])
+    return out
+
+
 def _find_run(letters: str, b: NameRep, used_b: set[int]) -> list[int] | None:
     inits = [_initials(b, j) if j not in used_b else frozenset() for j in range(len(b.tokens))]
 
@@ -324,6 +356,19 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         used_a.add(i)
         used_b.add(j)
         pairs.append((i, j, c, how))
+    # A word written as two or three on the other side (Jiasibo / Jia Sibo, Belbiznes Lizing).
+    split_a: set[int] = set()
+    split_b: set[int] = set()
+    for i, run, c in _split_runs(a, b, used_a, used_b):
+        used_a.add(i)
+        used_b.update(run)
+        pairs.extend((i, j, c, "split") for j in run)
+        split_a.add(i)
+    for j, run, c in _split_runs(b, a, used_b, used_a):
+        used_b.add(j)
+        used_a.update(run)
+        pairs.extend((i, j, c, "split") for i in run)
+        split_b.add(j)
     if not person:
         # Acronyms of the other name's words, either way (GTF Neman / Grodno Tobacco Factory Neman).
         for i, run in _acronym_runs(a, b, used_a, used_b):
@@ -454,7 +499,7 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         data = name_data()
         # Joined: the words of the side written in several words (Green Shipping / GreenShipping).
         words = list(a.skeletons if len(a.skeletons) > len(b.skeletons) else b.skeletons) if joined else \
-            [a.skeletons[i] for i, *_ in pairs] + [b.skeletons[j] for _, j, *_ in pairs]
+            [a.skeletons[i] for i, *_ in pairs if i not in split_a] + [b.skeletons[j] for _, j, *_ in pairs if j not in split_b]
         # Three or more such words all matched (Belarusian Steel Works) are a distinctive name.
         long_match = not joined and len(pairs) >= 3 and len(pairs) == len(a.skeletons) == len(b.skeletons)
         if not long_match and \
