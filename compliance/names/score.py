@@ -51,7 +51,7 @@ class Alignment:
 
 # The better-covered side counts more: a name and the same name with descriptive words added
 # (Belshina / Belshina Tyre Works) are one party more often than not.
-COVER_MAX_SHARE = 0.6
+COVER_MAX_SHARE = 0.7
 NEAR_PLUS_EXTRA_CAP = 0.78
 STOPWORD_WEIGHT = 0.05  # "of", "the", "imeni": long official names have many
 _STOPWORDS = frozenset(skeleton(w) for w in (
@@ -196,7 +196,11 @@ def _split_runs(a: NameRep, b: NameRep, used_a: set[int], used_b: set[int]) -> l
                 if c >= SPLIT_FLOOR and (best is None or c > best[0]):
                     best = (c, run)
         if best is not None:
-            out.append((i, best[1], best[0]))
+            c, run = best
+            data = name_data()
+            if all(b.skeletons[j] in data.generic or b.skeletons[j] in data.common_words for j in run):
+                c *= 0.9  # common words run together (GlobalEnergy, InterShipping): weak evidence
+            out.append((i, run, c))
             taken.update(best[1])
     return out
 
