@@ -40,9 +40,8 @@ def similarity(a: str, b: str, kind: str | None = None) -> float:
     for va in query_variants(a[:MAX_QUERY_CHARS]):
         for vb in query_variants(b[:MAX_QUERY_CHARS]):
             # One alignment, in a fixed order of the two names: symmetric by construction.
-            if (len(vb), vb) < (len(va), va):
-                va, vb = vb, va
-            ra, rb = _bounded(parse_name(va)), _bounded(parse_name(vb))
+            x, y = (vb, va) if (len(vb), vb) < (len(va), va) else (va, vb)
+            ra, rb = _bounded(parse_name(x)), _bounded(parse_name(y))
             best = max(best, align(ra, rb, person=person, wa_pre=_weights(ra, person), wb_pre=_weights(rb, person)).score)
     return round(best, 6)
 

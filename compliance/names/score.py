@@ -52,6 +52,7 @@ class Alignment:
 # The better-covered side counts more: a name and the same name with descriptive words added
 # (Belshina / Belshina Tyre Works) are one party more often than not.
 COVER_MAX_SHARE = 0.7
+PERSON_MAX_SHARE = 0.6
 NEAR_PLUS_EXTRA_CAP = 0.78
 STOPWORD_WEIGHT = 0.05  # "of", "the", "imeni": long official names have many
 _STOPWORDS = frozenset(skeleton(w) for w in (
@@ -199,7 +200,7 @@ def _split_runs(a: NameRep, b: NameRep, used_a: set[int], used_b: set[int]) -> l
             c, run = best
             data = name_data()
             if all(b.skeletons[j] in data.generic or b.skeletons[j] in data.common_words for j in run):
-                c *= 0.9  # common words run together (GlobalEnergy, InterShipping): weak evidence
+                continue  # common words run together (GlobalEnergy, InterShipping): no evidence
             out.append((i, run, c))
             taken.update(best[1])
     return out
@@ -413,6 +414,16 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 any(len(sk) >= 5 and default_weight(sk) == 1.0 and sk not in common
                     for sk in (less.skeletons[k] for k in got)):
             share = COVER_MAX_SHARE
+    else:
+        # A person named in full on one side (surname and given name, each matched well) and with
+        # more given names on the other (Polani Atif / Polani Atif Abdul Aziz): middle names,
+        # the father's name.
+        more, got_more, got_less = (a, got_a, got_b) if cov_a > cov_b else (b, got_b, got_a)
+        less = b if more is a else a
+        full = [k for k in range(len(more.skeletons)) if len(more.skeletons[k]) > 1]
+        if len(full) >= 2 and all(got_more.get(k, 0.0) >= 0.95 for k in full) and \
+                len(less.skeletons) - len(got_less) <= 2:
+            share = PERSON_MAX_SHARE
     score = share * max(cov_a, cov_b) + (1 - share) * min(cov_a, cov_b)
     notes: list[str] = []
 
