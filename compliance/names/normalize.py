@@ -369,7 +369,7 @@ def _only_legal_or_generic(inner: str, whole: str) -> bool:
 @lru_cache(maxsize=50_000)
 def query_variants(name: str) -> tuple[str, ...]:
     """``split_variants(name, query=True)``, cached (bounded): a batch repeats its party names."""
-    if "(" not in name and "/" not in name and not _MARKER_HINT.search(name):
+    if "(" not in name and "/" not in name and ";" not in name and not _MARKER_HINT.search(name):
         return (name,)
     return tuple(split_variants(name, query=True))
 
@@ -379,7 +379,7 @@ _MARKER_HINT = re.compile(r"k\.?\s?a\b|known|formerly|ранее|же\b", re.IGN
 
 def split_variants(name: str, *, query: bool = False) -> list[str]:
     """A name and the names inside it, the whole first: 'X (ABC)' also gives 'X' and 'ABC';
-    'X a.k.a. Y', 'X (formerly Y)', 'X / Y' give X and Y; listed names 'X — managing company of
+    'X a.k.a. Y', 'X (formerly Y)', 'X / Y' give X and Y (a query 'X; Y' too); listed names 'X — managing company of
     holding Y' also give 'X' (``query=True`` skips that dash split: a query's words after a dash
     may be what tells two companies apart). Legal-form or generic parentheses ('Foo (Pty) Ltd')
     are not split off."""
@@ -404,6 +404,10 @@ def split_variants(name: str, *, query: bool = False) -> list[str]:
         if len(pieces) > 1:
             for p in pieces:
                 add(p)
+    if query and ";" in base:
+        # A query holding a list of names ("Mortaza Safari; Morteza Saferi"): each is a name.
+        for p in base.split(";"):
+            add(p)
     if not query:
         for part in re.split(r"\s+[—–-]\s+", base):
             if len(part.strip(" ,;")) >= 3:

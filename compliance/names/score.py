@@ -57,7 +57,8 @@ NEAR_PLUS_EXTRA_CAP = 0.78
 STOPWORD_WEIGHT = 0.05  # "of", "the", "imeni": long official names have many
 _STOPWORDS = frozenset(skeleton(w) for w in (
     "of", "the", "and", "for", "de", "la", "del", "i", "v", "na", "po", "a", "an", "named", "after", "imeni", "imeny",
-    "et", "und", "im", "pri", "z", "s", "ve", "da", "do"))
+    "et", "und", "im", "pri", "z", "s", "ve", "da", "do",
+    "al", "el", "ul"))  # the Arabic article (Al-Ghamari, Harakat ul-Ansar)
 
 
 @lru_cache(maxsize=200_000)
@@ -420,9 +421,10 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         # the father's name.
         more, got_more, got_less = (a, got_a, got_b) if cov_a > cov_b else (b, got_b, got_a)
         less = b if more is a else a
-        full = [k for k in range(len(more.skeletons)) if len(more.skeletons[k]) > 1]
-        if len(full) >= 2 and all(got_more.get(k, 0.0) >= 0.95 for k in full) and \
-                len(less.skeletons) - len(got_less) <= 2:
+        full = [k for k in range(len(more.skeletons)) if len(more.skeletons[k]) > 1 and more.skeletons[k] not in _STOPWORDS]
+        other_gender = any(how.endswith("gender form") for *_, how in pairs)
+        extra = [k for k in range(len(less.skeletons)) if k not in got_less and less.skeletons[k] not in _STOPWORDS]
+        if len(full) >= 2 and not other_gender and all(got_more.get(k, 0.0) >= 0.9 for k in full) and len(extra) <= 2:
             share = PERSON_MAX_SHARE
     score = share * max(cov_a, cov_b) + (1 - share) * min(cov_a, cov_b)
     notes: list[str] = []
