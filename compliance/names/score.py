@@ -128,6 +128,18 @@ _ACRONYM_SKIP = _STOPWORDS | {"y"}
 _LETTER = {"g": "h", "w": "v", "j": "i", "y": "i", "q": "k", "x": "k"}
 
 
+_CH = re.compile(r"(?<![st])ch")
+
+
+@lru_cache(maxsize=200_000)
+def _kh_reading(token: str) -> str:
+    """The skeleton of a token read with ch as х (kh), given names mapped; "" without a ch."""
+    if "ch" not in token:
+        return ""
+    sk = skeleton(_CH.sub("kh", token))
+    return name_data().given.get(sk, sk)
+
+
 def _acronym_letters(token: str) -> tuple[str, ...]:
     """An acronym's letters in the skeleton alphabet: letter by letter (S.H. = two words), and
     with Cyrillic digraphs read as one letter (BTSK = БЦК: b, c, k)."""
@@ -339,6 +351,8 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     ka, kb = a.concepts, b.concepts
     translate = not person and any(ka) and any(kb)
     ra, rb = a.raw or a.skeletons, b.raw or b.skeletons
+    ha = [_kh_reading(t) for t in a.tokens]
+    hb = [_kh_reading(t) for t in b.tokens]
     for i, x in enumerate(a.skeletons):
         for j, y in enumerate(b.skeletons):
             c, how = token_similarity(x, y, person, a.tokens[i], b.tokens[j])
@@ -346,6 +360,11 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 c2, how2 = token_similarity(ra[i], rb[j], person, a.tokens[i], b.tokens[j])
                 if c2 > c:
                     c, how = c2, how2
+            if c < 0.9 and (ha[i] or hb[j]):
+                # ch read as х (Łacinka, Polish, Czech, German: Pachodava / Паходава).
+                c2, how2 = token_similarity(ha[i] or x, hb[j] or y, person, a.tokens[i], b.tokens[j])
+                if c2 > c:
+                    c, how = c2, "transliterated" if how2 == "exact" else how2
             if translate and c < TRANSLATED_CREDIT and ka[i] and kb[j] and ka[i] & kb[j]:
                 c, how = TRANSLATED_CREDIT, "translated"
             if c > 0:
@@ -446,9 +465,10 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 notes.append(f"joined spelling matches ({cs:.2f})")
                 pairs = [(i, 0, 1.0, "joined") for i in range(len(a.skeletons))] if not pairs else pairs
 
-    if not person and pairs and not joined and all(how.startswith("fuzzy") for *_, how in pairs) and \
+    if not person and pairs and not joined and all(how.startswith(("fuzzy", "vowel")) for *_, how in pairs) and \
             (len(got_a) < len(a.skeletons) or len(got_b) < len(b.skeletons)):
-        # A near spelling plus words of its own (Naftan / Neftan Trading): two steps from the name.
+        # A near spelling plus words of its own (Naftan / Neftan Trading, Peleng / Pelang Trading):
+        # two steps from the name.
         if score > NEAR_PLUS_EXTRA_CAP:
             notes.append("near spelling with other words: not a match")
         score = min(score, NEAR_PLUS_EXTRA_CAP)
