@@ -169,13 +169,17 @@ def _acronym_runs(a: NameRep, b: NameRep, used_a: set[int], used_b: set[int]) ->
     if len(b.tokens) < 2:
         return out
     taken = set(used_b)
+    inits: list[frozenset[str]] | None = None
+    generic = name_data().generic
     for i, tok in enumerate(a.tokens):
-        if i in used_a or a.skeletons[i] in name_data().generic:
+        if i in used_a or a.skeletons[i] in generic:
             continue
         for letters in _acronym_letters(tok):
-            if len(letters) < 3 and not used_a:
+            if (len(letters) < 3 and not used_a) or len(letters) > len(b.tokens) - len(taken):
                 continue
-            run = _find_run(letters, b, taken)
+            if inits is None:
+                inits = [_initials(b, j) for j in range(len(b.tokens))]
+            run = _find_run(letters, b, taken, inits)
             if run is not None:
                 out.append((i, run))
                 taken.update(run)
@@ -199,6 +203,8 @@ def _split_runs(a: NameRep, b: NameRep, used_a: set[int], used_b: set[int]) -> l
             continue
         best: tuple[float, list[int]] | None = None
         for j0 in range(len(b.skeletons) - 1):
+            if b.skeletons[j0][:1] != x[0]:
+                continue  # a word split in two keeps its first letter
             for k in (2, 3):
                 run = list(range(j0, j0 + k))
                 if run[-1] >= len(b.skeletons) or any(j in taken for j in run):
@@ -219,8 +225,7 @@ def _split_runs(a: NameRep, b: NameRep, used_a: set[int], used_b: set[int]) -> l
     return out
 
 
-def _find_run(letters: str, b: NameRep, used_b: set[int]) -> list[int] | None:
-    inits = [_initials(b, j) if j not in used_b else frozenset() for j in range(len(b.tokens))]
+def _find_run(letters: str, b: NameRep, used_b: set[int], inits: list[frozenset[str]]) -> list[int] | None:
 
     def match(li: int, j: int, run: list[int]) -> list[int] | None:
         if li == len(letters):
@@ -351,24 +356,31 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     ka, kb = a.concepts, b.concepts
     translate = not person and any(ka) and any(kb)
     ra, rb = a.raw or a.skeletons, b.raw or b.skeletons
-    ha = [_kh_reading(t) for t in a.tokens]
-    hb = [_kh_reading(t) for t in b.tokens]
+    ta, tb = a.tokens, b.tokens
+    ha = [_kh_reading(t) for t in ta]
+    hb = [_kh_reading(t) for t in tb]
+    tsim = _token_similarity
     for i, x in enumerate(a.skeletons):
+        tx, rx, hx, kx = ta[i], ra[i], ha[i], ka[i] if translate else None
         for j, y in enumerate(b.skeletons):
-            c, how = token_similarity(x, y, person, a.tokens[i], b.tokens[j])
-            if (c == 0.0 or how.startswith("fuzzy")) and (ra[i] != x or rb[j] != y):
-                c2, how2 = token_similarity(ra[i], rb[j], person, a.tokens[i], b.tokens[j])
+            if x == y:
+                how = "exact" if tx == tb[j] and ascii_both else "transliterated"
+                cands.append((1.0, i, j, how))
+                continue
+            c, how = tsim(x, y, person, tx[0], tb[j][0])
+            if (c == 0.0 or how.startswith("fuzzy")) and (rx != x or rb[j] != y):
+                c2, how2 = token_similarity(rx, rb[j], person, tx, tb[j])
                 if c2 > c:
                     c, how = c2, how2
-            if c < 0.9 and (ha[i] or hb[j]):
+            if c < 0.9 and (hx or hb[j]):
                 # ch read as х (Łacinka, Polish, Czech, German: Pachodava / Паходава).
-                c2, how2 = token_similarity(ha[i] or x, hb[j] or y, person, a.tokens[i], b.tokens[j])
+                c2, how2 = token_similarity(hx or x, hb[j] or y, person, tx, tb[j])
                 if c2 > c:
                     c, how = c2, "transliterated" if how2 == "exact" else how2
-            if translate and c < TRANSLATED_CREDIT and ka[i] and kb[j] and ka[i] & kb[j]:
+            if kx and c < TRANSLATED_CREDIT and kb[j] and kx & kb[j]:
                 c, how = TRANSLATED_CREDIT, "translated"
             if c > 0:
-                if how == "exact" and (a.tokens[i] != b.tokens[j] or not ascii_both):
+                if how == "exact":
                     how = "transliterated"  # another spelling, or the same letters from another script
                 cands.append((c, i, j, how))
     cands.sort(key=lambda t: (-t[0], t[1], t[2]))
