@@ -30,10 +30,10 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+import compliance.names as _names
 from compliance.lists import load_curated, load_list
 from compliance.lists.model import Entity
 from compliance.names import BLOCK_THRESHOLD, REVIEW_THRESHOLD, NameIndex, similarity
-import compliance.names as _names
 from compliance.names import normalize as _normalize
 from compliance.names import score as _score
 from compliance.names.normalize import to_latin
