@@ -37,6 +37,8 @@ _BELARUSIAN = set("іў")
 _SPECIAL = {"û": "yu", "â": "ya", "ŝ": "shch", "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
 _APOSTROPHES = re.compile(r"[\u0027\u2019\u02bc\u2018\u0060\u00b4]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# A "?" inside a word is a character lost to an encoding (Mus?ab for Mus'ab, ?bd for ʿAbd).
+_LOST = re.compile(r"(?<=[a-z])\?(?=[a-z])")
 
 # Ordered: longer digraphs first.
 _SKELETON_RULES: tuple[tuple[str, str], ...] = (
@@ -257,7 +259,7 @@ def _icu_word(word: str) -> str:
 
 
 def latin_tokens(text: str) -> list[str]:
-    latin = _APOSTROPHES.sub("", to_latin(text))
+    latin = _LOST.sub("", _APOSTROPHES.sub("", to_latin(text)))
     return [t for t in _NON_ALNUM.split(latin) if t]
 
 

@@ -52,7 +52,8 @@ class Alignment:
 # The better-covered side counts more: a name and the same name with descriptive words added
 # (Belshina / Belshina Tyre Works) are one party more often than not.
 COVER_MAX_SHARE = 0.7
-PERSON_MAX_SHARE = 0.6
+PERSON_MAX_SHARE = 0.7
+PERSON_VARIANT_SHARE = 0.6
 NEAR_PLUS_EXTRA_CAP = 0.78
 STOPWORD_WEIGHT = 0.05  # "of", "the", "imeni": long official names have many
 _STOPWORDS = frozenset(skeleton(w) for w in (
@@ -456,7 +457,8 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         other_gender = any(how.endswith("gender form") for *_, how in pairs)
         extra = [k for k in range(len(less.skeletons)) if k not in got_less and less.skeletons[k] not in _STOPWORDS]
         if len(full) >= 2 and not other_gender and all(got_more.get(k, 0.0) >= 0.9 for k in full) and len(extra) <= 2:
-            share = PERSON_MAX_SHARE
+            # Less when a part matched only as a variant (Mustafa / Mostafa, Maria / Mayra).
+            share = PERSON_MAX_SHARE if all(got_more.get(k, 0.0) >= 0.95 for k in full) else PERSON_VARIANT_SHARE
     score = share * max(cov_a, cov_b) + (1 - share) * min(cov_a, cov_b)
     notes: list[str] = []
 
