@@ -394,6 +394,21 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         used_a.add(i)
         used_b.add(j)
         pairs.append((i, j, c, how))
+    if not person and (len(pairs) < len(a.skeletons) or len(pairs) < len(b.skeletons)):
+        # A word repeated in an organisation name (Integral - managing company of holding Integral) is
+        # matched where its first occurrence is.
+        first_a = {a.skeletons[i]: (i, j, c, how) for i, j, c, how in pairs}
+        first_b = {b.skeletons[j]: (i, j, c, how) for i, j, c, how in pairs}
+        for i, x in enumerate(a.skeletons):
+            if i not in used_a and x in first_a and len(x) > 2:
+                _, j, c, how = first_a[x]
+                used_a.add(i)
+                pairs.append((i, j, c, how))
+        for j, y in enumerate(b.skeletons):
+            if j not in used_b and y in first_b and len(y) > 2:
+                i, _, c, how = first_b[y]
+                used_b.add(j)
+                pairs.append((i, j, c, how))
     # A word written as two or three on the other side (Jiasibo / Jia Sibo, Belbiznes Lizing).
     split_a: set[int] = set()
     split_b: set[int] = set()
