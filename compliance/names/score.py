@@ -133,12 +133,16 @@ _CH = re.compile(r"(?<![st])ch")
 
 
 @lru_cache(maxsize=200_000)
-def _kh_reading(token: str) -> str:
-    """The skeleton of a token read with ch as х (kh), given names mapped; "" without a ch."""
-    if "ch" not in token:
-        return ""
-    sk = skeleton(_CH.sub("kh", token))
-    return name_data().given.get(sk, sk)
+def _kh_reading(token: str) -> tuple[str, ...]:
+    """Skeletons of a token read the other ways Latin spellings write Cyrillic, given names
+    mapped: ch as х (kh), and French ch as ш with ou as у; () when nothing reads otherwise."""
+    out: list[str] = []
+    if "ch" in token:
+        out.append(skeleton(_CH.sub("kh", token)))
+    if "ou" in token or "ch" in token:
+        out.append(skeleton(_CH.sub("sh", token.replace("ou", "u"))))
+    given = name_data().given
+    return tuple(dict.fromkeys(given.get(sk, sk) for sk in out))
 
 
 def _acronym_letters(token: str) -> tuple[str, ...]:
@@ -374,10 +378,13 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 if c2 > c:
                     c, how = c2, how2
             if c < 0.9 and (hx or hb[j]):
-                # ch read as х (Łacinka, Polish, Czech, German: Pachodava / Паходава).
-                c2, how2 = token_similarity(hx or x, hb[j] or y, person, tx, tb[j])
-                if c2 > c:
-                    c, how = c2, "transliterated" if how2 == "exact" else how2
+                # ch read as х (Łacinka, Polish, Czech, German: Pachodava / Паходава) or as ш with
+                # ou as у (French: Loukachenko, Choïgou).
+                for xa in hx or (x,):
+                    for yb in hb[j] or (y,):
+                        c2, how2 = token_similarity(xa, yb, person, tx, tb[j])
+                        if c2 > c:
+                            c, how = c2, "transliterated" if how2 == "exact" else how2
             if kx and c < TRANSLATED_CREDIT and kb[j] and kx & kb[j]:
                 c, how = TRANSLATED_CREDIT, "translated"
             if c > 0:
