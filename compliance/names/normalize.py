@@ -199,6 +199,8 @@ def _legal_key(token: str) -> str:
 def to_latin(text: str) -> str:
     """NFKC, case-folded, Cyrillic transliterated, diacritics folded; ASCII out."""
     text = unicodedata.normalize("NFKC", text).casefold()
+    if text.isascii():
+        return text
     if "šč" in text:  # Łacinka/Czech-style шч, щ (before the diacritics are folded away)
         text = text.replace("šč", "shch")
     belarusian = any(c in _BELARUSIAN for c in text)
@@ -296,7 +298,12 @@ class NameRep:
 
     @property
     def numbers(self) -> frozenset[str]:
-        return frozenset(s for s in self.skeletons if s.isdigit())
+        return _numbers(self.skeletons)
+
+
+@lru_cache(maxsize=200_000)
+def _numbers(skeletons: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(s for s in skeletons if s.isdigit())
 
 
 def _legal_at(tokens: list[str], keys: list[str], i: int, data: NameData) -> int:

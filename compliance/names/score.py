@@ -130,17 +130,22 @@ _LETTER = {"g": "h", "w": "v", "j": "i", "y": "i", "q": "k", "x": "k"}
 
 
 _CH = re.compile(r"(?<![st])ch")
+_GERMAN_S = re.compile(r"^s(?=[aeiouy])")
 
 
 @lru_cache(maxsize=200_000)
 def _kh_reading(token: str) -> tuple[str, ...]:
     """Skeletons of a token read the other ways Latin spellings write Cyrillic, given names
-    mapped: ch as х (kh), and French ch as ш with ou as у; () when nothing reads otherwise."""
+    mapped: ch as х (kh), French ch as ш with ou as у, German z as ц, s as з and ch as х; () when
+    nothing reads otherwise."""
     out: list[str] = []
     if "ch" in token:
         out.append(skeleton(_CH.sub("kh", token)))
     if "ou" in token or "ch" in token:
         out.append(skeleton(_CH.sub("sh", token.replace("ou", "u"))))
+    if ("z" in token and "zh" not in token and "sz" not in token and "cz" not in token) or _GERMAN_S.match(token):
+        # German: z is ц, s before a vowel is з (Sajaz = Заяц, Sacharow = Захаров).
+        out.append(skeleton(_CH.sub("kh", _GERMAN_S.sub("\x00", token.replace("z", "ts")).replace("\x00", "z"))))
     given = name_data().given
     return tuple(dict.fromkeys(given.get(sk, sk) for sk in out))
 
@@ -377,11 +382,13 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 c2, how2 = token_similarity(rx, rb[j], person, tx, tb[j])
                 if c2 > c:
                     c, how = c2, how2
-            if c < 0.9 and (hx or hb[j]):
+            if c < 0.9 and (hx or hb[j]) and abs(len(x) - len(y)) <= 3:
                 # ch read as х (Łacinka, Polish, Czech, German: Pachodava / Паходава) or as ш with
                 # ou as у (French: Loukachenko, Choïgou).
-                for xa in hx or (x,):
-                    for yb in hb[j] or (y,):
+                for xa in (x, *hx):
+                    for yb in (y, *hb[j]):
+                        if xa is x and yb is y:
+                            continue
                         c2, how2 = token_similarity(xa, yb, person, tx, tb[j])
                         if c2 > c:
                             c, how = c2, "transliterated" if how2 == "exact" else how2
