@@ -95,6 +95,7 @@ def name_data() -> NameData:
         for form in forms:
             for male, pat in _patronymic_forms(form):
                 patronymics.setdefault(skeleton(pat), sks[0] + ("ovic" if male else "ovna"))
+    names = set(given.values())  # patronymics are not given names (common_given below)
     for s, canon in patronymics.items():
         given.setdefault(s, canon)
     concepts: dict[str, set[str]] = {}
@@ -119,7 +120,7 @@ def name_data() -> NameData:
     def sk_set(key: str) -> frozenset[str]:
         return frozenset(skeleton(t) for w in raw.get(key) or [] for t in latin_tokens(str(w)))
 
-    common_given = frozenset({given.get(s, s) for s in sk_set("common_given")} | set(given.values()))
+    common_given = frozenset({given.get(s, s) for s in sk_set("common_given")} | names)
     return NameData(frozenset(singles), ordered, cons, {k: tuple(v) for k, v in by_first.items()},
                     {k: tuple(v) for k, v in cons_first.items()}, frozenset(generic), given,
                     {k: frozenset(v) for k, v in concepts.items()},
