@@ -646,10 +646,25 @@ def explain(a: NameRep, b: NameRep, al: Alignment) -> tuple[str, list[dict[str, 
     """One sentence and structured details of an alignment."""
     details: list[dict[str, object]] = []
     parts: list[str] = []
+    # An acronym or a split word pairs one token with a run of the other's: shown as one item.
+    runs: dict[tuple[str, int, str], list[int]] = {}
+    for i, j, _, how in al.pairs:
+        if how in ("acronym", "split"):
+            one_a = sum(1 for x, *_, h in al.pairs if x == i and h == how) > 1
+            runs.setdefault(("a", i, how) if one_a else ("b", j, how), []).append(j if one_a else i)
+    shown: set[tuple[str, int, str]] = set()
     for i, j, c, how in al.pairs:
         if how == "joined":
             continue
         qa, cb = a.tokens[i], b.tokens[j]
+        if how in ("acronym", "split"):
+            key = ("a", i, how) if ("a", i, how) in runs else ("b", j, how)
+            if key in shown:
+                continue
+            shown.add(key)
+            run = sorted(runs[key])
+            qa = qa if key[0] == "a" else " ".join(a.tokens[k] for k in run)
+            cb = cb if key[0] == "b" else " ".join(b.tokens[k] for k in run)
         details.append({"token": qa, "matched": cb, "how": how, "credit": round(c, 3)})
         parts.append(f"'{qa}'" if how == "exact" else f"'{qa}'~'{cb}' ({how})")
     matched = {i for i, *_ in al.pairs}

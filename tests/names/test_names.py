@@ -162,3 +162,16 @@ def test_query_caches_are_bounded(index: NameIndex) -> None:
         index.search(f"Zzyzx{i} Qwerty{i}")
     assert len(index._near_cache) <= index_module._NEAR_CACHE_MAX
     assert len(index._weight_cache) <= len(index._df)
+
+
+def test_acronym_and_split_explained_as_one_item() -> None:
+    from compliance.names.normalize import parse_name
+    from compliance.names.score import align, explain
+
+    a, b = parse_name("GTF Neman"), parse_name("OAO Grodno Tobacco Factory Neman")
+    text, details = explain(a, b, align(a, b, person=False))
+    assert "'gtf'~'grodno tobacco factory' (acronym)" in text
+    assert {"token": "gtf", "matched": "grodno tobacco factory", "how": "acronym", "credit": 0.9} in details
+    a, b = parse_name("Shenzhen Jiasibo Technology"), parse_name("Shenzhen Jia Sibo Technology")
+    text, _ = explain(a, b, align(a, b, person=False))
+    assert "'jiasibo'~'jia sibo' (split)" in text
