@@ -42,7 +42,7 @@ _LOST = re.compile(r"(?<=[a-z])\?(?=[a-z])")
 
 # Ordered: longer digraphs first.
 _SKELETON_RULES: tuple[tuple[str, str], ...] = (
-    ("szcz", "s"), ("shch", "s"), ("tsch", "c"), ("yo", "e"), ("jo", "e"), ("sch", "s"), ("tch", "c"), ("zh", "z"), ("kh", "h"), ("ch", "c"),
+    ("schtsch", "s"), ("szcz", "s"), ("shch", "s"), ("tsch", "c"), ("yo", "e"), ("jo", "e"), ("sch", "s"), ("tch", "c"), ("zh", "z"), ("kh", "h"), ("ch", "c"),
     ("sh", "s"), ("ts", "c"), ("tz", "c"), ("cz", "c"), ("sz", "s"), ("ph", "f"), ("th", "t"), ("ck", "k"),
     ("gh", "h"), ("dz", "d"), ("x", "ks"), ("q", "k"), ("w", "v"), ("j", "i"), ("y", "i"), ("g", "h"),
 )
