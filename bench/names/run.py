@@ -96,8 +96,9 @@ def logic_v2_scores(py: Path, rows: list[dict[str, str]]) -> tuple[list[float], 
 def clear_caches() -> None:
     """Every memo of the name matcher (normalised names, token comparisons, weights)."""
     for f in (_normalize.parse_name, _normalize.skeleton, _normalize.query_variants, _normalize._icu_word,
-              _normalize._concepts_of, _normalize._legal_key, _normalize._numbers, _score._kh_reading, _score._token_similarity, _score._patronymic_index,
-              _score.default_weight, _score._descriptive, _names._weights):
+              _normalize._concepts_of, _normalize._legal_key, _normalize._numbers, _score._kh_reading,
+              _score._token_similarity, _score._patronymic_index, _score._compact, _score.default_weight,
+              _score._descriptive, _names._weights):
         f.cache_clear()
 
 

@@ -495,7 +495,7 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     if True:  # persons too: the compact form keeps the order of the name parts
         # One side writes as one word what the other writes as several ("GrodnoAzot",
         # "Haddadadel"/"Haddad-Adel", "Myongc-hin"/"Myong-chin").
-        ca, cb = _DOUBLE.sub(r"\1", a.compact), _DOUBLE.sub(r"\1", b.compact)
+        ca, cb = _compact(a.skeletons), _compact(b.skeletons)
         if min(len(ca), len(cb)) >= (6 if not person else 8) and (len(a.skeletons) != len(b.skeletons) or score < 0.9):
             cs = Levenshtein.normalized_similarity(ca, cb)
             if person and len(a.skeletons) == len(b.skeletons):
@@ -537,15 +537,15 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         # Each side has a name of its own the other lacks (another first name or surname).
         ia = {i for i, *_ in pairs}
         ib = {j for _, j, *_ in pairs}
-        own_a = [i for i, sk in enumerate(a.skeletons) if i not in ia and len(sk) > 1 and i != _patronymic_index(a.skeletons)]
-        own_b = [j for j, sk in enumerate(b.skeletons) if j not in ib and len(sk) > 1 and j != _patronymic_index(b.skeletons)]
+        pat_a, pat_b = _patronymic_index(a.skeletons), _patronymic_index(b.skeletons)
+        own_a = [i for i, sk in enumerate(a.skeletons) if i not in ia and len(sk) > 1 and i != pat_a]
+        own_b = [j for j, sk in enumerate(b.skeletons) if j not in ib and len(sk) > 1 and j != pat_b]
         if own_a and own_b:
             if score > SURNAME_ONLY_CAP:
                 notes.append("each name has a part the other lacks")
             score = min(score, SURNAME_ONLY_CAP)
         # Patronymics or initials on both sides that do not match: another person of the same
         # name (Zhukov Alexander Dmitrievich / Arkadyevich; Natalya Yuryevna / Natalya V.).
-        pat_a, pat_b = _patronymic_index(a.skeletons), _patronymic_index(b.skeletons)
         odd_a = [i for i, sk in enumerate(a.skeletons) if i not in ia and (len(sk) == 1 or i == pat_a)]
         odd_b = [j for j, sk in enumerate(b.skeletons) if j not in ib and (len(sk) == 1 or j == pat_b)]
         if odd_a and odd_b:
@@ -608,6 +608,12 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         ceiling = min(ceiling, SHORT_NAME_CAP)
     score = min(score, ceiling)
     return Alignment(max(0.0, min(1.0, score)), pairs, notes, ceiling)
+
+
+@lru_cache(maxsize=200_000)
+def _compact(skeletons: tuple[str, ...]) -> str:
+    """A name's skeletons as one word, doubled letters collapsed (GrodnoAzot = Grodno Azot)."""
+    return _DOUBLE.sub(r"\1", "".join(skeletons))
 
 
 _HISS = re.compile(r"shch|sch|sh|sz|ch|cz|zh|s|c|z")
