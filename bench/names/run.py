@@ -97,7 +97,7 @@ def clear_caches() -> None:
     """Every memo of the name matcher (normalised names, token comparisons, weights)."""
     for f in (_normalize.parse_name, _normalize.skeleton, _normalize.query_variants, _normalize._icu_word,
               _normalize._concepts_of, _normalize._legal_key, _normalize._numbers, _score._kh_reading,
-              _score._token_similarity, _score._patronymic_index, _score._compact, _score.default_weight,
+              _score._token_similarity, _score._patronymic_index, _score._compact, _score._acronym_letters, _score.default_weight,
               _score._descriptive, _names._weights):
         f.cache_clear()
 

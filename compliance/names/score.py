@@ -150,6 +150,7 @@ def _kh_reading(token: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(given.get(sk, sk) for sk in out))
 
 
+@lru_cache(maxsize=200_000)
 def _acronym_letters(token: str) -> tuple[str, ...]:
     """An acronym's letters in the skeleton alphabet: letter by letter (S.H. = two words), and
     with Cyrillic digraphs read as one letter (BTSK = БЦК: b, c, k)."""
