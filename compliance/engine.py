@@ -23,6 +23,7 @@ import logging
 import multiprocessing as mp
 import os
 import time
+import traceback
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -98,6 +99,23 @@ class _CountingStore:
         return 0.0
 
 
+def _drop_frames(e: BaseException) -> None:
+    """Clear the finished frames of a rejected row's exception (and of the exceptions it was
+    raised from). A validator's error, kept in a finished frame's locals, reaches that frame
+    again through its traceback: a reference cycle that would hold the whole chunk (through the
+    frames' callers) until the garbage collector walks it — a tenth of a batch's time."""
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [e]
+    while stack:
+        x = stack.pop()
+        if x is None or id(x) in seen:
+            continue
+        seen.add(id(x))
+        if x.__traceback__ is not None:
+            traceback.clear_frames(x.__traceback__)
+        stack.extend((x.__context__, x.__cause__))
+
+
 def _error_result(raw: RawRow, message: str) -> ScreeningResult:
     raw_id = raw.data.get("shipment_id")
     return ScreeningResult(row_number=raw.row_number, verdict=Verdict.ERROR, error=message,
@@ -140,8 +158,10 @@ class BatchEngine:
         try:
             return self.parser.parse(raw.data, raw.row_number)
         except InvalidInput as e:
+            _drop_frames(e)
             return str(e)
         except Exception as e:  # values no validator expected (nested JSON, huge numbers ...)
+            _drop_frames(e)
             log.warning("row %s: unreadable values: %s", raw.row_number, e)
             return (f"row {raw.row_number}: the row's values cannot be read ({type(e).__name__}); "
                     "send text or numbers in each column")
