@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import re
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -34,6 +35,38 @@ MEMO_FIELDS = frozenset(set(INPUT_COLUMNS) - {"shipment_id", "quantity", "value"
 MEMO_LIMIT = 20_000
 
 _FAIL = object()
+
+# An amount written as plain digits with at most one decimal point: what nearly every row of
+# an export holds, and what the model reads as ``float`` of the text. "1.234" (a thousands
+# separator or a decimal point, by locale) is not plain: the model's rules decide it.
+PLAIN_NUMBER = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,20})?")
+AMBIGUOUS_PLAIN = re.compile(r"[1-9][0-9]{0,2}\.[0-9]{3}")
+
+
+def _plain_number(raw: str) -> Any:
+    if PLAIN_NUMBER.fullmatch(raw) and not AMBIGUOUS_PLAIN.fullmatch(raw):
+        return float(raw)
+    return _FAIL
+
+
+def _required_text(raw: str) -> Any:
+    text = raw.strip()
+    return text if text else _FAIL
+
+
+def _optional_text(raw: str) -> Any:
+    return raw.strip() or None
+
+
+# Per-row fields (no memo: nearly every row has its own) read directly from text for the
+# common shapes; anything else, and anything the self-check finds read differently, goes
+# through the model's validators. ``_FAIL``: not a shape read directly.
+DIRECT: dict[str, Callable[[str], Any]] = {
+    "shipment_id": _required_text, "description": _optional_text, "end_use_doc_id": _optional_text,
+    "quantity": _plain_number, "value": _plain_number,
+}
+_DIRECT_SAMPLES = ("0", "7", "0012", "1510.8", "2487.15", "1.234", "12.345", "999.5", "1234.5678", "00.5", " 12 ",
+                   "", "  ", "FW-00000001", " S 1 ", "Order 12, \"red\"", "ОАО «Нафтан»", "1e5", "-3")
 
 
 class _TooLong(Exception):
@@ -109,6 +142,8 @@ class FastParser:
         self._defaults: list[tuple[str, Callable[[], Any]]] = [
             (name, partial(info.get_default, call_default_factory=True)) for name, info in Shipment.model_fields.items()]
         self.fallbacks = 0
+        self._direct = {f: d for f, d in DIRECT.items()
+                        if f in self._inputs and f not in MAX_FIELD_CHARS and self._agrees(f, d)}
         if self.enabled and not self._self_check():
             log.warning("fast row parsing disabled: it disagrees with the Shipment model")
             self.enabled = False
@@ -135,6 +170,22 @@ class FastParser:
                 return False
         return True
 
+    def _agrees(self, field: str, direct: Callable[[str], Any]) -> bool:
+        """Does ``direct`` read the samples as the model's validators do (where it reads them)?"""
+        for raw in _DIRECT_SAMPLES:
+            value = direct(raw)
+            if value is _FAIL:
+                continue
+            try:
+                expected = self._value(field, raw)
+            except Exception:  # noqa: BLE001 - the model refuses what the direct path accepts
+                log.warning("fast reading of %s disabled: it disagrees with the Shipment model", field)
+                return False
+            if type(expected) is not type(value) or expected != value:
+                log.warning("fast reading of %s disabled: it disagrees with the Shipment model", field)
+                return False
+        return True
+
     def _value(self, field: str, raw: Any) -> Any:
         for validate in self._validators[field]:
             raw = validate(raw)
@@ -142,11 +193,18 @@ class FastParser:
 
     def _parse(self, row: dict[str, Any]) -> Shipment:
         values: dict[str, Any] = {}
-        memos = self._memo
+        memos, direct, inputs = self._memo, self._direct, self._inputs
         for field, raw in row.items():
-            if field not in self._inputs:
+            if field not in inputs:
                 continue  # not a contract column (parse_shipment ignores it too)
-            memo = memos.get(field) if type(raw) is str else None
+            if type(raw) is str:
+                read = direct.get(field)
+                if read is not None and (value := read(raw)) is not _FAIL:
+                    values[field] = value  # not a capped field (see DIRECT)
+                    continue
+                memo = memos.get(field)
+            else:
+                memo = None
             if memo is None:
                 if field in MAX_FIELD_CHARS:
                     _check_length(field, raw)

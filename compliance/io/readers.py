@@ -27,6 +27,7 @@ from typing import IO, Any, cast
 from zlib import error as zlib_error
 
 from compliance.exc import InputFileError
+from compliance.fastparse import AMBIGUOUS_PLAIN, PLAIN_NUMBER
 from compliance.hs import hs_from_number
 from compliance.models import INPUT_COLUMNS, REQUIRED_COLUMNS, ambiguous_number, parse_number, split_amount
 
@@ -304,11 +305,26 @@ class InputTable:
         self.tail_error: Callable[[], str | None] = lambda: None
         # How "1.234" is read: a ';'-separated file comes from a decimal-comma locale.
         self.decimal = "," if delimiter == ";" else None
+        # Each file column's contract column, the first of the file's columns winning (as in _to_raw).
+        self._width = len(columns)
+        self._targets: list[tuple[str, str]] = []
+        for c in columns:
+            t = mapping.get(c)
+            if t is not None and t not in {x for _, x in self._targets}:
+                self._targets.append((c, t))
 
     def _to_raw(self, i: int, item: Item) -> RawRow:
+        if type(item) is list and len(item) == self._width:
+            # The common row of a CSV file: every cell under its header (the general path below,
+            # without the checks that cannot apply).
+            original = dict(zip(self.columns, item, strict=True))
+            data = {target: original[k] for k, target in self._targets}
+            warnings: list[str] = []
+            self._normalise(i, data, warnings)
+            return RawRow(i, data, original, None, warnings)
         if isinstance(item, str):
             return RawRow(i, {}, {}, error=f"row {i}: {item}")
-        warnings: list[str] = []
+        warnings = []
         columns, extra, mapping = self.columns, {}, self.mapping
         error = None
         if isinstance(item, BadRow):
@@ -355,6 +371,8 @@ class InputTable:
             v = data.get(name)
             if not isinstance(v, str) or not v.strip():
                 continue
+            if PLAIN_NUMBER.fullmatch(v) and not AMBIGUOUS_PLAIN.fullmatch(v):
+                continue  # digits with at most one point: no currency, not ambiguous
             text, currency = split_amount(v)
             if name == "value" and currency and text and text[0] in "0123456789(":
                 have = str(data.get("currency") or "").strip().upper()
