@@ -30,15 +30,15 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from compliance.exc import ComplianceError, InvalidInput
 from compliance.fastparse import FastParser
+from compliance.io.readers import RawRow
 from compliance.models import PARTY_ROLES, Finding, ScreeningResult, Shipment, Verdict
 from compliance.rules.quota import QuotaStore, QuotaTracker
 
 if TYPE_CHECKING:
-    from compliance.io import RawRow
     from compliance.screener import Screener
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 # flat however long the file (measured: 1M rows peak near the 100k figure).
 PARTY_CACHE_LIMIT = 100_000
 GOODS_CACHE_LIMIT = 40_000
+# ERROR messages a summary keeps to show the user.
+MAX_MESSAGES = 20
 
 
 @dataclass
@@ -60,7 +62,7 @@ class BatchSummary:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    max_messages: int = 20
+    max_messages: int = MAX_MESSAGES
 
     def add(self, result: ScreeningResult) -> None:
         self.rows += 1
@@ -68,9 +70,51 @@ class BatchSummary:
         if result.verdict == Verdict.ERROR and result.error and len(self.errors) < self.max_messages:
             self.errors.append(result.error)
 
+    def add_rendered(self, part: Rendered) -> None:
+        self.rows += part.rows
+        self.counts.update(part.counts)
+        self.errors.extend(part.errors[: max(0, self.max_messages - len(self.errors))])
+
     def as_dict(self) -> dict[str, Any]:
         return {"rows": self.rows, **{v.value: self.counts.get(v.value, 0) for v in Verdict},
                 "seconds": round(self.seconds, 3)}
+
+
+RuleKey = tuple[str, str, str]
+
+
+@dataclass(slots=True)
+class Rendered:
+    """Rows a worker process finished and rendered as output text, in order, with what the
+    parent counts of them: sending this back costs a fraction of sending the results."""
+
+    text: str
+    rows: int
+    counts: Counter[str]  # rows per verdict
+    errors: list[str]  # the first ERROR messages (at most MAX_MESSAGES)
+    rules: Counter[RuleKey]  # rows per (rule id, family, severity), a rule counted once per row
+
+
+class Renderer(Protocol):
+    """Renders finished results as output text (in a worker) and takes the text (in the parent)."""
+
+    def render(self, results: list[ScreeningResult]) -> tuple[str, int]: ...
+
+    def take(self, part: Rendered) -> None: ...
+
+
+def render_part(renderer: Renderer, results: list[ScreeningResult]) -> Rendered:
+    text, rows = renderer.render(results)
+    counts: Counter[str] = Counter()
+    rules: Counter[RuleKey] = Counter()
+    errors: list[str] = []
+    for r in results:
+        counts[r.verdict.value] += 1
+        if r.findings:
+            rules.update({(f.rule_id, f.family.value, f.severity.value) for f in r.findings})
+        if r.verdict == Verdict.ERROR and r.error and len(errors) < MAX_MESSAGES:
+            errors.append(r.error)
+    return Rendered(text, rows, counts, errors, rules)
 
 
 @dataclass
@@ -268,29 +312,48 @@ def _collect(chunk_index: int) -> None:
 def run_batch(screener: Screener, chunks: Iterable[list[RawRow]], write: Callable[[list[ScreeningResult]], None],
               *, jurisdiction: str | None = None, as_of: dt.date | None = None,
               quota_store: QuotaStore | None = None,
-              progress: Callable[[int], None] | None = None, workers: int = 1) -> BatchSummary:
+              progress: Callable[[int], None] | None = None, workers: int | None = 1,
+              renderer: Renderer | None = None) -> BatchSummary:
     """Screen every chunk and hand each chunk's results to ``write``, in input order.
 
-    ``workers`` > 1 screens chunks in that many forked processes (``run_forked``); 0 = one per core.
+    ``workers`` > 1 screens chunks in that many forked processes (``run_forked``); 0 = one per
+    core; None = automatic: the first chunk in this process, and when a second chunk follows
+    (a batch large enough that it pays) the rest on one process per core, if there are several.
+    With ``renderer`` (optional) worker processes render their rows as output text and the
+    parent hands that to ``renderer.take`` instead of calling ``write`` (rows finished in the
+    parent, quota rows, still go to ``write``).
     """
-    if workers == 0:
-        workers = os.cpu_count() or 1
-    if workers > 1 and "fork" in mp.get_all_start_methods():
+    auto = workers is None
+    if workers == 0 or workers is None:
+        workers = _cores()
+    can_fork = "fork" in mp.get_all_start_methods()
+    if workers > 1 and can_fork and not auto:
         return run_forked(screener, chunks, write, jurisdiction=jurisdiction, as_of=as_of,
-                          quota_store=quota_store, progress=progress, workers=workers)
+                          quota_store=quota_store, progress=progress, workers=workers, renderer=renderer)
     summary = BatchSummary()
     engine = BatchEngine(screener, jurisdiction=jurisdiction, as_of=as_of, quota_store=quota_store)
     start = time.perf_counter()
+    it = iter(chunks)
     with chunked_gc():
-        for i, chunk in enumerate(chunks):
+        for i, chunk in enumerate(it):
             results = [r for r in engine.screen_chunk(chunk) if isinstance(r, ScreeningResult)]
             for r in results:
                 summary.add(r)
             write(results)
             if progress is not None:
                 progress(len(results))
-            del results
+            del results, chunk
             _collect(i)
+            if auto and workers > 1 and can_fork:
+                # More than one chunk: the rest in worker processes, forked now so they start
+                # with this engine's caches; quota totals go on in this process's tracker.
+                rest = run_forked(screener, it, write, jurisdiction=jurisdiction, as_of=as_of,
+                                  progress=progress, workers=workers, renderer=renderer, engine=engine,
+                                  first_index=i + 1)
+                summary.rows += rest.rows
+                summary.counts.update(rest.counts)
+                summary.errors.extend(rest.errors[: max(0, summary.max_messages - len(summary.errors))])
+                break
     summary.seconds = time.perf_counter() - start
     log.info("batch: %d rows in %.1f s; %d distinct parties searched; goods cache %s hits / %s misses",
              summary.rows, summary.seconds, engine.parties.searches,
@@ -298,10 +361,22 @@ def run_batch(screener: Screener, chunks: Iterable[list[RawRow]], write: Callabl
     return summary
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
 # What a forked worker screens with: set by the parent just before it forks, so every worker
-# shares the loaded screener (rules, lists, name index) copy-on-write instead of receiving it.
-_FORK_JOB: tuple[Screener, str | None, dt.date | None] | None = None
+# shares the loaded screener (rules, lists, name index) and the parent's caches copy-on-write
+# instead of receiving them.
+_FORK_JOB: tuple[BatchEngine, Renderer | None] | None = None
 _FORK_ENGINE: BatchEngine | None = None
+_FORK_RENDERER: Renderer | None = None
+
+# A row as sent to a worker: RawRow's fields in order (a tuple pickles several times faster).
+RowTuple = tuple[int, dict[str, Any], dict[str, Any], str | None, list[str]]
 
 
 def deliver(items: list[ScreeningResult | PendingRow], finisher: BatchEngine, tracker: QuotaTracker,
@@ -317,39 +392,80 @@ def deliver(items: list[ScreeningResult | PendingRow], finisher: BatchEngine, tr
         progress(len(results))
 
 
+def deliver_parts(parts: list[Rendered | PendingRow], finisher: BatchEngine, tracker: QuotaTracker,
+                  summary: BatchSummary, write: Callable[[list[ScreeningResult]], None], renderer: Renderer,
+                  progress: Callable[[int], None] | None) -> None:
+    """``deliver`` for a partition a worker rendered: text runs in order, quota rows finished here."""
+    for part in parts:
+        if isinstance(part, Rendered):
+            summary.add_rendered(part)
+            renderer.take(part)
+            n = part.rows
+        else:
+            result = finisher.finish(part, tracker)
+            summary.add(result)
+            write([result])
+            n = 1
+        if progress is not None:
+            progress(n)
+
+
 def _fork_init() -> None:
-    global _FORK_ENGINE
+    global _FORK_ENGINE, _FORK_RENDERER
     assert _FORK_JOB is not None
-    screener, jurisdiction, as_of = _FORK_JOB
-    _FORK_ENGINE = BatchEngine(screener, jurisdiction=jurisdiction, as_of=as_of, defer_quota=True)
+    parent, _FORK_RENDERER = _FORK_JOB
+    engine = BatchEngine(parent.screener, jurisdiction=parent.jurisdiction, as_of=parent.as_of, defer_quota=True)
+    # The parent's caches as they were at the fork: this process's own copies from here on.
+    engine.parser, engine.parties, engine.goods = parent.parser, parent.parties, parent.goods
+    _FORK_ENGINE = engine
     gc.disable()  # collected once per chunk (``_fork_screen``), as in one process
 
 
-def _fork_screen(index: int, rows: list[RawRow]) -> list[ScreeningResult | PendingRow]:
+def _fork_screen(index: int, rows: list[RowTuple]) -> list[ScreeningResult | PendingRow] | list[Rendered | PendingRow]:
     assert _FORK_ENGINE is not None
-    out = _FORK_ENGINE.screen_chunk(rows)
+    out = _FORK_ENGINE.screen_chunk([RawRow(*t) for t in rows])
+    del rows
+    renderer = _FORK_RENDERER
+    if renderer is None:
+        _collect(index)
+        return out
+    parts: list[Rendered | PendingRow] = []
+    run: list[ScreeningResult] = []
+    for x in out:
+        if isinstance(x, PendingRow):
+            if run:
+                parts.append(render_part(renderer, run))
+                run = []
+            parts.append(x)
+        else:
+            run.append(x)
+    if run:
+        parts.append(render_part(renderer, run))
+    del out, run
     _collect(index)
-    return out
+    return parts
 
 
 def run_forked(screener: Screener, chunks: Iterable[list[RawRow]], write: Callable[[list[ScreeningResult]], None],
                *, jurisdiction: str | None = None, as_of: dt.date | None = None,
                quota_store: QuotaStore | None = None, progress: Callable[[int], None] | None = None,
-               workers: int = 2) -> BatchSummary:
+               workers: int = 2, renderer: Renderer | None = None, engine: BatchEngine | None = None,
+               first_index: int = 0) -> BatchSummary:
     """``run_batch`` on ``workers`` forked processes: the same results, byte for byte.
 
     The parent reads chunks and hands each to the pool (a few in flight, so memory stays
     bounded); workers screen them with their own caches, and as in the Dask engine a row that
     adds to a quota total comes back pending and the parent finishes it, in input order, with
-    the run's one quota tracker. Results are written in input order.
+    the run's one quota tracker. Results are written in input order. ``engine``: the parent's
+    engine of the chunks before (its tracker goes on counting, its caches seed the workers').
     """
     global _FORK_JOB
     summary = BatchSummary()
     start = time.perf_counter()
-    finisher = BatchEngine(screener, jurisdiction=jurisdiction, as_of=as_of, cache_goods=True)
-    tracker = QuotaTracker(screener.bundle, quota_store)
-    _FORK_JOB = (screener, jurisdiction, as_of)
-    pending: deque[Future[list[ScreeningResult | PendingRow]]] = deque()
+    finisher = engine or BatchEngine(screener, jurisdiction=jurisdiction, as_of=as_of, quota_store=quota_store)
+    tracker = finisher.tracker
+    _FORK_JOB = (finisher, renderer)
+    pending: deque[Future[Any]] = deque()
 
     def drain() -> None:
         try:
@@ -357,14 +473,18 @@ def run_forked(screener: Screener, chunks: Iterable[list[RawRow]], write: Callab
         except BrokenProcessPool as e:  # a worker killed (out of memory ...): stop, nothing is written
             raise ComplianceError(f"a screening worker process died ({e}); run again with fewer --workers "
                                   "or a smaller --chunk-size") from None
-        deliver(items, finisher, tracker, summary, write, progress)
+        if renderer is not None:
+            deliver_parts(items, finisher, tracker, summary, write, renderer, progress)
+        else:
+            deliver(items, finisher, tracker, summary, write, progress)
 
     try:
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_fork_init) as pool, \
                 chunked_gc():
-            for i, chunk in enumerate(chunks):
-                pending.append(pool.submit(_fork_screen, i, chunk))
-                del chunk
+            for i, chunk in enumerate(chunks, start=first_index):
+                rows = [(r.row_number, r.data, r.original, r.error, r.warnings) for r in chunk]
+                pending.append(pool.submit(_fork_screen, i, rows))
+                del chunk, rows
                 while len(pending) > workers:
                     drain()
                     _collect(i)

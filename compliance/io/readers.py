@@ -317,14 +317,14 @@ class InputTable:
         if type(item) is list and len(item) == self._width:
             # The common row of a CSV file: every cell under its header (the general path below,
             # without the checks that cannot apply).
-            original = dict(zip(self.columns, item, strict=True))
-            data = {target: original[k] for k, target in self._targets}
-            warnings: list[str] = []
-            self._normalise(i, data, warnings)
-            return RawRow(i, data, original, None, warnings)
+            cells = dict(zip(self.columns, item, strict=True))
+            contract = {target: cells[k] for k, target in self._targets}
+            notes: list[str] = []
+            self._normalise(i, contract, notes)
+            return RawRow(i, contract, cells, None, notes)
         if isinstance(item, str):
             return RawRow(i, {}, {}, error=f"row {i}: {item}")
-        warnings = []
+        warnings: list[str] = []
         columns, extra, mapping = self.columns, {}, self.mapping
         error = None
         if isinstance(item, BadRow):
