@@ -35,6 +35,7 @@ MEMO_FIELDS = frozenset(set(INPUT_COLUMNS) - {"shipment_id", "quantity", "value"
 MEMO_LIMIT = 20_000
 
 _FAIL = object()
+_IMMUTABLE = (type(None), str, int, float, bool, tuple, frozenset)
 
 # An amount written as plain digits with at most one decimal point: what nearly every row of
 # an export holds, and what the model reads as ``float`` of the text. "1.234" (a thousands
@@ -139,11 +140,22 @@ class FastParser:
         self._inputs = frozenset(INPUT_COLUMNS) & frozenset(self._validators)
         self._strip = bool(Shipment.model_config.get("str_strip_whitespace"))
         self._memo: dict[str, dict[str, Any]] = {f: {} for f in MEMO_FIELDS}
-        self._defaults: list[tuple[str, Callable[[], Any]]] = [
-            (name, partial(info.get_default, call_default_factory=True)) for name, info in Shipment.model_fields.items()]
+        # Defaults that are immutable values are shared; others (factories, lists) made per row.
+        self._constant_defaults: dict[str, Any] = {}
+        self._made_defaults: list[tuple[str, Callable[[], Any]]] = []
+        for name, info in Shipment.model_fields.items():
+            default = partial(info.get_default, call_default_factory=True)
+            self._constant_defaults[name] = None
+            if info.default_factory is None and type(info.default) in _IMMUTABLE:
+                self._constant_defaults[name] = info.default
+            else:
+                self._made_defaults.append((name, default))
         self.fallbacks = 0
         self._direct = {f: d for f, d in DIRECT.items()
                         if f in self._inputs and f not in MAX_FIELD_CHARS and self._agrees(f, d)}
+        # Per contract column: its direct reader, its memo, whether its length is capped.
+        self._plan: dict[str, tuple[Callable[[str], Any] | None, dict[str, Any] | None, bool]] = {
+            f: (self._direct.get(f), self._memo.get(f), f in MAX_FIELD_CHARS) for f in self._inputs}
         if self.enabled and not self._self_check():
             log.warning("fast row parsing disabled: it disagrees with the Shipment model")
             self.enabled = False
@@ -193,34 +205,32 @@ class FastParser:
 
     def _parse(self, row: dict[str, Any]) -> Shipment:
         values: dict[str, Any] = {}
-        memos, direct, inputs = self._memo, self._direct, self._inputs
+        plan = self._plan
         for field, raw in row.items():
-            if field not in inputs:
+            how = plan.get(field)
+            if how is None:
                 continue  # not a contract column (parse_shipment ignores it too)
+            direct, memo, capped = how
             if type(raw) is str:
-                read = direct.get(field)
-                if read is not None and (value := read(raw)) is not _FAIL:
+                if direct is not None and (value := direct(raw)) is not _FAIL:
                     values[field] = value  # not a capped field (see DIRECT)
                     continue
-                memo = memos.get(field)
-            else:
-                memo = None
-            if memo is None:
-                if field in MAX_FIELD_CHARS:
-                    _check_length(field, raw)
-                values[field] = self._value(field, raw)
-                continue
-            value = memo.get(raw, _FAIL)
-            if value is _FAIL:
-                # A memoised value passed this check when it was first seen.
-                if field in MAX_FIELD_CHARS:
-                    _check_length(field, raw)
-                value = self._value(field, raw)
-                if len(memo) >= MEMO_LIMIT:
-                    memo.clear()
-                memo[raw] = value
-            # Lists are copied on the way out: each Shipment owns its own.
-            values[field] = list(value) if type(value) is list else value
+                if memo is not None:
+                    value = memo.get(raw, _FAIL)
+                    if value is _FAIL:
+                        # A memoised value passed this check when it was first seen.
+                        if capped:
+                            _check_length(field, raw)
+                        value = self._value(field, raw)
+                        if len(memo) >= MEMO_LIMIT:
+                            memo.clear()
+                        memo[raw] = value
+                    # Lists are copied on the way out: each Shipment owns its own.
+                    values[field] = list(value) if type(value) is list else value
+                    continue
+            if capped:
+                _check_length(field, raw)
+            values[field] = self._value(field, raw)
         for field in REQUIRED_COLUMNS:
             if field not in values:
                 raise KeyError(field)
@@ -229,7 +239,12 @@ class FastParser:
     def _construct(self, given: dict[str, Any]) -> Shipment:
         # What ``model_construct`` does, without its per-call overhead: defaults for absent
         # fields (defaults are not validated), the set of given fields, no extra or private state.
-        values = {name: given[name] if name in given else default() for name, default in self._defaults}
+        # The fields in the model's order: the defaults' dict, updated in place by the given.
+        values = self._constant_defaults.copy()
+        values.update(given)
+        for name, default in self._made_defaults:
+            if name not in given:
+                values[name] = default()
         shipment = Shipment.__new__(Shipment)
         _setattr(shipment, "__dict__", values)
         _setattr(shipment, "__pydantic_fields_set__", set(given))

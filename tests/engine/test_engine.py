@@ -148,7 +148,8 @@ _VALUES = st.one_of(
     st.none(), st.text(max_size=10), st.integers(-10**6, 10**12), st.floats(allow_nan=True, allow_infinity=True),
     st.booleans(), st.lists(st.sampled_from(["BY", "PL", "", "xx"]), max_size=3),
     st.sampled_from(["BY", " Belarus ", "Беларусь", "8542.31", "31042010", "2024-07-01", "01.07.2024", "1 234,50",
-                     "EUC", " Manufacturer ", "PL; BY > RU", "-3", "none", "", "  ", "nan", "1e400", "0"]))
+                     "EUC", " Manufacturer ", "PL; BY > RU", "-3", "none", "", "  ", "nan", "1e400", "0",
+                     "1510.8", "1.234", "12.345", "0012", "999.50", " 12 ", "S-1"]))
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
