@@ -35,8 +35,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from compliance.exc import ComplianceError, InvalidInput
 from compliance.fastparse import FastParser
 from compliance.io.readers import RawRow
-from compliance.models import PARTY_ROLES, Finding, ScreeningResult, Shipment, Verdict
+from compliance.models import Finding, ScreeningResult, Shipment, Verdict
 from compliance.rules.quota import QuotaStore, QuotaTracker
+from compliance.screener import ROLE_FIELDS
 
 if TYPE_CHECKING:
     from compliance.screener import Screener
@@ -216,10 +217,10 @@ class BatchEngine:
         keys = set()
         for s in parsed:
             if isinstance(s, Shipment):
-                for role in PARTY_ROLES:
-                    name = getattr(s, f"{role}_name")
+                for _, name_field, country_field in ROLE_FIELDS:
+                    name = getattr(s, name_field)
                     if name:
-                        keys.add((name, getattr(s, f"{role}_country")))
+                        keys.add((name, getattr(s, country_field)))
         self.parties.prefetch(keys)
         out: list[ScreeningResult | PendingRow] = []
         for raw, item in zip(rows, parsed, strict=True):

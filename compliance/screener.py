@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MatchKey = tuple[str, str | None]
+# Each party role with its name and country fields (read per row: no string building there).
+ROLE_FIELDS: tuple[tuple[str, str, str], ...] = tuple((r, f"{r}_name", f"{r}_country") for r in PARTY_ROLES)
 # Matches judged per party: one entity can sit on the curated list and on four official lists,
 # and the binding one must not be cut off.
 PARTY_SEARCH_LIMIT = 10
@@ -201,11 +203,11 @@ class Screener:
         rules: dict[str, Rule] | None = None
         out: list[Finding] = []
         s = ctx.shipment
-        for role in PARTY_ROLES:
-            name = getattr(s, f"{role}_name")
+        for role, name_field, country_field in ROLE_FIELDS:
+            name = getattr(s, name_field)
             if not name:
                 continue
-            country = getattr(s, f"{role}_country")
+            country = getattr(s, country_field)
             matches = cache.get((name, country)) if cache is not None else None
             if matches is None:
                 matches = self.index.search(name, country=country, limit=PARTY_SEARCH_LIMIT)
@@ -293,7 +295,7 @@ class PartyCache(dict[MatchKey, list["NameMatch"]]):
 @dataclass(slots=True)
 class _Hits:
     hits: dict[str, GoodsHit]
-    signature: tuple[Any, ...]
+    signature: int  # the same number for the same hits (entries and relations) and humanitarian flag
     per_item: bool  # a hit rule reads the value per item (luxury thresholds): amounts join the key
 
 
@@ -367,6 +369,8 @@ class GoodsCache:
                 for k in range(1, len(e.code) + 1):
                     self._under.setdefault(e.code[:k], []).append(item)
         self._hits: dict[tuple[str, int], _Hits] = {}
+        # Distinct hit signatures: bounded by the bundle's goods entries, kept for the run.
+        self._signatures: dict[tuple[Any, ...], int] = {}
         self._fires: dict[tuple[Any, ...], bool] = {}
         self._found: dict[tuple[Any, ...], _Cached] = {}
         self.hits = 0
@@ -404,8 +408,10 @@ class GoodsCache:
             hits = self._compute_hits(ctx)
             ctx.__dict__["hits"] = hits
             signature = (tuple((rid, id(h.entry), h.relation) for rid, h in hits.items()), ctx.humanitarian)
+            # A small number in the keys instead of the nested tuple (hashed on every row).
+            sid = self._signatures.setdefault(signature, len(self._signatures))
             per_item = any("min_item_value_eur" in h.rule.params for h in hits.values())
-            found = _Hits(hits, signature, per_item)
+            found = _Hits(hits, sid, per_item)
             _evict(self._hits, self.limit)
             self._hits[key] = found
         else:
