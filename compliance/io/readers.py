@@ -97,6 +97,21 @@ class RawRow:
     original: dict[str, Any]
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # Set when ``original`` is the file's columns in order and ``data`` follows from it by the
+    # layout alone: the row can then travel as its cells (``RowLayout.raw`` rebuilds it).
+    layout: RowLayout | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RowLayout:
+    """A table's columns and their contract columns (the first file column of each winning)."""
+
+    columns: tuple[str, ...]
+    targets: tuple[tuple[str, str], ...]
+
+    def raw(self, i: int, cells: tuple[Any, ...] | list[Any], warnings: list[str]) -> RawRow:
+        original = dict(zip(self.columns, cells, strict=True))
+        return RawRow(i, {target: original[k] for k, target in self.targets}, original, None, warnings, self)
 
 
 def _norm_header(h: str) -> str:
@@ -306,21 +321,23 @@ class InputTable:
         self.decimal = "," if delimiter == ";" else None
         # Each file column's contract column, the first of the file's columns winning (as in _to_raw).
         self._width = len(columns)
-        self._targets: list[tuple[str, str]] = []
+        targets: list[tuple[str, str]] = []
         for c in columns:
             t = mapping.get(c)
-            if t is not None and t not in {x for _, x in self._targets}:
-                self._targets.append((c, t))
+            if t is not None and t not in {x for _, x in targets}:
+                targets.append((c, t))
+        self._layout = RowLayout(tuple(columns), tuple(targets))
 
     def _to_raw(self, i: int, item: Item) -> RawRow:
         if type(item) is list and len(item) == self._width:
             # The common row of a CSV file: every cell under its header (the general path below,
             # without the checks that cannot apply).
-            cells = dict(zip(self.columns, item, strict=True))
-            contract = {target: cells[k] for k, target in self._targets}
+            layout = self._layout
+            cells = dict(zip(layout.columns, item, strict=True))
+            contract = {target: cells[k] for k, target in layout.targets}
             notes: list[str] = []
-            self._normalise(i, contract, notes)
-            return RawRow(i, contract, cells, None, notes)
+            changed = self._normalise(i, contract, notes)
+            return RawRow(i, contract, cells, None, notes, None if changed else layout)
         if isinstance(item, str):
             return RawRow(i, {}, {}, error=f"row {i}: {item}")
         warnings: list[str] = []
@@ -354,9 +371,11 @@ class InputTable:
         self._normalise(i, data, warnings)
         return RawRow(i, data, original, error=error, warnings=warnings)
 
-    def _normalise(self, i: int, data: dict[str, Any], warnings: list[str]) -> None:
+    def _normalise(self, i: int, data: dict[str, Any], warnings: list[str]) -> bool:
         """Settle what the file's conventions decide before the row is validated: numeric HS
-        codes (lost zeros), ambiguous thousands separators, a currency written into the amount."""
+        codes (lost zeros), ambiguous thousands separators, a currency written into the amount.
+        True when ``data`` was changed."""
+        changed = False
         hs = data.get("hs_code")
         if isinstance(hs, int | float) and not isinstance(hs, bool) and hs == hs and hs >= 0 \
                 and hs not in (float("inf"),):
@@ -366,6 +385,7 @@ class InputTable:
                 warnings.append(f"row {i}: hs_code was stored as the number {shown} and is read as {code} "
                                 "(numbers drop leading and trailing zeros); store HS codes as text")
             data["hs_code"] = code
+            changed = True
         for name in ("value", "quantity"):
             v = data.get(name)
             if not isinstance(v, str) or not v.strip():
@@ -377,6 +397,7 @@ class InputTable:
                 have = str(data.get("currency") or "").strip().upper()
                 if not have:
                     data["currency"] = currency
+                    changed = True
                 elif have != currency:
                     warnings.append(f"row {i}: value {v!r} says {currency} but currency says {have}: "
                                     f"using {have}; fix one of them")
@@ -398,6 +419,8 @@ class InputTable:
                                     f"separator {where}); if you meant {round(number * 1000)}, write it without "
                                     "a separator")
                 data[name] = number
+                changed = True
+        return changed
 
     def rows(self) -> Iterator[RawRow]:
         seen = _IdIndex()
