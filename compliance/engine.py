@@ -130,6 +130,13 @@ class PendingRow:
     warnings: list[str]  # the context's warnings before the quota rules ran
     echo: dict[str, Any]
     raw_warnings: list[str]
+    # Filled by a worker that renders (``BatchEngine.provisional``): what the parent needs to
+    # take the row as the worker rendered it when its quota rules add nothing after all —
+    # most quota rows, which stay under their thresholds.
+    humanitarian: bool | None = None
+    quota_warnings: list[str] = field(default_factory=list)  # what the worker's quota pass added
+    provisional: ScreeningResult | None = None  # the row's result if quotas add no finding (not sent)
+    part: Rendered | None = None  # ``provisional`` rendered (sent instead of it)
 
 
 class _CountingStore:
@@ -195,6 +202,9 @@ class BatchEngine:
         self.parser = FastParser()
         self.parties = PartyCache(screener.index, party_cache_limit)
         self.goods: GoodsCache | None = GoodsCache(screener, goods_cache_limit) if cache_goods else None
+        # With defer_quota: also work out each pending row's result as if its quota rules
+        # added nothing (``PendingRow.provisional``; ``finish_part`` takes it when so).
+        self.provisional = False
 
     def parse(self, raw: RawRow) -> Shipment | str:
         """The row's ``Shipment``, or the message of why it cannot be screened."""
@@ -247,11 +257,54 @@ class BatchEngine:
             warnings = list(ctx.warnings)
             quota = self.tracker.observe(ctx)
             if self._counting.adds != before:
-                return PendingRow(raw.row_number, s, goods, parties, set(ctx.fired), warnings, dict(raw.original),
-                                  list(raw.warnings))
+                pending = PendingRow(raw.row_number, s, goods, parties, set(ctx.fired), warnings,
+                                     dict(raw.original), list(raw.warnings))
+                if self.provisional and not quota:
+                    try:
+                        result = screener.complete(ctx, goods, [], parties, row_number=raw.row_number,
+                                                   echo=dict(raw.original))
+                    except Exception:  # noqa: BLE001 - the parent finishes the row (and reports it)
+                        return pending
+                    if raw.warnings:
+                        result.warnings = list(raw.warnings) + result.warnings
+                    pending.humanitarian = ctx.humanitarian
+                    pending.quota_warnings = ctx.warnings[len(warnings):]
+                    pending.provisional = result
+                return pending
         else:
             quota = self.tracker.observe(ctx)
         return screener.complete(ctx, goods, quota, parties, row_number=raw.row_number, echo=dict(raw.original))
+
+    def finish_part(self, pending: PendingRow, tracker: QuotaTracker) -> ScreeningResult | Rendered:
+        """``finish``, or the row as the worker rendered it (``pending.part``) when the quota rules,
+        counted here with the real totals, add no finding and the same warnings as there."""
+        if pending.part is None or pending.humanitarian is None:
+            return self.finish(pending, tracker)
+        try:
+            ctx = self.screener.context(pending.shipment, jurisdiction=self.jurisdiction, as_of=self.as_of)
+            # Worked out by the worker from the same code, date and bundle; the goods hits are
+            # left to be computed if anything asks for them.
+            ctx.__dict__["humanitarian"] = pending.humanitarian
+            ctx.fired.update(pending.fired)
+            ctx.warnings.extend(pending.warnings)
+            quota = tracker.observe(ctx)
+            if not quota and ctx.warnings[len(pending.warnings):] == pending.quota_warnings:
+                return pending.part
+            result = self.screener.complete(ctx, pending.goods, quota, pending.parties,
+                                            row_number=pending.row_number, echo=pending.echo)
+        except Exception as e:  # a defect must cost one row, never the batch
+            return self._finish_failed(pending, e)
+        if pending.raw_warnings:
+            result.warnings = list(pending.raw_warnings) + result.warnings
+        return result
+
+    @staticmethod
+    def _finish_failed(pending: PendingRow, e: Exception) -> ScreeningResult:
+        log.error("row %s: screening failed", pending.row_number, exc_info=e)
+        return ScreeningResult(row_number=pending.row_number, verdict=Verdict.ERROR,
+                               shipment_id=pending.shipment.shipment_id, input=pending.echo,
+                               error=f"row {pending.row_number}: internal error while screening "
+                                     f"({type(e).__name__}); the row was not screened, report it")
 
     def finish(self, pending: PendingRow, tracker: QuotaTracker) -> ScreeningResult:
         """Finish a ``PendingRow`` with the run's real quota totals (call in input order)."""
@@ -266,11 +319,7 @@ class BatchEngine:
             result = screener.complete(ctx, pending.goods, quota, pending.parties, row_number=pending.row_number,
                                        echo=pending.echo)
         except Exception as e:  # a defect must cost one row, never the batch
-            log.error("row %s: screening failed", pending.row_number, exc_info=e)
-            return ScreeningResult(row_number=pending.row_number, verdict=Verdict.ERROR,
-                                   shipment_id=pending.shipment.shipment_id, input=pending.echo,
-                                   error=f"row {pending.row_number}: internal error while screening "
-                                         f"({type(e).__name__}); the row was not screened, report it")
+            return self._finish_failed(pending, e)
         if pending.raw_warnings:
             result.warnings = list(pending.raw_warnings) + result.warnings
         return result
@@ -422,9 +471,13 @@ def deliver_parts(parts: list[Rendered | PendingRow], finisher: BatchEngine, tra
             renderer.take(part)
             n = part.rows
         else:
-            result = finisher.finish(part, tracker)
-            summary.add(result)
-            write([result])
+            got = finisher.finish_part(part, tracker)
+            if isinstance(got, Rendered):
+                summary.add_rendered(got)
+                renderer.take(got)
+            else:
+                summary.add(got)
+                write([got])
             n = 1
         if progress is not None:
             progress(n)
@@ -437,6 +490,7 @@ def _fork_init() -> None:
     engine = BatchEngine(parent.screener, jurisdiction=parent.jurisdiction, as_of=parent.as_of, defer_quota=True)
     # The parent's caches as they were at the fork: this process's own copies from here on.
     engine.parser, engine.parties, engine.goods = parent.parser, parent.parties, parent.goods
+    engine.provisional = _FORK_RENDERER is not None
     _FORK_ENGINE = engine
     gc.disable()  # collected once per chunk (``_fork_screen``), as in one process
 
@@ -456,6 +510,8 @@ def _fork_screen(index: int, rows: list[RowTuple]) -> list[ScreeningResult | Pen
             if run:
                 parts.append(render_part(renderer, run))
                 run = []
+            if x.provisional is not None:
+                x.part, x.provisional = render_part(renderer, [x.provisional]), None
             parts.append(x)
         else:
             run.append(x)
