@@ -262,7 +262,7 @@ class BatchEngine:
                 if self.provisional and not quota:
                     try:
                         result = screener.complete(ctx, goods, [], parties, row_number=raw.row_number,
-                                                   echo=dict(raw.original))
+                                                   echo=dict(raw.original), trusted=True)
                     except Exception:  # noqa: BLE001 - the parent finishes the row (and reports it)
                         return pending
                     if raw.warnings:
@@ -273,7 +273,8 @@ class BatchEngine:
                 return pending
         else:
             quota = self.tracker.observe(ctx)
-        return screener.complete(ctx, goods, quota, parties, row_number=raw.row_number, echo=dict(raw.original))
+        return screener.complete(ctx, goods, quota, parties, row_number=raw.row_number, echo=raw.original,
+                                 trusted=True)
 
     def finish_part(self, pending: PendingRow, tracker: QuotaTracker) -> ScreeningResult | Rendered:
         """``finish``, or the row as the worker rendered it (``pending.part``) when the quota rules,
@@ -291,7 +292,7 @@ class BatchEngine:
             if not quota and ctx.warnings[len(pending.warnings):] == pending.quota_warnings:
                 return pending.part
             result = self.screener.complete(ctx, pending.goods, quota, pending.parties,
-                                            row_number=pending.row_number, echo=pending.echo)
+                                            row_number=pending.row_number, echo=pending.echo, trusted=True)
         except Exception as e:  # a defect must cost one row, never the batch
             return self._finish_failed(pending, e)
         if pending.raw_warnings:
@@ -317,7 +318,7 @@ class BatchEngine:
             ctx.warnings.extend(pending.warnings)
             quota = tracker.observe(ctx)
             result = screener.complete(ctx, pending.goods, quota, pending.parties, row_number=pending.row_number,
-                                       echo=pending.echo)
+                                       echo=pending.echo, trusted=True)
         except Exception as e:  # a defect must cost one row, never the batch
             return self._finish_failed(pending, e)
         if pending.raw_warnings:
