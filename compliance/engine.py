@@ -22,6 +22,7 @@ import gc
 import logging
 import multiprocessing as mp
 import os
+import sys
 import time
 import traceback
 from collections import Counter, deque
@@ -543,6 +544,9 @@ def run_forked(screener: Screener, chunks: Iterable[list[RawRow]], write: Callab
     tracker = finisher.tracker
     _FORK_JOB = (finisher, renderer)
     pending: deque[Future[Any]] = deque()
+    # Nothing buffered for the terminal may be inherited by the workers (output to stdout).
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
 
     def drain() -> None:
         try:

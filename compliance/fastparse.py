@@ -33,6 +33,9 @@ MEMO_FIELDS = frozenset(set(INPUT_COLUMNS) - {"shipment_id", "quantity", "value"
 # Entries per remembered field before its memo is cleared (bounds memory on any file; filled
 # within the first ~100k rows, so memory is flat after that).
 MEMO_LIMIT = 20_000
+# HS codes are written many ways (dots, spaces, 6 to 10 digits): a forwarder's year holds
+# ~100k spellings, and a memo cleared every 20k would recompute most of them (~25 MB at most).
+MEMO_LIMITS = {"hs_code": 200_000}
 
 _FAIL = object()
 _IMMUTABLE = (type(None), str, int, float, bool, tuple, frozenset)
@@ -153,9 +156,10 @@ class FastParser:
         self.fallbacks = 0
         self._direct = {f: d for f, d in DIRECT.items()
                         if f in self._inputs and f not in MAX_FIELD_CHARS and self._agrees(f, d)}
-        # Per contract column: its direct reader, its memo, whether its length is capped.
-        self._plan: dict[str, tuple[Callable[[str], Any] | None, dict[str, Any] | None, bool]] = {
-            f: (self._direct.get(f), self._memo.get(f), f in MAX_FIELD_CHARS) for f in self._inputs}
+        # Per contract column: its direct reader, its memo, whether its length is capped, the memo's size.
+        self._plan: dict[str, tuple[Callable[[str], Any] | None, dict[str, Any] | None, bool, int]] = {
+            f: (self._direct.get(f), self._memo.get(f), f in MAX_FIELD_CHARS, MEMO_LIMITS.get(f, MEMO_LIMIT))
+            for f in self._inputs}
         if self.enabled and not self._self_check():
             log.warning("fast row parsing disabled: it disagrees with the Shipment model")
             self.enabled = False
@@ -210,7 +214,7 @@ class FastParser:
             how = plan.get(field)
             if how is None:
                 continue  # not a contract column (parse_shipment ignores it too)
-            direct, memo, capped = how
+            direct, memo, capped, limit = how
             if type(raw) is str:
                 if direct is not None and (value := direct(raw)) is not _FAIL:
                     values[field] = value  # not a capped field (see DIRECT)
@@ -222,7 +226,7 @@ class FastParser:
                         if capped:
                             _check_length(field, raw)
                         value = self._value(field, raw)
-                        if len(memo) >= MEMO_LIMIT:
+                        if len(memo) >= limit:
                             memo.clear()
                         memo[raw] = value
                     # Lists are copied on the way out: each Shipment owns its own.
