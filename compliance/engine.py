@@ -31,6 +31,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from compliance.exc import ComplianceError, InvalidInput
@@ -373,8 +374,10 @@ def run_batch(screener: Screener, chunks: Iterable[list[RawRow]], write: Callabl
     """Screen every chunk and hand each chunk's results to ``write``, in input order.
 
     ``workers`` > 1 screens chunks in that many forked processes (``run_forked``); 0 = one per
-    core; None = automatic: the first chunk in this process, and when a second chunk follows
-    (a batch large enough that it pays) the rest on one process per core, if there are several.
+    core; None = automatic: chunks in this process, and once one has been screened and more
+    follow (a batch large enough that it pays), the rest on worker processes if the machine
+    has cores to spare — measured while that chunk ran; if the other cores are busy, workers
+    would only add their overhead, and the check is made again after each chunk.
     With ``renderer`` (optional) worker processes render their rows as output text and the
     parent hands that to ``renderer.take`` instead of calling ``write`` (rows finished in the
     parent, quota rows, still go to ``write``).
@@ -383,6 +386,7 @@ def run_batch(screener: Screener, chunks: Iterable[list[RawRow]], write: Callabl
     if workers == 0 or workers is None:
         workers = _cores()
     can_fork = "fork" in mp.get_all_start_methods()
+    meter = _IdleMeter() if auto and workers > 1 and can_fork else None
     if workers > 1 and can_fork and not auto:
         return run_forked(screener, chunks, write, jurisdiction=jurisdiction, as_of=as_of,
                           quota_store=quota_store, progress=progress, workers=workers, renderer=renderer)
@@ -400,11 +404,13 @@ def run_batch(screener: Screener, chunks: Iterable[list[RawRow]], write: Callabl
                 progress(len(results))
             del results, chunk
             _collect(i)
-            if auto and workers > 1 and can_fork:
+            n = _auto_workers(meter, workers) if meter is not None else 0
+            if n > 1:
                 # More than one chunk: the rest in worker processes, forked now so they start
                 # with this engine's caches; quota totals go on in this process's tracker.
+                log.info("batch: the rest on %d worker processes", n)
                 rest = run_forked(screener, it, write, jurisdiction=jurisdiction, as_of=as_of,
-                                  progress=progress, workers=workers, renderer=renderer, engine=engine,
+                                  progress=progress, workers=n, renderer=renderer, engine=engine,
                                   first_index=i + 1)
                 summary.rows += rest.rows
                 summary.counts.update(rest.counts)
@@ -417,11 +423,67 @@ def run_batch(screener: Screener, chunks: Iterable[list[RawRow]], write: Callabl
     return summary
 
 
+# Automatic workers: at most this many (the parent, which reads and writes, keeps up with ~3).
+AUTO_WORKERS_MAX = 3
+# Spare cores needed to move a batch to worker processes: the machine's idle share while a
+# chunk ran in this process, times its cores. Workers cost ~30 % more CPU in all (rows and
+# results sent between processes, caches filled in each): with no core to spare they only
+# slow the batch down.
+SPARE_CORES_TO_FORK = 0.6
+
+
 def _cores() -> int:
+    """Cores this process may use: its CPU affinity, within a cgroup CPU quota if any."""
     try:
-        return len(os.sched_getaffinity(0))
+        n = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not Linux
-        return os.cpu_count() or 1
+        n = os.cpu_count() or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            n = min(n, max(1, int(-(-int(quota) // int(period)))))
+    except (OSError, ValueError):
+        pass
+    return n
+
+
+class _IdleMeter:
+    """The machine's idle CPU, in cores, between two calls (Linux: /proc/stat)."""
+
+    def __init__(self) -> None:
+        self._last = self._read()
+
+    @staticmethod
+    def _read() -> tuple[int, int] | None:
+        try:
+            with open("/proc/stat", "rb") as fh:
+                fields = [int(x) for x in fh.readline().split()[1:9]]
+        except (OSError, ValueError):
+            return None
+        if len(fields) < 5:
+            return None
+        return fields[3] + fields[4], sum(fields)  # idle + iowait, all (guest time is in user)
+
+    def spare(self) -> float | None:
+        """Idle cores since the last call; None when it cannot be told."""
+        now = self._read()
+        last, self._last = self._last, now
+        if now is None or last is None or now[1] <= last[1]:
+            return None
+        return (now[0] - last[0]) / (now[1] - last[1]) * (os.cpu_count() or 1)
+
+
+def _auto_workers(meter: _IdleMeter, cores: int) -> int:
+    """How many workers to move the rest of a batch to now (0: stay in this process)."""
+    spare = meter.spare()
+    if spare is None:  # not Linux: the load average, less this process
+        try:
+            spare = cores - max(0.0, os.getloadavg()[0] - 1.0)
+        except OSError:
+            spare = float(cores)
+    if spare < SPARE_CORES_TO_FORK:
+        return 0
+    return max(2, min(AUTO_WORKERS_MAX, cores, 1 + int(spare + 0.4)))
 
 
 # What a forked worker screens with: set by the parent just before it forks, so every worker

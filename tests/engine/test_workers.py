@@ -86,12 +86,13 @@ def test_automatic_workers_are_byte_identical(screener: Screener, batch_file: Pa
     import compliance.engine as engine
 
     one, s1, _ = _screen_auto(screener, batch_file, tmp_path / f"one.{fmt}", fmt, render=False, workers=1)
-    cores = engine._cores
+    cores, spare = engine._cores, engine.SPARE_CORES_TO_FORK
     engine._cores = lambda: max(2, cores())  # type: ignore[assignment]
+    engine.SPARE_CORES_TO_FORK = float("-inf")  # however busy the machine running the tests
     try:
         auto, s2, parts = _screen_auto(screener, batch_file, tmp_path / f"auto.{fmt}", fmt, render=render)
     finally:
-        engine._cores = cores  # type: ignore[assignment]
+        engine._cores, engine.SPARE_CORES_TO_FORK = cores, spare  # type: ignore[assignment]
     assert auto == one
     assert (s2.rows, s2.counts, s2.errors) == (s1.rows, s1.counts, s1.errors)
     assert (parts > 0) == render  # rendered text came back from the workers
@@ -162,6 +163,7 @@ def test_cli_default_uses_workers_with_the_same_output(batch_file: Path, tmp_pat
     from compliance.cli import app
 
     monkeypatch.setattr(engine, "_cores", lambda: 2)
+    monkeypatch.setattr(engine, "SPARE_CORES_TO_FORK", float("-inf"))
     runner = CliRunner()
     outs = {}
     for name, extra in (("one", ["--workers", "1"]), ("auto", [])):
@@ -173,3 +175,38 @@ def test_cli_default_uses_workers_with_the_same_output(batch_file: Path, tmp_pat
         outs[name] = (out.read_bytes(), summary)
     assert outs["auto"] == outs["one"]
     assert any("351" in line for line in outs["one"][1]), outs["one"][1]
+
+
+def test_automatic_workers_wait_for_spare_cores(screener: Screener, batch_file: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the other cores busy the batch stays in this process (workers would only add their
+    overhead); when a core frees up later in the batch, the rest moves to workers."""
+    import compliance.engine as engine
+
+    one, _, _ = _screen_auto(screener, batch_file, tmp_path / "one.csv", "csv", render=False, workers=1)
+    monkeypatch.setattr(engine, "_cores", lambda: 2)
+    forked: list[int] = []
+    real = engine.run_forked
+
+    def spy(*args: object, **kwargs: object) -> engine.BatchSummary:
+        forked.append(int(kwargs["first_index"]))  # type: ignore[call-overload]
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "run_forked", spy)
+    monkeypatch.setattr(engine._IdleMeter, "spare", lambda self: 0.1)  # busy machine
+    busy, _, _ = _screen_auto(screener, batch_file, tmp_path / "busy.csv", "csv", render=True)
+    assert busy == one and forked == []
+    spares = iter([0.1, 0.2, 1.0])  # a core frees up after the third chunk
+    monkeypatch.setattr(engine._IdleMeter, "spare", lambda self: next(spares, 1.0))
+    later, _, _ = _screen_auto(screener, batch_file, tmp_path / "later.csv", "csv", render=True)
+    assert later == one and forked == [3]
+    assert engine._auto_workers(engine._IdleMeter(), 8) in (0, 2, 3)  # at most AUTO_WORKERS_MAX
+
+
+def test_idle_meter_reads_the_machine() -> None:
+    import compliance.engine as engine
+
+    meter = engine._IdleMeter()
+    sum(range(200_000))
+    spare = meter.spare()
+    assert spare is None or 0.0 <= spare <= (engine.os.cpu_count() or 1) + 1e-6
