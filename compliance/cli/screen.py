@@ -123,8 +123,9 @@ def register(app: typer.Typer) -> None:
         chunk_size: int = typer.Option(20_000, "--chunk-size", min=1, help="Rows per chunk (memory bound)."),
         workers: int | None = typer.Option(None, "--workers", min=0, show_default=False,
                                            help="Local engine: screen chunks in N processes (0: one per core); "
-                                           "same output as one. Default: one process for a file of one chunk, "
-                                           "one per core from the second chunk on."),
+                                           "same output as one. Default: one process, and from the second "
+                                           "chunk on one per core (at most 3) when the machine has a core "
+                                           "to spare."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
         top: int = typer.Option(0, "--top", min=0, help="After the summary, show the first N flagged rows."),
         db: Path | None = typer.Option(None, "--db", help="Audit store (decisions, quota ledger, log); default: "
