@@ -31,6 +31,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -406,10 +407,13 @@ def run_batch(screener: Screener, chunks: Iterable[list[RawRow]], write: Callabl
             _collect(i)
             n = _auto_workers(meter, workers) if meter is not None else 0
             if n > 1:
+                following = next(it, None)
+                if following is None:
+                    break  # a batch of this one chunk: no workers
                 # More than one chunk: the rest in worker processes, forked now so they start
                 # with this engine's caches; quota totals go on in this process's tracker.
                 log.info("batch: the rest on %d worker processes", n)
-                rest = run_forked(screener, it, write, jurisdiction=jurisdiction, as_of=as_of,
+                rest = run_forked(screener, chain([following], it), write, jurisdiction=jurisdiction, as_of=as_of,
                                   progress=progress, workers=n, renderer=renderer, engine=engine,
                                   first_index=i + 1)
                 summary.rows += rest.rows
