@@ -140,7 +140,6 @@ class ResultWriter:
         head = self.columns[: len(self.columns) - len(OUTPUT_COLUMNS)]
         simple = self.columns[len(head):] == list(OUTPUT_COLUMNS) and len(head) >= 2 \
             and not set(head) & set(OUTPUT_COLUMNS)
-
         self._pick: Callable[[dict[str, Any]], tuple[Any, ...]] | None = itemgetter(*head) if simple else None
         self._clear_cells: dict[tuple[Any, int | None], list[Any]] = {}
         self.rows_written = 0
