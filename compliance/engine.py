@@ -22,22 +22,27 @@ import gc
 import logging
 import multiprocessing as mp
 import os
+import sys
 import time
+import traceback
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from itertools import chain
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from compliance.exc import ComplianceError, InvalidInput
 from compliance.fastparse import FastParser
-from compliance.models import PARTY_ROLES, Finding, ScreeningResult, Shipment, Verdict
+from compliance.io.readers import RawRow, RowLayout
+from compliance.models import Finding, ScreeningResult, Shipment, Verdict
 from compliance.rules.quota import QuotaStore, QuotaTracker
+from compliance.screener import ROLE_FIELDS
 
 if TYPE_CHECKING:
-    from compliance.io import RawRow
     from compliance.screener import Screener
 
 log = logging.getLogger(__name__)
@@ -48,6 +53,8 @@ log = logging.getLogger(__name__)
 # flat however long the file (measured: 1M rows peak near the 100k figure).
 PARTY_CACHE_LIMIT = 100_000
 GOODS_CACHE_LIMIT = 40_000
+# ERROR messages a summary keeps to show the user.
+MAX_MESSAGES = 20
 
 
 @dataclass
@@ -59,7 +66,7 @@ class BatchSummary:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    max_messages: int = 20
+    max_messages: int = MAX_MESSAGES
 
     def add(self, result: ScreeningResult) -> None:
         self.rows += 1
@@ -67,9 +74,51 @@ class BatchSummary:
         if result.verdict == Verdict.ERROR and result.error and len(self.errors) < self.max_messages:
             self.errors.append(result.error)
 
+    def add_rendered(self, part: Rendered) -> None:
+        self.rows += part.rows
+        self.counts.update(part.counts)
+        self.errors.extend(part.errors[: max(0, self.max_messages - len(self.errors))])
+
     def as_dict(self) -> dict[str, Any]:
         return {"rows": self.rows, **{v.value: self.counts.get(v.value, 0) for v in Verdict},
                 "seconds": round(self.seconds, 3)}
+
+
+RuleKey = tuple[str, str, str]
+
+
+@dataclass(slots=True)
+class Rendered:
+    """Rows a worker process finished and rendered as output text, in order, with what the
+    parent counts of them: sending this back costs a fraction of sending the results."""
+
+    text: str
+    rows: int
+    counts: Counter[str]  # rows per verdict
+    errors: list[str]  # the first ERROR messages (at most MAX_MESSAGES)
+    rules: Counter[RuleKey]  # rows per (rule id, family, severity), a rule counted once per row
+
+
+class Renderer(Protocol):
+    """Renders finished results as output text (in a worker) and takes the text (in the parent)."""
+
+    def render(self, results: list[ScreeningResult]) -> tuple[str, int]: ...
+
+    def take(self, part: Rendered) -> None: ...
+
+
+def render_part(renderer: Renderer, results: list[ScreeningResult]) -> Rendered:
+    text, rows = renderer.render(results)
+    counts: Counter[str] = Counter()
+    rules: Counter[RuleKey] = Counter()
+    errors: list[str] = []
+    for r in results:
+        counts[r.verdict.value] += 1
+        if r.findings:
+            rules.update({(f.rule_id, f.family.value, f.severity.value) for f in r.findings})
+        if r.verdict == Verdict.ERROR and r.error and len(errors) < MAX_MESSAGES:
+            errors.append(r.error)
+    return Rendered(text, rows, counts, errors, rules)
 
 
 @dataclass
@@ -84,6 +133,13 @@ class PendingRow:
     warnings: list[str]  # the context's warnings before the quota rules ran
     echo: dict[str, Any]
     raw_warnings: list[str]
+    # Filled by a worker that renders (``BatchEngine.provisional``): what the parent needs to
+    # take the row as the worker rendered it when its quota rules add nothing after all —
+    # most quota rows, which stay under their thresholds.
+    humanitarian: bool | None = None
+    quota_warnings: list[str] = field(default_factory=list)  # what the worker's quota pass added
+    provisional: ScreeningResult | None = None  # the row's result if quotas add no finding (not sent)
+    part: Rendered | None = None  # ``provisional`` rendered (sent instead of it)
 
 
 class _CountingStore:
@@ -96,6 +152,23 @@ class _CountingStore:
     def add(self, key: tuple[str, str, str], value: float, shipment_id: str | None = None) -> float:
         self.adds += 1
         return 0.0
+
+
+def _drop_frames(e: BaseException) -> None:
+    """Clear the finished frames of a rejected row's exception (and of the exceptions it was
+    raised from). A validator's error, kept in a finished frame's locals, reaches that frame
+    again through its traceback: a reference cycle that would hold the whole chunk (through the
+    frames' callers) until the garbage collector walks it — a tenth of a batch's time."""
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [e]
+    while stack:
+        x = stack.pop()
+        if x is None or id(x) in seen:
+            continue
+        seen.add(id(x))
+        if x.__traceback__ is not None:
+            traceback.clear_frames(x.__traceback__)
+        stack.extend((x.__context__, x.__cause__))
 
 
 def _error_result(raw: RawRow, message: str) -> ScreeningResult:
@@ -132,6 +205,9 @@ class BatchEngine:
         self.parser = FastParser()
         self.parties = PartyCache(screener.index, party_cache_limit)
         self.goods: GoodsCache | None = GoodsCache(screener, goods_cache_limit) if cache_goods else None
+        # With defer_quota: also work out each pending row's result as if its quota rules
+        # added nothing (``PendingRow.provisional``; ``finish_part`` takes it when so).
+        self.provisional = False
 
     def parse(self, raw: RawRow) -> Shipment | str:
         """The row's ``Shipment``, or the message of why it cannot be screened."""
@@ -140,8 +216,10 @@ class BatchEngine:
         try:
             return self.parser.parse(raw.data, raw.row_number)
         except InvalidInput as e:
+            _drop_frames(e)
             return str(e)
         except Exception as e:  # values no validator expected (nested JSON, huge numbers ...)
+            _drop_frames(e)
             log.warning("row %s: unreadable values: %s", raw.row_number, e)
             return (f"row {raw.row_number}: the row's values cannot be read ({type(e).__name__}); "
                     "send text or numbers in each column")
@@ -152,10 +230,10 @@ class BatchEngine:
         keys = set()
         for s in parsed:
             if isinstance(s, Shipment):
-                for role in PARTY_ROLES:
-                    name = getattr(s, f"{role}_name")
+                for _, name_field, country_field in ROLE_FIELDS:
+                    name = getattr(s, name_field)
                     if name:
-                        keys.add((name, getattr(s, f"{role}_country")))
+                        keys.add((name, getattr(s, country_field)))
         self.parties.prefetch(keys)
         out: list[ScreeningResult | PendingRow] = []
         for raw, item in zip(rows, parsed, strict=True):
@@ -182,11 +260,55 @@ class BatchEngine:
             warnings = list(ctx.warnings)
             quota = self.tracker.observe(ctx)
             if self._counting.adds != before:
-                return PendingRow(raw.row_number, s, goods, parties, set(ctx.fired), warnings, dict(raw.original),
-                                  list(raw.warnings))
+                pending = PendingRow(raw.row_number, s, goods, parties, set(ctx.fired), warnings,
+                                     dict(raw.original), list(raw.warnings))
+                if self.provisional and not quota:
+                    try:
+                        result = screener.complete(ctx, goods, [], parties, row_number=raw.row_number,
+                                                   echo=dict(raw.original), trusted=True)
+                    except Exception:  # noqa: BLE001 - the parent finishes the row (and reports it)
+                        return pending
+                    if raw.warnings:
+                        result.warnings = list(raw.warnings) + result.warnings
+                    pending.humanitarian = ctx.humanitarian
+                    pending.quota_warnings = ctx.warnings[len(warnings):]
+                    pending.provisional = result
+                return pending
         else:
             quota = self.tracker.observe(ctx)
-        return screener.complete(ctx, goods, quota, parties, row_number=raw.row_number, echo=dict(raw.original))
+        return screener.complete(ctx, goods, quota, parties, row_number=raw.row_number, echo=raw.original,
+                                 trusted=True)
+
+    def finish_part(self, pending: PendingRow, tracker: QuotaTracker) -> ScreeningResult | Rendered:
+        """``finish``, or the row as the worker rendered it (``pending.part``) when the quota rules,
+        counted here with the real totals, add no finding and the same warnings as there."""
+        if pending.part is None or pending.humanitarian is None:
+            return self.finish(pending, tracker)
+        try:
+            ctx = self.screener.context(pending.shipment, jurisdiction=self.jurisdiction, as_of=self.as_of)
+            # Worked out by the worker from the same code, date and bundle; the goods hits are
+            # left to be computed if anything asks for them.
+            ctx.__dict__["humanitarian"] = pending.humanitarian
+            ctx.fired.update(pending.fired)
+            ctx.warnings.extend(pending.warnings)
+            quota = tracker.observe(ctx)
+            if not quota and ctx.warnings[len(pending.warnings):] == pending.quota_warnings:
+                return pending.part
+            result = self.screener.complete(ctx, pending.goods, quota, pending.parties,
+                                            row_number=pending.row_number, echo=pending.echo, trusted=True)
+        except Exception as e:  # a defect must cost one row, never the batch
+            return self._finish_failed(pending, e)
+        if pending.raw_warnings:
+            result.warnings = list(pending.raw_warnings) + result.warnings
+        return result
+
+    @staticmethod
+    def _finish_failed(pending: PendingRow, e: Exception) -> ScreeningResult:
+        log.error("row %s: screening failed", pending.row_number, exc_info=e)
+        return ScreeningResult(row_number=pending.row_number, verdict=Verdict.ERROR,
+                               shipment_id=pending.shipment.shipment_id, input=pending.echo,
+                               error=f"row {pending.row_number}: internal error while screening "
+                                     f"({type(e).__name__}); the row was not screened, report it")
 
     def finish(self, pending: PendingRow, tracker: QuotaTracker) -> ScreeningResult:
         """Finish a ``PendingRow`` with the run's real quota totals (call in input order)."""
@@ -199,13 +321,9 @@ class BatchEngine:
             ctx.warnings.extend(pending.warnings)
             quota = tracker.observe(ctx)
             result = screener.complete(ctx, pending.goods, quota, pending.parties, row_number=pending.row_number,
-                                       echo=pending.echo)
+                                       echo=pending.echo, trusted=True)
         except Exception as e:  # a defect must cost one row, never the batch
-            log.error("row %s: screening failed", pending.row_number, exc_info=e)
-            return ScreeningResult(row_number=pending.row_number, verdict=Verdict.ERROR,
-                                   shipment_id=pending.shipment.shipment_id, input=pending.echo,
-                                   error=f"row {pending.row_number}: internal error while screening "
-                                         f"({type(e).__name__}); the row was not screened, report it")
+            return self._finish_failed(pending, e)
         if pending.raw_warnings:
             result.warnings = list(pending.raw_warnings) + result.warnings
         return result
@@ -241,6 +359,10 @@ def screen_chunk(screener: Screener, rows: list[RawRow], *, tracker: QuotaTracke
 FULL_GC_EVERY = 16
 
 
+# The parent of forked workers collects every this many chunks.
+PARENT_GC_EVERY = 8
+
+
 def _collect(chunk_index: int) -> None:
     gc.collect() if chunk_index % FULL_GC_EVERY == FULL_GC_EVERY - 1 else gc.collect(1)
 
@@ -248,29 +370,56 @@ def _collect(chunk_index: int) -> None:
 def run_batch(screener: Screener, chunks: Iterable[list[RawRow]], write: Callable[[list[ScreeningResult]], None],
               *, jurisdiction: str | None = None, as_of: dt.date | None = None,
               quota_store: QuotaStore | None = None,
-              progress: Callable[[int], None] | None = None, workers: int = 1) -> BatchSummary:
+              progress: Callable[[int], None] | None = None, workers: int | None = 1,
+              renderer: Renderer | None = None) -> BatchSummary:
     """Screen every chunk and hand each chunk's results to ``write``, in input order.
 
-    ``workers`` > 1 screens chunks in that many forked processes (``run_forked``); 0 = one per core.
+    ``workers`` > 1 screens chunks in that many forked processes (``run_forked``); 0 = one per
+    core; None = automatic: chunks in this process, and once one has been screened and more
+    follow (a batch large enough that it pays), the rest on worker processes if the machine
+    has cores to spare — measured while that chunk ran; if the other cores are busy, workers
+    would only add their overhead, and the check is made again after each chunk.
+    With ``renderer`` (optional) worker processes render their rows as output text and the
+    parent hands that to ``renderer.take`` instead of calling ``write`` (rows finished in the
+    parent, quota rows, still go to ``write``).
     """
-    if workers == 0:
-        workers = os.cpu_count() or 1
-    if workers > 1 and "fork" in mp.get_all_start_methods():
+    auto = workers is None
+    if workers == 0 or workers is None:
+        workers = _cores()
+    can_fork = "fork" in mp.get_all_start_methods()
+    meter = _IdleMeter() if auto and workers > 1 and can_fork else None
+    if workers > 1 and can_fork and not auto:
         return run_forked(screener, chunks, write, jurisdiction=jurisdiction, as_of=as_of,
-                          quota_store=quota_store, progress=progress, workers=workers)
+                          quota_store=quota_store, progress=progress, workers=workers, renderer=renderer)
     summary = BatchSummary()
     engine = BatchEngine(screener, jurisdiction=jurisdiction, as_of=as_of, quota_store=quota_store)
     start = time.perf_counter()
+    it = iter(chunks)
     with chunked_gc():
-        for i, chunk in enumerate(chunks):
+        for i, chunk in enumerate(it):
             results = [r for r in engine.screen_chunk(chunk) if isinstance(r, ScreeningResult)]
             for r in results:
                 summary.add(r)
             write(results)
             if progress is not None:
                 progress(len(results))
-            del results
+            del results, chunk
             _collect(i)
+            n = _auto_workers(meter, workers) if meter is not None else 0
+            if n > 1:
+                following = next(it, None)
+                if following is None:
+                    break  # a batch of this one chunk: no workers
+                # More than one chunk: the rest in worker processes, forked now so they start
+                # with this engine's caches; quota totals go on in this process's tracker.
+                log.info("batch: the rest on %d worker processes", n)
+                rest = run_forked(screener, chain([following], it), write, jurisdiction=jurisdiction, as_of=as_of,
+                                  progress=progress, workers=n, renderer=renderer, engine=engine,
+                                  first_index=i + 1)
+                summary.rows += rest.rows
+                summary.counts.update(rest.counts)
+                summary.errors.extend(rest.errors[: max(0, summary.max_messages - len(summary.errors))])
+                break
     summary.seconds = time.perf_counter() - start
     log.info("batch: %d rows in %.1f s; %d distinct parties searched; goods cache %s hits / %s misses",
              summary.rows, summary.seconds, engine.parties.searches,
@@ -278,10 +427,93 @@ def run_batch(screener: Screener, chunks: Iterable[list[RawRow]], write: Callabl
     return summary
 
 
+# Automatic workers: at most this many (the parent, which reads and writes, keeps up with ~3).
+AUTO_WORKERS_MAX = 3
+# Spare cores needed to move a batch to worker processes: the machine's idle share while a
+# chunk ran in this process, times its cores. Workers cost ~30 % more CPU in all (rows and
+# results sent between processes, caches filled in each): with no core to spare they only
+# slow the batch down.
+SPARE_CORES_TO_FORK = 0.6
+
+
+def _cores() -> int:
+    """Cores this process may use: its CPU affinity, within a cgroup CPU quota if any."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        n = os.cpu_count() or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            n = min(n, max(1, int(-(-int(quota) // int(period)))))
+    except (OSError, ValueError):
+        pass
+    return n
+
+
+class _IdleMeter:
+    """The machine's idle CPU, in cores, between two calls (Linux: /proc/stat)."""
+
+    def __init__(self) -> None:
+        self._last = self._read()
+
+    @staticmethod
+    def _read() -> tuple[int, int] | None:
+        try:
+            with open("/proc/stat", "rb") as fh:
+                fields = [int(x) for x in fh.readline().split()[1:9]]
+        except (OSError, ValueError):
+            return None
+        if len(fields) < 5:
+            return None
+        return fields[3] + fields[4], sum(fields)  # idle + iowait, all (guest time is in user)
+
+    def spare(self) -> float | None:
+        """Idle cores since the last call; None when it cannot be told."""
+        now = self._read()
+        last, self._last = self._last, now
+        if now is None or last is None or now[1] <= last[1]:
+            return None
+        return (now[0] - last[0]) / (now[1] - last[1]) * (os.cpu_count() or 1)
+
+
+def _auto_workers(meter: _IdleMeter, cores: int) -> int:
+    """How many workers to move the rest of a batch to now (0: stay in this process)."""
+    spare = meter.spare()
+    if spare is None:  # not Linux: the load average, less this process
+        try:
+            spare = cores - max(0.0, os.getloadavg()[0] - 1.0)
+        except OSError:
+            spare = float(cores)
+    if spare < SPARE_CORES_TO_FORK:
+        return 0
+    return max(2, min(AUTO_WORKERS_MAX, cores, 1 + int(spare + 0.4)))
+
+
 # What a forked worker screens with: set by the parent just before it forks, so every worker
-# shares the loaded screener (rules, lists, name index) copy-on-write instead of receiving it.
-_FORK_JOB: tuple[Screener, str | None, dt.date | None] | None = None
+# shares the loaded screener (rules, lists, name index) and the parent's caches copy-on-write
+# instead of receiving them.
+_FORK_JOB: tuple[BatchEngine, Renderer | None] | None = None
 _FORK_ENGINE: BatchEngine | None = None
+_FORK_RENDERER: Renderer | None = None
+
+# A row as sent to a worker: its number, cells, warnings and layout when it has one (the
+# layout object is pickled once per chunk), else RawRow's fields. Tuples pickle several times
+# faster than RawRow objects, and cells alone at a third of the cost of the row's two dicts.
+RowTuple = tuple[int, tuple[Any, ...], list[str], RowLayout] | tuple[int, dict[str, Any], dict[str, Any],
+                                                                    str | None, list[str]]
+
+
+def _row_tuple(r: RawRow) -> RowTuple:
+    if r.layout is not None:
+        return (r.row_number, tuple(r.original.values()), r.warnings, r.layout)
+    return (r.row_number, r.data, r.original, r.error, r.warnings)
+
+
+def _raw_row(t: RowTuple) -> RawRow:
+    if len(t) == 4:
+        return t[3].raw(t[0], t[1], t[2])
+    return RawRow(t[0], t[1], t[2], t[3], t[4])
 
 
 def deliver(items: list[ScreeningResult | PendingRow], finisher: BatchEngine, tracker: QuotaTracker,
@@ -297,39 +529,90 @@ def deliver(items: list[ScreeningResult | PendingRow], finisher: BatchEngine, tr
         progress(len(results))
 
 
+def deliver_parts(parts: list[Rendered | PendingRow], finisher: BatchEngine, tracker: QuotaTracker,
+                  summary: BatchSummary, write: Callable[[list[ScreeningResult]], None], renderer: Renderer,
+                  progress: Callable[[int], None] | None) -> None:
+    """``deliver`` for a partition a worker rendered: text runs in order, quota rows finished here."""
+    for part in parts:
+        if isinstance(part, Rendered):
+            summary.add_rendered(part)
+            renderer.take(part)
+            n = part.rows
+        else:
+            got = finisher.finish_part(part, tracker)
+            if isinstance(got, Rendered):
+                summary.add_rendered(got)
+                renderer.take(got)
+            else:
+                summary.add(got)
+                write([got])
+            n = 1
+        if progress is not None:
+            progress(n)
+
+
 def _fork_init() -> None:
-    global _FORK_ENGINE
+    global _FORK_ENGINE, _FORK_RENDERER
     assert _FORK_JOB is not None
-    screener, jurisdiction, as_of = _FORK_JOB
-    _FORK_ENGINE = BatchEngine(screener, jurisdiction=jurisdiction, as_of=as_of, defer_quota=True)
+    parent, _FORK_RENDERER = _FORK_JOB
+    engine = BatchEngine(parent.screener, jurisdiction=parent.jurisdiction, as_of=parent.as_of, defer_quota=True)
+    # The parent's caches as they were at the fork: this process's own copies from here on.
+    engine.parser, engine.parties, engine.goods = parent.parser, parent.parties, parent.goods
+    engine.provisional = _FORK_RENDERER is not None
+    _FORK_ENGINE = engine
     gc.disable()  # collected once per chunk (``_fork_screen``), as in one process
 
 
-def _fork_screen(index: int, rows: list[RawRow]) -> list[ScreeningResult | PendingRow]:
+def _fork_screen(index: int, rows: list[RowTuple]) -> list[ScreeningResult | PendingRow] | list[Rendered | PendingRow]:
     assert _FORK_ENGINE is not None
-    out = _FORK_ENGINE.screen_chunk(rows)
+    out = _FORK_ENGINE.screen_chunk([_raw_row(t) for t in rows])
+    del rows
+    renderer = _FORK_RENDERER
+    if renderer is None:
+        _collect(index)
+        return out
+    parts: list[Rendered | PendingRow] = []
+    run: list[ScreeningResult] = []
+    for x in out:
+        if isinstance(x, PendingRow):
+            if run:
+                parts.append(render_part(renderer, run))
+                run = []
+            if x.provisional is not None:
+                x.part, x.provisional = render_part(renderer, [x.provisional]), None
+            parts.append(x)
+        else:
+            run.append(x)
+    if run:
+        parts.append(render_part(renderer, run))
+    del out, run
     _collect(index)
-    return out
+    return parts
 
 
 def run_forked(screener: Screener, chunks: Iterable[list[RawRow]], write: Callable[[list[ScreeningResult]], None],
                *, jurisdiction: str | None = None, as_of: dt.date | None = None,
                quota_store: QuotaStore | None = None, progress: Callable[[int], None] | None = None,
-               workers: int = 2) -> BatchSummary:
+               workers: int = 2, renderer: Renderer | None = None, engine: BatchEngine | None = None,
+               first_index: int = 0) -> BatchSummary:
     """``run_batch`` on ``workers`` forked processes: the same results, byte for byte.
 
     The parent reads chunks and hands each to the pool (a few in flight, so memory stays
     bounded); workers screen them with their own caches, and as in the Dask engine a row that
     adds to a quota total comes back pending and the parent finishes it, in input order, with
-    the run's one quota tracker. Results are written in input order.
+    the run's one quota tracker. Results are written in input order. ``engine``: the parent's
+    engine of the chunks before (its tracker goes on counting, its caches seed the workers').
     """
     global _FORK_JOB
     summary = BatchSummary()
     start = time.perf_counter()
-    finisher = BatchEngine(screener, jurisdiction=jurisdiction, as_of=as_of, cache_goods=True)
-    tracker = QuotaTracker(screener.bundle, quota_store)
-    _FORK_JOB = (screener, jurisdiction, as_of)
-    pending: deque[Future[list[ScreeningResult | PendingRow]]] = deque()
+    finisher = engine or BatchEngine(screener, jurisdiction=jurisdiction, as_of=as_of, quota_store=quota_store)
+    tracker = finisher.tracker
+    _FORK_JOB = (finisher, renderer)
+    pending: deque[Future[Any]] = deque()
+    # Nothing buffered for the terminal may be inherited by the workers (output to stdout).
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
 
     def drain() -> None:
         try:
@@ -337,17 +620,24 @@ def run_forked(screener: Screener, chunks: Iterable[list[RawRow]], write: Callab
         except BrokenProcessPool as e:  # a worker killed (out of memory ...): stop, nothing is written
             raise ComplianceError(f"a screening worker process died ({e}); run again with fewer --workers "
                                   "or a smaller --chunk-size") from None
-        deliver(items, finisher, tracker, summary, write, progress)
+        if renderer is not None:
+            deliver_parts(items, finisher, tracker, summary, write, renderer, progress)
+        else:
+            deliver(items, finisher, tracker, summary, write, progress)
 
     try:
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_fork_init) as pool, \
                 chunked_gc():
-            for i, chunk in enumerate(chunks):
-                pending.append(pool.submit(_fork_screen, i, chunk))
-                del chunk
+            for i, chunk in enumerate(chunks, start=first_index):
+                rows = [_row_tuple(r) for r in chunk]
+                pending.append(pool.submit(_fork_screen, i, rows))
+                del chunk, rows
                 while len(pending) > workers:
                     drain()
-                    _collect(i)
+                if i % PARENT_GC_EVERY == PARENT_GC_EVERY - 1:
+                    # The parent's chunks leave no cycles (rows, text, futures): collected rarely,
+                    # each collection walks the chunks in flight.
+                    _collect(i // PARENT_GC_EVERY)
             while pending:
                 drain()
     finally:

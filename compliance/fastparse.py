@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import re
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -32,8 +33,44 @@ MEMO_FIELDS = frozenset(set(INPUT_COLUMNS) - {"shipment_id", "quantity", "value"
 # Entries per remembered field before its memo is cleared (bounds memory on any file; filled
 # within the first ~100k rows, so memory is flat after that).
 MEMO_LIMIT = 20_000
+# HS codes are written many ways (dots, spaces, 6 to 10 digits): a forwarder's year holds
+# ~100k spellings, and a memo cleared every 20k would recompute most of them (~25 MB at most).
+MEMO_LIMITS = {"hs_code": 200_000}
 
 _FAIL = object()
+_IMMUTABLE = (type(None), str, int, float, bool, tuple, frozenset)
+
+# An amount written as plain digits with at most one decimal point: what nearly every row of
+# an export holds, and what the model reads as ``float`` of the text. "1.234" (a thousands
+# separator or a decimal point, by locale) is not plain: the model's rules decide it.
+PLAIN_NUMBER = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,20})?")
+AMBIGUOUS_PLAIN = re.compile(r"[1-9][0-9]{0,2}\.[0-9]{3}")
+
+
+def _plain_number(raw: str) -> Any:
+    if PLAIN_NUMBER.fullmatch(raw) and not AMBIGUOUS_PLAIN.fullmatch(raw):
+        return float(raw)
+    return _FAIL
+
+
+def _required_text(raw: str) -> Any:
+    text = raw.strip()
+    return text if text else _FAIL
+
+
+def _optional_text(raw: str) -> Any:
+    return raw.strip() or None
+
+
+# Per-row fields (no memo: nearly every row has its own) read directly from text for the
+# common shapes; anything else, and anything the self-check finds read differently, goes
+# through the model's validators. ``_FAIL``: not a shape read directly.
+DIRECT: dict[str, Callable[[str], Any]] = {
+    "shipment_id": _required_text, "description": _optional_text, "end_use_doc_id": _optional_text,
+    "quantity": _plain_number, "value": _plain_number,
+}
+_DIRECT_SAMPLES = ("0", "7", "0012", "1510.8", "2487.15", "1.234", "12.345", "999.5", "1234.5678", "00.5", " 12 ",
+                   "", "  ", "FW-00000001", " S 1 ", "Order 12, \"red\"", "ОАО «Нафтан»", "1e5", "-3")
 
 
 class _TooLong(Exception):
@@ -106,9 +143,23 @@ class FastParser:
         self._inputs = frozenset(INPUT_COLUMNS) & frozenset(self._validators)
         self._strip = bool(Shipment.model_config.get("str_strip_whitespace"))
         self._memo: dict[str, dict[str, Any]] = {f: {} for f in MEMO_FIELDS}
-        self._defaults: list[tuple[str, Callable[[], Any]]] = [
-            (name, partial(info.get_default, call_default_factory=True)) for name, info in Shipment.model_fields.items()]
+        # Defaults that are immutable values are shared; others (factories, lists) made per row.
+        self._constant_defaults: dict[str, Any] = {}
+        self._made_defaults: list[tuple[str, Callable[[], Any]]] = []
+        for name, info in Shipment.model_fields.items():
+            default = partial(info.get_default, call_default_factory=True)
+            self._constant_defaults[name] = None
+            if info.default_factory is None and type(info.default) in _IMMUTABLE:
+                self._constant_defaults[name] = info.default
+            else:
+                self._made_defaults.append((name, default))
         self.fallbacks = 0
+        self._direct = {f: d for f, d in DIRECT.items()
+                        if f in self._inputs and f not in MAX_FIELD_CHARS and self._agrees(f, d)}
+        # Per contract column: its direct reader, its memo, whether its length is capped, the memo's size.
+        self._plan: dict[str, tuple[Callable[[str], Any] | None, dict[str, Any] | None, bool, int]] = {
+            f: (self._direct.get(f), self._memo.get(f), f in MAX_FIELD_CHARS, MEMO_LIMITS.get(f, MEMO_LIMIT))
+            for f in self._inputs}
         if self.enabled and not self._self_check():
             log.warning("fast row parsing disabled: it disagrees with the Shipment model")
             self.enabled = False
@@ -135,6 +186,22 @@ class FastParser:
                 return False
         return True
 
+    def _agrees(self, field: str, direct: Callable[[str], Any]) -> bool:
+        """Does ``direct`` read the samples as the model's validators do (where it reads them)?"""
+        for raw in _DIRECT_SAMPLES:
+            value = direct(raw)
+            if value is _FAIL:
+                continue
+            try:
+                expected = self._value(field, raw)
+            except Exception:  # noqa: BLE001 - the model refuses what the direct path accepts
+                log.warning("fast reading of %s disabled: it disagrees with the Shipment model", field)
+                return False
+            if type(expected) is not type(value) or expected != value:
+                log.warning("fast reading of %s disabled: it disagrees with the Shipment model", field)
+                return False
+        return True
+
     def _value(self, field: str, raw: Any) -> Any:
         for validate in self._validators[field]:
             raw = validate(raw)
@@ -142,27 +209,32 @@ class FastParser:
 
     def _parse(self, row: dict[str, Any]) -> Shipment:
         values: dict[str, Any] = {}
-        memos = self._memo
+        plan = self._plan
         for field, raw in row.items():
-            if field not in self._inputs:
+            how = plan.get(field)
+            if how is None:
                 continue  # not a contract column (parse_shipment ignores it too)
-            memo = memos.get(field) if type(raw) is str else None
-            if memo is None:
-                if field in MAX_FIELD_CHARS:
-                    _check_length(field, raw)
-                values[field] = self._value(field, raw)
-                continue
-            value = memo.get(raw, _FAIL)
-            if value is _FAIL:
-                # A memoised value passed this check when it was first seen.
-                if field in MAX_FIELD_CHARS:
-                    _check_length(field, raw)
-                value = self._value(field, raw)
-                if len(memo) >= MEMO_LIMIT:
-                    memo.clear()
-                memo[raw] = value
-            # Lists are copied on the way out: each Shipment owns its own.
-            values[field] = list(value) if type(value) is list else value
+            direct, memo, capped, limit = how
+            if type(raw) is str:
+                if direct is not None and (value := direct(raw)) is not _FAIL:
+                    values[field] = value  # not a capped field (see DIRECT)
+                    continue
+                if memo is not None:
+                    value = memo.get(raw, _FAIL)
+                    if value is _FAIL:
+                        # A memoised value passed this check when it was first seen.
+                        if capped:
+                            _check_length(field, raw)
+                        value = self._value(field, raw)
+                        if len(memo) >= limit:
+                            memo.clear()
+                        memo[raw] = value
+                    # Lists are copied on the way out: each Shipment owns its own.
+                    values[field] = list(value) if type(value) is list else value
+                    continue
+            if capped:
+                _check_length(field, raw)
+            values[field] = self._value(field, raw)
         for field in REQUIRED_COLUMNS:
             if field not in values:
                 raise KeyError(field)
@@ -171,7 +243,12 @@ class FastParser:
     def _construct(self, given: dict[str, Any]) -> Shipment:
         # What ``model_construct`` does, without its per-call overhead: defaults for absent
         # fields (defaults are not validated), the set of given fields, no extra or private state.
-        values = {name: given[name] if name in given else default() for name, default in self._defaults}
+        # The fields in the model's order: the defaults' dict, updated in place by the given.
+        values = self._constant_defaults.copy()
+        values.update(given)
+        for name, default in self._made_defaults:
+            if name not in given:
+                values[name] = default()
         shipment = Shipment.__new__(Shipment)
         _setattr(shipment, "__dict__", values)
         _setattr(shipment, "__pydantic_fields_set__", set(given))

@@ -71,11 +71,14 @@ def digest(path: Path) -> str:
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
-    ap.add_argument("--workers", type=int, default=1, help="compliance screen --workers N (0: one per core)")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="compliance screen --workers N (0: one per core; default: the CLI's default)")
     ap.add_argument("--dask-rows", type=int, default=50_000, help="rows for the local-vs-Dask identity check (0: skip)")
     args = ap.parse_args(argv)
-    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; --workers {args.workers} "
-          "(peak RSS is the largest process's)", flush=True)
+    workers = [] if args.workers is None else ["--workers", str(args.workers)]
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
+          f"{' '.join(workers) or 'default --workers'} (CPU time: the process and its workers; peak RSS: the "
+          "largest process's)", flush=True)
     rows_of: dict[int, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         for n in args.sizes:
@@ -83,7 +86,7 @@ def main(argv: list[str]) -> int:
             path = dataset(n)
             gen = time.perf_counter() - t0
             base = pandas_seconds(path)
-            m = screen(path, Path(tmp) / f"out_{n}.csv", "--workers", str(args.workers))
+            m = screen(path, Path(tmp) / f"out_{n}.csv", *workers)
             m["pandas"] = base
             m["load"] = os.getloadavg()[0]
             rows_of[n] = m
@@ -98,7 +101,7 @@ def main(argv: list[str]) -> int:
                   f"{large / small:.0f}x the rows)")
         if args.dask_rows:
             path = dataset(args.dask_rows)
-            local = screen(path, Path(tmp) / "local.csv", "--workers", str(args.workers))
+            local = screen(path, Path(tmp) / "local.csv", *workers)
             dask = screen(path, Path(tmp) / "dask.csv", "--engine", "dask")
             same = (Path(tmp) / "local.csv").read_bytes() == (Path(tmp) / "dask.csv").read_bytes()
             print(f"local vs dask on {args.dask_rows:,} rows: {'byte-identical' if same else 'DIFFERENT'} "

@@ -21,8 +21,9 @@ from compliance.cli.common import (
     parse_as_of,
     user_errors,
 )
-from compliance.engine import BatchSummary, run_batch
+from compliance.engine import BatchSummary, Rendered, run_batch
 from compliance.exc import ComplianceError
+from compliance.io import ResultWriter
 from compliance.models import ScreeningResult
 from compliance.report import terminal
 from compliance.report.terminal import RuleKey, count_rules
@@ -82,6 +83,23 @@ def render_summary(summary: BatchSummary, files: list[str], rules: Counter[RuleK
     terminal.render_summary(err_console, summary, files, rules)
 
 
+class _Renderer:
+    """Rows rendered by worker processes (``compliance.engine.Renderer``): written as they are,
+    their rules counted for the summary."""
+
+    def __init__(self, writer: ResultWriter, rules: Counter[RuleKey] | None) -> None:
+        self.writer = writer
+        self.rules = rules
+
+    def render(self, results: list[ScreeningResult]) -> tuple[str, int]:
+        return self.writer.render(results)
+
+    def take(self, part: Rendered) -> None:
+        self.writer.write_text(part.text, part.rows)
+        if self.rules is not None:
+            self.rules.update(part.rules)
+
+
 def register(app: typer.Typer) -> None:
     @app.command(epilog="Example: compliance screen sample_shipments/weekly_batch.csv --out results.csv "
                         "--fail-on block")
@@ -103,8 +121,11 @@ def register(app: typer.Typer) -> None:
         mapping: list[str] | None = typer.Option(None, "--map", help="Rename a column: their_col=our_col (repeatable)."),
         mapping_file: Path | None = typer.Option(None, "--mapping", help="Column mapping file (YAML or CSV)."),
         chunk_size: int = typer.Option(20_000, "--chunk-size", min=1, help="Rows per chunk (memory bound)."),
-        workers: int = typer.Option(1, "--workers", min=0, help="Local engine: screen chunks in N processes "
-                                    "(0: one per core); same output as one."),
+        workers: int | None = typer.Option(None, "--workers", min=0, show_default=False,
+                                           help="Local engine: screen chunks in N processes (0: one per core); "
+                                           "same output as one. Default: one process, and from the second "
+                                           "chunk on one per core (at most 3) when the machine has a core "
+                                           "to spare."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
         top: int = typer.Option(0, "--top", min=0, help="After the summary, show the first N flagged rows."),
         db: Path | None = typer.Option(None, "--db", help="Audit store (decisions, quota ledger, log); default: "
@@ -114,7 +135,7 @@ def register(app: typer.Typer) -> None:
         """Screen shipment files and write one result row per input row, in input order."""
         from compliance.audit import resolve_db, run_meta
         from compliance.audit.run import audit_run
-        from compliance.io import ResultWriter, open_input, parse_mapping
+        from compliance.io import open_input, parse_mapping
 
         if fail_on not in (None, "block", "review"):
             raise typer.BadParameter("--fail-on must be block or review")
@@ -159,6 +180,10 @@ def register(app: typer.Typer) -> None:
             writer = ResultWriter(out, out_format, columns, meta=audit.meta if audit is not None else
                                   run_meta(screener, jurisdiction=jurisdiction, as_of=as_of_date, files=files,
                                            column_map=column_map))
+        # Worker processes send back their rows as output text (and counts) rather than results,
+        # when nothing here needs the results themselves (the audit log, --top).
+        renderer = _Renderer(writer, None if quiet else rule_counts) \
+            if writer.renders and audit is None and not top else None
         try:
             with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"),
                           _RateColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
@@ -179,7 +204,7 @@ def register(app: typer.Typer) -> None:
                             summary = run_batch(screener, table.chunks(chunk_size), write,
                                                 jurisdiction=jurisdiction, as_of=as_of_date,
                                                 quota_store=audit.ledger if audit is not None else None,
-                                                progress=advance, workers=workers)
+                                                progress=advance, workers=workers, renderer=renderer)
                     progress.update(task, total=summary.rows, completed=summary.rows)
                     total.rows += summary.rows
                     total.counts.update(summary.counts)

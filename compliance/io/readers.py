@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import hashlib
 import io
 import itertools
 import json
@@ -27,6 +26,7 @@ from typing import IO, Any, cast
 from zlib import error as zlib_error
 
 from compliance.exc import InputFileError
+from compliance.fastparse import AMBIGUOUS_PLAIN, PLAIN_NUMBER
 from compliance.hs import hs_from_number
 from compliance.models import INPUT_COLUMNS, REQUIRED_COLUMNS, ambiguous_number, parse_number, split_amount
 
@@ -97,6 +97,21 @@ class RawRow:
     original: dict[str, Any]
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # Set when ``original`` is the file's columns in order and ``data`` follows from it by the
+    # layout alone: the row can then travel as its cells (``RowLayout.raw`` rebuilds it).
+    layout: RowLayout | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RowLayout:
+    """A table's columns and their contract columns (the first file column of each winning)."""
+
+    columns: tuple[str, ...]
+    targets: tuple[tuple[str, str], ...]
+
+    def raw(self, i: int, cells: tuple[Any, ...] | list[Any], warnings: list[str]) -> RawRow:
+        original = dict(zip(self.columns, cells, strict=True))
+        return RawRow(i, {target: original[k] for k, target in self.targets}, original, None, warnings, self)
 
 
 def _norm_header(h: str) -> str:
@@ -304,8 +319,25 @@ class InputTable:
         self.tail_error: Callable[[], str | None] = lambda: None
         # How "1.234" is read: a ';'-separated file comes from a decimal-comma locale.
         self.decimal = "," if delimiter == ";" else None
+        # Each file column's contract column, the first of the file's columns winning (as in _to_raw).
+        self._width = len(columns)
+        targets: list[tuple[str, str]] = []
+        for c in columns:
+            t = mapping.get(c)
+            if t is not None and t not in {x for _, x in targets}:
+                targets.append((c, t))
+        self._layout = RowLayout(tuple(columns), tuple(targets))
 
     def _to_raw(self, i: int, item: Item) -> RawRow:
+        if type(item) is list and len(item) == self._width:
+            # The common row of a CSV file: every cell under its header (the general path below,
+            # without the checks that cannot apply).
+            layout = self._layout
+            cells = dict(zip(layout.columns, item, strict=True))
+            contract = {target: cells[k] for k, target in layout.targets}
+            notes: list[str] = []
+            changed = self._normalise(i, contract, notes)
+            return RawRow(i, contract, cells, None, notes, None if changed else layout)
         if isinstance(item, str):
             return RawRow(i, {}, {}, error=f"row {i}: {item}")
         warnings: list[str] = []
@@ -339,9 +371,11 @@ class InputTable:
         self._normalise(i, data, warnings)
         return RawRow(i, data, original, error=error, warnings=warnings)
 
-    def _normalise(self, i: int, data: dict[str, Any], warnings: list[str]) -> None:
+    def _normalise(self, i: int, data: dict[str, Any], warnings: list[str]) -> bool:
         """Settle what the file's conventions decide before the row is validated: numeric HS
-        codes (lost zeros), ambiguous thousands separators, a currency written into the amount."""
+        codes (lost zeros), ambiguous thousands separators, a currency written into the amount.
+        True when ``data`` was changed."""
+        changed = False
         hs = data.get("hs_code")
         if isinstance(hs, int | float) and not isinstance(hs, bool) and hs == hs and hs >= 0 \
                 and hs not in (float("inf"),):
@@ -351,15 +385,19 @@ class InputTable:
                 warnings.append(f"row {i}: hs_code was stored as the number {shown} and is read as {code} "
                                 "(numbers drop leading and trailing zeros); store HS codes as text")
             data["hs_code"] = code
+            changed = True
         for name in ("value", "quantity"):
             v = data.get(name)
             if not isinstance(v, str) or not v.strip():
                 continue
+            if PLAIN_NUMBER.fullmatch(v) and not AMBIGUOUS_PLAIN.fullmatch(v):
+                continue  # digits with at most one point: no currency, not ambiguous
             text, currency = split_amount(v)
             if name == "value" and currency and text and text[0] in "0123456789(":
                 have = str(data.get("currency") or "").strip().upper()
                 if not have:
                     data["currency"] = currency
+                    changed = True
                 elif have != currency:
                     warnings.append(f"row {i}: value {v!r} says {currency} but currency says {have}: "
                                     f"using {have}; fix one of them")
@@ -381,6 +419,8 @@ class InputTable:
                                     f"separator {where}); if you meant {round(number * 1000)}, write it without "
                                     "a separator")
                 data[name] = number
+                changed = True
+        return changed
 
     def rows(self) -> Iterator[RawRow]:
         seen = _IdIndex()
@@ -450,8 +490,9 @@ class _IdIndex:
 
     @staticmethod
     def _hash(sid: str) -> int:
-        h = int.from_bytes(hashlib.blake2b(sid.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
-        return h or 1  # 0 marks an empty slot
+        # Python's string hash (64-bit SipHash, keyed per process): ids are only compared
+        # within one run, and it is several times cheaper than a digest per row.
+        return (hash(sid) & 0xFFFF_FFFF_FFFF_FFFF) or 1  # 0 marks an empty slot
 
     def first(self, sid: str, row: int) -> int | None:
         """The row ``sid`` was first seen on, or None (and ``row`` is remembered)."""
@@ -739,8 +780,12 @@ def _shape(value: str) -> str:
     return re.sub(r"[^\W\d_]+", "A", re.sub(r"\d+", "9", value.strip())) if value.strip() else "<blank>"
 
 
+_DIGITS_AS_NINE = str.maketrans("0123456789", "9999999999")
+
+
 def _multiline(row: list[str]) -> bool:
-    return any("\n" in c or "\r" in c for c in row)
+    text = "".join(row)  # one scan of the row's text, not one per cell
+    return "\n" in text or "\r" in text
 
 
 def _swallowed_rows(row: list[str], ncols: int, delim: str) -> bool:
@@ -827,6 +872,7 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
 
     id_index = next((i for i, c in enumerate(columns) if applied.get(c) == "shipment_id"), None)
     id_shapes: set[str] = set()
+    shapes_of: dict[str, str] = {}
 
     def starts_a_row(row: list[str]) -> bool:
         """Does a line inside a multi-line cell begin with an id shaped like the ids above it?"""
@@ -852,7 +898,7 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
             except (OSError, EOFError) as e:  # a truncated .gz, a disk error
                 yield f"the file cannot be read past this point ({e}); the rows after it are missing"
                 return
-            if not any(c.strip() for c in row):
+            if not (row and row[0].strip()) and not any(c.strip() for c in row):
                 continue
             if _multiline(row) and (_swallowed_rows(row, len(columns), delim) or starts_a_row(row)):
                 # A quoted line break in a description is fine. Lines inside a cell that look
@@ -861,7 +907,15 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
                 yield from _recover_unclosed_quote(row, columns, delim)
                 continue
             if id_index is not None and len(id_shapes) < 50 and id_index < len(row):
-                id_shapes.add(_shape(row[id_index]))
+                value = row[id_index]
+                # Ids that differ only in their digits have one shape: worked out once.
+                sig = value.translate(_DIGITS_AS_NINE)
+                shape = shapes_of.get(sig)
+                if shape is None:
+                    shape = _shape(value)
+                    if len(shapes_of) < 4096:
+                        shapes_of[sig] = shape
+                id_shapes.add(shape)
             yield row
 
     return InputTable(name, "csv", columns, applied, rows(), encoding=enc, delimiter=delim,

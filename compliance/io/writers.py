@@ -8,12 +8,14 @@ Cells that a spreadsheet would run as a formula are neutralised in CSV and XLSX.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,6 +27,9 @@ OUTPUT_COLUMNS: tuple[str, ...] = ("row_number", "verdict", "risk_score", "rule_
                                    "warnings")
 OUTPUT_FORMATS = ("csv", "jsonl", "json", "xlsx", "parquet")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# A cell starting like a formula, in cells joined by _CELL_SEP.
+_CELL_SEP = "\x1f"
+_FORMULA_CELL = re.compile("(?:^|\x1f)[" + re.escape("".join(_FORMULA_START)) + "]")
 # "-12.5", "+1 234,56", "-1e3": a signed number is not a formula, so it is left as it is.
 _SIGNED_NUMBER = re.compile(r"[+-]?(?:\d[\d.,\u00a0 ]*\d|\d)(?:[eE][+-]?\d+)?")
 
@@ -129,6 +134,14 @@ class ResultWriter:
             self.columns.append("shipment_id")
         self.columns += [c for c in OUTPUT_COLUMNS if c not in self.columns]
         self.meta = meta
+        # The common layout: the input columns, then the result columns, none shared. Then a
+        # row's input cells are picked at once (``_csv_rows``) and a clear row's result cells
+        # are the same but for its number.
+        head = self.columns[: len(self.columns) - len(OUTPUT_COLUMNS)]
+        simple = self.columns[len(head):] == list(OUTPUT_COLUMNS) and len(head) >= 2 \
+            and not set(head) & set(OUTPUT_COLUMNS)
+        self._pick: Callable[[dict[str, Any]], tuple[Any, ...]] | None = itemgetter(*head) if simple else None
+        self._clear_cells: dict[tuple[Any, int | None], list[Any]] = {}
         self.rows_written = 0
         self._tmp: str | None = None
         if self.out is None and format in ("xlsx", "parquet"):
@@ -162,22 +175,75 @@ class ResultWriter:
 
             self._xlsx = XlsxResultWriter(self._tmp or "", self.columns, meta)
 
-    def write(self, results: Iterable[ScreeningResult]) -> None:
+    @property
+    def renders(self) -> bool:
+        """Can rows be rendered apart (``render``) and written as text (``write_text``)?"""
+        return self.format in ("csv", "jsonl")
+
+    def render(self, results: Iterable[ScreeningResult]) -> tuple[str, int]:
+        """The output text of ``results`` (csv or jsonl) and how many rows it holds, exactly as
+        ``write`` would write them: a worker process renders, the parent writes the text."""
+        buffer = io.StringIO()
         if self.format == "csv":
-            # The batch path: one call per row, plain text cells without the generic conversions.
-            # ``_csv_cell(result_record(r, columns)[c])`` for each column, without the record:
-            # input cells that are plain text not starting like a formula go as they are.
-            columns, writerow, start = self.columns, self._csv.writerow, _FORMULA_START
+            n = self._csv_rows(results, csv.writer(buffer).writerow)
+        elif self.format == "jsonl":
             n = 0
             for r in results:
-                res = _result_cells(r)
-                inp = r.input
-                if "shipment_id" not in inp:  # the id came from a renamed column: as result_record
-                    res["shipment_id"] = _csv_cell(r.shipment_id or "")
-                writerow([res[c] if c in res else
-                          (v if type(v := inp.get(c, "")) is str and not v.startswith(start) else _csv_cell(v))
-                          for c in columns])
+                rec = result_record(r, self.columns)
+                buffer.write(json.dumps({c: rec.get(c) for c in self.columns}, ensure_ascii=False, default=str) + "\n")
                 n += 1
+        else:
+            raise InputFileError(f"{self.format} output cannot be rendered in parts")
+        return buffer.getvalue(), n
+
+    def write_text(self, text: str, rows: int) -> None:
+        """Write rows rendered by ``render`` (of a writer with the same format and columns)."""
+        assert self._fh is not None and self.renders
+        self._fh.write(text)
+        self.rows_written += rows
+        self._first = self._first and rows == 0
+
+    def _csv_rows(self, results: Iterable[ScreeningResult], writerow: Callable[[list[Any]], Any]) -> int:
+        """The batch path: one call per row, plain text cells without the generic conversions.
+        ``_csv_cell(result_record(r, columns)[c])`` for each column, without the record: input
+        cells that are plain text not starting like a formula go as they are."""
+        columns, start, pick = self.columns, _FORMULA_START, self._pick
+        clear = self._clear_cells
+        n = 0
+        for r in results:
+            n += 1
+            inp = r.input
+            if pick is not None:
+                try:
+                    cells = list(pick(inp))
+                    # One test for all cells: none starts like a formula (a false alarm only
+                    # takes the per-cell path). Not all text: TypeError, the per-cell path.
+                    if not _FORMULA_CELL.search(_CELL_SEP.join(cells)):
+                        if not r.findings and not r.warnings and r.error is None:
+                            key = (r.verdict, r.risk_score)
+                            tail = clear.get(key)
+                            if tail is None:
+                                tail = clear[key] = [_result_cells(r)[c] for c in OUTPUT_COLUMNS[1:]]
+                            cells.append(r.row_number)
+                            cells.extend(tail)
+                        else:
+                            res = _result_cells(r)
+                            cells.extend([res[c] for c in OUTPUT_COLUMNS])
+                        writerow(cells)
+                        continue
+                except (KeyError, TypeError):
+                    pass  # a column this row lacks (a renamed id, another file's columns), or non-text
+            res = _result_cells(r)
+            if "shipment_id" not in inp:  # the id came from a renamed column: as result_record
+                res["shipment_id"] = _csv_cell(r.shipment_id or "")
+            writerow([res[c] if c in res else
+                      (v if type(v := inp.get(c, "")) is str and not v.startswith(start) else _csv_cell(v))
+                      for c in columns])
+        return n
+
+    def write(self, results: Iterable[ScreeningResult]) -> None:
+        if self.format == "csv":
+            n = self._csv_rows(results, self._csv.writerow)
             self.rows_written += n
             self._first = self._first and n == 0
             return

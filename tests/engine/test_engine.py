@@ -148,7 +148,8 @@ _VALUES = st.one_of(
     st.none(), st.text(max_size=10), st.integers(-10**6, 10**12), st.floats(allow_nan=True, allow_infinity=True),
     st.booleans(), st.lists(st.sampled_from(["BY", "PL", "", "xx"]), max_size=3),
     st.sampled_from(["BY", " Belarus ", "Беларусь", "8542.31", "31042010", "2024-07-01", "01.07.2024", "1 234,50",
-                     "EUC", " Manufacturer ", "PL; BY > RU", "-3", "none", "", "  ", "nan", "1e400", "0"]))
+                     "EUC", " Manufacturer ", "PL; BY > RU", "-3", "none", "", "  ", "nan", "1e400", "0",
+                     "1510.8", "1.234", "12.345", "0012", "999.50", " 12 ", "S-1"]))
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -175,3 +176,23 @@ def test_fast_parser_copies_lists(screener: Screener) -> None:
     b = parser.parse({"shipment_id": "2", "hs_code": "8542", "destination_country": "KZ", "transit_countries": "PL;BY"})
     a.transit_countries.append("RU")
     assert b.transit_countries == ["PL", "BY"]
+
+
+def test_trusted_results_equal_validated_ones(screener: Screener) -> None:
+    """``complete(trusted=True)`` (the batch engine) builds the result validation would give."""
+    rows = varied_rows(screener.bundle, 120, seed=5)
+    engine = BatchEngine(screener, as_of=AS_OF)
+    seen = 0
+    for raw in rows:
+        s = engine.parse(raw)
+        if not isinstance(s, Shipment):
+            continue
+        ctx = screener.context(s, as_of=AS_OF)
+        goods = screener.goods_findings(ctx)
+        parties = screener._screen_parties(ctx, None)
+        a = screener.complete(ctx, goods, [], parties, row_number=raw.row_number, echo=raw.original, trusted=True)
+        b = screener.complete(ctx, goods, [], parties, row_number=raw.row_number, echo=raw.original)
+        assert a == b and a.model_fields_set == b.model_fields_set and a.model_dump() == b.model_dump()
+        assert a.input is not raw.original and a.warnings is not ctx.warnings  # copies, as validation makes
+        seen += bool(a.findings)
+    assert seen

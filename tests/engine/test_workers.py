@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from compliance.engine import run_batch
+from compliance.engine import BatchSummary, Rendered, run_batch
 from compliance.io import ResultWriter, open_input
-from compliance.models import INPUT_COLUMNS
+from compliance.models import INPUT_COLUMNS, ScreeningResult
 from compliance.rules.quota import MemoryQuotaStore
 from compliance.screener import Screener
 from tests.engine.varied import quota_rows, varied_rows
@@ -50,6 +50,78 @@ def _screen(screener: Screener, path: Path, out: Path, workers: int, fmt: str = 
     return out.read_bytes()
 
 
+class _Take:
+    """Rows rendered in the workers, written by the parent (what ``compliance screen`` does)."""
+
+    def __init__(self, writer: ResultWriter) -> None:
+        self.writer = writer
+        self.parts = 0
+
+    def render(self, results: list[ScreeningResult]) -> tuple[str, int]:
+        return self.writer.render(results)
+
+    def take(self, part: Rendered) -> None:
+        self.parts += 1
+        self.writer.write_text(part.text, part.rows)
+
+
+def _screen_auto(screener: Screener, path: Path, out: Path, fmt: str, *, render: bool,
+                 workers: int | None = None) -> tuple[bytes, BatchSummary, int]:
+    table = open_input(path)
+    writer = ResultWriter(out, fmt, table.columns)
+    take = _Take(writer) if render else None
+    with table:
+        summary = run_batch(screener, table.chunks(23), writer.write, as_of=AS_OF, workers=workers,
+                            quota_store=MemoryQuotaStore(), renderer=take)
+    writer.close()
+    return out.read_bytes(), summary, take.parts if take else 0
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+@pytest.mark.parametrize("render", [False, True])
+def test_automatic_workers_are_byte_identical(screener: Screener, batch_file: Path, tmp_path: Path, fmt: str,
+                                              render: bool) -> None:
+    """The default (workers=None): the first chunk here, the rest on one process per core (at
+    least two here, so the forked path runs on any machine), rendered there or not."""
+    import compliance.engine as engine
+
+    one, s1, _ = _screen_auto(screener, batch_file, tmp_path / f"one.{fmt}", fmt, render=False, workers=1)
+    cores, spare = engine._cores, engine.SPARE_CORES_TO_FORK
+    engine._cores = lambda: max(2, cores())  # type: ignore[assignment]
+    engine.SPARE_CORES_TO_FORK = float("-inf")  # however busy the machine running the tests
+    try:
+        auto, s2, parts = _screen_auto(screener, batch_file, tmp_path / f"auto.{fmt}", fmt, render=render)
+    finally:
+        engine._cores, engine.SPARE_CORES_TO_FORK = cores, spare  # type: ignore[assignment]
+    assert auto == one
+    assert (s2.rows, s2.counts, s2.errors) == (s1.rows, s1.counts, s1.errors)
+    assert (parts > 0) == render  # rendered text came back from the workers
+    if render:
+        explicit, s3, _ = _screen_auto(screener, batch_file, tmp_path / f"two.{fmt}", fmt, render=True, workers=2)
+        assert explicit == one and (s3.rows, s3.counts) == (s1.rows, s1.counts)
+
+
+def test_rendered_rows_count_their_rules(screener: Screener, batch_file: Path) -> None:
+    """What a worker sends back instead of results: the text and the same counts."""
+    from collections import Counter
+
+    from compliance.engine import render_part
+    from compliance.report.terminal import count_rules
+
+    table = open_input(batch_file)
+    results: list[ScreeningResult] = []
+    with table:
+        run_batch(screener, table.chunks(50), results.extend, as_of=AS_OF)
+    writer = ResultWriter(None, "csv", table.columns)
+    part = render_part(_Take(writer), results)
+    rules: Counter[tuple[str, str, str]] = Counter()
+    count_rules(results, rules)
+    assert part.rules == rules and part.rows == len(results) == 351
+    assert part.counts == Counter(r.verdict.value for r in results)
+    assert part.errors == [r.error for r in results if r.error][:20]
+    assert part.text == writer.render(results)[0] and part.text.count("\n") >= 351
+
+
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
 def test_workers_output_is_byte_identical(screener: Screener, batch_file: Path, tmp_path: Path, fmt: str) -> None:
     one = _screen(screener, batch_file, tmp_path / f"one.{fmt}", 1, fmt)
@@ -79,3 +151,62 @@ def test_csv_fast_path_equals_the_record(screener: Screener, batch_file: Path, t
         w.writerow([_csv_cell(rec[c]) for c in writer.columns])
     writer.abort()
     assert fast == buf.getvalue().encode("utf-8")
+
+
+def test_cli_default_uses_workers_with_the_same_output(batch_file: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """``compliance screen`` without --workers: a file of several chunks goes to worker processes
+    (rendered there), and gives the output and the summary of one process."""
+    from typer.testing import CliRunner
+
+    import compliance.engine as engine
+    from compliance.cli import app
+
+    monkeypatch.setattr(engine, "_cores", lambda: 2)
+    monkeypatch.setattr(engine, "SPARE_CORES_TO_FORK", float("-inf"))
+    runner = CliRunner()
+    outs = {}
+    for name, extra in (("one", ["--workers", "1"]), ("auto", [])):
+        out = tmp_path / f"{name}.csv"
+        result = runner.invoke(app, ["screen", str(batch_file), "--out", str(out), "--chunk-size", "40",
+                                     "--as-of", "2026-03-01", "--no-db", *extra])
+        assert result.exit_code == 0, result.output
+        summary = [line for line in result.output.splitlines() if "time " not in line]
+        outs[name] = (out.read_bytes(), summary)
+    assert outs["auto"] == outs["one"]
+    assert any("351" in line for line in outs["one"][1]), outs["one"][1]
+
+
+def test_automatic_workers_wait_for_spare_cores(screener: Screener, batch_file: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the other cores busy the batch stays in this process (workers would only add their
+    overhead); when a core frees up later in the batch, the rest moves to workers."""
+    import compliance.engine as engine
+
+    one, _, _ = _screen_auto(screener, batch_file, tmp_path / "one.csv", "csv", render=False, workers=1)
+    monkeypatch.setattr(engine, "_cores", lambda: 2)
+    forked: list[int] = []
+    real = engine.run_forked
+
+    def spy(*args: object, **kwargs: object) -> engine.BatchSummary:
+        forked.append(int(kwargs["first_index"]))  # type: ignore[call-overload]
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "run_forked", spy)
+    monkeypatch.setattr(engine._IdleMeter, "spare", lambda self: 0.1)  # busy machine
+    busy, _, _ = _screen_auto(screener, batch_file, tmp_path / "busy.csv", "csv", render=True)
+    assert busy == one and forked == []
+    spares = iter([0.1, 0.2, 1.0])  # a core frees up after the third chunk
+    monkeypatch.setattr(engine._IdleMeter, "spare", lambda self: next(spares, 1.0))
+    later, _, _ = _screen_auto(screener, batch_file, tmp_path / "later.csv", "csv", render=True)
+    assert later == one and forked == [3]
+    assert engine._auto_workers(engine._IdleMeter(), 8) in (0, 2, 3)  # at most AUTO_WORKERS_MAX
+
+
+def test_idle_meter_reads_the_machine() -> None:
+    import compliance.engine as engine
+
+    meter = engine._IdleMeter()
+    sum(range(200_000))
+    spare = meter.spare()
+    assert spare is None or 0.0 <= spare <= (engine.os.cpu_count() or 1) + 1e-6
