@@ -17,12 +17,14 @@ candidates are aligned, and scoring stops once no remaining one can enter the re
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
 
+import numpy as np
 from pydantic import BaseModel, Field
 
 from compliance.lists.model import Entity
@@ -176,7 +178,6 @@ class NameIndex:
     def __init__(self, entities: Iterable[Entity]) -> None:
         self._entities: list[Entity] = []
         self._names: list[tuple[int, str, NameRep]] = []  # (entity index, listed name, parsed)
-        self._name_keys: list[tuple[str, ...]] = []
         postings: dict[str, list[int]] = defaultdict(list)
         for e in entities:
             ei = len(self._entities)
@@ -190,20 +191,19 @@ class NameIndex:
                     seen.add(rep.skeletons)
                     ni = len(self._names)
                     self._names.append((ei, variant, rep))
-                    keys = _keys_of(rep)
-                    self._name_keys.append(keys)
-                    for k in keys:
+                    for k in _keys_of(rep):
                         postings[k].append(ni)
-        self._postings: dict[str, list[int]] = dict(postings)
         total = max(1, len(self._names))
         self._total = total
         self._common = max(50, int(total * COMMON_SHARE))
         # Weights: rare words count more (inverse document frequency over the listed names).
-        self._df = {k: len(v) for k, v in self._postings.items()}
+        self._df = {k: len(v) for k, v in postings.items()}
         self._weight_cache: dict[str, float] = {}
+        # Every key gets an id; postings are slices of one int array (``_off[kid]:_off[kid + 1]``).
+        self._kid: dict[str, int] = {k: i for i, k in enumerate(postings)}
         # One-deletion neighbourhood of every indexed key: finds typos and spelling variants.
         dels: dict[str, list[str]] = defaultdict(list)
-        for k in self._postings:
+        for k in postings:
             if 4 <= len(k) <= MAX_NEIGHBOUR_LEN and not k.isdigit() and k[0] != "\x01":
                 for d in _deletions(k):
                     dels[d].append(k)
@@ -214,16 +214,32 @@ class NameIndex:
              _patronymic_index(rep.skeletons)) for _, _, rep in self._names
         ]
         self._name_long = [_long_tokens(rep.skeletons) for _, _, rep in self._names]
+        # Per name, the ids of its token, joined-pair, compact and concept keys (for the bound).
+        kid = self._kid
+        self._name_kids: list[tuple[tuple[int, ...], tuple[int, ...], int, tuple[tuple[int, int], ...]]] = [
+            (tuple(kid[sk] for sk in rep.skeletons),
+             tuple(kid[x + y] for x, y in zip(rep.skeletons, rep.skeletons[1:], strict=False)),
+             kid[rep.compact],
+             tuple((j, kid["\x01" + c]) for j, cs in enumerate(rep.concepts) for c in cs))
+            for _, _, rep in self._names
+        ]
         # Long postings ("mohammad", "trading") sorted by the key's share of the name's weight,
         # heaviest first: a query cut to the names where that key matters reads only a prefix.
-        self._long_shares: dict[str, list[float]] = {}
-        for k, post in self._postings.items():
+        # ``_lone_cut``: how many of them a one-token query reads (share above LONE_TOKEN_SHARE).
+        self._lone_cut: dict[int, int] = {}
+        for k, post in postings.items():
             if len(post) > self._common:
                 w = self.weight(k)
                 keyed = sorted((-min(1.0, w / (sum(self._name_weights[ni][0]) or 1.0)), ni) for ni in post)
                 post[:] = [ni for _, ni in keyed]
-                self._long_shares[k] = [-x for x, _ in keyed]
-        self._near_cache: _LRU[tuple[tuple[str, float], ...]] = _LRU(_NEAR_CACHE_MAX)
+                shares = [-x for x, _ in keyed]
+                self._lone_cut[kid[k]] = bisect.bisect_left(shares, -LONE_TOKEN_SHARE, key=lambda x: -x)
+        off = [0]
+        for post in postings.values():
+            off.append(off[-1] + len(post))
+        self._off: list[int] = off
+        self._post = np.fromiter(itertools.chain.from_iterable(postings.values()), dtype=np.int64, count=off[-1])
+        self._near_cache: _LRU[tuple[tuple[int, float], ...]] = _LRU(_NEAR_CACHE_MAX)
 
     # Probes covering more query tokens than this (joined forms) skip the substitution
     # neighbourhood: its lookups grow with the key's length.
@@ -250,123 +266,104 @@ class NameIndex:
             w = base
         return w
 
-    def _near(self, sk: str, substitutions: bool = True) -> tuple[tuple[str, float], ...]:
-        """Indexed keys near one query key, with a rough closeness (cached: tokens recur).
-        ``substitutions=False`` for joined probes: their letters are many and a typo inside a
-        joined form is found through the separate tokens anyway."""
+    def _near(self, sk: str, substitutions: bool = True) -> tuple[tuple[int, float], ...]:
+        """Ids of the indexed keys near one query key, with a rough closeness (cached: tokens
+        recur). ``substitutions=False`` for joined probes: their letters are many and a typo
+        inside a joined form is found through the separate tokens anyway."""
         ck = sk if substitutions else "\x00" + sk
         hit = self._near_cache.get(ck)
         if hit is not None:
             return hit
-        out: dict[str, float] = {}
-        if sk in self._postings:
-            out[sk] = 1.0
-        if 4 <= len(sk) <= MAX_NEIGHBOUR_LEN and not sk.isdigit():
+        kid = self._kid
+        out: dict[int, float] = {}
+        k = kid.get(sk)
+        if k is not None:
+            out[k] = 1.0
+        n = len(sk)
+        if 4 <= n <= MAX_NEIGHBOUR_LEN and not sk.isdigit():
             # One edit on a token of length L leaves OSA similarity 1 - 1/L (vowel variants
             # score at least 0.9): the closeness is an upper bound of the credit align gives.
-            near = max(NEAR_EDIT, 1.0 - 1.0 / (len(sk) + 1))
-            for k in self._dels.get(sk, ()):  # query lacks a letter
-                out.setdefault(k, near)
-            near = max(NEAR_EDIT, 1.0 - 1.0 / len(sk))
-            for d in _deletions(sk):
-                if len(d) >= 4 and d in self._postings:  # query has an extra letter
-                    out.setdefault(d, near)
-                if substitutions and len(sk) >= 5:
-                    for k in self._dels.get(d, ()):  # one substitution
+            dels = self._dels
+            near = max(NEAR_EDIT, 1.0 - 1.0 / (n + 1))
+            for key in dels.get(sk, ()):  # query lacks a letter
+                out.setdefault(kid[key], near)
+            if n >= 5:  # shorter deletions are neither indexed (4 letters at least) nor probed
+                near = max(NEAR_EDIT, 1.0 - 1.0 / n)
+                for i in range(n):
+                    d = sk[:i] + sk[i + 1:]
+                    k = kid.get(d)
+                    if k is not None:  # query has an extra letter
                         out.setdefault(k, near)
+                    if substitutions:
+                        for key in dels.get(d, ()):  # one substitution
+                            out.setdefault(kid[key], near)
         res = tuple(out.items())
         self._near_cache.put(ck, res)
         return res
 
-    def _token_hits(self, rep: NameRep) -> tuple[list[dict[int, float]], dict[str, float]]:
-        """Per query token: the names near it, each with the best closeness (a name written
-        as one word where the query has two, or the reverse, counts for every token it joins)."""
+    def _sources(self, rep: NameRep) -> tuple[list[tuple[float, int, int, int]], dict[int, float]]:
+        """Per query token, the postings near it: (closeness, token, start, end) slices of
+        ``_post`` (a name written as one word where the query has two, or the reverse, counts
+        for every token it joins); and the closeness of every key near the query, by key id."""
         sks = rep.skeletons
         n = len(sks)
-        sources: list[list[tuple[float, list[int]]]] = [[] for _ in range(n)]
+        off, common = self._off, self._common
         probes: list[tuple[str, tuple[int, ...]]] = [(sk, (i,)) for i, sk in enumerate(sks)]
         probes += [(x + y, (i, i + 1)) for i, (x, y) in enumerate(zip(sks, sks[1:], strict=False))]
         if n > 2:
             probes.append((rep.compact, tuple(range(n))))
-        qnear: dict[str, float] = {}
+        sources: list[tuple[float, int, int, int]] = []
+        qnear: dict[int, float] = {}
         for i, cs in enumerate(rep.concepts):
             for c in cs:
-                post = self._postings.get("\x01" + c)
-                if post is None:
+                k = self._kid.get("\x01" + c)
+                if k is None:
                     continue
-                qnear["\x01" + c] = TRANSLATED_CREDIT
-                sources[i].append((TRANSLATED_CREDIT, post if len(post) <= self._common else post[: self._common * 4]))
+                qnear[k] = TRANSLATED_CREDIT
+                s, e = off[k], off[k + 1]
+                if e - s > common:
+                    e = min(e, s + common * 4)
+                sources.append((TRANSLATED_CREDIT, i, s, e))
         for key, idxs in probes:
             for k, closeness in self._near(key, len(idxs) <= self._subst_max_idxs):
                 if qnear.get(k, 0.0) < closeness:
                     qnear[k] = closeness
-                post = self._postings[k]
-                if len(post) > self._common:
-                    if n == 1:
-                        # One query token aligns with one listed token (or a joined pair): only
-                        # names where that token carries about half the weight can reach a match.
-                        shares = self._long_shares[k]
-                        cut = bisect.bisect_left(shares, -LONE_TOKEN_SHARE, key=lambda x: -x)
-                        post = post[:cut]
-                    else:
-                        post = post[: self._common * 4]
+                s, e = off[k], off[k + 1]
+                if e - s > common:
+                    # One query token aligns with one listed token (or a joined pair): only
+                    # names where that token carries about half the weight can reach a match.
+                    e = s + self._lone_cut[k] if n == 1 else min(e, s + common * 4)
                 for i in idxs:
-                    sources[i].append((closeness, post))
-        out: list[dict[int, float]] = []
-        for src in sources:
-            d: dict[int, float] = {}
-            src.sort(key=lambda t: t[0])  # ascending: the best closeness is written last
-            for closeness, post in src:
-                d.update(dict.fromkeys(post, closeness))
-            out.append(d)
-        return out, qnear
+                    sources.append((closeness, i, s, e))
+        return sources, qnear
 
-    def _candidates(self, rep: NameRep, floor: float) -> list[tuple[float, int]]:
+    def _candidates(self, rep: NameRep, floor: float, qw_org: list[float],
+                    qw_per: list[float]) -> list[tuple[float, int]]:
         """(bound, name) of the names that share enough (near-)tokens with the query to
         possibly reach ``floor``, best attainable score first.
 
         A name's share is the query weight it covers, each token counted with the closeness of
         its nearest key; a name whose share cannot lift the symmetric score to the floor
-        (score <= (share + 1) / 2) is never scored. Candidates come from intersections: a name
-        must be near every token of at least one minimal token set whose weight reaches that
-        share, so only those intersections are enumerated, never whole posting lists.
+        (score <= (share + 1) / 2) is never scored. The shares of all names near any query
+        token are computed at once from the concatenated postings (sorted, one closeness per
+        name and token); only the names reaching the share get a bound.
         """
         sks = rep.skeletons
         n = len(sks)
         weights = [self.weight(sk) for sk in sks]
         total = sum(weights) or 1.0
         need = max(0.0, 2 * floor - 1.0 - 0.05) * total - 1e-9
-        hits, qnear = self._token_hits(rep)
-        cands: set[int] = set()
-        active = [i for i in range(n) if hits[i]]
-        if sum(weights[i] for i in active) < need:
+        sources, qnear = self._sources(rep)
+        sources = [src for src in sources if src[3] > src[2]]
+        active = {i for _, i, _, _ in sources}
+        if not sources or sum(weights[i] for i in active) < need:
             return []
-        if len(active) <= 6:
-            order = sorted(active, key=lambda i: len(hits[i]))
-            for mask in range(1, 1 << len(order)):
-                members = [i for b, i in enumerate(order) if mask >> b & 1]
-                w = sum(weights[i] for i in members)
-                if w < need or any(w - weights[i] >= need for i in members):
-                    continue  # too light, or not minimal
-                first, others = hits[members[0]], [hits[i] for i in members[1:]]
-                cands.update(ni for ni in first if all(ni in o for o in others))
-        else:  # long names: a name must be near one of the heaviest tokens (prefix filtering)
-            rest = sum(weights[i] for i in active)
-            for i in sorted(active, key=lambda i: -weights[i]):
-                if rest < need:
-                    break
-                cands.update(hits[i])
-                rest -= weights[i]
-        qw_org = token_weights(rep, self.weight, False)
-        qw_per = token_weights(rep, self.weight, True)
+        names, ca_rows = self._shares(sources, weights, n, need)
         q_pat = _patronymic_index(sks)
         q_long = _long_tokens(sks)
         low = floor - BOUND_SLACK - COUNTRY_MATCH_BONUS
         scored: list[tuple[float, int]] = []
-        for ni in cands:
-            ca = [h.get(ni, 0.0) for h in hits]
-            if sum(w * c for w, c in zip(weights, ca, strict=True)) < need:
-                continue
+        for ni, ca in zip(names, ca_rows, strict=True):
             # What align can attain at most: each side's coverage, tokens credited with their
             # closeness (an upper bound), a one-sided unmatched patronymic not counted.
             cb = self._name_closeness(ni, qnear)
@@ -381,22 +378,63 @@ class NameIndex:
         scored.sort(key=lambda t: (-t[0], t[1]))
         return scored[:MAX_CANDIDATES]
 
-    def _name_closeness(self, ni: int, qnear: dict[str, float]) -> list[float]:
+    def _shares(self, sources: list[tuple[float, int, int, int]], weights: list[float], n: int,
+                need: float) -> tuple[list[int], list[list[float]]]:
+        """The names whose share (sum of token weight x closeness) reaches ``need``, each with
+        its closeness per query token.
+
+        Every posting entry becomes one integer, (name * n + token) * C + closeness rank; after
+        a sort the last entry of each (name, token) holds its best closeness. No Python loop
+        runs over postings: a common token's thousand names cost a few microseconds."""
+        vals = sorted({c for c, _, _, _ in sources})
+        rank = {v: r for r, v in enumerate(vals, start=1)}
+        width = len(vals) + 1
+        value = np.array([0.0, *vals])
+        post = self._post
+        keys = np.concatenate([post[s:e] for _, _, s, e in sources])
+        keys *= n * width
+        keys += np.repeat(np.array([i * width + rank[c] for c, i, _, _ in sources], dtype=np.int64),
+                          np.array([e - s for _, _, s, e in sources], dtype=np.int64))
+        keys.sort()
+        pair = keys // width  # name * n + token
+        last = np.empty(len(keys), dtype=bool)
+        last[-1] = True
+        np.not_equal(pair[1:], pair[:-1], out=last[:-1])
+        pair = pair[last]
+        close = value[keys[last] - pair * width]
+        name = pair // n
+        token = pair - name * n
+        first = np.empty(len(name), dtype=bool)
+        first[0] = True
+        np.not_equal(name[1:], name[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        share = np.add.reduceat(np.array(weights)[token] * close, starts)
+        keep = share >= need
+        kept = int(np.count_nonzero(keep))
+        if not kept:
+            return [], []
+        group = np.cumsum(first) - 1
+        rows = keep[group]
+        slot = (np.cumsum(keep) - 1)[group[rows]]
+        dense = np.zeros((kept, n))
+        dense[slot, token[rows]] = close[rows]
+        return name[starts[keep]].tolist(), dense.tolist()
+
+    def _name_closeness(self, ni: int, qnear: dict[int, float]) -> list[float]:
         """Per token of a listed name, the closeness of the nearest query key."""
-        sks = self._names[ni][2].skeletons
-        cb = [qnear.get(sk, 0.0) for sk in sks]
-        for j in range(len(sks) - 1):
-            c = qnear.get(sks[j] + sks[j + 1], 0.0)
+        tok, joined, compact, concepts = self._name_kids[ni]
+        cb = [qnear.get(k, 0.0) for k in tok]
+        for j, k in enumerate(joined):
+            c = qnear.get(k, 0.0)
             if c > cb[j] or c > cb[j + 1]:
                 cb[j], cb[j + 1] = max(cb[j], c), max(cb[j + 1], c)
-        c = qnear.get(self._names[ni][2].compact, 0.0)
+        c = qnear.get(compact, 0.0)
         if c:
             cb = [max(x, c) for x in cb]
-        for j, cs in enumerate(self._names[ni][2].concepts):
-            for con in cs:
-                c = qnear.get("\x01" + con, 0.0)
-                if c > cb[j]:
-                    cb[j] = c
+        for j, k in concepts:
+            c = qnear.get(k, 0.0)
+            if c > cb[j]:
+                cb[j] = c
         return cb
 
     def search(self, name: str, *, country: str | None = None, kind: str | None = None, limit: int = 5,
@@ -435,7 +473,7 @@ class NameIndex:
         query_person = bool(kind) and kind in PERSON_KINDS
         q_weights = (token_weights(rep, self.weight, False), token_weights(rep, self.weight, True))
         best: dict[int, tuple[float, Alignment, int]] = {}
-        for bound, ni in self._candidates(rep, floor):
+        for bound, ni in self._candidates(rep, floor, *q_weights):
             # Best bound first: once no remaining candidate could enter the result, stop.
             if len(best) >= limit and bound + BOUND_SLACK + COUNTRY_MATCH_BONUS < sorted(
                     s for s, _, _ in best.values())[-limit]:
