@@ -120,6 +120,14 @@ class NameMatch(BaseModel):
     details: list[dict[str, Any]] = Field(default_factory=list)
 
 
+_FLOATS: dict[float, float] = {}
+
+
+def _one(x: float) -> float:
+    """One float object per closeness value (the precomputed neighbourhoods hold many)."""
+    return _FLOATS.setdefault(x, x)
+
+
 def _deletions(token: str) -> list[str]:
     return [token[:i] + token[i + 1:] for i in range(len(token))]
 
@@ -143,6 +151,33 @@ def _coverage(weights: list[float], closeness: list[float], pat: int | None, lon
     if pairs and unseen:
         unseen.sort(reverse=True)
         got += UNSEEN_CREDIT * sum(unseen[:pairs])
+    return got / total if total else 0.0
+
+
+def _total(weights: list[float]) -> float:
+    """Sum in token order, as ``_coverage`` adds (the bound must be the same float)."""
+    total = 0.0
+    for w in weights:
+        total += w
+    return total
+
+
+def _side(weights: list[float], total: float, closeness: list[float], pat: int | None, long: tuple[bool, ...],
+          pairs: int) -> float:
+    """``_coverage`` with the total of all weights given: the same float, computed faster."""
+    got = 0.0
+    for w, c in zip(weights, closeness, strict=True):
+        got += w * c
+    if pat is not None and closeness[pat] == 0.0:
+        total = 0.0
+        for i, w in enumerate(weights):
+            if i != pat:
+                total += w
+    if pairs:
+        unseen = [w for w, c, x in zip(weights, closeness, long, strict=True) if x and c == 0.0]
+        if unseen:
+            unseen.sort(reverse=True)
+            got += UNSEEN_CREDIT * sum(unseen[:pairs])
     return got / total if total else 0.0
 
 
@@ -213,7 +248,10 @@ class NameIndex:
             (token_weights(rep, self.weight, False), token_weights(rep, self.weight, True),
              _patronymic_index(rep.skeletons)) for _, _, rep in self._names
         ]
+        self._name_totals = [(_total(wo), _total(wp)) for wo, wp, _ in self._name_weights]
         self._name_long = [_long_tokens(rep.skeletons) for _, _, rep in self._names]
+        kinds = [1 if e.kind in PERSON_KINDS else 2 if e.kind == "unknown" else 0 for e in self._entities]
+        self._name_kind = [kinds[ei] for ei, _, _ in self._names]
         # Per name, the ids of its token, joined-pair, compact and concept keys (for the bound).
         kid = self._kid
         self._name_kids: list[tuple[tuple[int, ...], tuple[int, ...], int, tuple[tuple[int, int], ...]]] = [
@@ -240,6 +278,12 @@ class NameIndex:
         self._off: list[int] = off
         self._post = np.fromiter(itertools.chain.from_iterable(postings.values()), dtype=np.int64, count=off[-1])
         self._near_cache: _LRU[tuple[tuple[int, float], ...]] = _LRU(_NEAR_CACHE_MAX)
+        # The neighbourhood of every indexed key, computed once: a query token that is a listed
+        # word (most are) costs one lookup; only unlisted ones (typos, joined forms) are searched.
+        self._near_pre: list[tuple[tuple[int, float], ...] | None] = [None] * len(kid)
+        for k, i in kid.items():
+            if 4 <= len(k) <= MAX_NEIGHBOUR_LEN and not k.isdigit() and k[0] != "\x01":
+                self._near_pre[i] = self._near_of(k, True)
 
     # Probes covering more query tokens than this (joined forms) skip the substitution
     # neighbourhood: its lookups grow with the key's length.
@@ -270,10 +314,21 @@ class NameIndex:
         """Ids of the indexed keys near one query key, with a rough closeness (cached: tokens
         recur). ``substitutions=False`` for joined probes: their letters are many and a typo
         inside a joined form is found through the separate tokens anyway."""
+        if substitutions:
+            k = self._kid.get(sk)
+            if k is not None:
+                pre = self._near_pre[k]
+                if pre is not None:
+                    return pre
         ck = sk if substitutions else "\x00" + sk
         hit = self._near_cache.get(ck)
         if hit is not None:
             return hit
+        res = self._near_of(sk, substitutions)
+        self._near_cache.put(ck, res)
+        return res
+
+    def _near_of(self, sk: str, substitutions: bool) -> tuple[tuple[int, float], ...]:
         kid = self._kid
         out: dict[int, float] = {}
         k = kid.get(sk)
@@ -284,11 +339,11 @@ class NameIndex:
             # One edit on a token of length L leaves OSA similarity 1 - 1/L (vowel variants
             # score at least 0.9): the closeness is an upper bound of the credit align gives.
             dels = self._dels
-            near = max(NEAR_EDIT, 1.0 - 1.0 / (n + 1))
+            near = _one(max(NEAR_EDIT, 1.0 - 1.0 / (n + 1)))
             for key in dels.get(sk, ()):  # query lacks a letter
                 out.setdefault(kid[key], near)
             if n >= 5:  # shorter deletions are neither indexed (4 letters at least) nor probed
-                near = max(NEAR_EDIT, 1.0 - 1.0 / n)
+                near = _one(max(NEAR_EDIT, 1.0 - 1.0 / n))
                 for i in range(n):
                     d = sk[:i] + sk[i + 1:]
                     k = kid.get(d)
@@ -297,9 +352,7 @@ class NameIndex:
                     if substitutions:
                         for key in dels.get(d, ()):  # one substitution
                             out.setdefault(kid[key], near)
-        res = tuple(out.items())
-        self._near_cache.put(ck, res)
-        return res
+        return tuple(out.items())
 
     def _sources(self, rep: NameRep) -> tuple[list[tuple[float, int, int, int]], dict[int, float]]:
         """Per query token, the postings near it: (closeness, token, start, end) slices of
@@ -337,8 +390,8 @@ class NameIndex:
                     sources.append((closeness, i, s, e))
         return sources, qnear
 
-    def _candidates(self, rep: NameRep, floor: float, qw_org: list[float],
-                    qw_per: list[float]) -> list[tuple[float, int]]:
+    def _candidates(self, rep: NameRep, floor: float, qw_org: list[float], qw_per: list[float],
+                    kind: str | None = None) -> list[tuple[float, int]]:
         """(bound, name) of the names that share enough (near-)tokens with the query to
         possibly reach ``floor``, best attainable score first.
 
@@ -346,7 +399,8 @@ class NameIndex:
         its nearest key; a name whose share cannot lift the symmetric score to the floor
         (score <= (share + 1) / 2) is never scored. The shares of all names near any query
         token are computed at once from the concatenated postings (sorted, one closeness per
-        name and token); only the names reaching the share get a bound.
+        name and token); only the names reaching the share get a bound. With a person ``kind``,
+        names of other entities are left out (they are never scored).
         """
         sks = rep.skeletons
         n = len(sks)
@@ -362,17 +416,35 @@ class NameIndex:
         q_pat = _patronymic_index(sks)
         q_long = _long_tokens(sks)
         low = floor - BOUND_SLACK - COUNTRY_MATCH_BONUS
+        # Entity kind per name: person (1), other (0), unknown (2).
+        query_person = bool(kind) and kind in PERSON_KINDS
+        concepts = any(rep.concepts)
+        # The query side of the bound depends on the closeness row only: many names share it.
+        q_side: dict[tuple[tuple[float, ...], int], tuple[float, float]] = {}
         scored: list[tuple[float, int]] = []
         for ni, ca in zip(names, ca_rows, strict=True):
+            ek = self._name_kind[ni]
+            if query_person and not ek:
+                continue
             # What align can attain at most: each side's coverage, tokens credited with their
             # closeness (an upper bound), a one-sided unmatched patronymic not counted.
-            cb = self._name_closeness(ni, qnear)
+            cb = self._name_closeness(ni, qnear, concepts)
             wo, wp, n_pat = self._name_weights[ni]
             n_long = self._name_long[ni]
-            pairs = min(sum(1 for c, x in zip(ca, q_long, strict=True) if x and c == 0.0),
-                        sum(1 for c, x in zip(cb, n_long, strict=True) if x and c == 0.0))
-            bound = max((_coverage(qw_org, ca, None, q_long, pairs) + _coverage(wo, cb, None, n_long, pairs)) / 2,
-                        (_coverage(qw_per, ca, q_pat, q_long, pairs) + _coverage(wp, cb, n_pat, n_long, pairs)) / 2)
+            n_unseen = 0
+            for c, x in zip(cb, n_long, strict=True):
+                if x and c == 0.0:
+                    n_unseen += 1
+            pairs = 0
+            if n_unseen:
+                pairs = min(n_unseen, sum(1 for c, x in zip(ca, q_long, strict=True) if x and c == 0.0))
+            qkey = (tuple(ca), pairs)
+            qs = q_side.get(qkey)
+            if qs is None:
+                qs = q_side[qkey] = (_coverage(qw_org, ca, None, q_long, pairs), _coverage(qw_per, ca, q_pat, q_long, pairs))
+            to, tp = self._name_totals[ni]
+            bound = max((qs[0] + _side(wo, to, cb, None, n_long, pairs)) / 2,
+                        (qs[1] + _side(wp, tp, cb, n_pat, n_long, pairs)) / 2)
             if bound >= low:
                 scored.append((bound, ni))
         scored.sort(key=lambda t: (-t[0], t[1]))
@@ -420,21 +492,24 @@ class NameIndex:
         dense[slot, token[rows]] = close[rows]
         return name[starts[keep]].tolist(), dense.tolist()
 
-    def _name_closeness(self, ni: int, qnear: dict[int, float]) -> list[float]:
-        """Per token of a listed name, the closeness of the nearest query key."""
-        tok, joined, compact, concepts = self._name_kids[ni]
-        cb = [qnear.get(k, 0.0) for k in tok]
+    def _name_closeness(self, ni: int, qnear: dict[int, float], concepts: bool = True) -> list[float]:
+        """Per token of a listed name, the closeness of the nearest query key (``concepts``:
+        whether the query has translated words, whose keys are looked up too)."""
+        tok, joined, compact, cons = self._name_kids[ni]
+        get = qnear.get
+        cb = [get(k, 0.0) for k in tok]
         for j, k in enumerate(joined):
-            c = qnear.get(k, 0.0)
-            if c > cb[j] or c > cb[j + 1]:
+            c = get(k)
+            if c is not None and (c > cb[j] or c > cb[j + 1]):
                 cb[j], cb[j + 1] = max(cb[j], c), max(cb[j + 1], c)
-        c = qnear.get(compact, 0.0)
+        c = get(compact)
         if c:
             cb = [max(x, c) for x in cb]
-        for j, k in concepts:
-            c = qnear.get(k, 0.0)
-            if c > cb[j]:
-                cb[j] = c
+        if concepts:
+            for j, k in cons:
+                c = get(k, 0.0)
+                if c > cb[j]:
+                    cb[j] = c
         return cb
 
     def search(self, name: str, *, country: str | None = None, kind: str | None = None, limit: int = 5,
@@ -473,7 +548,7 @@ class NameIndex:
         query_person = bool(kind) and kind in PERSON_KINDS
         q_weights = (token_weights(rep, self.weight, False), token_weights(rep, self.weight, True))
         best: dict[int, tuple[float, Alignment, int]] = {}
-        for bound, ni in self._candidates(rep, floor, *q_weights):
+        for bound, ni in self._candidates(rep, floor, *q_weights, kind=kind):
             # Best bound first: once no remaining candidate could enter the result, stop.
             if len(best) >= limit and bound + BOUND_SLACK + COUNTRY_MATCH_BONUS < sorted(
                     s for s, _, _ in best.values())[-limit]:
@@ -493,9 +568,11 @@ class NameIndex:
             if cur is None or score > cur[0]:
                 best[ei] = (score, al, ni)
         out: list[NameMatch] = []
-        for ei, (score, al, ni) in best.items():
-            if score < floor:
-                continue
+        # Best first, ties by entity id; only the results returned are explained.
+        kept = sorted(((score, self._entities[ei].id, ei) for ei, (score, _, _) in best.items() if score >= floor),
+                      key=lambda t: (-round(t[0], 4), t[1]))
+        for _, _, ei in kept[:limit]:
+            score, al, ni = best[ei]
             entity = self._entities[ei]
             _, listed, cand = self._names[ni]
             text, details = explain(rep, cand, al)
