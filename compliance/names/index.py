@@ -128,6 +128,11 @@ def _one(x: float) -> float:
     return _FLOATS.setdefault(x, x)
 
 
+def _keys(v: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    """The keys of one ``_dels`` entry."""
+    return () if v is None else (v,) if isinstance(v, str) else v
+
+
 def _deletions(token: str) -> list[str]:
     return [token[:i] + token[i + 1:] for i in range(len(token))]
 
@@ -237,12 +242,14 @@ class NameIndex:
         # Every key gets an id; postings are slices of one int array (``_off[kid]:_off[kid + 1]``).
         self._kid: dict[str, int] = {k: i for i, k in enumerate(postings)}
         # One-deletion neighbourhood of every indexed key: finds typos and spelling variants.
-        dels: dict[str, list[str]] = defaultdict(list)
+        # Most deletions belong to one key: stored as the key itself, not a list (saves ~90 MB).
+        dels: dict[str, str | tuple[str, ...]] = {}
         for k in postings:
             if 4 <= len(k) <= MAX_NEIGHBOUR_LEN and not k.isdigit() and k[0] != "\x01":
                 for d in _deletions(k):
-                    dels[d].append(k)
-        self._dels: dict[str, list[str]] = dict(dels)
+                    v = dels.get(d)
+                    dels[d] = k if v is None else (v, k) if isinstance(v, str) else (*v, k)
+        self._dels = dels
         # Token weights of every listed name, for organisation and person rules.
         self._name_weights: list[tuple[list[float], list[float], int | None]] = [
             (token_weights(rep, self.weight, False), token_weights(rep, self.weight, True),
@@ -340,7 +347,7 @@ class NameIndex:
             # score at least 0.9): the closeness is an upper bound of the credit align gives.
             dels = self._dels
             near = _one(max(NEAR_EDIT, 1.0 - 1.0 / (n + 1)))
-            for key in dels.get(sk, ()):  # query lacks a letter
+            for key in _keys(dels.get(sk)):  # query lacks a letter
                 out.setdefault(kid[key], near)
             if n >= 5:  # shorter deletions are neither indexed (4 letters at least) nor probed
                 near = _one(max(NEAR_EDIT, 1.0 - 1.0 / n))
@@ -350,8 +357,10 @@ class NameIndex:
                     if k is not None:  # query has an extra letter
                         out.setdefault(k, near)
                     if substitutions:
-                        for key in dels.get(d, ()):  # one substitution
-                            out.setdefault(kid[key], near)
+                        v = dels.get(d)
+                        if v is not None:
+                            for key in _keys(v):  # one substitution
+                                out.setdefault(kid[key], near)
         return tuple(out.items())
 
     def _sources(self, rep: NameRep) -> tuple[list[tuple[float, int, int, int]], dict[int, float]]:
