@@ -121,6 +121,14 @@ class NameMatch(BaseModel):
 
 
 _FLOATS: dict[float, float] = {}
+# Every closeness a key near a query token can have, coded in 6 bits (0: none).
+_CLOSENESS = sorted({1.0, TRANSLATED_CREDIT} | {max(NEAR_EDIT, 1.0 - 1.0 / (n + 1)) for n in range(4, MAX_NEIGHBOUR_LEN + 1)} |
+                    {max(NEAR_EDIT, 1.0 - 1.0 / n) for n in range(5, MAX_NEIGHBOUR_LEN + 1)})
+assert len(_CLOSENESS) < 64 and MAX_QUERY_TOKENS <= 64
+_CODE = {c: i for i, c in enumerate(_CLOSENESS, start=1)}
+_VALUE_LIST = [0.0, *_CLOSENESS] + [0.0] * (63 - len(_CLOSENESS))
+_VALUES = np.array(_VALUE_LIST)
+_EMPTY = np.zeros(0, dtype=np.int64)
 
 
 def _one(x: float) -> float:
@@ -291,6 +299,17 @@ class NameIndex:
         for k, i in kid.items():
             if 4 <= len(k) <= MAX_NEIGHBOUR_LEN and not k.isdigit() and k[0] != "\x01":
                 self._near_pre[i] = self._near_of(k, True)
+        # And the encoded postings of that neighbourhood (``_probe_keys``), all in one array:
+        # ``_pre_keys[_pre_off[kid]:_pre_off[kid + 1]]`` (a concept key: its own postings).
+        own = {False: 1.0, True: TRANSLATED_CREDIT}
+        self._pre_off = [0]
+        chunks: list[np.ndarray] = []
+        for k, i in kid.items():
+            arr = self._probe_keys(self._near_pre[i] or ((i, own[k[0] == "\x01"]),), False)
+            chunks.append(arr)
+            self._pre_off.append(self._pre_off[-1] + len(arr))
+        self._pre_keys = np.concatenate(chunks) if chunks else _EMPTY
+        del chunks
 
     # Probes covering more query tokens than this (joined forms) skip the substitution
     # neighbourhood: its lookups grow with the key's length.
@@ -336,6 +355,7 @@ class NameIndex:
         return res
 
     def _near_of(self, sk: str, substitutions: bool) -> tuple[tuple[int, float], ...]:
+        """``_near`` without the caches."""
         kid = self._kid
         out: dict[int, float] = {}
         k = kid.get(sk)
@@ -363,18 +383,59 @@ class NameIndex:
                                 out.setdefault(kid[key], near)
         return tuple(out.items())
 
-    def _sources(self, rep: NameRep) -> tuple[list[tuple[float, int, int, int]], dict[int, float]]:
-        """Per query token, the postings near it: (closeness, token, start, end) slices of
-        ``_post`` (a name written as one word where the query has two, or the reverse, counts
-        for every token it joins); and the closeness of every key near the query, by key id."""
+    def _probe_keys(self, near: tuple[tuple[int, float], ...], lone: bool) -> np.ndarray:
+        """The postings of some near keys as one array of ``name << 12 | closeness code``
+        (a name may appear more than once); long postings cut as the query needs."""
+        off, common, post = self._off, self._common, self._post
+        segs: list[np.ndarray] = []
+        codes: list[int] = []
+        for k, c in near:
+            s, e = off[k], off[k + 1]
+            if e - s > common:
+                # One query token aligns with one listed token (or a joined pair): only names
+                # where that token carries about half the weight can reach a match.
+                e = s + self._lone_cut[k] if lone else min(e, s + common * 4)
+            if e > s:
+                segs.append(post[s:e])
+                codes.append(_CODE[c])
+        if not segs:
+            return _EMPTY
+        if len(segs) == 1:
+            return (segs[0] << 12) | codes[0]
+        keys = np.concatenate(segs)
+        keys <<= 12
+        keys |= np.repeat(np.array(codes, dtype=np.int64), [len(x) for x in segs])
+        return keys
+
+    def _probe(self, key: str, substitutions: bool, lone: bool) -> tuple[tuple[tuple[int, float], ...], np.ndarray]:
+        """The keys near one probe (by id, with closeness) and their encoded postings."""
+        near = self._near(key, substitutions)
+        if not lone:
+            k = self._kid.get(key)
+            # Precomputed with substitutions (keys too short or long for neighbours: exact only).
+            if k is not None and (substitutions or self._near_pre[k] is None):
+                return near, self._pre_keys[self._pre_off[k]:self._pre_off[k + 1]]
+        return near, self._probe_keys(near, lone)
+
+    def _shares(self, rep: NameRep, weights: list[float], need: float) -> tuple[list[int], list[list[float]], dict[int, float]]:
+        """The names whose share (sum of query token weight x closeness) reaches ``need``, each
+        with its closeness per query token; and the closeness of every key near the query, by
+        key id.
+
+        Per query token, the names near it come from its own probe, the probes joining it with
+        a neighbour (a name written as one word where the query has two, or the reverse) and
+        its translations. Every posting entry is one integer, name << 12 | token << 6 |
+        closeness code; after a sort the last entry of each (name, token) holds its best
+        closeness. No Python loop runs over postings: a common token's thousand names cost
+        microseconds, and listed words come with their neighbourhood's postings precomputed."""
         sks = rep.skeletons
         n = len(sks)
-        off, common = self._off, self._common
         probes: list[tuple[str, tuple[int, ...]]] = [(sk, (i,)) for i, sk in enumerate(sks)]
         probes += [(x + y, (i, i + 1)) for i, (x, y) in enumerate(zip(sks, sks[1:], strict=False))]
         if n > 2:
             probes.append((rep.compact, tuple(range(n))))
-        sources: list[tuple[float, int, int, int]] = []
+        parts: list[np.ndarray] = []
+        toks: list[int] = []
         qnear: dict[int, float] = {}
         for i, cs in enumerate(rep.concepts):
             for c in cs:
@@ -382,22 +443,51 @@ class NameIndex:
                 if k is None:
                     continue
                 qnear[k] = TRANSLATED_CREDIT
-                s, e = off[k], off[k + 1]
-                if e - s > common:
-                    e = min(e, s + common * 4)
-                sources.append((TRANSLATED_CREDIT, i, s, e))
+                parts.append(self._pre_keys[self._pre_off[k]:self._pre_off[k + 1]])
+                toks.append(i)
         for key, idxs in probes:
-            for k, closeness in self._near(key, len(idxs) <= self._subst_max_idxs):
+            near, arr = self._probe(key, len(idxs) <= self._subst_max_idxs, n == 1)
+            for k, closeness in near:
                 if qnear.get(k, 0.0) < closeness:
                     qnear[k] = closeness
-                s, e = off[k], off[k + 1]
-                if e - s > common:
-                    # One query token aligns with one listed token (or a joined pair): only
-                    # names where that token carries about half the weight can reach a match.
-                    e = s + self._lone_cut[k] if n == 1 else min(e, s + common * 4)
+            if len(arr):
                 for i in idxs:
-                    sources.append((closeness, i, s, e))
-        return sources, qnear
+                    parts.append(arr)
+                    toks.append(i)
+        if not parts or sum(weights[i] for i in set(toks)) < need:
+            return [], [], qnear
+        keys = np.concatenate(parts) if len(parts) > 1 else parts[0].copy()
+        keys |= np.repeat(np.array(toks, dtype=np.int64) << 6, [len(a) for a in parts])
+        keys.sort()
+        pair = keys >> 6  # name << 6 | token
+        last = np.empty(len(keys), dtype=bool)
+        last[-1] = True
+        np.not_equal(pair[1:], pair[:-1], out=last[:-1])
+        keys = keys[last]
+        name = keys >> 12
+        first = np.empty(len(keys), dtype=bool)
+        first[0] = True
+        np.not_equal(name[1:], name[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        table = np.multiply.outer(np.array(weights), _VALUES).ravel()  # [token << 6 | code]
+        share = np.add.reduceat(table[keys & 4095], starts)
+        keep = share >= need
+        if not keep.any():
+            return [], [], qnear
+        kept = keys[keep[np.cumsum(first) - 1]].tolist()
+        names: list[int] = []
+        rows: list[list[float]] = []
+        row: list[float] = []
+        cur = -1
+        for x in kept:
+            ni = x >> 12
+            if ni != cur:
+                cur = ni
+                row = [0.0] * n
+                names.append(ni)
+                rows.append(row)
+            row[(x >> 6) & 63] = _VALUE_LIST[x & 63]
+        return names, rows, qnear
 
     def _candidates(self, rep: NameRep, floor: float, qw_org: list[float], qw_per: list[float],
                     kind: str | None = None) -> list[tuple[float, int]]:
@@ -416,12 +506,9 @@ class NameIndex:
         weights = [self.weight(sk) for sk in sks]
         total = sum(weights) or 1.0
         need = max(0.0, 2 * floor - 1.0 - 0.05) * total - 1e-9
-        sources, qnear = self._sources(rep)
-        sources = [src for src in sources if src[3] > src[2]]
-        active = {i for _, i, _, _ in sources}
-        if not sources or sum(weights[i] for i in active) < need:
+        names, ca_rows, qnear = self._shares(rep, weights, need)
+        if not names:
             return []
-        names, ca_rows = self._shares(sources, weights, n, need)
         q_pat = _patronymic_index(sks)
         q_long = _long_tokens(sks)
         low = floor - BOUND_SLACK - COUNTRY_MATCH_BONUS
@@ -458,48 +545,6 @@ class NameIndex:
                 scored.append((bound, ni))
         scored.sort(key=lambda t: (-t[0], t[1]))
         return scored[:MAX_CANDIDATES]
-
-    def _shares(self, sources: list[tuple[float, int, int, int]], weights: list[float], n: int,
-                need: float) -> tuple[list[int], list[list[float]]]:
-        """The names whose share (sum of token weight x closeness) reaches ``need``, each with
-        its closeness per query token.
-
-        Every posting entry becomes one integer, (name * n + token) * C + closeness rank; after
-        a sort the last entry of each (name, token) holds its best closeness. No Python loop
-        runs over postings: a common token's thousand names cost a few microseconds."""
-        vals = sorted({c for c, _, _, _ in sources})
-        rank = {v: r for r, v in enumerate(vals, start=1)}
-        width = len(vals) + 1
-        value = np.array([0.0, *vals])
-        post = self._post
-        keys = np.concatenate([post[s:e] for _, _, s, e in sources])
-        keys *= n * width
-        keys += np.repeat(np.array([i * width + rank[c] for c, i, _, _ in sources], dtype=np.int64),
-                          np.array([e - s for _, _, s, e in sources], dtype=np.int64))
-        keys.sort()
-        pair = keys // width  # name * n + token
-        last = np.empty(len(keys), dtype=bool)
-        last[-1] = True
-        np.not_equal(pair[1:], pair[:-1], out=last[:-1])
-        pair = pair[last]
-        close = value[keys[last] - pair * width]
-        name = pair // n
-        token = pair - name * n
-        first = np.empty(len(name), dtype=bool)
-        first[0] = True
-        np.not_equal(name[1:], name[:-1], out=first[1:])
-        starts = np.flatnonzero(first)
-        share = np.add.reduceat(np.array(weights)[token] * close, starts)
-        keep = share >= need
-        kept = int(np.count_nonzero(keep))
-        if not kept:
-            return [], []
-        group = np.cumsum(first) - 1
-        rows = keep[group]
-        slot = (np.cumsum(keep) - 1)[group[rows]]
-        dense = np.zeros((kept, n))
-        dense[slot, token[rows]] = close[rows]
-        return name[starts[keep]].tolist(), dense.tolist()
 
     def _name_closeness(self, ni: int, qnear: dict[int, float], concepts: bool = True) -> list[float]:
         """Per token of a listed name, the closeness of the nearest query key (``concepts``:
