@@ -265,6 +265,11 @@ class NameIndex:
         ]
         self._name_totals = [(_total(wo), _total(wp)) for wo, wp, _ in self._name_weights]
         self._name_long = [_long_tokens(rep.skeletons) for _, _, rep in self._names]
+        # Names align reads the same way (one person on several lists, written alike) share an
+        # id: a query aligns each such form once.
+        forms: dict[tuple[Any, ...], int] = {}
+        self._name_form = [forms.setdefault((rep.tokens, rep.skeletons, rep.concepts, rep.text.isascii()), len(forms))
+                           for _, _, rep in self._names]
         kinds = [1 if e.kind in PERSON_KINDS else 2 if e.kind == "unknown" else 0 for e in self._entities]
         self._name_kind = [kinds[ei] for ei, _, _ in self._names]
         # Per name, the ids of its token, joined-pair, compact and concept keys (for the bound).
@@ -456,8 +461,8 @@ class NameIndex:
                     toks.append(i)
         if not parts or sum(weights[i] for i in set(toks)) < need:
             return [], [], qnear
-        keys = np.concatenate(parts) if len(parts) > 1 else parts[0].copy()
-        keys |= np.repeat(np.array(toks, dtype=np.int64) << 6, [len(a) for a in parts])
+        keys = np.concatenate([a | (i << 6) for a, i in zip(parts, toks, strict=True)]) if len(parts) > 1 else \
+            parts[0] | (toks[0] << 6)
         keys.sort()
         pair = keys >> 6  # name << 6 | token
         last = np.empty(len(keys), dtype=bool)
@@ -602,6 +607,7 @@ class NameIndex:
         query_person = bool(kind) and kind in PERSON_KINDS
         q_weights = (token_weights(rep, self.weight, False), token_weights(rep, self.weight, True))
         best: dict[int, tuple[float, Alignment, int]] = {}
+        aligned: dict[tuple[int, bool], Alignment] = {}
         for bound, ni in self._candidates(rep, floor, *q_weights, kind=kind):
             # Best bound first: once no remaining candidate could enter the result, stop.
             if len(best) >= limit and bound + BOUND_SLACK + COUNTRY_MATCH_BONUS < sorted(
@@ -612,8 +618,11 @@ class NameIndex:
             if query_person and entity.kind not in ("person", "unknown"):
                 continue
             person = (entity.kind if entity.kind != "unknown" else (kind or "")) in PERSON_KINDS
-            al = align(rep, cand, person=person, weight=self.weight, wa_pre=q_weights[person],
-                       wb_pre=self._name_weights[ni][1] if person else self._name_weights[ni][0])
+            form = (self._name_form[ni], person)
+            al = aligned.get(form)
+            if al is None:
+                al = aligned[form] = align(rep, cand, person=person, weight=self.weight, wa_pre=q_weights[person],
+                                           wb_pre=self._name_weights[ni][1] if person else self._name_weights[ni][0])
             score = al.score
             if country and entity.countries and score > 0:
                 score = score + COUNTRY_MATCH_BONUS if country in entity.countries else score - COUNTRY_MISMATCH_PENALTY
