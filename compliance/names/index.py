@@ -80,11 +80,12 @@ class _LRU(Generic[V]):
         self._lock = threading.Lock()
 
     def get(self, key: str) -> V | None:
-        with self._lock:
-            v = self._d.get(key)
-            if v is not None:
-                self._d.move_to_end(key)
-            return v
+        v = self._d.get(key)  # one atomic dict read; the order is kept under the lock
+        if v is not None:
+            with self._lock:
+                if key in self._d:
+                    self._d.move_to_end(key)
+        return v
 
     def put(self, key: str, value: V) -> None:
         with self._lock:
@@ -136,9 +137,13 @@ def _one(x: float) -> float:
     return _FLOATS.setdefault(x, x)
 
 
-def _keys(v: str | tuple[str, ...] | None) -> tuple[str, ...]:
-    """The keys of one ``_dels`` entry."""
-    return () if v is None else (v,) if isinstance(v, str) else v
+def _keys(v: str | tuple[Any, ...] | None) -> tuple[str, ...]:
+    """The keys one ``_dels`` entry is a deletion of (not the id of the entry itself if listed)."""
+    if v is None:
+        return ()
+    if isinstance(v, str):
+        return (v,)
+    return v[1:] if isinstance(v[0], int) else v
 
 
 def _deletions(token: str) -> list[str]:
@@ -251,12 +256,18 @@ class NameIndex:
         self._kid: dict[str, int] = {k: i for i, k in enumerate(postings)}
         # One-deletion neighbourhood of every indexed key: finds typos and spelling variants.
         # Most deletions belong to one key: stored as the key itself, not a list (saves ~90 MB).
-        dels: dict[str, str | tuple[str, ...]] = {}
+        # A listed key that a one-deletion of a query key can equal (4 to 47 letters) starts its
+        # entry with its id: one lookup per deletion finds both.
+        dels: dict[str, str | tuple[Any, ...]] = {}
         for k in postings:
             if 4 <= len(k) <= MAX_NEIGHBOUR_LEN and not k.isdigit() and k[0] != "\x01":
                 for d in _deletions(k):
                     v = dels.get(d)
                     dels[d] = k if v is None else (v, k) if isinstance(v, str) else (*v, k)
+        for k, i in self._kid.items():
+            if 4 <= len(k) < MAX_NEIGHBOUR_LEN and k[0] != "\x01":
+                v = dels.get(k)
+                dels[k] = (i,) if v is None else (i, v) if isinstance(v, str) else (i, *v)
         self._dels = dels
         # Token weights of every listed name, for organisation and person rules.
         self._name_weights: list[tuple[list[float], list[float], int | None]] = [
@@ -377,14 +388,18 @@ class NameIndex:
             if n >= 5:  # shorter deletions are neither indexed (4 letters at least) nor probed
                 near = _one(max(NEAR_EDIT, 1.0 - 1.0 / n))
                 for i in range(n):
-                    d = sk[:i] + sk[i + 1:]
-                    k = kid.get(d)
-                    if k is not None:  # query has an extra letter
-                        out.setdefault(k, near)
+                    v = dels.get(sk[:i] + sk[i + 1:])
+                    if v is None:
+                        continue
+                    if isinstance(v, str):
+                        if substitutions:  # one substitution
+                            out.setdefault(kid[v], near)
+                        continue
+                    if isinstance(v[0], int):  # query has an extra letter
+                        out.setdefault(v[0], near)
                     if substitutions:
-                        v = dels.get(d)
-                        if v is not None:
-                            for key in _keys(v):  # one substitution
+                        for key in v:
+                            if isinstance(key, str):
                                 out.setdefault(kid[key], near)
         return tuple(out.items())
 
@@ -410,17 +425,13 @@ class NameIndex:
         keys = np.concatenate(segs)
         keys <<= 12
         keys |= np.repeat(np.array(codes, dtype=np.int64), [len(x) for x in segs])
-        return keys
-
-    def _probe(self, key: str, substitutions: bool, lone: bool) -> tuple[tuple[tuple[int, float], ...], np.ndarray]:
-        """The keys near one probe (by id, with closeness) and their encoded postings."""
-        near = self._near(key, substitutions)
-        if not lone:
-            k = self._kid.get(key)
-            # Precomputed with substitutions (keys too short or long for neighbours: exact only).
-            if k is not None and (substitutions or self._near_pre[k] is None):
-                return near, self._pre_keys[self._pre_off[k]:self._pre_off[k + 1]]
-        return near, self._probe_keys(near, lone)
+        # A name near two of the keys: keep its best closeness (the last after sorting).
+        keys.sort()
+        name = keys >> 12
+        last = np.empty(len(keys), dtype=bool)
+        last[-1] = True
+        np.not_equal(name[1:], name[:-1], out=last[:-1])
+        return keys[last]
 
     def _shares(self, rep: NameRep, weights: list[float], need: float) -> tuple[list[int], list[list[float]], dict[int, float]]:
         """The names whose share (sum of query token weight x closeness) reaches ``need``, each
@@ -450,8 +461,19 @@ class NameIndex:
                 qnear[k] = TRANSLATED_CREDIT
                 parts.append(self._pre_keys[self._pre_off[k]:self._pre_off[k + 1]])
                 toks.append(i)
+        kid_get, near_pre, pre_off, pre_keys = self._kid.get, self._near_pre, self._pre_off, self._pre_keys
+        lone = n == 1
         for key, idxs in probes:
-            near, arr = self._probe(key, len(idxs) <= self._subst_max_idxs, n == 1)
+            subst = len(idxs) <= self._subst_max_idxs
+            k = kid_get(key)
+            # A listed key: neighbourhood and postings precomputed (with substitutions; keys too
+            # short or long for neighbours have none either way).
+            if k is not None and not lone and (subst or near_pre[k] is None):
+                near = near_pre[k] or ((k, 1.0),)
+                arr = pre_keys[pre_off[k]:pre_off[k + 1]]
+            else:
+                near = self._near(key, subst)
+                arr = self._probe_keys(near, lone)
             for k, closeness in near:
                 if qnear.get(k, 0.0) < closeness:
                     qnear[k] = closeness
@@ -464,11 +486,12 @@ class NameIndex:
         keys = np.concatenate([a | (i << 6) for a, i in zip(parts, toks, strict=True)]) if len(parts) > 1 else \
             parts[0] | (toks[0] << 6)
         keys.sort()
-        pair = keys >> 6  # name << 6 | token
-        last = np.empty(len(keys), dtype=bool)
-        last[-1] = True
-        np.not_equal(pair[1:], pair[:-1], out=last[:-1])
-        keys = keys[last]
+        if len(toks) != len(set(toks)):  # a token with several parts: keep its best closeness
+            pair = keys >> 6  # name << 6 | token
+            last = np.empty(len(keys), dtype=bool)
+            last[-1] = True
+            np.not_equal(pair[1:], pair[:-1], out=last[:-1])
+            keys = keys[last]
         name = keys >> 12
         first = np.empty(len(keys), dtype=bool)
         first[0] = True
@@ -507,7 +530,6 @@ class NameIndex:
         names of other entities are left out (they are never scored).
         """
         sks = rep.skeletons
-        n = len(sks)
         weights = [self.weight(sk) for sk in sks]
         total = sum(weights) or 1.0
         need = max(0.0, 2 * floor - 1.0 - 0.05) * total - 1e-9
