@@ -483,8 +483,8 @@ class NameIndex:
                     toks.append(i)
         if not parts or sum(weights[i] for i in set(toks)) < need:
             return [], [], qnear
-        keys = np.concatenate([a | (i << 6) for a, i in zip(parts, toks, strict=True)]) if len(parts) > 1 else \
-            parts[0] | (toks[0] << 6)
+        keys = np.concatenate([a | (i << 6) if i else a for a, i in zip(parts, toks, strict=True)]) \
+            if len(parts) > 1 else parts[0] | (toks[0] << 6)
         keys.sort()
         if len(toks) != len(set(toks)):  # a token with several parts: keep its best closeness
             pair = keys >> 6  # name << 6 | token
