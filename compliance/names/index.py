@@ -69,6 +69,10 @@ MAX_NEIGHBOUR_LEN = 48
 MAX_QUERY_TOKENS = 40
 # Query names longer than this (characters) are cut before parsing.
 MAX_QUERY_CHARS = 2_000
+# Bounds of this many candidates or more are computed as arrays (below: a Python loop is faster).
+_VECTOR_MIN = 24
+# Listed names of up to this many tokens have their bound data in padded arrays.
+_PAD = 16
 
 
 class _LRU(Generic[V]):
@@ -199,6 +203,22 @@ def _side(weights: list[float], total: float, closeness: list[float], pat: int |
     return got / total if total else 0.0
 
 
+def _coverage_np(weights: np.ndarray, closeness: np.ndarray, pat: np.ndarray, long: np.ndarray,
+                 pairs: np.ndarray) -> np.ndarray:
+    """``_coverage`` of many rows at once (``pat`` -1: none), the same floats: sums are
+    ``cumsum`` along the row (token order), padding weighs 0."""
+    zero = closeness == 0.0
+    got = np.cumsum(weights * closeness, axis=1)[:, -1]
+    skip = zero & (np.arange(weights.shape[1]) == pat[:, None])
+    total = np.cumsum(np.where(skip, 0.0, weights), axis=1)[:, -1]
+    if pairs.any():
+        unseen = -np.sort(-np.where(zero & long, weights, 0.0), axis=1)  # heaviest first
+        top = np.cumsum(unseen, axis=1)[np.arange(len(pairs)), np.maximum(pairs - 1, 0)]
+        got = np.where(pairs > 0, got + UNSEEN_CREDIT * top, got)
+    cov: np.ndarray = np.where(total != 0.0, got / np.where(total != 0.0, total, 1.0), 0.0)
+    return cov
+
+
 def _truncate(rep: NameRep, n: int) -> NameRep:
     """The first ``n`` tokens of a (very long) parsed name; tokens cut to MAX_NEIGHBOUR_LEN * 4 letters."""
     cap = MAX_NEIGHBOUR_LEN * 4
@@ -292,6 +312,25 @@ class NameIndex:
              tuple((j, kid["\x01" + c]) for j, cs in enumerate(rep.concepts) for c in cs))
             for _, _, rep in self._names
         ]
+        # The same per name as padded arrays, for the bounds of many candidates at once.
+        m = len(self._names)
+        self._p_org = np.zeros((m, _PAD))
+        self._p_per = np.zeros((m, _PAD))
+        self._p_tok = np.full((m, _PAD), -1, dtype=np.int64)
+        self._p_pair = np.full((m, _PAD - 1), -1, dtype=np.int64)
+        self._p_long = np.zeros((m, _PAD), dtype=bool)
+        self._p_compact = np.array([kids[2] for kids in self._name_kids], dtype=np.int64)
+        self._p_pat = np.array([-1 if p is None else p for _, _, p in self._name_weights], dtype=np.int64)
+        self._p_wide = np.array([len(kids[0]) > _PAD for kids in self._name_kids], dtype=bool)
+        for ni, ((wo, wp, _), (tok, joined, _, _), long) in enumerate(
+                zip(self._name_weights, self._name_kids, self._name_long, strict=True)):
+            if len(tok) <= _PAD:
+                t = len(tok)
+                self._p_org[ni, :t] = wo
+                self._p_per[ni, :t] = wp
+                self._p_tok[ni, :t] = tok
+                self._p_pair[ni, :t - 1] = joined
+                self._p_long[ni, :t] = long
         # Long postings ("mohammad", "trading") sorted by the key's share of the name's weight,
         # heaviest first: a query cut to the names where that key matters reads only a prefix.
         # ``_lone_cut``: how many of them a one-token query reads (share above LONE_TOKEN_SHARE).
@@ -539,18 +578,27 @@ class NameIndex:
         q_pat = _patronymic_index(sks)
         q_long = _long_tokens(sks)
         low = floor - BOUND_SLACK - COUNTRY_MATCH_BONUS
-        # Entity kind per name: person (1), other (0), unknown (2).
-        query_person = bool(kind) and kind in PERSON_KINDS
+        if kind and kind in PERSON_KINDS:  # entity kind per name: person (1), other (0), unknown (2)
+            kept = [(ni, ca) for ni, ca in zip(names, ca_rows, strict=True) if self._name_kind[ni]]
+            names, ca_rows = [ni for ni, _ in kept], [ca for _, ca in kept]
         concepts = any(rep.concepts)
-        # The query side of the bound depends on the closeness row only: many names share it.
+        if len(names) >= _VECTOR_MIN:
+            bounds = self._bounds_np(names, ca_rows, qw_org, qw_per, q_pat, q_long, qnear, concepts)
+        else:
+            bounds = self._bounds_py(names, ca_rows, qw_org, qw_per, q_pat, q_long, qnear, concepts)
+        scored = [(b, ni) for b, ni in zip(bounds, names, strict=True) if b >= low]
+        scored.sort(key=lambda t: (-t[0], t[1]))
+        return scored[:MAX_CANDIDATES]
+
+    def _bounds_py(self, names: list[int], ca_rows: list[list[float]], qw_org: list[float], qw_per: list[float],
+                   q_pat: int | None, q_long: tuple[bool, ...], qnear: dict[int, float], concepts: bool) -> list[float]:
+        """What align can attain at most, per name: each side's coverage, tokens credited with
+        their closeness (an upper bound), a one-sided unmatched patronymic not counted; the
+        better of the organisation and person rules."""
+        # The query side depends on the closeness row only: many names share it.
         q_side: dict[tuple[tuple[float, ...], int], tuple[float, float]] = {}
-        scored: list[tuple[float, int]] = []
+        out: list[float] = []
         for ni, ca in zip(names, ca_rows, strict=True):
-            ek = self._name_kind[ni]
-            if query_person and not ek:
-                continue
-            # What align can attain at most: each side's coverage, tokens credited with their
-            # closeness (an upper bound), a one-sided unmatched patronymic not counted.
             cb = self._name_closeness(ni, qnear, concepts)
             wo, wp, n_pat = self._name_weights[ni]
             n_long = self._name_long[ni]
@@ -566,12 +614,61 @@ class NameIndex:
             if qs is None:
                 qs = q_side[qkey] = (_coverage(qw_org, ca, None, q_long, pairs), _coverage(qw_per, ca, q_pat, q_long, pairs))
             to, tp = self._name_totals[ni]
-            bound = max((qs[0] + _side(wo, to, cb, None, n_long, pairs)) / 2,
-                        (qs[1] + _side(wp, tp, cb, n_pat, n_long, pairs)) / 2)
-            if bound >= low:
-                scored.append((bound, ni))
-        scored.sort(key=lambda t: (-t[0], t[1]))
-        return scored[:MAX_CANDIDATES]
+            out.append(max((qs[0] + _side(wo, to, cb, None, n_long, pairs)) / 2,
+                           (qs[1] + _side(wp, tp, cb, n_pat, n_long, pairs)) / 2))
+        return out
+
+    def _bounds_np(self, names: list[int], ca_rows: list[list[float]], qw_org: list[float], qw_per: list[float],
+                   q_pat: int | None, q_long: tuple[bool, ...], qnear: dict[int, float], concepts: bool) -> list[float]:
+        """``_bounds_py`` for many names at once: the same floats (sums run in token order,
+        ``cumsum`` along the row), names of more than ``_PAD`` tokens through ``_bounds_py``."""
+        cand = np.array(names, dtype=np.int64)
+        wide = self._p_wide[cand]
+        if wide.any():
+            out = self._bounds_np([ni for ni, w in zip(names, wide.tolist(), strict=True) if not w],
+                                  [ca for ca, w in zip(ca_rows, wide.tolist(), strict=True) if not w],
+                                  qw_org, qw_per, q_pat, q_long, qnear, concepts) if not wide.all() else []
+            py = self._bounds_py([ni for ni, w in zip(names, wide.tolist(), strict=True) if w],
+                                 [ca for ca, w in zip(ca_rows, wide.tolist(), strict=True) if w],
+                                 qw_org, qw_per, q_pat, q_long, qnear, concepts)
+            it_np, it_py = iter(out), iter(py)
+            return [next(it_py) if w else next(it_np) for w in wide.tolist()]
+        qk = np.fromiter(qnear.keys(), dtype=np.int64, count=len(qnear))
+        qv = np.fromiter(qnear.values(), dtype=np.float64, count=len(qnear))
+        order = np.argsort(qk)
+        qk, qv = qk[order], qv[order]
+
+        def look(ids: np.ndarray) -> np.ndarray:
+            pos = np.minimum(np.searchsorted(qk, ids), len(qk) - 1)
+            return np.where(qk[pos] == ids, qv[pos], 0.0)
+
+        cb = look(self._p_tok[cand])
+        joined = look(self._p_pair[cand])
+        np.maximum(cb[:, :-1], joined, out=cb[:, :-1])
+        np.maximum(cb[:, 1:], joined, out=cb[:, 1:])
+        # Padding columns take the compact's closeness too: their weight is 0 and they are not long.
+        cb = np.maximum(cb, look(self._p_compact[cand])[:, None])
+        if concepts:
+            for r, ni in enumerate(names):
+                for j, k in self._name_kids[ni][3]:
+                    c = qnear.get(k, 0.0)
+                    if c > cb[r, j]:
+                        cb[r, j] = c
+        ca = np.array(ca_rows)
+        q_long_a = np.array(q_long, dtype=bool)
+        n_long = self._p_long[cand]
+        n_unseen = ((cb == 0.0) & n_long).sum(axis=1)
+        q_unseen = ((ca == 0.0) & q_long_a).sum(axis=1)
+        pairs = np.where(n_unseen > 0, np.minimum(n_unseen, q_unseen), 0)
+        k = len(names)
+        q_pat_a = np.full(k, -1 if q_pat is None else q_pat, dtype=np.int64)
+        no_pat = np.full(k, -1, dtype=np.int64)
+        qo = _coverage_np(np.broadcast_to(np.array(qw_org), ca.shape), ca, no_pat, q_long_a, pairs)
+        qp = _coverage_np(np.broadcast_to(np.array(qw_per), ca.shape), ca, q_pat_a, q_long_a, pairs)
+        no = _coverage_np(self._p_org[cand], cb, no_pat, n_long, pairs)
+        npe = _coverage_np(self._p_per[cand], cb, self._p_pat[cand], n_long, pairs)
+        bounds: list[float] = np.maximum((qo + no) / 2, (qp + npe) / 2).tolist()
+        return bounds
 
     def _name_closeness(self, ni: int, qnear: dict[int, float], concepts: bool = True) -> list[float]:
         """Per token of a listed name, the closeness of the nearest query key (``concepts``:

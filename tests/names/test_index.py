@@ -145,3 +145,34 @@ def test_same_results_after_pickling(index: NameIndex) -> None:
     for q in QUERIES:
         assert [m.model_dump() for m in copy.search(q, country="BY", limit=10)] == \
             [m.model_dump() for m in index.search(q, country="BY", limit=10)]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_vector_bounds_are_the_loop_bounds(index: NameIndex, query: str) -> None:
+    """Many candidates get their bounds as arrays: the very same floats as the loop."""
+    rep = parse_name(query)
+    weights = [index.weight(sk) for sk in rep.skeletons]
+    names, rows, qnear = index._shares(rep, weights, -1e-9)
+    if not names:
+        return
+    from compliance.names.score import _patronymic_index
+
+    args = (token_weights(rep, index.weight, False), token_weights(rep, index.weight, True),
+            _patronymic_index(rep.skeletons), index_module._long_tokens(rep.skeletons), qnear, any(rep.concepts))
+    assert index._bounds_np(names, rows, *args) == index._bounds_py(names, rows, *args)
+
+
+def test_vector_bounds_with_wide_names() -> None:
+    long_name = " ".join(f"Word{i}x" for i in range(20)) + " Belaruskali"
+    ents = _entities() + [Entity(id="wide", list_name="test", kind="organization", name=long_name, countries=["BY"],
+                                 listings=[Listing(regime="EU")])]
+    idx = NameIndex(ents)
+    rep = parse_name("Belaruskali Word3x Word4x")
+    weights = [idx.weight(sk) for sk in rep.skeletons]
+    names, rows, qnear = idx._shares(rep, weights, -1e-9)
+    assert any(idx._p_wide[ni] for ni in names)
+    from compliance.names.score import _patronymic_index
+
+    args = (token_weights(rep, idx.weight, False), token_weights(rep, idx.weight, True),
+            _patronymic_index(rep.skeletons), index_module._long_tokens(rep.skeletons), qnear, any(rep.concepts))
+    assert idx._bounds_np(names, rows, *args) == idx._bounds_py(names, rows, *args)
