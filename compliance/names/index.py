@@ -70,7 +70,7 @@ MAX_QUERY_TOKENS = 40
 # Query names longer than this (characters) are cut before parsing.
 MAX_QUERY_CHARS = 2_000
 # Bounds of this many candidates or more are computed as arrays (below: a Python loop is faster).
-_VECTOR_MIN = 24
+_VECTOR_MIN = 32
 # Listed names of up to this many tokens have their bound data in padded arrays.
 _PAD = 16
 
