@@ -3,15 +3,18 @@ can still reach the threshold.
 
 Build: each name is parsed once; its index keys are its token skeletons, its adjacent-token
 joins and its one-word compact form; every key also enters a one-deletion neighbourhood
-(typos and transliteration variants). Token weights of every name are computed at build.
+(typos and transliteration variants). Postings are one int array; the neighbourhood of every
+key and its postings, encoded for the query (below), are computed at build, and so are the
+token weights and bound data of every name.
 
 Query: per query token, the names near it (exact key, one edit, joined with a neighbour)
-with their closeness. A name can only reach the threshold if it is near every token of some
-minimal set of query tokens whose weight reaches the needed share, so candidates are the
-union of those intersections (prefix filtering for very long names). Each candidate gets an
-upper bound of the score ``align`` can give it (both sides' coverage at the keys' closeness,
-plus what tokens the index could not see might still gain fuzzily); the best-bound
-candidates are aligned, and scoring stops once no remaining one can enter the result.
+with their closeness. A name can only reach the threshold if the query weight it covers,
+each token at its closeness, reaches the needed share: every posting entry near the query is
+one integer (name, token, closeness code) and one sort gives every name's share, with no
+Python loop over postings. Each candidate gets an upper bound of the score ``align`` can give
+it (both sides' coverage at the keys' closeness, plus what tokens the index could not see
+might still gain fuzzily); the best-bound candidates are aligned (each distinct listed form
+once), and scoring stops once no remaining one can enter the result.
 """
 
 from __future__ import annotations
@@ -443,8 +446,8 @@ class NameIndex:
         return tuple(out.items())
 
     def _probe_keys(self, near: tuple[tuple[int, float], ...], lone: bool) -> np.ndarray:
-        """The postings of some near keys as one array of ``name << 12 | closeness code``
-        (a name may appear more than once); long postings cut as the query needs."""
+        """The postings of some near keys as one array of ``name << 12 | closeness code``, each
+        name once with its best closeness; long postings cut as the query needs."""
         off, common, post = self._off, self._common, self._post
         segs: list[np.ndarray] = []
         codes: list[int] = []
