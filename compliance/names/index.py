@@ -3,26 +3,31 @@ can still reach the threshold.
 
 Build: each name is parsed once; its index keys are its token skeletons, its adjacent-token
 joins and its one-word compact form; every key also enters a one-deletion neighbourhood
-(typos and transliteration variants). Token weights of every name are computed at build.
+(typos and transliteration variants). Postings are one int array; the neighbourhood of every
+key and its postings, encoded for the query (below), are computed at build, and so are the
+token weights and bound data of every name.
 
 Query: per query token, the names near it (exact key, one edit, joined with a neighbour)
-with their closeness. A name can only reach the threshold if it is near every token of some
-minimal set of query tokens whose weight reaches the needed share, so candidates are the
-union of those intersections (prefix filtering for very long names). Each candidate gets an
-upper bound of the score ``align`` can give it (both sides' coverage at the keys' closeness,
-plus what tokens the index could not see might still gain fuzzily); the best-bound
-candidates are aligned, and scoring stops once no remaining one can enter the result.
+with their closeness. A name can only reach the threshold if the query weight it covers,
+each token at its closeness, reaches the needed share: every posting entry near the query is
+one integer (name, token, closeness code) and one sort gives every name's share, with no
+Python loop over postings. Each candidate gets an upper bound of the score ``align`` can give
+it (both sides' coverage at the keys' closeness, plus what tokens the index could not see
+might still gain fuzzily); the best-bound candidates are aligned (each distinct listed form
+once), and scoring stops once no remaining one can enter the result.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
 
+import numpy as np
 from pydantic import BaseModel, Field
 
 from compliance.lists.model import Entity
@@ -67,6 +72,10 @@ MAX_NEIGHBOUR_LEN = 48
 MAX_QUERY_TOKENS = 40
 # Query names longer than this (characters) are cut before parsing.
 MAX_QUERY_CHARS = 2_000
+# Bounds of this many candidates or more are computed as arrays (below: a Python loop is faster).
+_VECTOR_MIN = 32
+# Listed names of up to this many tokens have their bound data in padded arrays.
+_PAD = 16
 
 
 class _LRU(Generic[V]):
@@ -78,11 +87,12 @@ class _LRU(Generic[V]):
         self._lock = threading.Lock()
 
     def get(self, key: str) -> V | None:
-        with self._lock:
-            v = self._d.get(key)
-            if v is not None:
-                self._d.move_to_end(key)
-            return v
+        v = self._d.get(key)  # one atomic dict read; the order is kept under the lock
+        if v is not None:
+            with self._lock:
+                if key in self._d:
+                    self._d.move_to_end(key)
+        return v
 
     def put(self, key: str, value: V) -> None:
         with self._lock:
@@ -118,6 +128,31 @@ class NameMatch(BaseModel):
     details: list[dict[str, Any]] = Field(default_factory=list)
 
 
+_FLOATS: dict[float, float] = {}
+# Every closeness a key near a query token can have, coded in 6 bits (0: none).
+_CLOSENESS = sorted({1.0, TRANSLATED_CREDIT} | {max(NEAR_EDIT, 1.0 - 1.0 / (n + 1)) for n in range(4, MAX_NEIGHBOUR_LEN + 1)} |
+                    {max(NEAR_EDIT, 1.0 - 1.0 / n) for n in range(5, MAX_NEIGHBOUR_LEN + 1)})
+assert len(_CLOSENESS) < 64 and MAX_QUERY_TOKENS <= 64
+_CODE = {c: i for i, c in enumerate(_CLOSENESS, start=1)}
+_VALUE_LIST = [0.0, *_CLOSENESS] + [0.0] * (63 - len(_CLOSENESS))
+_VALUES = np.array(_VALUE_LIST)
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def _one(x: float) -> float:
+    """One float object per closeness value (the precomputed neighbourhoods hold many)."""
+    return _FLOATS.setdefault(x, x)
+
+
+def _keys(v: str | tuple[Any, ...] | None) -> tuple[str, ...]:
+    """The keys one ``_dels`` entry is a deletion of (not the id of the entry itself if listed)."""
+    if v is None:
+        return ()
+    if isinstance(v, str):
+        return (v,)
+    return v[1:] if isinstance(v[0], int) else v
+
+
 def _deletions(token: str) -> list[str]:
     return [token[:i] + token[i + 1:] for i in range(len(token))]
 
@@ -142,6 +177,49 @@ def _coverage(weights: list[float], closeness: list[float], pat: int | None, lon
         unseen.sort(reverse=True)
         got += UNSEEN_CREDIT * sum(unseen[:pairs])
     return got / total if total else 0.0
+
+
+def _total(weights: list[float]) -> float:
+    """Sum in token order, as ``_coverage`` adds (the bound must be the same float)."""
+    total = 0.0
+    for w in weights:
+        total += w
+    return total
+
+
+def _side(weights: list[float], total: float, closeness: list[float], pat: int | None, long: tuple[bool, ...],
+          pairs: int) -> float:
+    """``_coverage`` with the total of all weights given: the same float, computed faster."""
+    got = 0.0
+    for w, c in zip(weights, closeness, strict=True):
+        got += w * c
+    if pat is not None and closeness[pat] == 0.0:
+        total = 0.0
+        for i, w in enumerate(weights):
+            if i != pat:
+                total += w
+    if pairs:
+        unseen = [w for w, c, x in zip(weights, closeness, long, strict=True) if x and c == 0.0]
+        if unseen:
+            unseen.sort(reverse=True)
+            got += UNSEEN_CREDIT * sum(unseen[:pairs])
+    return got / total if total else 0.0
+
+
+def _coverage_np(weights: np.ndarray, closeness: np.ndarray, pat: np.ndarray, long: np.ndarray,
+                 pairs: np.ndarray) -> np.ndarray:
+    """``_coverage`` of many rows at once (``pat`` -1: none), the same floats: sums are
+    ``cumsum`` along the row (token order), padding weighs 0."""
+    zero = closeness == 0.0
+    got = np.cumsum(weights * closeness, axis=1)[:, -1]
+    skip = zero & (np.arange(weights.shape[1]) == pat[:, None])
+    total = np.cumsum(np.where(skip, 0.0, weights), axis=1)[:, -1]
+    if pairs.any():
+        unseen = -np.sort(-np.where(zero & long, weights, 0.0), axis=1)  # heaviest first
+        top = np.cumsum(unseen, axis=1)[np.arange(len(pairs)), np.maximum(pairs - 1, 0)]
+        got = np.where(pairs > 0, got + UNSEEN_CREDIT * top, got)
+    cov: np.ndarray = np.where(total != 0.0, got / np.where(total != 0.0, total, 1.0), 0.0)
+    return cov
 
 
 def _truncate(rep: NameRep, n: int) -> NameRep:
@@ -176,7 +254,6 @@ class NameIndex:
     def __init__(self, entities: Iterable[Entity]) -> None:
         self._entities: list[Entity] = []
         self._names: list[tuple[int, str, NameRep]] = []  # (entity index, listed name, parsed)
-        self._name_keys: list[tuple[str, ...]] = []
         postings: dict[str, list[int]] = defaultdict(list)
         for e in entities:
             ei = len(self._entities)
@@ -190,40 +267,107 @@ class NameIndex:
                     seen.add(rep.skeletons)
                     ni = len(self._names)
                     self._names.append((ei, variant, rep))
-                    keys = _keys_of(rep)
-                    self._name_keys.append(keys)
-                    for k in keys:
+                    for k in _keys_of(rep):
                         postings[k].append(ni)
-        self._postings: dict[str, list[int]] = dict(postings)
         total = max(1, len(self._names))
         self._total = total
         self._common = max(50, int(total * COMMON_SHARE))
         # Weights: rare words count more (inverse document frequency over the listed names).
-        self._df = {k: len(v) for k, v in self._postings.items()}
+        self._df = {k: len(v) for k, v in postings.items()}
         self._weight_cache: dict[str, float] = {}
+        # Every key gets an id; postings are slices of one int array (``_off[kid]:_off[kid + 1]``).
+        self._kid: dict[str, int] = {k: i for i, k in enumerate(postings)}
         # One-deletion neighbourhood of every indexed key: finds typos and spelling variants.
-        dels: dict[str, list[str]] = defaultdict(list)
-        for k in self._postings:
+        # Most deletions belong to one key: stored as the key itself, not a list (saves ~90 MB).
+        # A listed key that a one-deletion of a query key can equal (4 to 47 letters) starts its
+        # entry with its id: one lookup per deletion finds both.
+        dels: dict[str, str | tuple[Any, ...]] = {}
+        for k in postings:
             if 4 <= len(k) <= MAX_NEIGHBOUR_LEN and not k.isdigit() and k[0] != "\x01":
                 for d in _deletions(k):
-                    dels[d].append(k)
-        self._dels: dict[str, list[str]] = dict(dels)
+                    v = dels.get(d)
+                    dels[d] = k if v is None else (v, k) if isinstance(v, str) else (*v, k)
+        for k, i in self._kid.items():
+            if 4 <= len(k) < MAX_NEIGHBOUR_LEN and k[0] != "\x01":
+                v = dels.get(k)
+                dels[k] = (i,) if v is None else (i, v) if isinstance(v, str) else (i, *v)
+        self._dels = dels
         # Token weights of every listed name, for organisation and person rules.
         self._name_weights: list[tuple[list[float], list[float], int | None]] = [
             (token_weights(rep, self.weight, False), token_weights(rep, self.weight, True),
              _patronymic_index(rep.skeletons)) for _, _, rep in self._names
         ]
+        self._name_totals = [(_total(wo), _total(wp)) for wo, wp, _ in self._name_weights]
         self._name_long = [_long_tokens(rep.skeletons) for _, _, rep in self._names]
+        # Names align reads the same way (one person on several lists, written alike) share an
+        # id: a query aligns each such form once.
+        forms: dict[tuple[Any, ...], int] = {}
+        self._name_form = [forms.setdefault((rep.tokens, rep.skeletons, rep.concepts, rep.text.isascii()), len(forms))
+                           for _, _, rep in self._names]
+        kinds = [1 if e.kind in PERSON_KINDS else 2 if e.kind == "unknown" else 0 for e in self._entities]
+        self._name_kind = [kinds[ei] for ei, _, _ in self._names]
+        # Per name, the ids of its token, joined-pair, compact and concept keys (for the bound).
+        kid = self._kid
+        self._name_kids: list[tuple[tuple[int, ...], tuple[int, ...], int, tuple[tuple[int, int], ...]]] = [
+            (tuple(kid[sk] for sk in rep.skeletons),
+             tuple(kid[x + y] for x, y in zip(rep.skeletons, rep.skeletons[1:], strict=False)),
+             kid[rep.compact],
+             tuple((j, kid["\x01" + c]) for j, cs in enumerate(rep.concepts) for c in cs))
+            for _, _, rep in self._names
+        ]
+        # The same per name as padded arrays, for the bounds of many candidates at once.
+        m = len(self._names)
+        self._p_org = np.zeros((m, _PAD))
+        self._p_per = np.zeros((m, _PAD))
+        self._p_tok = np.full((m, _PAD), -1, dtype=np.int64)
+        self._p_pair = np.full((m, _PAD - 1), -1, dtype=np.int64)
+        self._p_long = np.zeros((m, _PAD), dtype=bool)
+        self._p_compact = np.array([kids[2] for kids in self._name_kids], dtype=np.int64)
+        self._p_pat = np.array([-1 if p is None else p for _, _, p in self._name_weights], dtype=np.int64)
+        self._p_wide = np.array([len(kids[0]) > _PAD for kids in self._name_kids], dtype=bool)
+        for ni, ((wo, wp, _), (tok, joined, _, _), long) in enumerate(
+                zip(self._name_weights, self._name_kids, self._name_long, strict=True)):
+            if len(tok) <= _PAD:
+                t = len(tok)
+                self._p_org[ni, :t] = wo
+                self._p_per[ni, :t] = wp
+                self._p_tok[ni, :t] = tok
+                self._p_pair[ni, :t - 1] = joined
+                self._p_long[ni, :t] = long
         # Long postings ("mohammad", "trading") sorted by the key's share of the name's weight,
         # heaviest first: a query cut to the names where that key matters reads only a prefix.
-        self._long_shares: dict[str, list[float]] = {}
-        for k, post in self._postings.items():
+        # ``_lone_cut``: how many of them a one-token query reads (share above LONE_TOKEN_SHARE).
+        self._lone_cut: dict[int, int] = {}
+        for k, post in postings.items():
             if len(post) > self._common:
                 w = self.weight(k)
                 keyed = sorted((-min(1.0, w / (sum(self._name_weights[ni][0]) or 1.0)), ni) for ni in post)
                 post[:] = [ni for _, ni in keyed]
-                self._long_shares[k] = [-x for x, _ in keyed]
-        self._near_cache: _LRU[tuple[tuple[str, float], ...]] = _LRU(_NEAR_CACHE_MAX)
+                shares = [-x for x, _ in keyed]
+                self._lone_cut[kid[k]] = bisect.bisect_left(shares, -LONE_TOKEN_SHARE, key=lambda x: -x)
+        off = [0]
+        for post in postings.values():
+            off.append(off[-1] + len(post))
+        self._off: list[int] = off
+        self._post = np.fromiter(itertools.chain.from_iterable(postings.values()), dtype=np.int64, count=off[-1])
+        self._near_cache: _LRU[tuple[tuple[int, float], ...]] = _LRU(_NEAR_CACHE_MAX)
+        # The neighbourhood of every indexed key, computed once: a query token that is a listed
+        # word (most are) costs one lookup; only unlisted ones (typos, joined forms) are searched.
+        self._near_pre: list[tuple[tuple[int, float], ...] | None] = [None] * len(kid)
+        for k, i in kid.items():
+            if 4 <= len(k) <= MAX_NEIGHBOUR_LEN and not k.isdigit() and k[0] != "\x01":
+                self._near_pre[i] = self._near_of(k, True)
+        # And the encoded postings of that neighbourhood (``_probe_keys``), all in one array:
+        # ``_pre_keys[_pre_off[kid]:_pre_off[kid + 1]]`` (a concept key: its own postings).
+        own = {False: 1.0, True: TRANSLATED_CREDIT}
+        self._pre_off = [0]
+        chunks: list[np.ndarray] = []
+        for k, i in kid.items():
+            arr = self._probe_keys(self._near_pre[i] or ((i, own[k[0] == "\x01"]),), False)
+            chunks.append(arr)
+            self._pre_off.append(self._pre_off[-1] + len(arr))
+        self._pre_keys = np.concatenate(chunks) if chunks else _EMPTY
+        del chunks
 
     # Probes covering more query tokens than this (joined forms) skip the substitution
     # neighbourhood: its lookups grow with the key's length.
@@ -250,151 +394,301 @@ class NameIndex:
             w = base
         return w
 
-    def _near(self, sk: str, substitutions: bool = True) -> tuple[tuple[str, float], ...]:
-        """Indexed keys near one query key, with a rough closeness (cached: tokens recur).
-        ``substitutions=False`` for joined probes: their letters are many and a typo inside a
-        joined form is found through the separate tokens anyway."""
+    def _near(self, sk: str, substitutions: bool = True) -> tuple[tuple[int, float], ...]:
+        """Ids of the indexed keys near one query key, with a rough closeness (cached: tokens
+        recur). ``substitutions=False`` for joined probes: their letters are many and a typo
+        inside a joined form is found through the separate tokens anyway."""
+        if substitutions:
+            k = self._kid.get(sk)
+            if k is not None:
+                pre = self._near_pre[k]
+                if pre is not None:
+                    return pre
         ck = sk if substitutions else "\x00" + sk
         hit = self._near_cache.get(ck)
         if hit is not None:
             return hit
-        out: dict[str, float] = {}
-        if sk in self._postings:
-            out[sk] = 1.0
-        if 4 <= len(sk) <= MAX_NEIGHBOUR_LEN and not sk.isdigit():
-            # One edit on a token of length L leaves OSA similarity 1 - 1/L (vowel variants
-            # score at least 0.9): the closeness is an upper bound of the credit align gives.
-            near = max(NEAR_EDIT, 1.0 - 1.0 / (len(sk) + 1))
-            for k in self._dels.get(sk, ()):  # query lacks a letter
-                out.setdefault(k, near)
-            near = max(NEAR_EDIT, 1.0 - 1.0 / len(sk))
-            for d in _deletions(sk):
-                if len(d) >= 4 and d in self._postings:  # query has an extra letter
-                    out.setdefault(d, near)
-                if substitutions and len(sk) >= 5:
-                    for k in self._dels.get(d, ()):  # one substitution
-                        out.setdefault(k, near)
-        res = tuple(out.items())
+        res = self._near_of(sk, substitutions)
         self._near_cache.put(ck, res)
         return res
 
-    def _token_hits(self, rep: NameRep) -> tuple[list[dict[int, float]], dict[str, float]]:
-        """Per query token: the names near it, each with the best closeness (a name written
-        as one word where the query has two, or the reverse, counts for every token it joins)."""
+    def _near_of(self, sk: str, substitutions: bool) -> tuple[tuple[int, float], ...]:
+        """``_near`` without the caches."""
+        kid = self._kid
+        out: dict[int, float] = {}
+        k = kid.get(sk)
+        if k is not None:
+            out[k] = 1.0
+        n = len(sk)
+        if 4 <= n <= MAX_NEIGHBOUR_LEN and not sk.isdigit():
+            # One edit on a token of length L leaves OSA similarity 1 - 1/L (vowel variants
+            # score at least 0.9): the closeness is an upper bound of the credit align gives.
+            dels = self._dels
+            near = _one(max(NEAR_EDIT, 1.0 - 1.0 / (n + 1)))
+            for key in _keys(dels.get(sk)):  # query lacks a letter
+                out.setdefault(kid[key], near)
+            if n >= 5:  # shorter deletions are neither indexed (4 letters at least) nor probed
+                near = _one(max(NEAR_EDIT, 1.0 - 1.0 / n))
+                for i in range(n):
+                    v = dels.get(sk[:i] + sk[i + 1:])
+                    if v is None:
+                        continue
+                    if isinstance(v, str):
+                        if substitutions:  # one substitution
+                            out.setdefault(kid[v], near)
+                        continue
+                    if isinstance(v[0], int):  # query has an extra letter
+                        out.setdefault(v[0], near)
+                    if substitutions:
+                        for key in v:
+                            if isinstance(key, str):
+                                out.setdefault(kid[key], near)
+        return tuple(out.items())
+
+    def _probe_keys(self, near: tuple[tuple[int, float], ...], lone: bool) -> np.ndarray:
+        """The postings of some near keys as one array of ``name << 12 | closeness code``, each
+        name once with its best closeness; long postings cut as the query needs."""
+        off, common, post = self._off, self._common, self._post
+        segs: list[np.ndarray] = []
+        codes: list[int] = []
+        for k, c in near:
+            s, e = off[k], off[k + 1]
+            if e - s > common:
+                # One query token aligns with one listed token (or a joined pair): only names
+                # where that token carries about half the weight can reach a match.
+                e = s + self._lone_cut[k] if lone else min(e, s + common * 4)
+            if e > s:
+                segs.append(post[s:e])
+                codes.append(_CODE[c])
+        if not segs:
+            return _EMPTY
+        if len(segs) == 1:
+            return (segs[0] << 12) | codes[0]
+        keys = np.concatenate(segs)
+        keys <<= 12
+        keys |= np.repeat(np.array(codes, dtype=np.int64), [len(x) for x in segs])
+        # A name near two of the keys: keep its best closeness (the last after sorting).
+        keys.sort()
+        name = keys >> 12
+        last = np.empty(len(keys), dtype=bool)
+        last[-1] = True
+        np.not_equal(name[1:], name[:-1], out=last[:-1])
+        return keys[last]
+
+    def _shares(self, rep: NameRep, weights: list[float], need: float) -> tuple[list[int], list[list[float]], dict[int, float]]:
+        """The names whose share (sum of query token weight x closeness) reaches ``need``, each
+        with its closeness per query token; and the closeness of every key near the query, by
+        key id.
+
+        Per query token, the names near it come from its own probe, the probes joining it with
+        a neighbour (a name written as one word where the query has two, or the reverse) and
+        its translations. Every posting entry is one integer, name << 12 | token << 6 |
+        closeness code; after a sort the last entry of each (name, token) holds its best
+        closeness. No Python loop runs over postings: a common token's thousand names cost
+        microseconds, and listed words come with their neighbourhood's postings precomputed."""
         sks = rep.skeletons
         n = len(sks)
-        sources: list[list[tuple[float, list[int]]]] = [[] for _ in range(n)]
         probes: list[tuple[str, tuple[int, ...]]] = [(sk, (i,)) for i, sk in enumerate(sks)]
         probes += [(x + y, (i, i + 1)) for i, (x, y) in enumerate(zip(sks, sks[1:], strict=False))]
         if n > 2:
             probes.append((rep.compact, tuple(range(n))))
-        qnear: dict[str, float] = {}
+        parts: list[np.ndarray] = []
+        toks: list[int] = []
+        qnear: dict[int, float] = {}
         for i, cs in enumerate(rep.concepts):
             for c in cs:
-                post = self._postings.get("\x01" + c)
-                if post is None:
+                k = self._kid.get("\x01" + c)
+                if k is None:
                     continue
-                qnear["\x01" + c] = TRANSLATED_CREDIT
-                sources[i].append((TRANSLATED_CREDIT, post if len(post) <= self._common else post[: self._common * 4]))
+                qnear[k] = TRANSLATED_CREDIT
+                parts.append(self._pre_keys[self._pre_off[k]:self._pre_off[k + 1]])
+                toks.append(i)
+        kid_get, near_pre, pre_off, pre_keys = self._kid.get, self._near_pre, self._pre_off, self._pre_keys
+        lone = n == 1
         for key, idxs in probes:
-            for k, closeness in self._near(key, len(idxs) <= self._subst_max_idxs):
+            subst = len(idxs) <= self._subst_max_idxs
+            k = kid_get(key)
+            # A listed key: neighbourhood and postings precomputed (with substitutions; keys too
+            # short or long for neighbours have none either way).
+            if k is not None and not lone and (subst or near_pre[k] is None):
+                near = near_pre[k] or ((k, 1.0),)
+                arr = pre_keys[pre_off[k]:pre_off[k + 1]]
+            else:
+                near = self._near(key, subst)
+                arr = self._probe_keys(near, lone)
+            for k, closeness in near:
                 if qnear.get(k, 0.0) < closeness:
                     qnear[k] = closeness
-                post = self._postings[k]
-                if len(post) > self._common:
-                    if n == 1:
-                        # One query token aligns with one listed token (or a joined pair): only
-                        # names where that token carries about half the weight can reach a match.
-                        shares = self._long_shares[k]
-                        cut = bisect.bisect_left(shares, -LONE_TOKEN_SHARE, key=lambda x: -x)
-                        post = post[:cut]
-                    else:
-                        post = post[: self._common * 4]
+            if len(arr):
                 for i in idxs:
-                    sources[i].append((closeness, post))
-        out: list[dict[int, float]] = []
-        for src in sources:
-            d: dict[int, float] = {}
-            src.sort(key=lambda t: t[0])  # ascending: the best closeness is written last
-            for closeness, post in src:
-                d.update(dict.fromkeys(post, closeness))
-            out.append(d)
-        return out, qnear
+                    parts.append(arr)
+                    toks.append(i)
+        if not parts or sum(weights[i] for i in set(toks)) < need:
+            return [], [], qnear
+        keys = np.concatenate([a | (i << 6) if i else a for a, i in zip(parts, toks, strict=True)]) \
+            if len(parts) > 1 else parts[0] | (toks[0] << 6)
+        keys.sort()
+        if len(toks) != len(set(toks)):  # a token with several parts: keep its best closeness
+            pair = keys >> 6  # name << 6 | token
+            last = np.empty(len(keys), dtype=bool)
+            last[-1] = True
+            np.not_equal(pair[1:], pair[:-1], out=last[:-1])
+            keys = keys[last]
+        name = keys >> 12
+        first = np.empty(len(keys), dtype=bool)
+        first[0] = True
+        np.not_equal(name[1:], name[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        table = np.multiply.outer(np.array(weights), _VALUES).ravel()  # [token << 6 | code]
+        share = np.add.reduceat(table[keys & 4095], starts)
+        keep = share >= need
+        if not keep.any():
+            return [], [], qnear
+        kept = keys[keep[np.cumsum(first) - 1]].tolist()
+        names: list[int] = []
+        rows: list[list[float]] = []
+        row: list[float] = []
+        cur = -1
+        for x in kept:
+            ni = x >> 12
+            if ni != cur:
+                cur = ni
+                row = [0.0] * n
+                names.append(ni)
+                rows.append(row)
+            row[(x >> 6) & 63] = _VALUE_LIST[x & 63]
+        return names, rows, qnear
 
-    def _candidates(self, rep: NameRep, floor: float) -> list[tuple[float, int]]:
+    def _candidates(self, rep: NameRep, floor: float, qw_org: list[float], qw_per: list[float],
+                    kind: str | None = None) -> list[tuple[float, int]]:
         """(bound, name) of the names that share enough (near-)tokens with the query to
         possibly reach ``floor``, best attainable score first.
 
         A name's share is the query weight it covers, each token counted with the closeness of
         its nearest key; a name whose share cannot lift the symmetric score to the floor
-        (score <= (share + 1) / 2) is never scored. Candidates come from intersections: a name
-        must be near every token of at least one minimal token set whose weight reaches that
-        share, so only those intersections are enumerated, never whole posting lists.
+        (score <= (share + 1) / 2) is never scored. The shares of all names near any query
+        token are computed at once from the concatenated postings (sorted, one closeness per
+        name and token); only the names reaching the share get a bound. With a person ``kind``,
+        names of other entities are left out (they are never scored).
         """
         sks = rep.skeletons
-        n = len(sks)
         weights = [self.weight(sk) for sk in sks]
         total = sum(weights) or 1.0
         need = max(0.0, 2 * floor - 1.0 - 0.05) * total - 1e-9
-        hits, qnear = self._token_hits(rep)
-        cands: set[int] = set()
-        active = [i for i in range(n) if hits[i]]
-        if sum(weights[i] for i in active) < need:
+        names, ca_rows, qnear = self._shares(rep, weights, need)
+        if not names:
             return []
-        if len(active) <= 6:
-            order = sorted(active, key=lambda i: len(hits[i]))
-            for mask in range(1, 1 << len(order)):
-                members = [i for b, i in enumerate(order) if mask >> b & 1]
-                w = sum(weights[i] for i in members)
-                if w < need or any(w - weights[i] >= need for i in members):
-                    continue  # too light, or not minimal
-                first, others = hits[members[0]], [hits[i] for i in members[1:]]
-                cands.update(ni for ni in first if all(ni in o for o in others))
-        else:  # long names: a name must be near one of the heaviest tokens (prefix filtering)
-            rest = sum(weights[i] for i in active)
-            for i in sorted(active, key=lambda i: -weights[i]):
-                if rest < need:
-                    break
-                cands.update(hits[i])
-                rest -= weights[i]
-        qw_org = token_weights(rep, self.weight, False)
-        qw_per = token_weights(rep, self.weight, True)
         q_pat = _patronymic_index(sks)
         q_long = _long_tokens(sks)
         low = floor - BOUND_SLACK - COUNTRY_MATCH_BONUS
-        scored: list[tuple[float, int]] = []
-        for ni in cands:
-            ca = [h.get(ni, 0.0) for h in hits]
-            if sum(w * c for w, c in zip(weights, ca, strict=True)) < need:
-                continue
-            # What align can attain at most: each side's coverage, tokens credited with their
-            # closeness (an upper bound), a one-sided unmatched patronymic not counted.
-            cb = self._name_closeness(ni, qnear)
-            wo, wp, n_pat = self._name_weights[ni]
-            n_long = self._name_long[ni]
-            pairs = min(sum(1 for c, x in zip(ca, q_long, strict=True) if x and c == 0.0),
-                        sum(1 for c, x in zip(cb, n_long, strict=True) if x and c == 0.0))
-            bound = max((_coverage(qw_org, ca, None, q_long, pairs) + _coverage(wo, cb, None, n_long, pairs)) / 2,
-                        (_coverage(qw_per, ca, q_pat, q_long, pairs) + _coverage(wp, cb, n_pat, n_long, pairs)) / 2)
-            if bound >= low:
-                scored.append((bound, ni))
+        if kind and kind in PERSON_KINDS:  # entity kind per name: person (1), other (0), unknown (2)
+            kept = [(ni, ca) for ni, ca in zip(names, ca_rows, strict=True) if self._name_kind[ni]]
+            names, ca_rows = [ni for ni, _ in kept], [ca for _, ca in kept]
+        concepts = any(rep.concepts)
+        if len(names) >= _VECTOR_MIN:
+            bounds = self._bounds_np(names, ca_rows, qw_org, qw_per, q_pat, q_long, qnear, concepts)
+        else:
+            bounds = self._bounds_py(names, ca_rows, qw_org, qw_per, q_pat, q_long, qnear, concepts)
+        scored = [(b, ni) for b, ni in zip(bounds, names, strict=True) if b >= low]
         scored.sort(key=lambda t: (-t[0], t[1]))
         return scored[:MAX_CANDIDATES]
 
-    def _name_closeness(self, ni: int, qnear: dict[str, float]) -> list[float]:
-        """Per token of a listed name, the closeness of the nearest query key."""
-        sks = self._names[ni][2].skeletons
-        cb = [qnear.get(sk, 0.0) for sk in sks]
-        for j in range(len(sks) - 1):
-            c = qnear.get(sks[j] + sks[j + 1], 0.0)
-            if c > cb[j] or c > cb[j + 1]:
+    def _bounds_py(self, names: list[int], ca_rows: list[list[float]], qw_org: list[float], qw_per: list[float],
+                   q_pat: int | None, q_long: tuple[bool, ...], qnear: dict[int, float], concepts: bool) -> list[float]:
+        """What align can attain at most, per name: each side's coverage, tokens credited with
+        their closeness (an upper bound), a one-sided unmatched patronymic not counted; the
+        better of the organisation and person rules."""
+        # The query side depends on the closeness row only: many names share it.
+        q_side: dict[tuple[tuple[float, ...], int], tuple[float, float]] = {}
+        out: list[float] = []
+        for ni, ca in zip(names, ca_rows, strict=True):
+            cb = self._name_closeness(ni, qnear, concepts)
+            wo, wp, n_pat = self._name_weights[ni]
+            n_long = self._name_long[ni]
+            n_unseen = 0
+            for c, x in zip(cb, n_long, strict=True):
+                if x and c == 0.0:
+                    n_unseen += 1
+            pairs = 0
+            if n_unseen:
+                pairs = min(n_unseen, sum(1 for c, x in zip(ca, q_long, strict=True) if x and c == 0.0))
+            qkey = (tuple(ca), pairs)
+            qs = q_side.get(qkey)
+            if qs is None:
+                qs = q_side[qkey] = (_coverage(qw_org, ca, None, q_long, pairs), _coverage(qw_per, ca, q_pat, q_long, pairs))
+            to, tp = self._name_totals[ni]
+            out.append(max((qs[0] + _side(wo, to, cb, None, n_long, pairs)) / 2,
+                           (qs[1] + _side(wp, tp, cb, n_pat, n_long, pairs)) / 2))
+        return out
+
+    def _bounds_np(self, names: list[int], ca_rows: list[list[float]], qw_org: list[float], qw_per: list[float],
+                   q_pat: int | None, q_long: tuple[bool, ...], qnear: dict[int, float], concepts: bool) -> list[float]:
+        """``_bounds_py`` for many names at once: the same floats (sums run in token order,
+        ``cumsum`` along the row), names of more than ``_PAD`` tokens through ``_bounds_py``."""
+        cand = np.array(names, dtype=np.int64)
+        wide = self._p_wide[cand]
+        if wide.any():
+            out = self._bounds_np([ni for ni, w in zip(names, wide.tolist(), strict=True) if not w],
+                                  [ca for ca, w in zip(ca_rows, wide.tolist(), strict=True) if not w],
+                                  qw_org, qw_per, q_pat, q_long, qnear, concepts) if not wide.all() else []
+            py = self._bounds_py([ni for ni, w in zip(names, wide.tolist(), strict=True) if w],
+                                 [ca for ca, w in zip(ca_rows, wide.tolist(), strict=True) if w],
+                                 qw_org, qw_per, q_pat, q_long, qnear, concepts)
+            it_np, it_py = iter(out), iter(py)
+            return [next(it_py) if w else next(it_np) for w in wide.tolist()]
+        qk = np.fromiter(qnear.keys(), dtype=np.int64, count=len(qnear))
+        qv = np.fromiter(qnear.values(), dtype=np.float64, count=len(qnear))
+        order = np.argsort(qk)
+        qk, qv = qk[order], qv[order]
+
+        def look(ids: np.ndarray) -> np.ndarray:
+            pos = np.minimum(np.searchsorted(qk, ids), len(qk) - 1)
+            return np.where(qk[pos] == ids, qv[pos], 0.0)
+
+        cb = look(self._p_tok[cand])
+        joined = look(self._p_pair[cand])
+        np.maximum(cb[:, :-1], joined, out=cb[:, :-1])
+        np.maximum(cb[:, 1:], joined, out=cb[:, 1:])
+        # Padding columns take the compact's closeness too: their weight is 0 and they are not long.
+        cb = np.maximum(cb, look(self._p_compact[cand])[:, None])
+        if concepts:
+            for r, ni in enumerate(names):
+                for j, k in self._name_kids[ni][3]:
+                    c = qnear.get(k, 0.0)
+                    if c > cb[r, j]:
+                        cb[r, j] = c
+        ca = np.array(ca_rows)
+        q_long_a = np.array(q_long, dtype=bool)
+        n_long = self._p_long[cand]
+        n_unseen = ((cb == 0.0) & n_long).sum(axis=1)
+        q_unseen = ((ca == 0.0) & q_long_a).sum(axis=1)
+        pairs = np.where(n_unseen > 0, np.minimum(n_unseen, q_unseen), 0)
+        k = len(names)
+        q_pat_a = np.full(k, -1 if q_pat is None else q_pat, dtype=np.int64)
+        no_pat = np.full(k, -1, dtype=np.int64)
+        qo = _coverage_np(np.broadcast_to(np.array(qw_org), ca.shape), ca, no_pat, q_long_a, pairs)
+        qp = _coverage_np(np.broadcast_to(np.array(qw_per), ca.shape), ca, q_pat_a, q_long_a, pairs)
+        no = _coverage_np(self._p_org[cand], cb, no_pat, n_long, pairs)
+        npe = _coverage_np(self._p_per[cand], cb, self._p_pat[cand], n_long, pairs)
+        bounds: list[float] = np.maximum((qo + no) / 2, (qp + npe) / 2).tolist()
+        return bounds
+
+    def _name_closeness(self, ni: int, qnear: dict[int, float], concepts: bool = True) -> list[float]:
+        """Per token of a listed name, the closeness of the nearest query key (``concepts``:
+        whether the query has translated words, whose keys are looked up too)."""
+        tok, joined, compact, cons = self._name_kids[ni]
+        get = qnear.get
+        cb = [get(k, 0.0) for k in tok]
+        for j, k in enumerate(joined):
+            c = get(k)
+            if c is not None and (c > cb[j] or c > cb[j + 1]):
                 cb[j], cb[j + 1] = max(cb[j], c), max(cb[j + 1], c)
-        c = qnear.get(self._names[ni][2].compact, 0.0)
+        c = get(compact)
         if c:
             cb = [max(x, c) for x in cb]
-        for j, cs in enumerate(self._names[ni][2].concepts):
-            for con in cs:
-                c = qnear.get("\x01" + con, 0.0)
+        if concepts:
+            for j, k in cons:
+                c = get(k, 0.0)
                 if c > cb[j]:
                     cb[j] = c
         return cb
@@ -435,7 +729,8 @@ class NameIndex:
         query_person = bool(kind) and kind in PERSON_KINDS
         q_weights = (token_weights(rep, self.weight, False), token_weights(rep, self.weight, True))
         best: dict[int, tuple[float, Alignment, int]] = {}
-        for bound, ni in self._candidates(rep, floor):
+        aligned: dict[tuple[int, bool], Alignment] = {}
+        for bound, ni in self._candidates(rep, floor, *q_weights, kind=kind):
             # Best bound first: once no remaining candidate could enter the result, stop.
             if len(best) >= limit and bound + BOUND_SLACK + COUNTRY_MATCH_BONUS < sorted(
                     s for s, _, _ in best.values())[-limit]:
@@ -445,8 +740,11 @@ class NameIndex:
             if query_person and entity.kind not in ("person", "unknown"):
                 continue
             person = (entity.kind if entity.kind != "unknown" else (kind or "")) in PERSON_KINDS
-            al = align(rep, cand, person=person, weight=self.weight, wa_pre=q_weights[person],
-                       wb_pre=self._name_weights[ni][1] if person else self._name_weights[ni][0])
+            form = (self._name_form[ni], person)
+            al = aligned.get(form)
+            if al is None:
+                al = aligned[form] = align(rep, cand, person=person, weight=self.weight, wa_pre=q_weights[person],
+                                           wb_pre=self._name_weights[ni][1] if person else self._name_weights[ni][0])
             score = al.score
             if country and entity.countries and score > 0:
                 score = score + COUNTRY_MATCH_BONUS if country in entity.countries else score - COUNTRY_MISMATCH_PENALTY
@@ -455,9 +753,11 @@ class NameIndex:
             if cur is None or score > cur[0]:
                 best[ei] = (score, al, ni)
         out: list[NameMatch] = []
-        for ei, (score, al, ni) in best.items():
-            if score < floor:
-                continue
+        # Best first, ties by entity id; only the results returned are explained.
+        kept = sorted(((score, self._entities[ei].id, ei) for ei, (score, _, _) in best.items() if score >= floor),
+                      key=lambda t: (-round(t[0], 4), t[1]))
+        for _, _, ei in kept[:limit]:
+            score, al, ni = best[ei]
             entity = self._entities[ei]
             _, listed, cand = self._names[ni]
             text, details = explain(rep, cand, al)
