@@ -282,48 +282,37 @@ class BatchEngine:
     def finish_part(self, pending: PendingRow, tracker: QuotaTracker) -> ScreeningResult | Rendered:
         """``finish``, or the row as the worker rendered it (``pending.part``) when the quota rules,
         counted here with the real totals, add no finding and the same warnings as there."""
-        if pending.part is None or pending.humanitarian is None:
-            return self.finish(pending, tracker)
-        try:
-            ctx = self.screener.context(pending.shipment, jurisdiction=self.jurisdiction, as_of=self.as_of)
-            # Worked out by the worker from the same code, date and bundle; the goods hits are
-            # left to be computed if anything asks for them.
-            ctx.__dict__["humanitarian"] = pending.humanitarian
-            ctx.fired.update(pending.fired)
-            ctx.warnings.extend(pending.warnings)
-            quota = tracker.observe(ctx)
-            if not quota and ctx.warnings[len(pending.warnings):] == pending.quota_warnings:
-                return pending.part
-            result = self.screener.complete(ctx, pending.goods, quota, pending.parties,
-                                            row_number=pending.row_number, echo=pending.echo, trusted=True)
-        except Exception as e:  # a defect must cost one row, never the batch
-            return self._finish_failed(pending, e)
-        if pending.raw_warnings:
-            result.warnings = list(pending.raw_warnings) + result.warnings
-        return result
-
-    @staticmethod
-    def _finish_failed(pending: PendingRow, e: Exception) -> ScreeningResult:
-        log.error("row %s: screening failed", pending.row_number, exc_info=e)
-        return ScreeningResult(row_number=pending.row_number, verdict=Verdict.ERROR,
-                               shipment_id=pending.shipment.shipment_id, input=pending.echo,
-                               error=f"row {pending.row_number}: internal error while screening "
-                                     f"({type(e).__name__}); the row was not screened, report it")
+        return self._finish(pending, tracker, pending.part is not None and pending.humanitarian is not None)
 
     def finish(self, pending: PendingRow, tracker: QuotaTracker) -> ScreeningResult:
         """Finish a ``PendingRow`` with the run's real quota totals (call in input order)."""
-        screener = self.screener
+        result = self._finish(pending, tracker, False)
+        assert isinstance(result, ScreeningResult)
+        return result
+
+    def _finish(self, pending: PendingRow, tracker: QuotaTracker, use_part: bool) -> ScreeningResult | Rendered:
         try:
-            ctx = screener.context(pending.shipment, jurisdiction=self.jurisdiction, as_of=self.as_of)
-            if self.goods is not None:
+            ctx = self.screener.context(pending.shipment, jurisdiction=self.jurisdiction, as_of=self.as_of)
+            if use_part:
+                # Worked out by the worker from the same code, date and bundle; the goods hits are
+                # left to be computed if anything asks for them.
+                ctx.__dict__["humanitarian"] = pending.humanitarian
+            elif self.goods is not None:
                 self.goods.prepare(ctx)
             ctx.fired.update(pending.fired)
             ctx.warnings.extend(pending.warnings)
             quota = tracker.observe(ctx)
-            result = screener.complete(ctx, pending.goods, quota, pending.parties, row_number=pending.row_number,
-                                       echo=pending.echo, trusted=True)
+            if use_part and not quota and ctx.warnings[len(pending.warnings):] == pending.quota_warnings:
+                assert pending.part is not None
+                return pending.part
+            result = self.screener.complete(ctx, pending.goods, quota, pending.parties,
+                                            row_number=pending.row_number, echo=pending.echo, trusted=True)
         except Exception as e:  # a defect must cost one row, never the batch
-            return self._finish_failed(pending, e)
+            log.error("row %s: screening failed", pending.row_number, exc_info=e)
+            return ScreeningResult(row_number=pending.row_number, verdict=Verdict.ERROR,
+                                   shipment_id=pending.shipment.shipment_id, input=pending.echo,
+                                   error=f"row {pending.row_number}: internal error while screening "
+                                         f"({type(e).__name__}); the row was not screened, report it")
         if pending.raw_warnings:
             result.warnings = list(pending.raw_warnings) + result.warnings
         return result
