@@ -144,13 +144,10 @@ def _one(x: float) -> float:
     return _FLOATS.setdefault(x, x)
 
 
-def _keys(v: str | tuple[Any, ...] | None) -> tuple[str, ...]:
-    """The keys one ``_dels`` entry is a deletion of (not the id of the entry itself if listed)."""
-    if v is None:
-        return ()
-    if isinstance(v, str):
-        return (v,)
-    return v[1:] if isinstance(v[0], int) else v
+# Closeness of a listed key one letter longer than a query key of length n, and of one at one
+# substitution or one letter shorter (``_near_of``), by n: one float object each.
+_NEAR_LACKS = [_one(max(NEAR_EDIT, 1.0 - 1.0 / (n + 1))) for n in range(MAX_NEIGHBOUR_LEN + 1)]
+_NEAR_EDIT = [_one(max(NEAR_EDIT, 1.0 - 1.0 / n)) if n else 0.0 for n in range(MAX_NEIGHBOUR_LEN + 1)]
 
 
 def _deletions(token: str) -> list[str]:
@@ -424,13 +421,18 @@ class NameIndex:
             # One edit on a token of length L leaves OSA similarity 1 - 1/L (vowel variants
             # score at least 0.9): the closeness is an upper bound of the credit align gives.
             dels = self._dels
-            near = _one(max(NEAR_EDIT, 1.0 - 1.0 / (n + 1)))
-            for key in _keys(dels.get(sk)):  # query lacks a letter
-                out.setdefault(kid[key], near)
+            near = _NEAR_LACKS[n]
+            v = dels.get(sk)  # query lacks a letter
+            if v is not None:
+                if isinstance(v, str):
+                    out.setdefault(kid[v], near)
+                else:
+                    for key in (v[1:] if isinstance(v[0], int) else v):
+                        out.setdefault(kid[key], near)
             if n >= 5:  # shorter deletions are neither indexed (4 letters at least) nor probed
-                near = _one(max(NEAR_EDIT, 1.0 - 1.0 / n))
-                for i in range(n):
-                    v = dels.get(sk[:i] + sk[i + 1:])
+                near = _NEAR_EDIT[n]
+                # Most deletions of a query key are in no listed key: one pass of lookups first.
+                for v in map(dels.get, [sk[:i] + sk[i + 1:] for i in range(n)]):
                     if v is None:
                         continue
                     if isinstance(v, str):
@@ -600,25 +602,57 @@ class NameIndex:
         better of the organisation and person rules."""
         # The query side depends on the closeness row only: many names share it.
         q_side: dict[tuple[tuple[float, ...], int], tuple[float, float]] = {}
+        q_unseen: dict[tuple[float, ...], int] = {}
         out: list[float] = []
+        get = qnear.get
+        kids, weights, totals, longs = self._name_kids, self._name_weights, self._name_totals, self._name_long
         for ni, ca in zip(names, ca_rows, strict=True):
-            cb = self._name_closeness(ni, qnear, concepts)
-            wo, wp, n_pat = self._name_weights[ni]
-            n_long = self._name_long[ni]
-            n_unseen = 0
-            for c, x in zip(cb, n_long, strict=True):
-                if x and c == 0.0:
-                    n_unseen += 1
+            # ``_name_closeness``, inlined (the loop runs for every name reaching the share).
+            tok, joined, compact, cons = kids[ni]
+            cb = [get(k, 0.0) for k in tok]
+            for j, k in enumerate(joined):
+                c = get(k)
+                if c is not None and (c > cb[j] or c > cb[j + 1]):
+                    cb[j], cb[j + 1] = max(cb[j], c), max(cb[j + 1], c)
+            c = get(compact)
+            if c:
+                cb = [max(x, c) for x in cb]
+            if concepts:
+                for j, k in cons:
+                    c = get(k, 0.0)
+                    if c > cb[j]:
+                        cb[j] = c
+            wo, wp, n_pat = weights[ni]
+            n_long = longs[ni]
             pairs = 0
-            if n_unseen:
-                pairs = min(n_unseen, sum(1 for c, x in zip(ca, q_long, strict=True) if x and c == 0.0))
+            if 0.0 in cb:
+                n_unseen = 0
+                for c, x in zip(cb, n_long, strict=True):
+                    if x and c == 0.0:
+                        n_unseen += 1
+                if n_unseen:
+                    ta = tuple(ca)
+                    qu = q_unseen.get(ta)
+                    if qu is None:
+                        qu = q_unseen[ta] = sum(1 for c, x in zip(ca, q_long, strict=True) if x and c == 0.0)
+                    pairs = min(n_unseen, qu)
             qkey = (tuple(ca), pairs)
             qs = q_side.get(qkey)
             if qs is None:
                 qs = q_side[qkey] = (_coverage(qw_org, ca, None, q_long, pairs), _coverage(qw_per, ca, q_pat, q_long, pairs))
-            to, tp = self._name_totals[ni]
-            out.append(max((qs[0] + _side(wo, to, cb, None, n_long, pairs)) / 2,
-                           (qs[1] + _side(wp, tp, cb, n_pat, n_long, pairs)) / 2))
+            to, tp = totals[ni]
+            if pairs or n_pat is not None:
+                so = _side(wo, to, cb, None, n_long, pairs)
+                sp = _side(wp, tp, cb, n_pat, n_long, pairs)
+            else:
+                # ``_side`` without a patronymic or unseen pairs: the same sums, in token order.
+                go = gp = 0.0
+                for w, v, c in zip(wo, wp, cb, strict=True):
+                    go += w * c
+                    gp += v * c
+                so = go / to if to else 0.0
+                sp = gp / tp if tp else 0.0
+            out.append(max((qs[0] + so) / 2, (qs[1] + sp) / 2))
         return out
 
     def _bounds_np(self, names: list[int], ca_rows: list[list[float]], qw_org: list[float], qw_per: list[float],
@@ -672,26 +706,6 @@ class NameIndex:
         npe = _coverage_np(self._p_per[cand], cb, self._p_pat[cand], n_long, pairs)
         bounds: list[float] = np.maximum((qo + no) / 2, (qp + npe) / 2).tolist()
         return bounds
-
-    def _name_closeness(self, ni: int, qnear: dict[int, float], concepts: bool = True) -> list[float]:
-        """Per token of a listed name, the closeness of the nearest query key (``concepts``:
-        whether the query has translated words, whose keys are looked up too)."""
-        tok, joined, compact, cons = self._name_kids[ni]
-        get = qnear.get
-        cb = [get(k, 0.0) for k in tok]
-        for j, k in enumerate(joined):
-            c = get(k)
-            if c is not None and (c > cb[j] or c > cb[j + 1]):
-                cb[j], cb[j + 1] = max(cb[j], c), max(cb[j + 1], c)
-        c = get(compact)
-        if c:
-            cb = [max(x, c) for x in cb]
-        if concepts:
-            for j, k in cons:
-                c = get(k, 0.0)
-                if c > cb[j]:
-                    cb[j] = c
-        return cb
 
     def search(self, name: str, *, country: str | None = None, kind: str | None = None, limit: int = 5,
                threshold: float | None = None) -> list[NameMatch]:
