@@ -150,6 +150,18 @@ _NEAR_LACKS = [_one(max(NEAR_EDIT, 1.0 - 1.0 / (n + 1))) for n in range(MAX_NEIG
 _NEAR_EDIT = [_one(max(NEAR_EDIT, 1.0 - 1.0 / n)) if n else 0.0 for n in range(MAX_NEIGHBOUR_LEN + 1)]
 
 
+def _hash_bits(keys: Iterable[str]) -> bytes:
+    """A one-hash Bloom filter of some strings, about 12 bits per string (a power of two): most
+    deletions of a query key are in no listed key, and one bit of a few MiB tells so for most of
+    them, where each lookup in the deletion map (millions of entries) is a cache miss. Built
+    from ``hash``, which is seeded per process: an unpickled index builds its own."""
+    hashes = np.fromiter((hash(k) for k in keys), dtype=np.int64)
+    size = 1 << max(16, int(len(hashes) * 12).bit_length())
+    bits = np.zeros(size, dtype=bool)
+    bits[hashes & (size - 1)] = True
+    return np.packbits(bits, bitorder="little").tobytes()
+
+
 def _deletions(token: str) -> list[str]:
     return [token[:i] + token[i + 1:] for i in range(len(token))]
 
@@ -289,6 +301,7 @@ class NameIndex:
                 v = dels.get(k)
                 dels[k] = (i,) if v is None else (i, v) if isinstance(v, str) else (i, *v)
         self._dels = dels
+        self._del_bits = _hash_bits(dels)
         # Token weights of every listed name, for organisation and person rules.
         self._name_weights: list[tuple[list[float], list[float], int | None]] = [
             (token_weights(rep, self.weight, False), token_weights(rep, self.weight, True),
@@ -366,6 +379,16 @@ class NameIndex:
         self._pre_keys = np.concatenate(chunks) if chunks else _EMPTY
         del chunks
 
+    # The deletion filter is built from the per-process string hash: not sent, built anew.
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_del_bits"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._del_bits = _hash_bits(self._dels)
+
     # Probes covering more query tokens than this (joined forms) skip the substitution
     # neighbourhood: its lookups grow with the key's length.
     _subst_max_idxs = 2
@@ -420,9 +443,11 @@ class NameIndex:
         if 4 <= n <= MAX_NEIGHBOUR_LEN and not sk.isdigit():
             # One edit on a token of length L leaves OSA similarity 1 - 1/L (vowel variants
             # score at least 0.9): the closeness is an upper bound of the credit align gives.
-            dels = self._dels
+            dels, bits = self._dels, self._del_bits
+            mask = len(bits) * 8 - 1
             near = _NEAR_LACKS[n]
-            v = dels.get(sk)  # query lacks a letter
+            h = hash(sk) & mask
+            v = dels.get(sk) if bits[h >> 3] >> (h & 7) & 1 else None  # query lacks a letter
             if v is not None:
                 if isinstance(v, str):
                     out.setdefault(kid[v], near)
@@ -431,8 +456,11 @@ class NameIndex:
                         out.setdefault(kid[key], near)
             if n >= 5:  # shorter deletions are neither indexed (4 letters at least) nor probed
                 near = _NEAR_EDIT[n]
-                # Most deletions of a query key are in no listed key: one pass of lookups first.
-                for v in map(dels.get, [sk[:i] + sk[i + 1:] for i in range(n)]):
+                for d in [sk[:i] + sk[i + 1:] for i in range(n)]:
+                    h = hash(d) & mask
+                    if not bits[h >> 3] >> (h & 7) & 1:  # in no listed key (most are not)
+                        continue
+                    v = dels.get(d)
                     if v is None:
                         continue
                     if isinstance(v, str):
@@ -527,8 +555,12 @@ class NameIndex:
                     toks.append(i)
         if not parts or sum(weights[i] for i in set(toks)) < need:
             return [], [], qnear
-        keys = np.concatenate([a | (i << 6) if i else a for a, i in zip(parts, toks, strict=True)]) \
-            if len(parts) > 1 else parts[0] | (toks[0] << 6)
+        if len(parts) > 1:
+            # One concatenation, then each part's token added in place (no array per part).
+            keys = np.concatenate(parts)
+            keys |= np.repeat(np.array(toks, dtype=np.int64) << 6, [len(a) for a in parts])
+        else:
+            keys = parts[0] | (toks[0] << 6)
         keys.sort()
         if len(toks) != len(set(toks)):  # a token with several parts: keep its best closeness
             pair = keys >> 6  # name << 6 | token
