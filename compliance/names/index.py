@@ -31,7 +31,6 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from compliance.lists.model import Entity
-from compliance.names.ceiling import align_ceiling
 from compliance.names.normalize import NameRep, parse_name, query_variants, split_variants
 from compliance.names.score import (
     GENERIC_WEIGHT,
@@ -75,9 +74,6 @@ MAX_QUERY_TOKENS = 40
 MAX_QUERY_CHARS = 2_000
 # Bounds of this many candidates or more are computed as arrays (below: a Python loop is faster).
 _VECTOR_MIN = 32
-# Candidates with a bound below the floor plus this get their ceiling (``align_ceiling``) before
-# they are aligned: most of them miss; a likely match is aligned at once.
-_CEILING_BOUND = 0.15
 # Listed names of up to this many tokens have their bound data in padded arrays.
 _PAD = 16
 
@@ -318,10 +314,6 @@ class NameIndex:
         forms: dict[tuple[Any, ...], int] = {}
         self._name_form = [forms.setdefault((rep.tokens, rep.skeletons, rep.concepts, rep.text.isascii()), len(forms))
                            for _, _, rep in self._names]
-        # Names of the same words in another order share a bag: another name of an entity that
-        # only reorders the one found scores alike, its ceiling would not tell them apart.
-        bags: dict[tuple[str, ...], int] = {}
-        self._name_bag = [bags.setdefault(tuple(sorted(rep.skeletons)), len(bags)) for _, _, rep in self._names]
         kinds = [1 if e.kind in PERSON_KINDS else 2 if e.kind == "unknown" else 0 for e in self._entities]
         self._name_kind = [kinds[ei] for ei, _, _ in self._names]
         # Per name, the ids of its token, joined-pair, compact and concept keys (for the bound).
@@ -784,32 +776,8 @@ class NameIndex:
         q_weights = (token_weights(rep, self.weight, False), token_weights(rep, self.weight, True))
         best: dict[int, tuple[float, Alignment, int]] = {}
         aligned: dict[tuple[int, bool], Alignment] = {}
-        # Candidates not aligned because their ceiling is below the floor: they cannot be in the
-        # result, but their scores count for the early stop below, so they are aligned when it
-        # is asked (as if they had been all along: same scores, same decision).
-        pending: list[tuple[int, int, bool]] = []
-
-        def score_of(ni: int, ei: int, person: bool) -> None:
-            form = (self._name_form[ni], person)
-            al = aligned.get(form)
-            if al is None:
-                al = aligned[form] = align(rep, self._names[ni][2], person=person, weight=self.weight,
-                                           wa_pre=q_weights[person], wb_pre=self._name_weights[ni][1] if person else self._name_weights[ni][0])
-            score = al.score
-            countries = self._entities[ei].countries
-            if country and countries and score > 0:
-                score = score + COUNTRY_MATCH_BONUS if country in countries else score - COUNTRY_MISMATCH_PENALTY
-            score = max(0.0, min(1.0, score, al.ceiling))
-            cur = best.get(ei)
-            if cur is None or score > cur[0]:
-                best[ei] = (score, al, ni)
-
         for bound, ni in self._candidates(rep, floor, *q_weights, kind=kind):
             # Best bound first: once no remaining candidate could enter the result, stop.
-            if pending and len(best) + len({ei for _, ei, _ in pending if ei not in best}) >= limit:
-                for p_ni, p_ei, p_person in pending:
-                    score_of(p_ni, p_ei, p_person)
-                pending.clear()
             if len(best) >= limit and bound + BOUND_SLACK + COUNTRY_MATCH_BONUS < sorted(
                     s for s, _, _ in best.values())[-limit]:
                 break
@@ -818,22 +786,18 @@ class NameIndex:
             if query_person and entity.kind not in ("person", "unknown"):
                 continue
             person = (entity.kind if entity.kind != "unknown" else (kind or "")) in PERSON_KINDS
+            form = (self._name_form[ni], person)
+            al = aligned.get(form)
+            if al is None:
+                al = aligned[form] = align(rep, cand, person=person, weight=self.weight, wa_pre=q_weights[person],
+                                           wb_pre=self._name_weights[ni][1] if person else self._name_weights[ni][0])
+            score = al.score
+            if country and entity.countries and score > 0:
+                score = score + COUNTRY_MATCH_BONUS if country in entity.countries else score - COUNTRY_MISMATCH_PENALTY
+            score = max(0.0, min(1.0, score, al.ceiling))
             cur = best.get(ei)
-            if (self._name_form[ni], person) not in aligned and (
-                    bound < floor + _CEILING_BOUND if cur is None else self._name_bag[ni] != self._name_bag[cur[2]]):
-                # A candidate that may well miss (a low bound, or another name of an entity found
-                # already, not the same words reordered): its ceiling first.
-                top = align_ceiling(rep, cand, person=person, wa=q_weights[person],
-                                    wb=self._name_weights[ni][1] if person else self._name_weights[ni][0])
-                if country and entity.countries and country in entity.countries:
-                    top += COUNTRY_MATCH_BONUS
-                top = min(1.0, top)
-                if cur is not None and top <= cur[0]:
-                    continue  # cannot beat the entity's best name: nothing changes
-                if top < floor:
-                    pending.append((ni, ei, person))
-                    continue
-            score_of(ni, ei, person)
+            if cur is None or score > cur[0]:
+                best[ei] = (score, al, ni)
         out: list[NameMatch] = []
         # Best first, ties by entity id; only the results returned are explained.
         kept = sorted(((score, self._entities[ei].id, ei) for ei, (score, _, _) in best.items() if score >= floor),
