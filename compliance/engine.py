@@ -40,7 +40,6 @@ from compliance.fastparse import FastParser
 from compliance.io.readers import RawRow, RowLayout
 from compliance.models import Finding, ScreeningResult, Shipment, Verdict
 from compliance.rules.quota import QuotaStore, QuotaTracker
-from compliance.screener import ROLE_FIELDS
 
 if TYPE_CHECKING:
     from compliance.screener import Screener
@@ -226,15 +225,8 @@ class BatchEngine:
 
     def screen_chunk(self, rows: list[RawRow]) -> list[ScreeningResult | PendingRow]:
         """Screen one chunk in order (``PendingRow`` items only with ``defer_quota``)."""
+        # Party names are searched as rows first need them (``PartyCache.search``): once per run.
         parsed = [self.parse(raw) for raw in rows]
-        keys = set()
-        for s in parsed:
-            if isinstance(s, Shipment):
-                for _, name_field, country_field in ROLE_FIELDS:
-                    name = getattr(s, name_field)
-                    if name:
-                        keys.add((name, getattr(s, country_field)))
-        self.parties.prefetch(keys)
         out: list[ScreeningResult | PendingRow] = []
         for raw, item in zip(rows, parsed, strict=True):
             if isinstance(item, str):

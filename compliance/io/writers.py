@@ -185,7 +185,7 @@ class ResultWriter:
         ``write`` would write them: a worker process renders, the parent writes the text."""
         buffer = io.StringIO()
         if self.format == "csv":
-            n = self._csv_rows(results, csv.writer(buffer).writerow)
+            n = self._csv_rows(results, csv.writer(buffer))
         elif self.format == "jsonl":
             n = 0
             for r in results:
@@ -203,12 +203,15 @@ class ResultWriter:
         self.rows_written += rows
         self._first = self._first and rows == 0
 
-    def _csv_rows(self, results: Iterable[ScreeningResult], writerow: Callable[[list[Any]], Any]) -> int:
-        """The batch path: one call per row, plain text cells without the generic conversions.
-        ``_csv_cell(result_record(r, columns)[c])`` for each column, without the record: input
-        cells that are plain text not starting like a formula go as they are."""
+    def _csv_rows(self, results: Iterable[ScreeningResult], out: Any) -> int:
+        """The batch path: the rows written with one call (``out``: a ``csv.writer``), plain text
+        cells without the generic conversions. ``_csv_cell(result_record(r, columns)[c])`` for
+        each column, without the record: input cells that are plain text not starting like a
+        formula go as they are."""
         columns, start, pick = self.columns, _FORMULA_START, self._pick
         clear = self._clear_cells
+        rows: list[list[Any]] = []
+        writerow = rows.append
         n = 0
         for r in results:
             n += 1
@@ -239,11 +242,12 @@ class ResultWriter:
             writerow([res[c] if c in res else
                       (v if type(v := inp.get(c, "")) is str and not v.startswith(start) else _csv_cell(v))
                       for c in columns])
+        out.writerows(rows)
         return n
 
     def write(self, results: Iterable[ScreeningResult]) -> None:
         if self.format == "csv":
-            n = self._csv_rows(results, self._csv.writerow)
+            n = self._csv_rows(results, self._csv)
             self.rows_written += n
             self._first = self._first and n == 0
             return
