@@ -27,9 +27,10 @@ OUTPUT_COLUMNS: tuple[str, ...] = ("row_number", "verdict", "risk_score", "rule_
                                    "warnings")
 OUTPUT_FORMATS = ("csv", "jsonl", "json", "xlsx", "parquet")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-# A cell starting like a formula, in cells joined by _CELL_SEP.
-_CELL_SEP = "\x1f"
-_FORMULA_CELL = re.compile("(?:^|\x1f)[" + re.escape("".join(_FORMULA_START)) + "]")
+# The first character of each cell (of a text cell: a TypeError for other values), joined: one
+# test whether any cell starts like a formula, with no Python loop over the cells.
+_FIRST_CHAR = itemgetter(slice(0, 1))
+_FORMULA_CHARS = frozenset(_FORMULA_START)
 # "-12.5", "+1 234,56", "-1e3": a signed number is not a formula, so it is left as it is.
 _SIGNED_NUMBER = re.compile(r"[+-]?(?:\d[\d.,\u00a0 ]*\d|\d)(?:[eE][+-]?\d+)?")
 
@@ -219,9 +220,9 @@ class ResultWriter:
             if pick is not None:
                 try:
                     cells = list(pick(inp))
-                    # One test for all cells: none starts like a formula (a false alarm only
-                    # takes the per-cell path). Not all text: TypeError, the per-cell path.
-                    if not _FORMULA_CELL.search(_CELL_SEP.join(cells)):
+                    # One test for all cells: none starts like a formula. Not all text:
+                    # TypeError (or KeyError), the per-cell path.
+                    if _FORMULA_CHARS.isdisjoint("".join(map(_FIRST_CHAR, cells))):
                         if not r.findings and not r.warnings and r.error is None:
                             key = (r.verdict, r.risk_score)
                             tail = clear.get(key)

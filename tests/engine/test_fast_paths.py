@@ -183,3 +183,36 @@ def test_engine_rows_of_a_csv_file_equal_row_by_row(screener: Screener, tmp_path
     want = reference(screener, read)
     assert [r.model_dump(mode="json") for r in got] == [r.model_dump(mode="json") for r in want]
     assert dt.date(2026, 3, 1) == AS_OF
+
+
+FORMULA_CELLS = ["=SUM(A1)", "+49 30 1234", "-12.5", "-x", "@cmd", "\tx", "\rx", "＝1", "＋1", "－1", "＠1", "a=b", "",
+                 " =x", "1-2"]
+
+
+@pytest.mark.parametrize("cell", FORMULA_CELLS)
+@pytest.mark.parametrize("column", ["shipment_id", "description", "date"])
+def test_csv_shortcut_neutralises_as_the_record(cell: str, column: str, tmp_path: Path) -> None:
+    """Rows whose cells may start like a formula (or are not text): the writer's one test for all
+    cells against ``_csv_cell`` of every ``result_record`` cell."""
+    import io
+
+    from compliance.io import ResultWriter
+    from compliance.io.writers import _csv_cell, result_record
+    from compliance.models import Verdict
+
+    columns = list(INPUT_COLUMNS)
+    base = dict.fromkeys(columns, "x")
+    inputs = [{**base, column: cell}, {**base, column: 12.5}, {**base, column: ["=a", "b"]}, {**base, column: None},
+              {**base, column: {"k": "=v"}}, dict(base)]
+    results = [ScreeningResult(row_number=i, shipment_id="S", verdict=Verdict.CLEAR, risk_score=0, input=inp)
+               for i, inp in enumerate(inputs, start=1)]
+    writer = ResultWriter(tmp_path / "out.csv", "csv", columns)
+    writer.write(results)
+    writer.close()
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf)
+    w.writerow(writer.columns)
+    for r in results:
+        rec = result_record(r, writer.columns)
+        w.writerow([_csv_cell(rec[c]) for c in writer.columns])
+    assert (tmp_path / "out.csv").read_bytes() == buf.getvalue().encode("utf-8")
