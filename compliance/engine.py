@@ -257,7 +257,7 @@ class BatchEngine:
                 if self.provisional and not quota:
                     try:
                         result = screener.complete(ctx, goods, [], parties, row_number=raw.row_number,
-                                                   echo=dict(raw.original), trusted=True)
+                                                   echo=dict(raw.original), trusted=True, own_echo=True)
                     except Exception:  # noqa: BLE001 - the parent finishes the row (and reports it)
                         return pending
                     if raw.warnings:
@@ -268,8 +268,9 @@ class BatchEngine:
                 return pending
         else:
             quota = self.tracker.observe(ctx)
+        # The row's own dict, read by nothing else from here: the result keeps it.
         return screener.complete(ctx, goods, quota, parties, row_number=raw.row_number, echo=raw.original,
-                                 trusted=True)
+                                 trusted=True, own_echo=True)
 
     def finish_part(self, pending: PendingRow, tracker: QuotaTracker) -> ScreeningResult | Rendered:
         """``finish``, or the row as the worker rendered it (``pending.part``) when the quota rules,

@@ -163,11 +163,6 @@ class FastParser:
         self._plan: dict[str, tuple[Callable[[str], Any] | None, dict[str, Any] | None, bool, int]] = {
             f: (self._direct.get(f), self._memo.get(f), f in MAX_FIELD_CHARS, MEMO_LIMITS.get(f, MEMO_LIMIT))
             for f in self._inputs}
-        # The plan in the model's field order; when it covers every field, a row that has them all
-        # is the Shipment's dict as read.
-        self._order = tuple((f, *self._plan[f]) for f in Shipment.model_fields if f in self._plan)
-        self._complete = len(self._order) == len(Shipment.model_fields)
-        self._all_fields = set(Shipment.model_fields)
         if self.enabled and not self._self_check():
             log.warning("fast row parsing disabled: it disagrees with the Shipment model")
             self.enabled = False
@@ -216,13 +211,13 @@ class FastParser:
         return _strip(raw) if self._strip else raw
 
     def _parse(self, row: dict[str, Any]) -> Shipment:
-        # The model's fields in its order, so the values are the Shipment's dict as they come:
-        # read from the row, or (absent from it) its default.
         values: dict[str, Any] = {}
-        absent: list[str] | None = None
-        get = row.get
-        for field, direct, memo, capped, limit in self._order:
-            raw = get(field, _FAIL)
+        plan = self._plan
+        for field, raw in row.items():
+            how = plan.get(field)
+            if how is None:
+                continue  # not a contract column (parse_shipment ignores it too)
+            direct, memo, capped, limit = how
             if type(raw) is str:
                 if direct is not None and (value := direct(raw)) is not _FAIL:
                     values[field] = value  # not a capped field (see DIRECT)
@@ -240,42 +235,29 @@ class FastParser:
                     # Lists are copied on the way out: each Shipment owns its own.
                     values[field] = list(value) if type(value) is list else value
                     continue
-            elif raw is _FAIL:  # not in the row: its default (``_construct``)
-                if absent is None:
-                    absent = []
-                absent.append(field)
-                continue
             if capped:
                 _check_length(field, raw)
             values[field] = self._value(field, raw)
-        if absent is None and self._complete:
-            return self._make(values, self._all_fields.copy())
-        given = values if absent is None else {f: v for f, v in values.items() if f not in absent}
         for field in REQUIRED_COLUMNS:
-            if field not in given:
+            if field not in values:
                 raise KeyError(field)
-        return self._construct(given)
-
-    @staticmethod
-    def _make(values: dict[str, Any], fields_set: set[str]) -> Shipment:
-        # What ``model_construct`` does, without its per-call overhead: every field given, in the
-        # model's order; the set of given fields; no extra or private state.
-        shipment = Shipment.__new__(Shipment)
-        _setattr(shipment, "__dict__", values)
-        _setattr(shipment, "__pydantic_fields_set__", fields_set)
-        _setattr(shipment, "__pydantic_extra__", None)
-        _setattr(shipment, "__pydantic_private__", None)
-        return shipment
+        return self._construct(values)
 
     def _construct(self, given: dict[str, Any]) -> Shipment:
-        # ``_make`` for a row that lacks fields: their defaults (not validated), in the model's
-        # order (the defaults' dict, updated in place by the given).
+        # What ``model_construct`` does, without its per-call overhead: defaults for absent
+        # fields (defaults are not validated), the set of given fields, no extra or private state.
+        # The fields in the model's order: the defaults' dict, updated in place by the given.
         values = self._constant_defaults.copy()
         values.update(given)
         for name, default in self._made_defaults:
             if name not in given:
                 values[name] = default()
-        return self._make(values, set(given))
+        shipment = Shipment.__new__(Shipment)
+        _setattr(shipment, "__dict__", values)
+        _setattr(shipment, "__pydantic_fields_set__", set(given))
+        _setattr(shipment, "__pydantic_extra__", None)
+        _setattr(shipment, "__pydantic_private__", None)
+        return shipment
 
     def parse(self, row: dict[str, Any], row_number: int | None = None) -> Shipment:
         """Like ``parse_shipment``: a ``Shipment``, or ``InvalidInput`` naming row and fields."""

@@ -181,14 +181,18 @@ class Screener:
         return findings
 
     def complete(self, ctx: Context, goods: list[Finding], quota: list[Finding], parties: list[Finding], *,
-                 row_number: int | None, echo: dict[str, Any], trusted: bool = False) -> ScreeningResult:
+                 row_number: int | None, echo: dict[str, Any], trusted: bool = False,
+                 own_echo: bool = False) -> ScreeningResult:
         """Fold one row's findings into its result: humanitarian lowering, hooks, order, verdict.
 
         The single place every engine (``screen``, the batch engine, Dask) finishes a row, so all
         of them give the same result for the same findings. ``trusted``: ``row_number`` and the
         echo's keys are of the model's types (the batch engine's rows): the result is built
-        without validating them again — the same result, for less.
+        without validating them again — the same result, for less. ``own_echo`` (with
+        ``trusted``): the result may keep ``echo`` itself, which the caller no longer changes.
         """
+        if trusted and not own_echo:
+            echo = dict(echo)
         if not goods and not quota and not parties:
             # Most rows of a batch: nothing to lower (only the hooks may add findings).
             findings: list[Finding] = []
@@ -204,12 +208,12 @@ class Screener:
             if not findings:  # nothing to order or weigh
                 return _construct_result({"row_number": row_number, "shipment_id": ctx.shipment.shipment_id,
                                           "verdict": Verdict.CLEAR, "risk_score": 0, "findings": [], "error": None,
-                                          "warnings": list(ctx.warnings), "input": dict(echo)})
+                                          "warnings": list(ctx.warnings), "input": echo})
             findings = order_findings(findings)
             return _construct_result({"row_number": row_number, "shipment_id": ctx.shipment.shipment_id,
                                       "verdict": verdict_of(findings), "risk_score": risk_score(findings),
                                       "findings": findings, "error": None, "warnings": list(ctx.warnings),
-                                      "input": dict(echo)})
+                                      "input": echo})
         findings = order_findings(findings)
         return ScreeningResult(row_number=row_number, shipment_id=ctx.shipment.shipment_id,
                                verdict=verdict_of(findings), risk_score=risk_score(findings), findings=findings,

@@ -327,6 +327,7 @@ class InputTable:
             if t is not None and t not in {x for _, x in targets}:
                 targets.append((c, t))
         self._layout = RowLayout(tuple(columns), tuple(targets))
+        self._identity = len(targets) == len(columns) and all(k == t for k, t in targets)
 
     def _to_raw(self, i: int, item: Item) -> RawRow:
         if type(item) is list and len(item) == self._width:
@@ -334,10 +335,19 @@ class InputTable:
             # without the checks that cannot apply).
             layout = self._layout
             cells = dict(zip(layout.columns, item, strict=True))
-            contract = {target: cells[k] for k, target in layout.targets}
             notes: list[str] = []
-            changed = self._normalise(i, contract, notes)
-            return RawRow(i, contract, cells, None, notes, None if changed else layout)
+            if self._identity:
+                # Every column is the contract column of its name: the row as read is its data,
+                # one dict for both unless the file's conventions change a value.
+                changes = self._changes(i, cells, notes)
+                if not changes:
+                    return RawRow(i, cells, cells, None, notes, layout)
+                contract = {**cells, **changes}
+            else:
+                contract = {target: cells[k] for k, target in layout.targets}
+                changes = self._changes(i, contract, notes)
+                contract.update(changes)
+            return RawRow(i, contract, cells, None, notes, None if changes else layout)
         if isinstance(item, str):
             return RawRow(i, {}, {}, error=f"row {i}: {item}")
         warnings: list[str] = []
@@ -375,7 +385,13 @@ class InputTable:
         """Settle what the file's conventions decide before the row is validated: numeric HS
         codes (lost zeros), ambiguous thousands separators, a currency written into the amount.
         True when ``data`` was changed."""
-        changed = False
+        changes = self._changes(i, data, warnings)
+        data.update(changes)
+        return bool(changes)
+
+    def _changes(self, i: int, data: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
+        """What ``_normalise`` changes in ``data`` (which is left as it is); its warnings added."""
+        changes: dict[str, Any] = {}
         hs = data.get("hs_code")
         if isinstance(hs, int | float) and not isinstance(hs, bool) and hs == hs and hs >= 0 \
                 and hs not in (float("inf"),):
@@ -384,8 +400,7 @@ class InputTable:
             if code != shown:
                 warnings.append(f"row {i}: hs_code was stored as the number {shown} and is read as {code} "
                                 "(numbers drop leading and trailing zeros); store HS codes as text")
-            data["hs_code"] = code
-            changed = True
+            changes["hs_code"] = code
         for name in ("value", "quantity"):
             v = data.get(name)
             if not isinstance(v, str) or not v.strip():
@@ -396,8 +411,7 @@ class InputTable:
             if name == "value" and currency and text and text[0] in "0123456789(":
                 have = str(data.get("currency") or "").strip().upper()
                 if not have:
-                    data["currency"] = currency
-                    changed = True
+                    changes["currency"] = currency
                 elif have != currency:
                     warnings.append(f"row {i}: value {v!r} says {currency} but currency says {have}: "
                                     f"using {have}; fix one of them")
@@ -418,9 +432,8 @@ class InputTable:
                     warnings.append(f"row {i}: {name} {v!r} is read as {number:g} ('{sep}' is the decimal "
                                     f"separator {where}); if you meant {round(number * 1000)}, write it without "
                                     "a separator")
-                data[name] = number
-                changed = True
-        return changed
+                changes[name] = number
+        return changes
 
     def rows(self) -> Iterator[RawRow]:
         seen = _IdIndex()

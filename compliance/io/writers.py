@@ -205,14 +205,14 @@ class ResultWriter:
         self._first = self._first and rows == 0
 
     def _csv_rows(self, results: Iterable[ScreeningResult], out: Any) -> int:
-        """The batch path: the rows written with one call (``out``: a ``csv.writer``), plain text
-        cells without the generic conversions. ``_csv_cell(result_record(r, columns)[c])`` for
-        each column, without the record: input cells that are plain text not starting like a
-        formula go as they are."""
+        """The batch path (``out``: a ``csv.writer``): one call per row, plain text cells without
+        the generic conversions. ``_csv_cell(result_record(r, columns)[c])`` for each column,
+        without the record: input cells that are plain text not starting like a formula go as
+        they are. (Rows are written as made: a chunk's rows gathered for one ``writerows`` were
+        slower, all alive at once.)"""
         columns, start, pick = self.columns, _FORMULA_START, self._pick
         clear = self._clear_cells
-        rows: list[list[Any]] = []
-        writerow = rows.append
+        writerow = out.writerow
         n = 0
         for r in results:
             n += 1
@@ -243,7 +243,6 @@ class ResultWriter:
             writerow([res[c] if c in res else
                       (v if type(v := inp.get(c, "")) is str and not v.startswith(start) else _csv_cell(v))
                       for c in columns])
-        out.writerows(rows)
         return n
 
     def write(self, results: Iterable[ScreeningResult]) -> None:

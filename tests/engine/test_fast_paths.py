@@ -216,3 +216,41 @@ def test_csv_shortcut_neutralises_as_the_record(cell: str, column: str, tmp_path
         rec = result_record(r, writer.columns)
         w.writerow([_csv_cell(rec[c]) for c in writer.columns])
     assert (tmp_path / "out.csv").read_bytes() == buf.getvalue().encode("utf-8")
+
+
+AMOUNT_ROWS = [("1510.8", "12", "EUR"), ("€ 1.234,56", "3", ""), ("1.234", "1,5", "EUR"), ("USD 100", "", "EUR"),
+               ("1234 EUR", "2", ""), ("", "", ""), ("12.345", "1.234", ""), ("(100)", "x", "")]
+
+
+@pytest.mark.parametrize("header", ["contract", "aliases"])
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_rows_under_their_header_read_as_the_general_path(header: str, delimiter: str, tmp_path: Path) -> None:
+    """A CSV row under the header (the reader's shortcut; with contract headers one dict for data
+    and echo) against the same cells read by the general path: data, echo and warnings; the echo
+    keeps the cells as written when the file's conventions change the data."""
+    names = {"contract": ["shipment_id", "hs_code", "destination_country", "value", "quantity", "currency"],
+             "aliases": ["Order No", "HS Code", "Destination", "Amount", "Qty", "Currency"]}[header]
+    path = tmp_path / "amounts.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, delimiter=delimiter)
+        w.writerow(names)
+        for i, (value, qty, cur) in enumerate(AMOUNT_ROWS):
+            w.writerow([f"S-{i}", "940360", "PL", value, qty, cur])
+    with open_input(path) as table:
+        got = [raw for chunk in table.chunks(3) for raw in chunk]
+        for raw in got:
+            cells = list(raw.original.values())
+            general = table._to_raw(raw.row_number, dict(zip(table.columns, cells, strict=True)))
+            assert (raw.data, raw.original, raw.warnings) == (general.data, general.original, general.warnings)
+            assert (raw.layout is None) == (raw.data != {t: raw.original[k] for k, t in table._layout.targets})
+    echoed = [raw.original[names[3]] for raw in got]
+    assert echoed == [v for v, _, _ in AMOUNT_ROWS]  # as written, whatever the data became
+    assert got[1].data["currency"] == "EUR" and got[1].original[names[5]] == ""  # filled in the data only
+    assert got[2].data["value"] != echoed[2] and got[2].layout is None
+
+
+def test_a_result_keeps_its_rows_echo_only_when_told(screener: Screener) -> None:
+    echo = {"shipment_id": "S-9", "hs_code": "940360", "destination_country": "PL"}
+    kept = screener.complete(_clear_context(screener), [], [], [], row_number=1, echo=echo, trusted=True, own_echo=True)
+    copied = screener.complete(_clear_context(screener), [], [], [], row_number=1, echo=echo, trusted=True)
+    assert kept.input is echo and copied.input == echo and copied.input is not echo
