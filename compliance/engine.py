@@ -40,7 +40,6 @@ from compliance.fastparse import FastParser
 from compliance.io.readers import RawRow, RowLayout
 from compliance.models import Finding, ScreeningResult, Shipment, Verdict
 from compliance.rules.quota import QuotaStore, QuotaTracker
-from compliance.screener import ROLE_FIELDS
 
 if TYPE_CHECKING:
     from compliance.screener import Screener
@@ -226,15 +225,8 @@ class BatchEngine:
 
     def screen_chunk(self, rows: list[RawRow]) -> list[ScreeningResult | PendingRow]:
         """Screen one chunk in order (``PendingRow`` items only with ``defer_quota``)."""
+        # Party names are searched as rows first need them (``PartyCache.search``): once per run.
         parsed = [self.parse(raw) for raw in rows]
-        keys = set()
-        for s in parsed:
-            if isinstance(s, Shipment):
-                for _, name_field, country_field in ROLE_FIELDS:
-                    name = getattr(s, name_field)
-                    if name:
-                        keys.add((name, getattr(s, country_field)))
-        self.parties.prefetch(keys)
         out: list[ScreeningResult | PendingRow] = []
         for raw, item in zip(rows, parsed, strict=True):
             if isinstance(item, str):
@@ -265,7 +257,7 @@ class BatchEngine:
                 if self.provisional and not quota:
                     try:
                         result = screener.complete(ctx, goods, [], parties, row_number=raw.row_number,
-                                                   echo=dict(raw.original), trusted=True)
+                                                   echo=dict(raw.original), trusted=True, own_echo=True)
                     except Exception:  # noqa: BLE001 - the parent finishes the row (and reports it)
                         return pending
                     if raw.warnings:
@@ -276,8 +268,9 @@ class BatchEngine:
                 return pending
         else:
             quota = self.tracker.observe(ctx)
+        # The row's own dict, read by nothing else from here: the result keeps it.
         return screener.complete(ctx, goods, quota, parties, row_number=raw.row_number, echo=raw.original,
-                                 trusted=True)
+                                 trusted=True, own_echo=True)
 
     def finish_part(self, pending: PendingRow, tracker: QuotaTracker) -> ScreeningResult | Rendered:
         """``finish``, or the row as the worker rendered it (``pending.part``) when the quota rules,

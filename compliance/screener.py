@@ -181,27 +181,40 @@ class Screener:
         return findings
 
     def complete(self, ctx: Context, goods: list[Finding], quota: list[Finding], parties: list[Finding], *,
-                 row_number: int | None, echo: dict[str, Any], trusted: bool = False) -> ScreeningResult:
+                 row_number: int | None, echo: dict[str, Any], trusted: bool = False,
+                 own_echo: bool = False) -> ScreeningResult:
         """Fold one row's findings into its result: humanitarian lowering, hooks, order, verdict.
 
         The single place every engine (``screen``, the batch engine, Dask) finishes a row, so all
         of them give the same result for the same findings. ``trusted``: ``row_number`` and the
         echo's keys are of the model's types (the batch engine's rows): the result is built
-        without validating them again — the same result, for less.
+        without validating them again — the same result, for less. ``own_echo`` (with
+        ``trusted``): the result may keep ``echo`` itself, which the caller no longer changes.
         """
-        findings = goods + quota
-        if self._humanitarian is not None and self._humanitarian.in_force(ctx.date):
-            findings = humanitarian.apply(ctx, self._humanitarian, findings)
-        findings.extend(parties)
+        if trusted and not own_echo:
+            echo = dict(echo)
+        if not goods and not quota and not parties:
+            # Most rows of a batch: nothing to lower (only the hooks may add findings).
+            findings: list[Finding] = []
+        else:
+            findings = goods + quota
+            if self._humanitarian is not None and self._humanitarian.in_force(ctx.date):
+                findings = humanitarian.apply(ctx, self._humanitarian, findings)
+            findings.extend(parties)
         for hook in self.finding_filters:
             findings = hook(ctx, findings)
-        findings = order_findings(findings)
         if trusted and (row_number is None or type(row_number) is int):
             # What validation gives for values of the right types: lists and dict copied.
+            if not findings:  # nothing to order or weigh
+                return _construct_result({"row_number": row_number, "shipment_id": ctx.shipment.shipment_id,
+                                          "verdict": Verdict.CLEAR, "risk_score": 0, "findings": [], "error": None,
+                                          "warnings": list(ctx.warnings), "input": echo})
+            findings = order_findings(findings)
             return _construct_result({"row_number": row_number, "shipment_id": ctx.shipment.shipment_id,
                                       "verdict": verdict_of(findings), "risk_score": risk_score(findings),
                                       "findings": findings, "error": None, "warnings": list(ctx.warnings),
-                                      "input": dict(echo)})
+                                      "input": echo})
+        findings = order_findings(findings)
         return ScreeningResult(row_number=row_number, shipment_id=ctx.shipment.shipment_id,
                                verdict=verdict_of(findings), risk_score=risk_score(findings), findings=findings,
                                warnings=ctx.warnings, input=echo)
@@ -218,7 +231,10 @@ class Screener:
             country = getattr(s, country_field)
             matches = cache.get((name, country)) if cache is not None else None
             if matches is None:
-                matches = self.index.search(name, country=country, limit=PARTY_SEARCH_LIMIT)
+                if isinstance(cache, PartyCache):  # searched once per run: kept for the rows after
+                    matches = cache.search(name, country)
+                else:
+                    matches = self.index.search(name, country=country, limit=PARTY_SEARCH_LIMIT)
             if not matches:
                 continue  # most parties of a batch: nothing to evaluate
             if rules is None:
@@ -289,9 +305,10 @@ def _evict(cache: dict[Any, Any], limit: int) -> None:
 
 
 class PartyCache(dict[MatchKey, list["NameMatch"]]):
-    """Name matches of distinct (party name, country) pairs across a whole run.
+    """Name matches of distinct (party name, country) pairs across a whole run, searched when a
+    row first needs them (``search``) or for many pairs at once (``prefetch``).
 
-    Holds at most ``limit`` pairs (or one chunk's distinct pairs, if more).
+    Holds at most ``limit`` pairs (or, after a ``prefetch``, its distinct pairs, if more).
     """
 
     def __init__(self, index: NameIndex, limit: int = 200_000) -> None:
@@ -299,6 +316,16 @@ class PartyCache(dict[MatchKey, list["NameMatch"]]):
         self.index = index
         self.limit = limit
         self.searches = 0
+
+    def search(self, name: str, country: str | None) -> list[NameMatch]:
+        """The matches of a pair not in the cache yet: searched, and kept."""
+        self.searches += 1
+        found = self.index.search(name, country=country, limit=PARTY_SEARCH_LIMIT)
+        if len(self) >= self.limit:  # oldest first; a pair evicted and seen again is searched again
+            for key in list(islice(iter(self), max(1, self.limit // 10))):
+                del self[key]
+        self[(name, country)] = found
+        return found
 
     def prefetch(self, keys: Iterable[MatchKey]) -> None:
         """Search the pairs not seen yet (one search per distinct pair)."""
@@ -377,7 +404,8 @@ class GoodsCache:
                 if isinstance(v, list) and all(isinstance(x, str) for x in v):
                     groups.append(set(v))
         self._groups = groups
-        self._classes: dict[str, tuple[bool, ...]] = {}
+        self._classes: dict[str, int] = {}
+        self._class_ids: dict[tuple[bool, ...], int] = {}
         # Goods entries by code, and by every prefix of their code: the entries a declared
         # code can relate to (prefix either way), so hits never scan the whole bundle.
         self._exact: dict[str, list[tuple[int, str, Any]]] = {}
@@ -398,12 +426,15 @@ class GoodsCache:
         self.hits = 0
         self.misses = 0
 
-    def _cls(self, country: str | None) -> tuple[bool, ...] | None:
+    def _cls(self, country: str | None) -> int | None:
+        """The country's class: which of the groups it is in, as a small number (the same number
+        for the same groups; hashed in every row's key, unlike the tuple of flags)."""
         if country is None:
             return None
         c = self._classes.get(country)
         if c is None:
-            c = self._classes[country] = tuple(country in g for g in self._groups)
+            flags = tuple(country in g for g in self._groups)
+            c = self._classes[country] = self._class_ids.setdefault(flags, len(self._class_ids))
         return c
 
     def _compute_hits(self, ctx: Context) -> dict[str, GoodsHit]:

@@ -27,9 +27,10 @@ OUTPUT_COLUMNS: tuple[str, ...] = ("row_number", "verdict", "risk_score", "rule_
                                    "warnings")
 OUTPUT_FORMATS = ("csv", "jsonl", "json", "xlsx", "parquet")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-# A cell starting like a formula, in cells joined by _CELL_SEP.
-_CELL_SEP = "\x1f"
-_FORMULA_CELL = re.compile("(?:^|\x1f)[" + re.escape("".join(_FORMULA_START)) + "]")
+# The first character of each cell (of a text cell: a TypeError for other values), joined: one
+# test whether any cell starts like a formula, with no Python loop over the cells.
+_FIRST_CHAR = itemgetter(slice(0, 1))
+_FORMULA_CHARS = frozenset(_FORMULA_START)
 # "-12.5", "+1 234,56", "-1e3": a signed number is not a formula, so it is left as it is.
 _SIGNED_NUMBER = re.compile(r"[+-]?(?:\d[\d.,\u00a0 ]*\d|\d)(?:[eE][+-]?\d+)?")
 
@@ -185,7 +186,7 @@ class ResultWriter:
         ``write`` would write them: a worker process renders, the parent writes the text."""
         buffer = io.StringIO()
         if self.format == "csv":
-            n = self._csv_rows(results, csv.writer(buffer).writerow)
+            n = self._csv_rows(results, csv.writer(buffer))
         elif self.format == "jsonl":
             n = 0
             for r in results:
@@ -203,12 +204,15 @@ class ResultWriter:
         self.rows_written += rows
         self._first = self._first and rows == 0
 
-    def _csv_rows(self, results: Iterable[ScreeningResult], writerow: Callable[[list[Any]], Any]) -> int:
-        """The batch path: one call per row, plain text cells without the generic conversions.
-        ``_csv_cell(result_record(r, columns)[c])`` for each column, without the record: input
-        cells that are plain text not starting like a formula go as they are."""
+    def _csv_rows(self, results: Iterable[ScreeningResult], out: Any) -> int:
+        """The batch path (``out``: a ``csv.writer``): one call per row, plain text cells without
+        the generic conversions. ``_csv_cell(result_record(r, columns)[c])`` for each column,
+        without the record: input cells that are plain text not starting like a formula go as
+        they are. (Rows are written as made: a chunk's rows gathered for one ``writerows`` were
+        slower, all alive at once.)"""
         columns, start, pick = self.columns, _FORMULA_START, self._pick
         clear = self._clear_cells
+        writerow = out.writerow
         n = 0
         for r in results:
             n += 1
@@ -216,9 +220,9 @@ class ResultWriter:
             if pick is not None:
                 try:
                     cells = list(pick(inp))
-                    # One test for all cells: none starts like a formula (a false alarm only
-                    # takes the per-cell path). Not all text: TypeError, the per-cell path.
-                    if not _FORMULA_CELL.search(_CELL_SEP.join(cells)):
+                    # One test for all cells: none starts like a formula. Not all text:
+                    # TypeError (or KeyError), the per-cell path.
+                    if _FORMULA_CHARS.isdisjoint("".join(map(_FIRST_CHAR, cells))):
                         if not r.findings and not r.warnings and r.error is None:
                             key = (r.verdict, r.risk_score)
                             tail = clear.get(key)
@@ -243,7 +247,7 @@ class ResultWriter:
 
     def write(self, results: Iterable[ScreeningResult]) -> None:
         if self.format == "csv":
-            n = self._csv_rows(results, self._csv.writerow)
+            n = self._csv_rows(results, self._csv)
             self.rows_written += n
             self._first = self._first and n == 0
             return

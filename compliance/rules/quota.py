@@ -105,6 +105,9 @@ class QuotaTracker:
         self.rules = [r for r in bundle.rules if r.family.value == "circumvention" and r.kind == "quota"]
         self.store: QuotaStore = store or MemoryQuotaStore()
         self._covered: dict[tuple[str, str], bool] = {}
+        # Each rule's destination countries, worked out once per country group object (the
+        # check runs on every row; building the set each time was a tenth of a batch's rules).
+        self._destinations: dict[str, tuple[object, Rule, frozenset[str]]] = {}
 
     def _covers(self, rule: Rule, code: str) -> bool:
         """Is the HS code within the rule's goods (remembered per code: batches repeat codes)."""
@@ -117,13 +120,22 @@ class QuotaTracker:
             hit = self._covered[key] = any(prefix_relation(code, e.code) == "within" for e in goods)
         return hit
 
+    def _destinations_of(self, ctx: Context, rule: Rule) -> frozenset[str]:
+        """``_countries(ctx, rule)``, remembered per rule while the rule and the bundle's group are
+        the same objects."""
+        group = ctx.bundle.countries.high_risk
+        got = self._destinations.get(rule.id)
+        if got is None or got[0] is not group or got[1] is not rule:
+            got = self._destinations[rule.id] = (group, rule, frozenset(_countries(ctx, rule)))
+        return got[2]
+
     def observe(self, ctx: Context) -> list[Finding]:
         s: Shipment = ctx.shipment
         out: list[Finding] = []
         if ctx.humanitarian or s.value is None:
             return out
         for rule in self.rules:
-            if not rule.in_force(ctx.date) or s.destination_country not in _countries(ctx, rule):
+            if not rule.in_force(ctx.date) or s.destination_country not in self._destinations_of(ctx, rule):
                 continue
             if not self._covers(rule, s.hs_code):
                 continue
