@@ -33,7 +33,8 @@ REVIEW_CEILING = 0.88
 # Two very common name parts only (Aleksandr Ivanov, Wei Zhang): review unless other evidence;
 # the country bonus (+0.03) can still lift it to the block threshold.
 COMMON_NAME_CAP = 0.87
-OTHER_GENDER_CREDIT = 0.3  # Aleksandr / Aleksandra: another person
+OTHER_GENDER_CREDIT = 0.3
+TRANSPOSED_SHORT_CREDIT = 0.85  # Abd / Adb  # Aleksandr / Aleksandra: another person
 LIST_COMMON_WEIGHT = 0.95  # a weight below this means the word is frequent in the loaded lists
 
 PERSON_KINDS = {"person", "individual"}
@@ -130,19 +131,23 @@ _LETTER = {"g": "h", "w": "v", "j": "i", "y": "i", "q": "k", "x": "k"}
 
 
 _CH = re.compile(r"(?<![st])ch")
+_CH_K = re.compile(r"(?<![st])ch(?![aeiouy])")
 _GERMAN_S = re.compile(r"^s(?=[aeiouy])")
 
 
 @lru_cache(maxsize=200_000)
 def _kh_reading(token: str) -> tuple[str, ...]:
     """Skeletons of a token read the other ways Latin spellings write Cyrillic, given names
-    mapped: ch as х (kh), French ch as ш with ou as у, German z as ц, s as з and ch as х; () when
-    nothing reads otherwise."""
+    mapped: ch as х (kh), French ch as ш with ou as у, English ch as k before a consonant, German z
+    as ц, s as з and ch as х; () when nothing reads otherwise."""
     out: list[str] = []
     if "ch" in token:
         out.append(skeleton(_CH.sub("kh", token)))
     if "ou" in token or "ch" in token:
         out.append(skeleton(_CH.sub("sh", token.replace("ou", "u"))))
+    if "ch" in token and _CH_K.search(token):
+        # English (Greek) ch before a consonant or at the end is k (Tech / Tek, Chrom / Krom).
+        out.append(skeleton(_CH_K.sub("k", token)))
     if ("z" in token and "zh" not in token and "sz" not in token and "cz" not in token) or _GERMAN_S.match(token):
         # German: z is ц, s before a vowel is з (Sajaz = Заяц, Sacharow = Захаров).
         out.append(skeleton(_CH.sub("kh", _GERMAN_S.sub("\x00", token.replace("z", "ts")).replace("\x00", "z"))))
@@ -294,7 +299,15 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
         firsts_b = {b[0], first_b}
         return (INITIAL_CREDIT, "initial") if firsts_a & firsts_b else (0.0, "")
     if min(len(a), len(b)) <= 3:
+        if person and len(a) == len(b) == 3 and a[0] == b[0] and a[1:] == b[:0:-1]:
+            # Two letters swapped in a short name part (Abd / Adb): a typing slip. Persons only:
+            # a short organisation word is an acronym, and ABC / ACB are two organisations.
+            return TRANSPOSED_SHORT_CREDIT, "transposed"
         return 0.0, ""
+    for x, y in ((a, b), (b, a)):
+        if len(x) == len(y) + 2 and x.startswith(_ARTICLES) and x[2:] == y:
+            # The Arabic article written on (Alhaitham / Al Haytham, Elmasri / Masri).
+            return 0.95, "article"
     s = OSA.normalized_similarity(a, b)
     if s < 0.95 and abs(len(a) - len(b)) <= 1:  # _be_u keeps the length
         # Belarusian ў written u where Russian has в (Shautsou/Shevtsov, Paulauna/Pavlovna).
@@ -317,6 +330,15 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
             st = OSA.normalized_similarity(sa, sb)
             if st >= 0.8 and st * 0.95 > s:
                 return st * 0.95 if st < 1.0 else 0.9, "inflected"
+    if not person and s < 0.9:
+        # The same word with another language's ending: English adjectives of places
+        # (Belarus / Belarusian) and Latin / Romance noun endings (Milenio / Millennium).
+        for x, y in ((a, b), (b, a)):
+            if x.startswith(y) and x[len(y):] in _DEMONYM_ENDS and len(y) >= 4:
+                return 0.9, "inflected"
+        sa, sb = _ROMANCE.sub("", a), _ROMANCE.sub("", b)
+        if sa == sb and len(sa) >= 5 and (sa != a or sb != b):
+            return 0.9, "inflected"
     if s < FUZZY_FLOOR:
         # A long name written as one word on one side ("grodnoazot") is handled by the caller.
         return 0.0, ""
@@ -330,6 +352,9 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
     return credit, f"fuzzy {s:.2f}"
 
 
+_ARTICLES = ("al", "el", "ul")
+_DEMONYM_ENDS = frozenset(("ian", "an", "n", "ese", "ish", "ic"))
+_ROMANCE = re.compile(r"(ium|ion|um|us|os|as|es|ia|io|ie|o|a|e|i)$")
 _ADJ = re.compile(r"(sk|n)(aia|aie|oie|oe|ae|ie|ii|i|a)$")
 _ADJ_ENDS = tuple(p + e for p in ("sk", "n") for e in ("aia", "aie", "oie", "oe", "ae", "ie", "ii", "i", "a"))
 _BE_U = re.compile(r"(?<=[aeio])u(?=[^aeiou]|$)")
@@ -487,8 +512,12 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         other_gender = any(how.endswith("gender form") for *_, how in pairs)
         extra = [k for k in range(len(less.skeletons)) if k not in got_less and less.skeletons[k] not in _STOPWORDS]
         if len(full) >= 2 and not other_gender and all(got_more.get(k, 0.0) >= 0.9 for k in full) and len(extra) <= 2:
-            # Less when a part matched only as a variant (Mustafa / Mostafa, Maria / Mayra).
-            share = PERSON_MAX_SHARE if all(got_more.get(k, 0.0) >= 0.95 for k in full) else PERSON_VARIANT_SHARE
+            # Less when a part matched only as a near spelling (Maria / Mayra).
+            # A vowel variant with the same consonants (Mustafa / Mostafa) is the same name written
+            # another way, not a near one.
+            vowel = {(i if more is a else j) for i, j, c, how in pairs if how == "vowel variant" and c >= 0.9}
+            share = PERSON_MAX_SHARE if all(got_more.get(k, 0.0) >= 0.95 or k in vowel for k in full) \
+                else PERSON_VARIANT_SHARE
     score = share * max(cov_a, cov_b) + (1 - share) * min(cov_a, cov_b)
     notes: list[str] = []
 
