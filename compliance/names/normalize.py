@@ -48,6 +48,8 @@ _SKELETON_RULES: tuple[tuple[str, str], ...] = (
     ("gh", "h"), ("dz", "d"), ("x", "ks"), ("q", "k"), ("w", "v"), ("j", "i"), ("y", "i"), ("g", "h"),
 )
 _DOUBLE = re.compile(r"(.)\1+")
+# u between vowels is the glide w (Naualna / Nawalna, Daua / Dawa); not after o (French ou).
+_U_GLIDE = re.compile(r"(?<=[ae])u(?=[aeio])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +283,8 @@ def skeleton(token: str) -> str:
         if a in s:
             s = s.replace(a, b)
     s = s.replace("ie", "e")
+    if "u" in s:
+        s = _U_GLIDE.sub("v", s)
     return _DOUBLE.sub(r"\1", s)
 
 

@@ -124,6 +124,27 @@ def _initials_match(short: NameRep, long: NameRep) -> bool:
     return 2 <= len(acronym) <= 6 and acronym.isalpha() and acronym == "".join(t[0] for t in long.tokens)
 
 
+@lru_cache(maxsize=50_000)
+def _legal_acronym(token: str, form: str) -> bool:
+    """``token`` (3 to 6 letters) abbreviates the legal-form phrase ``form``: its letters are
+    initials of the phrase's words in order, from the first word to the last (an acronym may
+    skip a word: SFTUE for State Owned Foreign Trade Unitary Enterprise)."""
+    words = form.split()
+    if not 3 <= len(token) <= 6 or not token.isalpha() or len(words) < len(token):
+        return False
+    initials = [w[0] for w in words]
+    if token[0] != initials[0] or token[-1] != initials[-1]:
+        return False
+    k = 0
+    for c in token:
+        while k < len(initials) and initials[k] != c:
+            k += 1
+        if k == len(initials):
+            return False
+        k += 1
+    return True
+
+
 ACRONYM_CREDIT = 0.9  # an acronym and the words it abbreviates (GTF / Grodno Tobacco Factory)
 # Words an acronym may leave out ("Ministry of Internal Affairs" = MIA, "imeni" in Russian).
 _ACRONYM_SKIP = _STOPWORDS | {"y"}
@@ -153,6 +174,36 @@ def _kh_reading(token: str) -> tuple[str, ...]:
         out.append(skeleton(_CH.sub("kh", _GERMAN_S.sub("\x00", token.replace("z", "ts")).replace("\x00", "z"))))
     given = name_data().given
     return tuple(dict.fromkeys(given.get(sk, sk) for sk in out))
+
+
+# English words as Russian and Belarusian write them down by ear (Emirates Blue Sky = Эмирейтс
+# Блю Скай = Emireits Blyu Skai; Leasing = Лизинг; Solutions = Солюшнс), ordered.
+_ENGLISH_SOUNDS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p, r in (
+    (r"tion(?=s?$)", "shn"),
+    (r"(?<=[^aeiou])ue$", "yu"),
+    (r"^([^aeiouy]+)y$", r"\1ai"),
+    (r"igh", "ai"),
+    (r"a(?=[^aeiouy]es?$)", "ei"),
+    (r"(?<=[^aeiou])e(?=s?$)", ""),
+    (r"ea|ee", "i"),
+    (r"oo", "u"),
+    (r"(?<=[aeiou])s(?=[aeiou])", "z"),
+    (r"c(?=[eiy])", "s"),
+    (r"c(?!h)", "k"),
+))
+
+
+@lru_cache(maxsize=200_000)
+def _english_reading(token: str) -> tuple[str, ...]:
+    """The skeleton of an English word as Russian spells it by ear (organisations: their names
+    are English words transcribed), () when it reads the same."""
+    if len(token) < 3 or not token.isalpha():
+        return ()
+    out = token
+    for pattern, repl in _ENGLISH_SOUNDS:
+        out = pattern.sub(repl, out)
+    sk = skeleton(out)
+    return (sk,) if sk != skeleton(token) else ()
 
 
 @lru_cache(maxsize=200_000)
@@ -334,7 +385,7 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
         # The same word with another language's ending: English adjectives of places
         # (Belarus / Belarusian) and Latin / Romance noun endings (Milenio / Millennium).
         for x, y in ((a, b), (b, a)):
-            if x.startswith(y) and x[len(y):] in _DEMONYM_ENDS and len(y) >= 4:
+            if x.startswith(y) and len(y) >= 5 and (x[len(y):] in _DEMONYM_ENDS or (y.endswith("ia") and x == y + "n")):
                 return 0.9, "inflected"
         sa, sb = _ROMANCE.sub("", a), _ROMANCE.sub("", b)
         if sa == sb and len(sa) >= 5 and (sa != a or sb != b):
@@ -352,8 +403,37 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
     return credit, f"fuzzy {s:.2f}"
 
 
+# One romanised Korean / Chinese syllable: initial, vowel, final (McCune-Reischauer, Revised
+# Romanisation, Wade-Giles and Pinyin spellings).
+_SYLLABLE = re.compile(r"(kk|tt|pp|ss|jj|ch|ts|tz|zh|sh|[kgndtrlmbpsjhcwyfxqz]?)"
+                       r"(yae|wae|yeo|ae|ya|eo|ye|yo|wa|oe|wo|we|wi|yu|eu|ui|oo|ou|ee|ai|ao|ei|ia|ie|iu|io|ua|uo|a|e|o|u|i)"
+                       r"(ng|k|n|t|l|m|p)?")
+# Initials the romanisations write either way: unaspirated stops voiced or not (Bong / Pong,
+# Chang / Jang, Tae / Dae, Kim / Gim).
+_SYLLABLE_INITIAL = {"k": "K", "g": "K", "kk": "K", "t": "T", "d": "T", "tt": "T", "p": "P", "b": "P", "pp": "P",
+                     "ch": "J", "j": "J", "jj": "J", "zh": "J", "ts": "C", "tz": "C", "s": "S", "ss": "S", "r": "L",
+                     "l": "L"}
+SYLLABLE_CREDIT = 0.9
+
+
+def _syllabic(tokens: Sequence[str]) -> bool:
+    """Two or more name parts, each one romanised syllable (Kim Jong Un, Paek Se Bong)."""
+    full = [t for t in tokens if len(t) > 1]
+    return len(full) >= 2 and all(_SYLLABLE.fullmatch(t) for t in full)
+
+
+@lru_cache(maxsize=50_000)
+def _syllable_variant(x: str, y: str) -> bool:
+    """One syllable in two romanisations: the same vowel and final, an initial of one class."""
+    mx, my = _SYLLABLE.fullmatch(x), _SYLLABLE.fullmatch(y)
+    if mx is None or my is None or mx.group(2, 3) != my.group(2, 3) or not mx.group(1) or not my.group(1):
+        return False
+    ix, iy = mx.group(1), my.group(1)
+    return ix != iy and _SYLLABLE_INITIAL.get(ix, ix) == _SYLLABLE_INITIAL.get(iy, iy)
+
+
 _ARTICLES = ("al", "el", "ul")
-_DEMONYM_ENDS = frozenset(("ian", "an", "n", "ese", "ish", "ic"))
+_DEMONYM_ENDS = frozenset(("ian", "ean", "ese", "ish"))  # and Russia / Russian
 _ROMANCE = re.compile(r"(ium|ion|um|us|os|as|es|ia|io|ie|o|a|e|i)$")
 _ADJ = re.compile(r"(sk|n)(aia|aie|oie|oe|ae|ie|ii|i|a)$")
 _ADJ_ENDS = tuple(p + e for p in ("sk", "n") for e in ("aia", "aie", "oie", "oe", "ae", "ie", "ii", "i", "a"))
@@ -395,9 +475,14 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     ta, tb = a.tokens, b.tokens
     ha = [_kh_reading(t) for t in ta]
     hb = [_kh_reading(t) for t in tb]
+    # Organisation names are English words too, which Russian writes by ear.
+    ea = [() if person else _english_reading(t) for t in ta]
+    eb = [() if person else _english_reading(t) for t in tb]
     tsim = _token_similarity
+    # Korean and Chinese names written syllable by syllable (Paek Se Bong, Myong-Chin).
+    syllabic = person and _syllabic(ta) and _syllabic(tb)
     for i, x in enumerate(a.skeletons):
-        tx, rx, hx, kx = ta[i], ra[i], ha[i], ka[i] if translate else None
+        tx, rx, hx, ex, kx = ta[i], ra[i], ha[i], ea[i], ka[i] if translate else None
         for j, y in enumerate(b.skeletons):
             if x == y:
                 how = "exact" if tx == tb[j] and ascii_both else "transliterated"
@@ -408,16 +493,20 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 c2, how2 = token_similarity(rx, rb[j], person, tx, tb[j])
                 if c2 > c:
                     c, how = c2, how2
-            if c < 0.9 and (hx or hb[j]) and abs(len(x) - len(y)) <= 3:
+            if c < 0.9 and (hx or hb[j] or ex or eb[j]) and abs(len(x) - len(y)) <= 3:
                 # ch read as х (Łacinka, Polish, Czech, German: Pachodava / Паходава) or as ш with
-                # ou as у (French: Loukachenko, Choïgou).
-                for xa in (x, *hx):
-                    for yb in (y, *hb[j]):
+                # ou as у (French: Loukachenko, Choïgou); English words as heard (Sky / Skai).
+                for xa in (x, *hx, *ex):
+                    for yb in (y, *hb[j], *eb[j]):
                         if xa is x and yb is y:
                             continue
                         c2, how2 = token_similarity(xa, yb, person, tx, tb[j])
                         if c2 > c:
-                            c, how = c2, "transliterated" if how2 == "exact" else how2
+                            c, how = c2, how2
+                            if how2 == "exact":
+                                how = "transcribed" if xa in ex or yb in eb[j] else "transliterated"
+            if person and c < SYLLABLE_CREDIT and syllabic and _syllable_variant(tx, tb[j]):
+                c, how = SYLLABLE_CREDIT, "romanised"
             if kx and c < TRANSLATED_CREDIT and kb[j] and kx & kb[j]:
                 c, how = TRANSLATED_CREDIT, "translated"
             if c > 0:
@@ -484,6 +573,15 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 wa[i] = 0.0
             for j in pb:
                 wb[j] = 0.0
+    if not person and (a.ignored or b.ignored):
+        # An acronym of the legal form the other side writes out (SFTUE / State Owned Foreign
+        # Trade Unitary Enterprise) is a legal form too.
+        ia = {i for i, *_ in pairs}
+        ib = {j for _, j, *_ in pairs}
+        for rep, w, used, other in ((a, wa, ia, b), (b, wb, ib, a)):
+            for k, tok in enumerate(rep.tokens):
+                if k not in used and any(_legal_acronym(tok, form) for form in other.ignored):
+                    w[k] = 0.0
     got_a: dict[int, float] = {}
     got_b: dict[int, float] = {}
     for i, j, c, _ in pairs:
@@ -538,9 +636,10 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 notes.append(f"joined spelling matches ({cs:.2f})")
                 pairs = [(i, 0, 1.0, "joined") for i in range(len(a.skeletons))] if not pairs else pairs
 
-    if not person and pairs and not joined and all(how.startswith(("fuzzy", "vowel")) for *_, how in pairs) and \
+    if not person and pairs and not joined and all(how.startswith(("fuzzy", "vowel", "transcribed")) for *_, how in pairs) and \
             (len(got_a) < len(a.skeletons) or len(got_b) < len(b.skeletons)):
-        # A near spelling plus words of its own (Naftan / Neftan Trading, Peleng / Pelang Trading):
+        # A near spelling (or an English word as heard) plus words of its own (Naftan / Neftan
+        # Trading, Peleng / Pelang Trading, Optiks / Minsk Optics):
         # two steps from the name.
         if score > NEAR_PLUS_EXTRA_CAP:
             notes.append("near spelling with other words: not a match")
@@ -617,6 +716,12 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             ceiling = REVIEW_CEILING
             if score > ceiling:
                 notes.append("only common words and place names: review, not proof")
+            if not joined and any(how == "inflected" for *_, how in pairs):
+                # ... and one of them only in another form (Belarus Steel / Belarusian Steel
+                # Works): two steps from the name.
+                if score > NEAR_PLUS_EXTRA_CAP:
+                    notes.append("common words in another form: not a match")
+                score = min(score, NEAR_PLUS_EXTRA_CAP)
     if person and pairs:
         if any(how == "gender form" for *_, how in pairs):
             ceiling = REVIEW_CEILING
