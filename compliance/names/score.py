@@ -152,23 +152,19 @@ _LETTER = {"g": "h", "w": "v", "j": "i", "y": "i", "q": "k", "x": "k"}
 
 
 _CH = re.compile(r"(?<![st])ch")
-_CH_K = re.compile(r"(?<![st])ch(?![aeiouy])")
 _GERMAN_S = re.compile(r"^s(?=[aeiouy])")
 
 
 @lru_cache(maxsize=200_000)
 def _kh_reading(token: str) -> tuple[str, ...]:
     """Skeletons of a token read the other ways Latin spellings write Cyrillic, given names
-    mapped: ch as х (kh), French ch as ш with ou as у, English ch as k before a consonant, German z
-    as ц, s as з and ch as х; () when nothing reads otherwise."""
+    mapped: ch as х (kh), French ch as ш with ou as у, German z as ц, s as з and ch as х; () when
+    nothing reads otherwise."""
     out: list[str] = []
     if "ch" in token:
         out.append(skeleton(_CH.sub("kh", token)))
     if "ou" in token or "ch" in token:
         out.append(skeleton(_CH.sub("sh", token.replace("ou", "u"))))
-    if "ch" in token and _CH_K.search(token):
-        # English (Greek) ch before a consonant or at the end is k (Tech / Tek, Chrom / Krom).
-        out.append(skeleton(_CH_K.sub("k", token)))
     if ("z" in token and "zh" not in token and "sz" not in token and "cz" not in token) or _GERMAN_S.match(token):
         # German: z is ц, s before a vowel is з (Sajaz = Заяц, Sacharow = Захаров).
         out.append(skeleton(_CH.sub("kh", _GERMAN_S.sub("\x00", token.replace("z", "ts")).replace("\x00", "z"))))
@@ -188,6 +184,7 @@ _ENGLISH_SOUNDS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p),
     (r"ea|ee", "i"),
     (r"oo", "u"),
     (r"(?<=[aeiou])s(?=[aeiou])", "z"),
+    (r"(?<![st])ch(?![aeiouy])", "k"),  # Greek ch before a consonant or at the end (Tech / Tek)
     (r"c(?=[eiy])", "s"),
     (r"c(?!h)", "k"),
 ))
@@ -355,8 +352,9 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
             # a short organisation word is an acronym, and ABC / ACB are two organisations.
             return TRANSPOSED_SHORT_CREDIT, "transposed"
         return 0.0, ""
-    for x, y in ((a, b), (b, a)):
-        if len(x) == len(y) + 2 and x.startswith(_ARTICLES) and x[2:] == y:
+    if abs(len(a) - len(b)) == 2:
+        x, y = (a, b) if len(a) > len(b) else (b, a)
+        if x.startswith(_ARTICLES) and x[2:] == y:
             # The Arabic article written on (Alhaitham / Al Haytham, Elmasri / Masri).
             return 0.95, "article"
     s = OSA.normalized_similarity(a, b)
@@ -384,12 +382,14 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
     if not person and s < 0.9:
         # The same word with another language's ending: English adjectives of places
         # (Belarus / Belarusian) and Latin / Romance noun endings (Milenio / Millennium).
-        for x, y in ((a, b), (b, a)):
-            if x.startswith(y) and len(y) >= 5 and (x[len(y):] in _DEMONYM_ENDS or (y.endswith("ia") and x == y + "n")):
+        if a[:5] == b[:5] and len(a) != len(b):
+            x, y = (a, b) if len(a) > len(b) else (b, a)
+            if x.startswith(y) and (x[len(y):] in _DEMONYM_ENDS or (y.endswith("ia") and x == y + "n")):
                 return 0.9, "inflected"
-        sa, sb = _ROMANCE.sub("", a), _ROMANCE.sub("", b)
-        if sa == sb and len(sa) >= 5 and (sa != a or sb != b):
-            return 0.9, "inflected"
+        if a[:5] == b[:5]:  # the stems below are 5 letters or more
+            sa, sb = _ROMANCE.sub("", a), _ROMANCE.sub("", b)
+            if sa == sb and len(sa) >= 5:
+                return 0.9, "inflected"
     if s < FUZZY_FLOOR:
         # A long name written as one word on one side ("grodnoazot") is handled by the caller.
         return 0.0, ""
@@ -493,18 +493,25 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 c2, how2 = token_similarity(rx, rb[j], person, tx, tb[j])
                 if c2 > c:
                     c, how = c2, how2
-            if c < 0.9 and (hx or hb[j] or ex or eb[j]) and abs(len(x) - len(y)) <= 3:
+            if c < 0.9 and (hx or hb[j]) and abs(len(x) - len(y)) <= 3:
                 # ch read as х (Łacinka, Polish, Czech, German: Pachodava / Паходава) or as ш with
-                # ou as у (French: Loukachenko, Choïgou); English words as heard (Sky / Skai).
-                for xa in (x, *hx, *ex):
-                    for yb in (y, *hb[j], *eb[j]):
+                # ou as у (French: Loukachenko, Choïgou).
+                for xa in (x, *hx):
+                    for yb in (y, *hb[j]):
                         if xa is x and yb is y:
                             continue
                         c2, how2 = token_similarity(xa, yb, person, tx, tb[j])
                         if c2 > c:
-                            c, how = c2, how2
-                            if how2 == "exact":
-                                how = "transcribed" if xa in ex or yb in eb[j] else "transliterated"
+                            c, how = c2, "transliterated" if how2 == "exact" else how2
+            if c < 0.9 and (ex or eb[j]) and abs(len(x) - len(y)) <= 3:
+                # An English word as Russian writes it by ear, against the other side as written
+                # (Sky / Skai, Emirates / Emireits).
+                for xa, yb in [(e, y) for e in ex] + [(x, e) for e in eb[j]]:
+                    if xa[0] != yb[0]:
+                        continue  # a word heard keeps its first sound
+                    c2, how2 = token_similarity(xa, yb, person, tx, tb[j])
+                    if c2 > c:
+                        c, how = c2, "transcribed" if how2 == "exact" else how2
             if person and c < SYLLABLE_CREDIT and syllabic and _syllable_variant(tx, tb[j]):
                 c, how = SYLLABLE_CREDIT, "romanised"
             if kx and c < TRANSLATED_CREDIT and kb[j] and kx & kb[j]:
