@@ -145,6 +145,8 @@ def _legal_acronym(token: str, form: str) -> bool:
     return True
 
 
+# Pair kinds that join one word to a run of the other's.
+_RUN_KINDS = frozenset(("acronym", "split"))
 ACRONYM_CREDIT = 0.9  # an acronym and the words it abbreviates (GTF / Grodno Tobacco Factory)
 # Words an acronym may leave out ("Ministry of Internal Affairs" = MIA, "imeni" in Russian).
 _ACRONYM_SKIP = _STOPWORDS | {"y"}
@@ -289,6 +291,36 @@ def _split_runs(a: NameRep, b: NameRep, used_a: set[int], used_b: set[int]) -> l
     return out
 
 
+def _phrase_runs(a: NameRep, b: NameRep, used_a: set[int], used_b: set[int]) -> list[tuple[int, list[int]]]:
+    """Unmatched words of ``a`` whose translation is a phrase (names.yaml translations with a
+    key of several words) written out by adjacent unmatched words of ``b``."""
+    out: list[tuple[int, list[int]]] = []
+    taken = set(used_b)
+    for i, concepts in enumerate(a.concepts):
+        if i in used_a:
+            continue
+        for concept in concepts:
+            if " " not in concept:
+                continue
+            words = _phrase_skeletons(concept)
+            k = len(words)
+            for j0 in range(len(b.skeletons) - k + 1):
+                run = list(range(j0, j0 + k))
+                if b.skeletons[j0:j0 + k] == words and not taken.intersection(run):
+                    out.append((i, run))
+                    taken.update(run)
+                    break
+            else:
+                continue
+            break
+    return out
+
+
+@lru_cache(maxsize=1_000)
+def _phrase_skeletons(phrase: str) -> tuple[str, ...]:
+    return tuple(skeleton(t) for t in phrase.split())
+
+
 def _find_run(letters: str, b: NameRep, used_b: set[int], inits: list[frozenset[str]]) -> list[int] | None:
 
     def match(li: int, j: int, run: list[int]) -> list[int] | None:
@@ -352,11 +384,6 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
             # a short organisation word is an acronym, and ABC / ACB are two organisations.
             return TRANSPOSED_SHORT_CREDIT, "transposed"
         return 0.0, ""
-    if abs(len(a) - len(b)) == 2:
-        x, y = (a, b) if len(a) > len(b) else (b, a)
-        if x.startswith(_ARTICLES) and x[2:] == y:
-            # The Arabic article written on (Alhaitham / Al Haytham, Elmasri / Masri).
-            return 0.95, "article"
     s = OSA.normalized_similarity(a, b)
     if s < 0.95 and abs(len(a) - len(b)) <= 1:  # _be_u keeps the length
         # Belarusian ў written u where Russian has в (Shautsou/Shevtsov, Paulauna/Pavlovna).
@@ -416,7 +443,8 @@ _SYLLABLE_INITIAL = {"k": "K", "g": "K", "kk": "K", "t": "T", "d": "T", "tt": "T
 SYLLABLE_CREDIT = 0.9
 
 
-def _syllabic(tokens: Sequence[str]) -> bool:
+@lru_cache(maxsize=50_000)
+def _syllabic(tokens: tuple[str, ...]) -> bool:
     """Two or more name parts, each one romanised syllable (Kim Jong Un, Paek Se Bong)."""
     full = [t for t in tokens if len(t) > 1]
     return len(full) >= 2 and all(_SYLLABLE.fullmatch(t) for t in full)
@@ -433,6 +461,16 @@ def _syllable_variant(x: str, y: str) -> bool:
 
 
 _ARTICLES = ("al", "el", "ul")
+_ARTICLE_SET = frozenset(_ARTICLES)
+ARTICLE_CREDIT = 0.95
+
+
+def _article_joined(x: str, y: str, art_x: bool, art_y: bool) -> bool:
+    """One word is the other with the Arabic article written on (Alhaitham / Haytham, 5+ letters
+    after it), and the name without it writes the article apart elsewhere (Al Ali, Al Haytham):
+    a name merely starting with al (Alberta / Berta) is not read so."""
+    long, short, art_short = (x, y, art_y) if len(x) > len(y) else (y, x, art_x)
+    return art_short and len(short) >= 5 and long[:2] in _ARTICLES and long[2:] == short
 _DEMONYM_ENDS = frozenset(("ian", "ean", "ese", "ish"))  # and Russia / Russian
 _ROMANCE = re.compile(r"(ium|ion|um|us|os|as|es|ia|io|ie|o|a|e|i)$")
 _ADJ = re.compile(r"(sk|n)(aia|aie|oie|oe|ae|ie|ii|i|a)$")
@@ -479,6 +517,9 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     ea = [() if person else _english_reading(t) for t in ta]
     eb = [() if person else _english_reading(t) for t in tb]
     tsim = _token_similarity
+    # The Arabic article written apart somewhere in a name (Al Ali, Al Haytham).
+    art_a = not _ARTICLE_SET.isdisjoint(a.skeletons)
+    art_b = not _ARTICLE_SET.isdisjoint(b.skeletons)
     # Korean and Chinese names written syllable by syllable (Paek Se Bong, Myong-Chin).
     syllabic = person and _syllabic(ta) and _syllabic(tb)
     for i, x in enumerate(a.skeletons):
@@ -503,7 +544,7 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                         c2, how2 = token_similarity(xa, yb, person, tx, tb[j])
                         if c2 > c:
                             c, how = c2, "transliterated" if how2 == "exact" else how2
-            if c < 0.9 and (ex or eb[j]) and abs(len(x) - len(y)) <= 3:
+            if (ex or eb[j]) and c < 0.9 and abs(len(x) - len(y)) <= 3:
                 # An English word as Russian writes it by ear, against the other side as written
                 # (Sky / Skai, Emirates / Emireits).
                 for xa, yb in [(e, y) for e in ex] + [(x, e) for e in eb[j]]:
@@ -512,7 +553,10 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                     c2, how2 = token_similarity(xa, yb, person, tx, tb[j])
                     if c2 > c:
                         c, how = c2, "transcribed" if how2 == "exact" else how2
-            if person and c < SYLLABLE_CREDIT and syllabic and _syllable_variant(tx, tb[j]):
+            if (art_a or art_b) and c < ARTICLE_CREDIT and abs(len(x) - len(y)) == 2 and \
+                    _article_joined(x, y, art_a, art_b):
+                c, how = ARTICLE_CREDIT, "article"
+            if syllabic and c < SYLLABLE_CREDIT and _syllable_variant(tx, tb[j]):
                 c, how = SYLLABLE_CREDIT, "romanised"
             if kx and c < TRANSLATED_CREDIT and kb[j] and kx & kb[j]:
                 c, how = TRANSLATED_CREDIT, "translated"
@@ -558,6 +602,18 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         used_a.update(run)
         pairs.extend((i, j, c, "split") for i in run)
         split_b.add(j)
+    if not person and (any(ka) or any(kb)):
+        # A word translating a phrase of the other side (Nedvizhimost / Real Estate).
+        for i, run in _phrase_runs(a, b, used_a, used_b):
+            used_a.add(i)
+            used_b.update(run)
+            pairs.extend((i, j, TRANSLATED_CREDIT, "translated") for j in run)
+            split_a.add(i)
+        for j, run in _phrase_runs(b, a, used_b, used_a):
+            used_b.add(j)
+            used_a.update(run)
+            pairs.extend((i, j, TRANSLATED_CREDIT, "translated") for i in run)
+            split_b.add(j)
     if not person:
         # Acronyms of the other name's words, either way (GTF Neman / Grodno Tobacco Factory Neman).
         for i, run in _acronym_runs(a, b, used_a, used_b):
@@ -587,7 +643,7 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         ib = {j for _, j, *_ in pairs}
         for rep, w, used, other in ((a, wa, ia, b), (b, wb, ib, a)):
             for k, tok in enumerate(rep.tokens):
-                if k not in used and any(_legal_acronym(tok, form) for form in other.ignored):
+                if 3 <= len(tok) <= 6 and k not in used and any(_legal_acronym(tok, form) for form in other.ignored):
                     w[k] = 0.0
     got_a: dict[int, float] = {}
     got_b: dict[int, float] = {}
@@ -654,8 +710,14 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     matched_a = {i for i, _, _, _ in pairs}
     matched_b = {j for _, j, _, _ in pairs}
     generic = name_data().generic
-    if pairs and all(a.skeletons[i] in generic for i in matched_a if i < len(a.skeletons)) and \
-            all(b.skeletons[j] in generic for j in matched_b if j < len(b.skeletons)) and \
+
+    def generic_pair(i: int, j: int, how: str) -> bool:
+        # Another spelling of a generic word is generic too (Tech / Tek); an acronym or a split
+        # word is judged by the words on both sides.
+        x, y = a.skeletons[i] in generic, b.skeletons[j] in generic
+        return (x and y) if how in _RUN_KINDS else (x or y)
+
+    if pairs and all(generic_pair(i, j, how) for i, j, _, how in pairs) and \
             not any(h == "joined" for *_, h in pairs):
         if score > GENERIC_ONLY_CAP:
             notes.append("only generic words match")
@@ -714,12 +776,21 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         # Service): review at most, even when equal.
         data = name_data()
         # Joined: the words of the side written in several words (Green Shipping / GreenShipping).
-        words = list(a.skeletons if len(a.skeletons) > len(b.skeletons) else b.skeletons) if joined else \
-            [a.skeletons[i] for i, *_ in pairs if i not in split_a] + [b.skeletons[j] for _, j, *_ in pairs if j not in split_b]
+        def common_word(w: str) -> bool:
+            return w in data.generic or w in data.common_words or weight(w) < LIST_COMMON_WEIGHT
+
+        def common_pair(i: int, j: int, how: str) -> bool:
+            # As for generic words: a spelling of a common word is common (Blue / Bliu).
+            ws = [w for w, split in ((a.skeletons[i], i in split_a), (b.skeletons[j], j in split_b)) if not split]
+            return all(common_word(w) for w in ws) if how in _RUN_KINDS else any(common_word(w) for w in ws)
+
+        if joined:
+            only_common = all(common_word(w) for w in (a.skeletons if len(a.skeletons) > len(b.skeletons) else b.skeletons))
+        else:
+            only_common = all(common_pair(i, j, how) for i, j, _, how in pairs)
         # Three or more such words all matched (Belarusian Steel Works) are a distinctive name.
         long_match = not joined and len(pairs) >= 3 and len(pairs) == len(a.skeletons) == len(b.skeletons)
-        if not long_match and \
-                all(w in data.generic or w in data.common_words or weight(w) < LIST_COMMON_WEIGHT for w in words):
+        if not long_match and only_common:
             ceiling = REVIEW_CEILING
             if score > ceiling:
                 notes.append("only common words and place names: review, not proof")
@@ -797,7 +868,7 @@ def explain(a: NameRep, b: NameRep, al: Alignment) -> tuple[str, list[dict[str, 
     # An acronym or a split word pairs one token with a run of the other's: shown as one item.
     runs: dict[tuple[str, int, str], list[int]] = {}
     for i, j, _, how in al.pairs:
-        if how in ("acronym", "split"):
+        if how in ("acronym", "split", "translated"):
             one_a = sum(1 for x, *_, h in al.pairs if x == i and h == how) > 1
             runs.setdefault(("a", i, how) if one_a else ("b", j, how), []).append(j if one_a else i)
     shown: set[tuple[str, int, str]] = set()
@@ -805,7 +876,7 @@ def explain(a: NameRep, b: NameRep, al: Alignment) -> tuple[str, list[dict[str, 
         if how == "joined":
             continue
         qa, cb = a.tokens[i], b.tokens[j]
-        if how in ("acronym", "split"):
+        if how in ("acronym", "split", "translated"):
             key = ("a", i, how) if ("a", i, how) in runs else ("b", j, how)
             if key in shown:
                 continue
