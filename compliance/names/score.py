@@ -705,13 +705,10 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     if not person and pairs and not joined and all(how.startswith(("fuzzy", "vowel", "transcribed")) for *_, how in pairs) and \
             (len(got_a) < len(a.skeletons) or len(got_b) < len(b.skeletons)):
         # A near spelling (or an English word as heard) plus words of its own (Naftan / Neftan
-        # Trading, Peleng / Pelang Trading, Optiks / Minsk Optics):
-        # two steps from the name.
+        # Trading, Peleng / Pelang Trading, Optiks / Minsk Optics): two steps from the name.
         if score > NEAR_PLUS_EXTRA_CAP:
             notes.append("near spelling with other words: not a match")
         score = min(score, NEAR_PLUS_EXTRA_CAP)
-    matched_a = {i for i, _, _, _ in pairs}
-    matched_b = {j for _, j, _, _ in pairs}
     generic = name_data().generic
 
     def generic_pair(i: int, j: int, how: str) -> bool:
