@@ -160,13 +160,16 @@ _GERMAN_S = re.compile(r"^s(?=[aeiouy])")
 @lru_cache(maxsize=200_000)
 def _kh_reading(token: str) -> tuple[str, ...]:
     """Skeletons of a token read the other ways Latin spellings write Cyrillic, given names
-    mapped: ch as х (kh), French ch as ш with ou as у, Polish ck as цк, German z as ц, s as з and ch
-    as х; () when nothing reads otherwise."""
+    mapped: ch as х (kh), French ch as ш with ou as у, Swedish tj as ч and sj as ш, Polish ck as цк,
+    German z as ц, s as з and ch as х; () when nothing reads otherwise."""
     out: list[str] = []
     if "ch" in token:
         out.append(skeleton(_CH.sub("kh", token)))
     if "ou" in token or "ch" in token:
         out.append(skeleton(_CH.sub("sh", token.replace("ou", "u"))))
+    if "tj" in token or "sj" in token:
+        # Swedish and Norwegian: tj is ч, sj is ш (Andrejevitj = Andreevich, Sjapetko = Shapetko).
+        out.append(skeleton(token.replace("tj", "ch").replace("sj", "sh")))
     if "ck" in token:
         # Polish and Czech ck is ц + к (Słuck = Slutsk); the skeleton reads English ck as k.
         out.append(skeleton(token.replace("ck", "tsk")))
