@@ -125,21 +125,28 @@ def _initials_match(short: NameRep, long: NameRep) -> bool:
 
 
 @lru_cache(maxsize=50_000)
-def _legal_acronym(token: str, form: str) -> bool:
-    """``token`` (3 to 6 letters) abbreviates the legal-form phrase ``form``: its letters are
-    initials of the phrase's words in order, from the first word to the last (an acronym may
-    skip a word: SFTUE for State Owned Foreign Trade Unitary Enterprise)."""
-    words = form.split()
-    if not 3 <= len(token) <= 6 or not token.isalpha() or len(words) < len(token):
-        return False
-    initials = [w[0] for w in words]
-    if token[0] != initials[0] or token[-1] != initials[-1]:
+def _legal_acronyms(tokens: tuple[str, ...], forms: tuple[str, ...]) -> tuple[int, ...]:
+    """Which tokens abbreviate one of the legal forms ``forms``."""
+    inits = [_form_initials(f) for f in forms]
+    return tuple(k for k, tok in enumerate(tokens)
+                 if 3 <= len(tok) <= 6 and any(_abbreviates(tok, ini) for ini in inits))
+
+
+@lru_cache(maxsize=1_000)
+def _form_initials(form: str) -> str:
+    return "".join(w[0] for w in form.split())
+
+
+def _abbreviates(token: str, initials: str) -> bool:
+    """``token`` (3 to 6 letters) abbreviates the legal-form phrase with these word initials:
+    its letters are initials in order, from the first word to the last (an acronym may skip a
+    word: SFTUE for State Owned Foreign Trade Unitary Enterprise)."""
+    if len(initials) < len(token) or token[0] != initials[0] or token[-1] != initials[-1] or not token.isalpha():
         return False
     k = 0
     for c in token:
-        while k < len(initials) and initials[k] != c:
-            k += 1
-        if k == len(initials):
+        k = initials.find(c, k)
+        if k < 0:
             return False
         k += 1
     return True
@@ -182,19 +189,20 @@ def _kh_reading(token: str) -> tuple[str, ...]:
 
 # English words as Russian and Belarusian write them down by ear (Emirates Blue Sky = Эмирейтс
 # Блю Скай = Emireits Blyu Skai; Leasing = Лизинг; Solutions = Солюшнс), ordered.
-_ENGLISH_SOUNDS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p, r in (
-    (r"tion(?=s?$)", "shn"),
-    (r"(?<=[^aeiou])ue$", "yu"),
-    (r"^([^aeiouy]+)y$", r"\1ai"),
-    (r"igh", "ai"),
-    (r"a(?=[^aeiouy]es?$)", "ei"),
-    (r"(?<=[^aeiou])e(?=s?$)", ""),
-    (r"ea|ee", "i"),
-    (r"oo", "u"),
-    (r"(?<=[aeiou])s(?=[aeiou])", "z"),
-    (r"(?<![st])ch(?![aeiouy])", "k"),  # Greek ch before a consonant or at the end (Tech / Tek)
-    (r"c(?=[eiy])", "s"),
-    (r"c(?!h)", "k"),
+_ENGLISH_SOUNDS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple((hint, re.compile(p), r) for hint, p, r in (
+    # (a substring the rule needs, pattern, replacement): most words skip most rules.
+    ("tion", r"tion(?=s?$)", "shn"),
+    ("ue", r"(?<=[^aeiou])ue$", "yu"),
+    ("y", r"^([^aeiouy]+)y$", r"\1ai"),
+    ("igh", r"igh", "ai"),
+    ("a", r"a(?=[^aeiouy]es?$)", "ei"),
+    ("e", r"(?<=[^aeiou])e(?=s?$)", ""),
+    ("e", r"ea|ee", "i"),
+    ("oo", r"oo", "u"),
+    ("s", r"(?<=[aeiou])s(?=[aeiou])", "z"),
+    ("ch", r"(?<![st])ch(?![aeiouy])", "k"),  # Greek ch before a consonant or at the end (Tech / Tek)
+    ("c", r"c(?=[eiy])", "s"),
+    ("c", r"c(?!h)", "k"),
 ))
 
 
@@ -205,8 +213,9 @@ def _english_reading(token: str) -> tuple[str, ...]:
     if len(token) < 3 or not token.isalpha():
         return ()
     out = token
-    for pattern, repl in _ENGLISH_SOUNDS:
-        out = pattern.sub(repl, out)
+    for hint, pattern, repl in _ENGLISH_SOUNDS:
+        if hint in out:
+            out = pattern.sub(repl, out)
     sk = skeleton(out)
     return (sk,) if sk != skeleton(token) else ()
 
@@ -320,6 +329,12 @@ def _phrase_runs(a: NameRep, b: NameRep, used_a: set[int], used_b: set[int]) -> 
                 continue
             break
     return out
+
+
+@lru_cache(maxsize=50_000)
+def _has_phrase(concepts: tuple[frozenset[str], ...]) -> bool:
+    """Whether a word of a name translates a phrase (real estate)."""
+    return any(" " in c for cs in concepts for c in cs)
 
 
 @lru_cache(maxsize=1_000)
@@ -476,7 +491,8 @@ def _article_joined(x: str, y: str, art_x: bool, art_y: bool) -> bool:
     after it), and the name without it writes the article apart elsewhere (Al Ali, Al Haytham):
     a name merely starting with al (Alberta / Berta) is not read so."""
     long, short, art_short = (x, y, art_y) if len(x) > len(y) else (y, x, art_x)
-    return art_short and len(short) >= 5 and long[:2] in _ARTICLES and long[2:] == short
+    return art_short and len(long) == len(short) + 2 and len(short) >= 5 and long[:2] in _ARTICLES and \
+        long[2:] == short
 _DEMONYM_ENDS = frozenset(("ian", "ean", "ese", "ish"))  # and Russia / Russian
 _ROMANCE = re.compile(r"(ium|ion|um|us|os|as|es|ia|io|ie|o|a|e|i)$")
 _ADJ = re.compile(r"(sk|n)(aia|aie|oie|oe|ae|ie|ii|i|a)$")
@@ -519,17 +535,19 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     ta, tb = a.tokens, b.tokens
     ha = [_kh_reading(t) for t in ta]
     hb = [_kh_reading(t) for t in tb]
-    # Organisation names are English words too, which Russian writes by ear.
-    ea = [() if person else _english_reading(t) for t in ta]
-    eb = [() if person else _english_reading(t) for t in tb]
     tsim = _token_similarity
+    # English readings of organisation words (below), each read once when first needed.
+    lb = [len(y) for y in b.skeletons]
+    ea: list[tuple[str, ...] | None] = [None] * len(ta)
+    eb: list[tuple[str, ...] | None] = [None] * len(tb)
     # The Arabic article written apart somewhere in a name (Al Ali, Al Haytham).
     art_a = not _ARTICLE_SET.isdisjoint(a.skeletons)
     art_b = not _ARTICLE_SET.isdisjoint(b.skeletons)
     # Korean and Chinese names written syllable by syllable (Paek Se Bong, Myong-Chin).
     syllabic = person and _syllabic(ta) and _syllabic(tb)
     for i, x in enumerate(a.skeletons):
-        tx, rx, hx, ex, kx = ta[i], ra[i], ha[i], ea[i], ka[i] if translate else None
+        tx, rx, hx, kx = ta[i], ra[i], ha[i], ka[i] if translate else None
+        lx = len(x)
         for j, y in enumerate(b.skeletons):
             if x == y:
                 how = "exact" if tx == tb[j] and ascii_both else "transliterated"
@@ -550,17 +568,27 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                         c2, how2 = token_similarity(xa, yb, person, tx, tb[j])
                         if c2 > c:
                             c, how = c2, "transliterated" if how2 == "exact" else how2
-            if (ex or eb[j]) and c < 0.9 and abs(len(x) - len(y)) <= 3:
-                # An English word as Russian writes it by ear, against the other side as written
-                # (Sky / Skai, Emirates / Emireits).
-                for xa, yb in [(e, y) for e in ex] + [(x, e) for e in eb[j]]:
-                    if xa[0] != yb[0]:
-                        continue  # a word heard keeps its first sound
-                    c2, how2 = token_similarity(xa, yb, person, tx, tb[j])
-                    if c2 > c:
-                        c, how = c2, "transcribed" if how2 == "exact" else how2
-            if (art_a or art_b) and c < ARTICLE_CREDIT and abs(len(x) - len(y)) == 2 and \
-                    _article_joined(x, y, art_a, art_b):
+            if not person and c < 0.9 and -3 <= lx - lb[j] <= 3:
+                # Organisation names are English words too, which Russian writes by ear: the
+                # reading against the other side as written (Sky / Skai, Emirates / Emireits).
+                ex = ea[i]
+                if ex is None:
+                    ex = ea[i] = _english_reading(tx)
+                ey = eb[j]
+                if ey is None:
+                    ey = eb[j] = _english_reading(tb[j])
+                for e in ex:
+                    # A word heard keeps its first sounds and about its length.
+                    if e[:2] == y[:2] and abs(len(e) - len(y)) <= 2:
+                        c2, how2 = token_similarity(e, y, person, tx, tb[j])
+                        if c2 > c:
+                            c, how = c2, "transcribed" if how2 == "exact" else how2
+                for e in ey:
+                    if e[:2] == x[:2] and abs(len(e) - len(x)) <= 2:
+                        c2, how2 = token_similarity(x, e, person, tx, tb[j])
+                        if c2 > c:
+                            c, how = c2, "transcribed" if how2 == "exact" else how2
+            if (art_a or art_b) and c < ARTICLE_CREDIT and _article_joined(x, y, art_a, art_b):
                 c, how = ARTICLE_CREDIT, "article"
             if syllabic and c < SYLLABLE_CREDIT and _syllable_variant(tx, tb[j]):
                 c, how = SYLLABLE_CREDIT, "romanised"
@@ -608,14 +636,14 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         used_a.update(run)
         pairs.extend((i, j, c, "split") for i in run)
         split_b.add(j)
-    if not person and (any(ka) or any(kb)):
+    if not person and ((any(ka) and _has_phrase(ka)) or (any(kb) and _has_phrase(kb))):
         # A word translating a phrase of the other side (Nedvizhimost / Real Estate).
-        for i, run in _phrase_runs(a, b, used_a, used_b):
+        for i, run in _phrase_runs(a, b, used_a, used_b) if _has_phrase(ka) else ():
             used_a.add(i)
             used_b.update(run)
             pairs.extend((i, j, TRANSLATED_CREDIT, "translated") for j in run)
             split_a.add(i)
-        for j, run in _phrase_runs(b, a, used_b, used_a):
+        for j, run in _phrase_runs(b, a, used_b, used_a) if _has_phrase(kb) else ():
             used_b.add(j)
             used_a.update(run)
             pairs.extend((i, j, TRANSLATED_CREDIT, "translated") for i in run)
@@ -645,12 +673,14 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     if not person and (a.ignored or b.ignored):
         # An acronym of the legal form the other side writes out (SFTUE / State Owned Foreign
         # Trade Unitary Enterprise) is a legal form too.
-        ia = {i for i, *_ in pairs}
-        ib = {j for _, j, *_ in pairs}
-        for rep, w, used, other in ((a, wa, ia, b), (b, wb, ib, a)):
-            for k, tok in enumerate(rep.tokens):
-                if 3 <= len(tok) <= 6 and k not in used and any(_legal_acronym(tok, form) for form in other.ignored):
-                    w[k] = 0.0
+        for rep, w, side, other in ((a, wa, 0, b), (b, wb, 1, a)):
+            if other.ignored:
+                acronyms = _legal_acronyms(rep.tokens, other.ignored)
+                if acronyms:
+                    used = {p[side] for p in pairs}
+                    for k in acronyms:
+                        if k not in used:
+                            w[k] = 0.0
     got_a: dict[int, float] = {}
     got_b: dict[int, float] = {}
     for i, j, c, _ in pairs:
@@ -783,9 +813,13 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             return w in data.generic or w in data.common_words or weight(w) < LIST_COMMON_WEIGHT
 
         def common_pair(i: int, j: int, how: str) -> bool:
-            # As for generic words: a spelling of a common word is common (Blue / Bliu).
-            ws = [w for w, split in ((a.skeletons[i], i in split_a), (b.skeletons[j], j in split_b)) if not split]
-            return all(common_word(w) for w in ws) if how in _RUN_KINDS else any(common_word(w) for w in ws)
+            # As for generic words: a spelling of a common word is common (Blue / Bliu). The
+            # one word of a split is judged by the words it was split into.
+            x = None if i in split_a else a.skeletons[i]
+            y = None if j in split_b else b.skeletons[j]
+            if how in _RUN_KINDS:
+                return (x is None or common_word(x)) and (y is None or common_word(y))
+            return (x is not None and common_word(x)) or (y is not None and common_word(y))
 
         if joined:
             only_common = all(common_word(w) for w in (a.skeletons if len(a.skeletons) > len(b.skeletons) else b.skeletons))
