@@ -152,8 +152,10 @@ def _abbreviates(token: str, initials: str) -> bool:
     return True
 
 
-# Pair kinds that join one word to a run of the other's.
-_RUN_KINDS = frozenset(("acronym", "split"))
+# Pair kinds judged by the words on both sides when deciding whether only generic or common
+# words match: a word joined to a run of the other's, and a translation (the Russian word of a
+# generic English one is not on the generic list: Natsionalnyy Bank / National Bank).
+_RUN_KINDS = frozenset(("acronym", "split", "translated"))
 ACRONYM_CREDIT = 0.9  # an acronym and the words it abbreviates (GTF / Grodno Tobacco Factory)
 # Words an acronym may leave out ("Ministry of Internal Affairs" = MIA, "imeni" in Russian).
 _ACRONYM_SKIP = _STOPWORDS | {"y"}
@@ -745,8 +747,8 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     generic = name_data().generic
 
     def generic_pair(i: int, j: int, how: str) -> bool:
-        # Another spelling of a generic word is generic too (Tech / Tek); an acronym or a split
-        # word is judged by the words on both sides.
+        # Another spelling of a generic word is generic too (Tech / Tek); an acronym, a split
+        # word or a translation is judged by the words on both sides.
         x, y = a.skeletons[i] in generic, b.skeletons[j] in generic
         return (x and y) if how in _RUN_KINDS else (x or y)
 
