@@ -222,6 +222,39 @@ def _english_reading(token: str) -> tuple[str, ...]:
     return (sk,) if sk != skeleton(token) else ()
 
 
+def _heard_pairs(a: NameRep, b: NameRep, used_a: set[int], used_b: set[int]) -> list[tuple[float, int, int, str]]:
+    """Candidate pairs of unmatched words where one is the other's English word written by ear."""
+    out: list[tuple[float, int, int, str]] = []
+    free_b = [j for j in range(len(b.tokens)) if j not in used_b]
+    for i in range(len(a.tokens)):
+        if i not in used_a:
+            for j in free_b:
+                c, how = _heard(a, b, i, j)
+                if c > 0:
+                    out.append((c, i, j, how))
+    return out
+
+
+def _heard(a: NameRep, b: NameRep, i: int, j: int) -> tuple[float, str]:
+    """Credit for word ``i`` of ``a`` and ``j`` of ``b`` when one is read as English by ear."""
+    tx, ty, x, y = a.tokens[i], b.tokens[j], a.skeletons[i], b.skeletons[j]
+    ex, ey = _english_reading(tx), _english_reading(ty)
+    c, how = 0.0, ""
+    if (ex or ey) and -3 <= len(x) - len(y) <= 3:
+        # A word heard keeps its first sounds and about its length.
+        for e in ex:
+            if e[:2] == y[:2] and -2 <= len(e) - len(y) <= 2:
+                c2, how2 = token_similarity(e, y, False, tx, ty)
+                if c2 > c:
+                    c, how = c2, how2
+        for e in ey:
+            if e[:2] == x[:2] and -2 <= len(e) - len(x) <= 2:
+                c2, how2 = token_similarity(x, e, False, tx, ty)
+                if c2 > c:
+                    c, how = c2, how2
+    return c, "transcribed" if how == "exact" else how
+
+
 @lru_cache(maxsize=200_000)
 def _acronym_letters(token: str) -> tuple[str, ...]:
     """An acronym's letters in the skeleton alphabet: letter by letter (S.H. = two words), and
@@ -538,10 +571,6 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     ha = [_kh_reading(t) for t in ta]
     hb = [_kh_reading(t) for t in tb]
     tsim = _token_similarity
-    # English readings of organisation words (below), each read once when first needed.
-    lb = [len(y) for y in b.skeletons]
-    ea: list[tuple[str, ...] | None] = [None] * len(ta)
-    eb: list[tuple[str, ...] | None] = [None] * len(tb)
     # The Arabic article written apart somewhere in a name (Al Ali, Al Haytham).
     art_a = not _ARTICLE_SET.isdisjoint(a.skeletons)
     art_b = not _ARTICLE_SET.isdisjoint(b.skeletons)
@@ -549,7 +578,6 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     syllabic = person and _syllabic(ta) and _syllabic(tb)
     for i, x in enumerate(a.skeletons):
         tx, rx, hx, kx = ta[i], ra[i], ha[i], ka[i] if translate else None
-        lx = len(x)
         for j, y in enumerate(b.skeletons):
             if x == y:
                 how = "exact" if tx == tb[j] and ascii_both else "transliterated"
@@ -570,26 +598,6 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                         c2, how2 = token_similarity(xa, yb, person, tx, tb[j])
                         if c2 > c:
                             c, how = c2, "transliterated" if how2 == "exact" else how2
-            if not person and c < 0.9 and -3 <= lx - lb[j] <= 3:
-                # Organisation names are English words too, which Russian writes by ear: the
-                # reading against the other side as written (Sky / Skai, Emirates / Emireits).
-                ex = ea[i]
-                if ex is None:
-                    ex = ea[i] = _english_reading(tx)
-                ey = eb[j]
-                if ey is None:
-                    ey = eb[j] = _english_reading(tb[j])
-                for e in ex:
-                    # A word heard keeps its first sounds and about its length.
-                    if e[:2] == y[:2] and abs(len(e) - len(y)) <= 2:
-                        c2, how2 = token_similarity(e, y, person, tx, tb[j])
-                        if c2 > c:
-                            c, how = c2, "transcribed" if how2 == "exact" else how2
-                for e in ey:
-                    if e[:2] == x[:2] and abs(len(e) - len(x)) <= 2:
-                        c2, how2 = token_similarity(x, e, person, tx, tb[j])
-                        if c2 > c:
-                            c, how = c2, "transcribed" if how2 == "exact" else how2
             if (art_a or art_b) and c < ARTICLE_CREDIT and _article_joined(x, y, art_a, art_b):
                 c, how = ARTICLE_CREDIT, "article"
             if syllabic and c < SYLLABLE_CREDIT and _syllable_variant(tx, tb[j]):
@@ -610,6 +618,21 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         used_a.add(i)
         used_b.add(j)
         pairs.append((i, j, c, how))
+    if not person:
+        # Organisation names are English words too, which Russian writes by ear: one word read
+        # so against the other as written (Sky / Skai, Emirates / Emireits, Asot / Azot), for a
+        # pair matched only nearly and for words left on both sides.
+        for k, (i, j, c, _) in enumerate(pairs):
+            if c < 0.9:
+                c2, how2 = _heard(a, b, i, j)
+                if c2 > c:
+                    pairs[k] = (i, j, c2, how2)
+        if len(pairs) < len(ta) and len(pairs) < len(tb):
+            for c, i, j, how in sorted(_heard_pairs(a, b, used_a, used_b), key=lambda t: (-t[0], t[1], t[2])):
+                if i not in used_a and j not in used_b:
+                    used_a.add(i)
+                    used_b.add(j)
+                    pairs.append((i, j, c, how))
     if not person and (len(pairs) < len(a.skeletons) or len(pairs) < len(b.skeletons)):
         # A word repeated in an organisation name (Integral - managing company of holding Integral) is
         # matched where its first occurrence is.
