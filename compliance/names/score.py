@@ -225,10 +225,13 @@ def _english_reading(token: str) -> tuple[str, ...]:
 def _heard_pairs(a: NameRep, b: NameRep, used_a: set[int], used_b: set[int]) -> list[tuple[float, int, int, str]]:
     """Candidate pairs of unmatched words where one is the other's English word written by ear."""
     out: list[tuple[float, int, int, str]] = []
-    free_b = [j for j in range(len(b.tokens)) if j not in used_b]
+    free_b = [(j, _english_reading(b.tokens[j])) for j in range(len(b.tokens)) if j not in used_b]
     for i in range(len(a.tokens)):
-        if i not in used_a:
-            for j in free_b:
+        if i in used_a:
+            continue
+        ex = _english_reading(a.tokens[i])
+        for j, ey in free_b:
+            if ex or ey:
                 c, how = _heard(a, b, i, j)
                 if c > 0:
                     out.append((c, i, j, how))
