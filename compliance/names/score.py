@@ -33,8 +33,8 @@ REVIEW_CEILING = 0.88
 # Two very common name parts only (Aleksandr Ivanov, Wei Zhang): review unless other evidence;
 # the country bonus (+0.03) can still lift it to the block threshold.
 COMMON_NAME_CAP = 0.87
-OTHER_GENDER_CREDIT = 0.3
-TRANSPOSED_SHORT_CREDIT = 0.85  # Abd / Adb  # Aleksandr / Aleksandra: another person
+OTHER_GENDER_CREDIT = 0.3  # Aleksandr / Aleksandra: another person
+TRANSPOSED_SHORT_CREDIT = 0.85  # Abd / Adb
 LIST_COMMON_WEIGHT = 0.95  # a weight below this means the word is frequent in the loaded lists
 
 PERSON_KINDS = {"person", "individual"}
@@ -531,6 +531,8 @@ def _article_joined(x: str, y: str, art_x: bool, art_y: bool) -> bool:
     long, short, art_short = (x, y, art_y) if len(x) > len(y) else (y, x, art_x)
     return art_short and len(long) == len(short) + 2 and len(short) >= 5 and long[:2] in _ARTICLES and \
         long[2:] == short
+
+
 _DEMONYM_ENDS = frozenset(("ian", "ean", "ese", "ish"))  # and Russia / Russian
 _ROMANCE = re.compile(r"(ium|ion|um|us|os|as|es|ia|io|ie|o|a|e|i)$")
 _ADJ = re.compile(r"(sk|n)(aia|aie|oie|oe|ae|ie|ii|i|a)$")
@@ -737,9 +739,8 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         other_gender = any(how.endswith("gender form") for *_, how in pairs)
         extra = [k for k in range(len(less.skeletons)) if k not in got_less and less.skeletons[k] not in _STOPWORDS]
         if len(full) >= 2 and not other_gender and all(got_more.get(k, 0.0) >= 0.9 for k in full) and len(extra) <= 2:
-            # Less when a part matched only as a near spelling (Maria / Mayra).
-            # A vowel variant with the same consonants (Mustafa / Mostafa) is the same name written
-            # another way, not a near one.
+            # Less when a part matched only as a near spelling (Maria / Mayra); a vowel variant
+            # with the same consonants (Mustafa / Mostafa) is the name written another way.
             vowel = {(i if more is a else j) for i, j, c, how in pairs if how == "vowel variant" and c >= 0.9}
             share = PERSON_MAX_SHARE if all(got_more.get(k, 0.0) >= 0.95 or k in vowel for k in full) \
                 else PERSON_VARIANT_SHARE
@@ -836,7 +837,6 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         # Only generic words, common words and place names (Dubai Trading, Blue Energy, Trans
         # Service): review at most, even when equal.
         data = name_data()
-        # Joined: the words of the side written in several words (Green Shipping / GreenShipping).
         def common_word(w: str) -> bool:
             return w in data.generic or w in data.common_words or weight(w) < LIST_COMMON_WEIGHT
 
@@ -850,6 +850,7 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             return (x is not None and common_word(x)) or (y is not None and common_word(y))
 
         if joined:
+            # The words of the side written in several words (Green Shipping / GreenShipping).
             only_common = all(common_word(w) for w in (a.skeletons if len(a.skeletons) > len(b.skeletons) else b.skeletons))
         else:
             only_common = all(common_pair(i, j, how) for i, j, _, how in pairs)
