@@ -41,12 +41,15 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _LOST = re.compile(r"(?<=[a-z])\?(?=[a-z])")
 
 # Ordered: longer digraphs first.
+# "ck" first: a ts read as c must not then join a k (Shapetska, Slutsk, BTSK = БЦК keep their c).
 _SKELETON_RULES: tuple[tuple[str, str], ...] = (
-    ("schtsch", "s"), ("szcz", "s"), ("shch", "s"), ("tsch", "c"), ("yo", "e"), ("jo", "e"), ("sch", "s"), ("tch", "c"), ("zh", "z"), ("kh", "h"), ("ch", "c"),
-    ("sh", "s"), ("ts", "c"), ("tz", "c"), ("cz", "c"), ("sz", "s"), ("ph", "f"), ("th", "t"), ("ck", "k"),
+    ("ck", "k"), ("schtsch", "s"), ("szcz", "s"), ("shch", "s"), ("tsch", "c"), ("yo", "e"), ("jo", "e"), ("sch", "s"), ("tch", "c"), ("zh", "z"), ("kh", "h"), ("ch", "c"),
+    ("sh", "s"), ("ts", "c"), ("tz", "c"), ("cz", "c"), ("sz", "s"), ("ph", "f"), ("th", "t"),
     ("gh", "h"), ("dz", "d"), ("x", "ks"), ("q", "k"), ("w", "v"), ("j", "i"), ("y", "i"), ("g", "h"),
 )
 _DOUBLE = re.compile(r"(.)\1+")
+# u between vowels is the glide w (Naualna / Nawalna, Daua / Dawa); not after o (French ou).
+_U_GLIDE = re.compile(r"(?<=[ae])u(?=[aeio])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,9 @@ class NameData:
     # English concept -> first letters (skeleton) of its words in every language: acronyms
     # are written in either (NNK = Novaya Neftyanaya Kompaniya = New Oil Company).
     concept_initials: dict[str, frozenset[str]] = dataclass_field(default_factory=dict)
+    # Words that belong to a unitary-enterprise legal form when they directly precede it
+    # (Republican Production and Trade | Unitary Enterprise): names.yaml unitary_modifiers.
+    unitary_modifiers: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -121,11 +127,12 @@ def name_data() -> NameData:
         return frozenset(skeleton(t) for w in raw.get(key) or [] for t in latin_tokens(str(w)))
 
     common_given = frozenset({given.get(s, s) for s in sk_set("common_given")} | names)
+    modifiers = frozenset(t for w in raw.get("unitary_modifiers") or [] for t in latin_tokens(str(w)))
     return NameData(frozenset(singles), ordered, cons, {k: tuple(v) for k, v in by_first.items()},
                     {k: tuple(v) for k, v in cons_first.items()}, frozenset(generic), given,
                     {k: frozenset(v) for k, v in concepts.items()},
                     common_given, sk_set("common_surnames"), sk_set("common_words"),
-                    {k: frozenset(v) for k, v in initials.items()})
+                    {k: frozenset(v) for k, v in initials.items()}, modifiers)
 
 
 _PAT_MALE = ("ovich", "evich", "avich", "ich", "yevich", "ievich", "yich")
@@ -276,6 +283,8 @@ def skeleton(token: str) -> str:
         if a in s:
             s = s.replace(a, b)
     s = s.replace("ie", "e")
+    if "u" in s:
+        s = _U_GLIDE.sub("v", s)
     return _DOUBLE.sub(r"\1", s)
 
 
@@ -328,7 +337,14 @@ def _strip_legal(tokens: list[str], data: NameData) -> tuple[list[str], list[str
     while i < len(tokens):
         k = _legal_at(tokens, keys, i, data)
         if k:
-            ignored.append(" ".join(tokens[i:i + k]))
+            start = i
+            if any(t.startswith("unitar") for t in tokens[i:i + k]):
+                # Belarusian unitary enterprises name their owner and trade in the form itself
+                # (State Owned Foreign Trade / Republican Production and Trade Unitary Enterprise).
+                while kept and start > 0 and kept[-1] == tokens[start - 1] and tokens[start - 1] in data.unitary_modifiers:
+                    kept.pop()
+                    start -= 1
+            ignored.append(" ".join(tokens[start:i + k]))
             i += k
         else:
             kept.append(tokens[i])

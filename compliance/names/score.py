@@ -34,6 +34,7 @@ REVIEW_CEILING = 0.88
 # the country bonus (+0.03) can still lift it to the block threshold.
 COMMON_NAME_CAP = 0.87
 OTHER_GENDER_CREDIT = 0.3  # Aleksandr / Aleksandra: another person
+TRANSPOSED_SHORT_CREDIT = 0.85  # Abd / Adb
 LIST_COMMON_WEIGHT = 0.95  # a weight below this means the word is frequent in the loaded lists
 
 PERSON_KINDS = {"person", "individual"}
@@ -123,6 +124,38 @@ def _initials_match(short: NameRep, long: NameRep) -> bool:
     return 2 <= len(acronym) <= 6 and acronym.isalpha() and acronym == "".join(t[0] for t in long.tokens)
 
 
+@lru_cache(maxsize=50_000)
+def _legal_acronyms(tokens: tuple[str, ...], forms: tuple[str, ...]) -> tuple[int, ...]:
+    """Which tokens abbreviate one of the legal forms ``forms``."""
+    inits = [_form_initials(f) for f in forms]
+    return tuple(k for k, tok in enumerate(tokens)
+                 if 3 <= len(tok) <= 6 and any(_abbreviates(tok, ini) for ini in inits))
+
+
+@lru_cache(maxsize=1_000)
+def _form_initials(form: str) -> str:
+    return "".join(w[0] for w in form.split())
+
+
+def _abbreviates(token: str, initials: str) -> bool:
+    """``token`` (3 to 6 letters) abbreviates the legal-form phrase with these word initials:
+    its letters are initials in order, from the first word to the last (an acronym may skip a
+    word: SFTUE for State Owned Foreign Trade Unitary Enterprise)."""
+    if len(initials) < len(token) or token[0] != initials[0] or token[-1] != initials[-1] or not token.isalpha():
+        return False
+    k = 0
+    for c in token:
+        k = initials.find(c, k)
+        if k < 0:
+            return False
+        k += 1
+    return True
+
+
+# Pair kinds judged by the words on both sides when deciding whether only generic or common
+# words match: a word joined to a run of the other's, and a translation (the Russian word of a
+# generic English one is not on the generic list: Natsionalnyy Bank / National Bank).
+_RUN_KINDS = frozenset(("acronym", "split", "translated"))
 ACRONYM_CREDIT = 0.9  # an acronym and the words it abbreviates (GTF / Grodno Tobacco Factory)
 # Words an acronym may leave out ("Ministry of Internal Affairs" = MIA, "imeni" in Russian).
 _ACRONYM_SKIP = _STOPWORDS | {"y"}
@@ -136,18 +169,93 @@ _GERMAN_S = re.compile(r"^s(?=[aeiouy])")
 @lru_cache(maxsize=200_000)
 def _kh_reading(token: str) -> tuple[str, ...]:
     """Skeletons of a token read the other ways Latin spellings write Cyrillic, given names
-    mapped: ch as х (kh), French ch as ш with ou as у, German z as ц, s as з and ch as х; () when
-    nothing reads otherwise."""
+    mapped: ch as х (kh), French ch as ш with ou as у, Swedish tj as ч and sj as ш, Polish ck as цк,
+    German z as ц, s as з and ch as х; () when nothing reads otherwise."""
     out: list[str] = []
     if "ch" in token:
         out.append(skeleton(_CH.sub("kh", token)))
     if "ou" in token or "ch" in token:
         out.append(skeleton(_CH.sub("sh", token.replace("ou", "u"))))
+    if "tj" in token or "sj" in token:
+        # Swedish and Norwegian: tj is ч, sj is ш (Andrejevitj = Andreevich, Sjapetko = Shapetko).
+        out.append(skeleton(token.replace("tj", "ch").replace("sj", "sh")))
+    if "ck" in token:
+        # Polish and Czech ck is ц + к (Słuck = Slutsk); the skeleton reads English ck as k.
+        out.append(skeleton(token.replace("ck", "tsk")))
     if ("z" in token and "zh" not in token and "sz" not in token and "cz" not in token) or _GERMAN_S.match(token):
         # German: z is ц, s before a vowel is з (Sajaz = Заяц, Sacharow = Захаров).
         out.append(skeleton(_CH.sub("kh", _GERMAN_S.sub("\x00", token.replace("z", "ts")).replace("\x00", "z"))))
     given = name_data().given
     return tuple(dict.fromkeys(given.get(sk, sk) for sk in out))
+
+
+# English words as Russian and Belarusian write them down by ear (Emirates Blue Sky = Эмирейтс
+# Блю Скай = Emireits Blyu Skai; Leasing = Лизинг; Solutions = Солюшнс), ordered.
+_ENGLISH_SOUNDS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple((hint, re.compile(p), r) for hint, p, r in (
+    # (a substring the rule needs, pattern, replacement): most words skip most rules.
+    ("tion", r"tion(?=s?$)", "shn"),
+    ("ue", r"(?<=[^aeiou])ue$", "yu"),
+    ("y", r"^([^aeiouy]+)y$", r"\1ai"),
+    ("igh", r"igh", "ai"),
+    ("a", r"a(?=[^aeiouy]es?$)", "ei"),
+    ("e", r"(?<=[^aeiou])e(?=s?$)", ""),
+    ("e", r"ea|ee", "i"),
+    ("oo", r"oo", "u"),
+    ("s", r"(?<=[aeiou])s(?=[aeiou])", "z"),
+    ("ch", r"(?<![st])ch(?![aeiouy])", "k"),  # Greek ch before a consonant or at the end (Tech / Tek)
+    ("c", r"c(?=[eiy])", "s"),
+    ("c", r"c(?!h)", "k"),
+))
+
+
+@lru_cache(maxsize=200_000)
+def _english_reading(token: str) -> tuple[str, ...]:
+    """The skeleton of an English word as Russian spells it by ear (organisations: their names
+    are English words transcribed), () when it reads the same."""
+    if len(token) < 3 or not token.isalpha():
+        return ()
+    out = token
+    for hint, pattern, repl in _ENGLISH_SOUNDS:
+        if hint in out:
+            out = pattern.sub(repl, out)
+    sk = skeleton(out)
+    return (sk,) if sk != skeleton(token) else ()
+
+
+def _heard_pairs(a: NameRep, b: NameRep, used_a: set[int], used_b: set[int]) -> list[tuple[float, int, int, str]]:
+    """Candidate pairs of unmatched words where one is the other's English word written by ear."""
+    out: list[tuple[float, int, int, str]] = []
+    free_b = [(j, _english_reading(b.tokens[j])) for j in range(len(b.tokens)) if j not in used_b]
+    for i in range(len(a.tokens)):
+        if i in used_a:
+            continue
+        ex = _english_reading(a.tokens[i])
+        for j, ey in free_b:
+            if ex or ey:
+                c, how = _heard(a, b, i, j)
+                if c > 0:
+                    out.append((c, i, j, how))
+    return out
+
+
+def _heard(a: NameRep, b: NameRep, i: int, j: int) -> tuple[float, str]:
+    """Credit for word ``i`` of ``a`` and ``j`` of ``b`` when one is read as English by ear."""
+    tx, ty, x, y = a.tokens[i], b.tokens[j], a.skeletons[i], b.skeletons[j]
+    ex, ey = _english_reading(tx), _english_reading(ty)
+    c, how = 0.0, ""
+    if (ex or ey) and -3 <= len(x) - len(y) <= 3:
+        # A word heard keeps its first sounds and about its length.
+        for e in ex:
+            if e[:2] == y[:2] and -2 <= len(e) - len(y) <= 2:
+                c2, how2 = token_similarity(e, y, False, tx, ty)
+                if c2 > c:
+                    c, how = c2, how2
+        for e in ey:
+            if e[:2] == x[:2] and -2 <= len(e) - len(x) <= 2:
+                c2, how2 = token_similarity(x, e, False, tx, ty)
+                if c2 > c:
+                    c, how = c2, how2
+    return c, "transcribed" if how == "exact" else how
 
 
 @lru_cache(maxsize=200_000)
@@ -236,6 +344,42 @@ def _split_runs(a: NameRep, b: NameRep, used_a: set[int], used_b: set[int]) -> l
     return out
 
 
+def _phrase_runs(a: NameRep, b: NameRep, used_a: set[int], used_b: set[int]) -> list[tuple[int, list[int]]]:
+    """Unmatched words of ``a`` whose translation is a phrase (names.yaml translations with a
+    key of several words) written out by adjacent unmatched words of ``b``."""
+    out: list[tuple[int, list[int]]] = []
+    taken = set(used_b)
+    for i, concepts in enumerate(a.concepts):
+        if i in used_a:
+            continue
+        for concept in concepts:
+            if " " not in concept:
+                continue
+            words = _phrase_skeletons(concept)
+            k = len(words)
+            for j0 in range(len(b.skeletons) - k + 1):
+                run = list(range(j0, j0 + k))
+                if b.skeletons[j0:j0 + k] == words and not taken.intersection(run):
+                    out.append((i, run))
+                    taken.update(run)
+                    break
+            else:
+                continue
+            break
+    return out
+
+
+@lru_cache(maxsize=50_000)
+def _has_phrase(concepts: tuple[frozenset[str], ...]) -> bool:
+    """Whether a word of a name translates a phrase (real estate)."""
+    return any(" " in c for cs in concepts for c in cs)
+
+
+@lru_cache(maxsize=1_000)
+def _phrase_skeletons(phrase: str) -> tuple[str, ...]:
+    return tuple(skeleton(t) for t in phrase.split())
+
+
 def _find_run(letters: str, b: NameRep, used_b: set[int], inits: list[frozenset[str]]) -> list[int] | None:
 
     def match(li: int, j: int, run: list[int]) -> list[int] | None:
@@ -294,6 +438,10 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
         firsts_b = {b[0], first_b}
         return (INITIAL_CREDIT, "initial") if firsts_a & firsts_b else (0.0, "")
     if min(len(a), len(b)) <= 3:
+        if person and len(a) == len(b) == 3 and a[0] == b[0] and a[1:] == b[:0:-1]:
+            # Two letters swapped in a short name part (Abd / Adb): a typing slip. Persons only:
+            # a short organisation word is an acronym, and ABC / ACB are two organisations.
+            return TRANSPOSED_SHORT_CREDIT, "transposed"
         return 0.0, ""
     s = OSA.normalized_similarity(a, b)
     if s < 0.95 and abs(len(a) - len(b)) <= 1:  # _be_u keeps the length
@@ -317,6 +465,17 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
             st = OSA.normalized_similarity(sa, sb)
             if st >= 0.8 and st * 0.95 > s:
                 return st * 0.95 if st < 1.0 else 0.9, "inflected"
+    if not person and s < 0.9:
+        # The same word with another language's ending: English adjectives of places
+        # (Belarus / Belarusian) and Latin / Romance noun endings (Milenio / Millennium).
+        if a[:5] == b[:5] and len(a) != len(b):
+            x, y = (a, b) if len(a) > len(b) else (b, a)
+            if x.startswith(y) and (x[len(y):] in _DEMONYM_ENDS or (y.endswith("ia") and x == y + "n")):
+                return 0.9, "inflected"
+        if a[:5] == b[:5]:  # the stems below are 5 letters or more
+            sa, sb = _ROMANCE.sub("", a), _ROMANCE.sub("", b)
+            if sa == sb and len(sa) >= 5:
+                return 0.9, "inflected"
     if s < FUZZY_FLOOR:
         # A long name written as one word on one side ("grodnoazot") is handled by the caller.
         return 0.0, ""
@@ -330,6 +489,52 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
     return credit, f"fuzzy {s:.2f}"
 
 
+# One romanised Korean / Chinese syllable: initial, vowel, final (McCune-Reischauer, Revised
+# Romanisation, Wade-Giles and Pinyin spellings).
+_SYLLABLE = re.compile(r"(kk|tt|pp|ss|jj|ch|ts|tz|zh|sh|[kgndtrlmbpsjhcwyfxqz]?)"
+                       r"(yae|wae|yeo|ae|ya|eo|ye|yo|wa|oe|wo|we|wi|yu|eu|ui|oo|ou|ee|ai|ao|ei|ia|ie|iu|io|ua|uo|a|e|o|u|i)"
+                       r"(ng|k|n|t|l|m|p)?")
+# Initials the romanisations write either way: unaspirated stops voiced or not (Bong / Pong,
+# Chang / Jang, Tae / Dae, Kim / Gim).
+_SYLLABLE_INITIAL = {"k": "K", "g": "K", "kk": "K", "t": "T", "d": "T", "tt": "T", "p": "P", "b": "P", "pp": "P",
+                     "ch": "J", "j": "J", "jj": "J", "zh": "J", "ts": "C", "tz": "C", "s": "S", "ss": "S", "r": "L",
+                     "l": "L"}
+SYLLABLE_CREDIT = 0.9
+
+
+@lru_cache(maxsize=50_000)
+def _syllabic(tokens: tuple[str, ...]) -> bool:
+    """Two or more name parts, each one romanised syllable (Kim Jong Un, Paek Se Bong)."""
+    full = [t for t in tokens if len(t) > 1]
+    return len(full) >= 2 and all(_SYLLABLE.fullmatch(t) for t in full)
+
+
+@lru_cache(maxsize=50_000)
+def _syllable_variant(x: str, y: str) -> bool:
+    """One syllable in two romanisations: the same vowel and final, an initial of one class."""
+    mx, my = _SYLLABLE.fullmatch(x), _SYLLABLE.fullmatch(y)
+    if mx is None or my is None or mx.group(2, 3) != my.group(2, 3) or not mx.group(1) or not my.group(1):
+        return False
+    ix, iy = mx.group(1), my.group(1)
+    return ix != iy and _SYLLABLE_INITIAL.get(ix, ix) == _SYLLABLE_INITIAL.get(iy, iy)
+
+
+_ARTICLES = ("al", "el", "ul")
+_ARTICLE_SET = frozenset(_ARTICLES)
+ARTICLE_CREDIT = 0.95
+
+
+def _article_joined(x: str, y: str, art_x: bool, art_y: bool) -> bool:
+    """One word is the other with the Arabic article written on (Alhaitham / Haytham, 5+ letters
+    after it), and the name without it writes the article apart elsewhere (Al Ali, Al Haytham):
+    a name merely starting with al (Alberta / Berta) is not read so."""
+    long, short, art_short = (x, y, art_y) if len(x) > len(y) else (y, x, art_x)
+    return art_short and len(long) == len(short) + 2 and len(short) >= 5 and long[:2] in _ARTICLES and \
+        long[2:] == short
+
+
+_DEMONYM_ENDS = frozenset(("ian", "ean", "ese", "ish"))  # and Russia / Russian
+_ROMANCE = re.compile(r"(ium|ion|um|us|os|as|es|ia|io|ie|o|a|e|i)$")
 _ADJ = re.compile(r"(sk|n)(aia|aie|oie|oe|ae|ie|ii|i|a)$")
 _ADJ_ENDS = tuple(p + e for p in ("sk", "n") for e in ("aia", "aie", "oie", "oe", "ae", "ie", "ii", "i", "a"))
 _BE_U = re.compile(r"(?<=[aeio])u(?=[^aeiou]|$)")
@@ -371,6 +576,11 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     ha = [_kh_reading(t) for t in ta]
     hb = [_kh_reading(t) for t in tb]
     tsim = _token_similarity
+    # The Arabic article written apart somewhere in a name (Al Ali, Al Haytham).
+    art_a = not _ARTICLE_SET.isdisjoint(a.skeletons)
+    art_b = not _ARTICLE_SET.isdisjoint(b.skeletons)
+    # Korean and Chinese names written syllable by syllable (Paek Se Bong, Myong-Chin).
+    syllabic = person and _syllabic(ta) and _syllabic(tb)
     for i, x in enumerate(a.skeletons):
         tx, rx, hx, kx = ta[i], ra[i], ha[i], ka[i] if translate else None
         for j, y in enumerate(b.skeletons):
@@ -393,6 +603,10 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                         c2, how2 = token_similarity(xa, yb, person, tx, tb[j])
                         if c2 > c:
                             c, how = c2, "transliterated" if how2 == "exact" else how2
+            if (art_a or art_b) and c < ARTICLE_CREDIT and _article_joined(x, y, art_a, art_b):
+                c, how = ARTICLE_CREDIT, "article"
+            if syllabic and c < SYLLABLE_CREDIT and _syllable_variant(tx, tb[j]):
+                c, how = SYLLABLE_CREDIT, "romanised"
             if kx and c < TRANSLATED_CREDIT and kb[j] and kx & kb[j]:
                 c, how = TRANSLATED_CREDIT, "translated"
             if c > 0:
@@ -409,6 +623,21 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         used_a.add(i)
         used_b.add(j)
         pairs.append((i, j, c, how))
+    if not person:
+        # Organisation names are English words too, which Russian writes by ear: one word read
+        # so against the other as written (Sky / Skai, Emirates / Emireits, Asot / Azot), for a
+        # pair matched only nearly and for words left on both sides.
+        for k, (i, j, c, _) in enumerate(pairs):
+            if c < 0.9:
+                c2, how2 = _heard(a, b, i, j)
+                if c2 > c:
+                    pairs[k] = (i, j, c2, how2)
+        if len(pairs) < len(ta) and len(pairs) < len(tb):
+            for c, i, j, how in sorted(_heard_pairs(a, b, used_a, used_b), key=lambda t: (-t[0], t[1], t[2])):
+                if i not in used_a and j not in used_b:
+                    used_a.add(i)
+                    used_b.add(j)
+                    pairs.append((i, j, c, how))
     if not person and (len(pairs) < len(a.skeletons) or len(pairs) < len(b.skeletons)):
         # A word repeated in an organisation name (Integral - managing company of holding Integral) is
         # matched where its first occurrence is.
@@ -437,6 +666,18 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         used_a.update(run)
         pairs.extend((i, j, c, "split") for i in run)
         split_b.add(j)
+    if not person and ((any(ka) and _has_phrase(ka)) or (any(kb) and _has_phrase(kb))):
+        # A word translating a phrase of the other side (Nedvizhimost / Real Estate).
+        for i, run in _phrase_runs(a, b, used_a, used_b) if _has_phrase(ka) else ():
+            used_a.add(i)
+            used_b.update(run)
+            pairs.extend((i, j, TRANSLATED_CREDIT, "translated") for j in run)
+            split_a.add(i)
+        for j, run in _phrase_runs(b, a, used_b, used_a) if _has_phrase(kb) else ():
+            used_b.add(j)
+            used_a.update(run)
+            pairs.extend((i, j, TRANSLATED_CREDIT, "translated") for i in run)
+            split_b.add(j)
     if not person:
         # Acronyms of the other name's words, either way (GTF Neman / Grodno Tobacco Factory Neman).
         for i, run in _acronym_runs(a, b, used_a, used_b):
@@ -459,6 +700,17 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 wa[i] = 0.0
             for j in pb:
                 wb[j] = 0.0
+    if not person and (a.ignored or b.ignored):
+        # An acronym of the legal form the other side writes out (SFTUE / State Owned Foreign
+        # Trade Unitary Enterprise) is a legal form too.
+        for rep, w, side, other in ((a, wa, 0, b), (b, wb, 1, a)):
+            if other.ignored:
+                acronyms = _legal_acronyms(rep.tokens, other.ignored)
+                if acronyms:
+                    used = {p[side] for p in pairs}
+                    for k in acronyms:
+                        if k not in used:
+                            w[k] = 0.0
     got_a: dict[int, float] = {}
     got_b: dict[int, float] = {}
     for i, j, c, _ in pairs:
@@ -487,8 +739,11 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         other_gender = any(how.endswith("gender form") for *_, how in pairs)
         extra = [k for k in range(len(less.skeletons)) if k not in got_less and less.skeletons[k] not in _STOPWORDS]
         if len(full) >= 2 and not other_gender and all(got_more.get(k, 0.0) >= 0.9 for k in full) and len(extra) <= 2:
-            # Less when a part matched only as a variant (Mustafa / Mostafa, Maria / Mayra).
-            share = PERSON_MAX_SHARE if all(got_more.get(k, 0.0) >= 0.95 for k in full) else PERSON_VARIANT_SHARE
+            # Less when a part matched only as a near spelling (Maria / Mayra); a vowel variant
+            # with the same consonants (Mustafa / Mostafa) is the name written another way.
+            vowel = {(i if more is a else j) for i, j, c, how in pairs if how == "vowel variant" and c >= 0.9}
+            share = PERSON_MAX_SHARE if all(got_more.get(k, 0.0) >= 0.95 or k in vowel for k in full) \
+                else PERSON_VARIANT_SHARE
     score = share * max(cov_a, cov_b) + (1 - share) * min(cov_a, cov_b)
     notes: list[str] = []
 
@@ -509,18 +764,22 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 notes.append(f"joined spelling matches ({cs:.2f})")
                 pairs = [(i, 0, 1.0, "joined") for i in range(len(a.skeletons))] if not pairs else pairs
 
-    if not person and pairs and not joined and all(how.startswith(("fuzzy", "vowel")) for *_, how in pairs) and \
+    if not person and pairs and not joined and all(how.startswith(("fuzzy", "vowel", "transcribed")) for *_, how in pairs) and \
             (len(got_a) < len(a.skeletons) or len(got_b) < len(b.skeletons)):
-        # A near spelling plus words of its own (Naftan / Neftan Trading, Peleng / Pelang Trading):
-        # two steps from the name.
+        # A near spelling (or an English word as heard) plus words of its own (Naftan / Neftan
+        # Trading, Peleng / Pelang Trading, Optiks / Minsk Optics): two steps from the name.
         if score > NEAR_PLUS_EXTRA_CAP:
             notes.append("near spelling with other words: not a match")
         score = min(score, NEAR_PLUS_EXTRA_CAP)
-    matched_a = {i for i, _, _, _ in pairs}
-    matched_b = {j for _, j, _, _ in pairs}
     generic = name_data().generic
-    if pairs and all(a.skeletons[i] in generic for i in matched_a if i < len(a.skeletons)) and \
-            all(b.skeletons[j] in generic for j in matched_b if j < len(b.skeletons)) and \
+
+    def generic_pair(i: int, j: int, how: str) -> bool:
+        # Another spelling of a generic word is generic too (Tech / Tek); an acronym, a split
+        # word or a translation is judged by the words on both sides.
+        x, y = a.skeletons[i] in generic, b.skeletons[j] in generic
+        return (x and y) if how in _RUN_KINDS else (x or y)
+
+    if pairs and all(generic_pair(i, j, how) for i, j, _, how in pairs) and \
             not any(h == "joined" for *_, h in pairs):
         if score > GENERIC_ONLY_CAP:
             notes.append("only generic words match")
@@ -578,16 +837,35 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         # Only generic words, common words and place names (Dubai Trading, Blue Energy, Trans
         # Service): review at most, even when equal.
         data = name_data()
-        # Joined: the words of the side written in several words (Green Shipping / GreenShipping).
-        words = list(a.skeletons if len(a.skeletons) > len(b.skeletons) else b.skeletons) if joined else \
-            [a.skeletons[i] for i, *_ in pairs if i not in split_a] + [b.skeletons[j] for _, j, *_ in pairs if j not in split_b]
+        def common_word(w: str) -> bool:
+            return w in data.generic or w in data.common_words or weight(w) < LIST_COMMON_WEIGHT
+
+        def common_pair(i: int, j: int, how: str) -> bool:
+            # As for generic words: a spelling of a common word is common (Blue / Bliu). The
+            # one word of a split is judged by the words it was split into.
+            x = None if i in split_a else a.skeletons[i]
+            y = None if j in split_b else b.skeletons[j]
+            if how in _RUN_KINDS:
+                return (x is None or common_word(x)) and (y is None or common_word(y))
+            return (x is not None and common_word(x)) or (y is not None and common_word(y))
+
+        if joined:
+            # The words of the side written in several words (Green Shipping / GreenShipping).
+            only_common = all(common_word(w) for w in (a.skeletons if len(a.skeletons) > len(b.skeletons) else b.skeletons))
+        else:
+            only_common = all(common_pair(i, j, how) for i, j, _, how in pairs)
         # Three or more such words all matched (Belarusian Steel Works) are a distinctive name.
         long_match = not joined and len(pairs) >= 3 and len(pairs) == len(a.skeletons) == len(b.skeletons)
-        if not long_match and \
-                all(w in data.generic or w in data.common_words or weight(w) < LIST_COMMON_WEIGHT for w in words):
+        if not long_match and only_common:
             ceiling = REVIEW_CEILING
             if score > ceiling:
                 notes.append("only common words and place names: review, not proof")
+            if not joined and any(how == "inflected" for *_, how in pairs):
+                # ... and one of them only in another form (Belarus Steel / Belarusian Steel
+                # Works): two steps from the name.
+                if score > NEAR_PLUS_EXTRA_CAP:
+                    notes.append("common words in another form: not a match")
+                score = min(score, NEAR_PLUS_EXTRA_CAP)
     if person and pairs:
         if any(how == "gender form" for *_, how in pairs):
             ceiling = REVIEW_CEILING
@@ -656,7 +934,7 @@ def explain(a: NameRep, b: NameRep, al: Alignment) -> tuple[str, list[dict[str, 
     # An acronym or a split word pairs one token with a run of the other's: shown as one item.
     runs: dict[tuple[str, int, str], list[int]] = {}
     for i, j, _, how in al.pairs:
-        if how in ("acronym", "split"):
+        if how in ("acronym", "split", "translated"):
             one_a = sum(1 for x, *_, h in al.pairs if x == i and h == how) > 1
             runs.setdefault(("a", i, how) if one_a else ("b", j, how), []).append(j if one_a else i)
     shown: set[tuple[str, int, str]] = set()
@@ -664,7 +942,7 @@ def explain(a: NameRep, b: NameRep, al: Alignment) -> tuple[str, list[dict[str, 
         if how == "joined":
             continue
         qa, cb = a.tokens[i], b.tokens[j]
-        if how in ("acronym", "split"):
+        if how in ("acronym", "split", "translated"):
             key = ("a", i, how) if ("a", i, how) in runs else ("b", j, how)
             if key in shown:
                 continue

@@ -13,6 +13,8 @@ from compliance.names import BLOCK_THRESHOLD, REVIEW_THRESHOLD, NameIndex, norma
 
 HERE = Path(__file__).parent
 CASES = yaml.safe_load((HERE / "cases.yaml").read_text(encoding="utf-8"))
+SPELLINGS = yaml.safe_load((HERE / "spelling_cases.yaml").read_text(encoding="utf-8"))
+NORMAL_FORMS = yaml.safe_load((HERE / "normal_form_cases.yaml").read_text(encoding="utf-8"))
 PAIRS = Path(__file__).parents[1] / "data" / "name_pairs.csv"
 
 
@@ -26,11 +28,24 @@ def test_case(a: str, b: str, kind: str, expect: str) -> None:
     assert _band(score) == expect, f"{a!r} vs {b!r}: {score:.3f}"
 
 
-@pytest.mark.parametrize(("a", "b", "kind", "expect"), CASES[:10])
+@pytest.mark.parametrize(("a", "b", "kind", "expect"), CASES, ids=[f"{c[0]}|{c[1]}" for c in CASES])
 def test_symmetric_and_bounded(a: str, b: str, kind: str, expect: str) -> None:
     s1, s2 = similarity(a, b, kind), similarity(b, a, kind)
     assert s1 == s2
     assert 0.0 <= s1 <= 1.0
+
+
+@pytest.mark.parametrize(("a", "b", "expect"), SPELLINGS, ids=[f"{c[0]}|{c[1]}" for c in SPELLINGS])
+def test_spelling_skeletons(a: str, b: str, expect: str) -> None:
+    from compliance.names.normalize import latin_tokens, skeleton
+
+    (ta,), (tb,) = latin_tokens(a), latin_tokens(b)
+    assert (skeleton(ta) == skeleton(tb)) == (expect == "same"), (skeleton(ta), skeleton(tb))
+
+
+@pytest.mark.parametrize(("name", "normal"), NORMAL_FORMS, ids=[c[0] for c in NORMAL_FORMS])
+def test_normal_forms(name: str, normal: str) -> None:
+    assert normalize_name(name) == normal
 
 
 def test_normalize_strips_legal_forms_and_transliterates() -> None:
@@ -67,7 +82,7 @@ def test_real_pairs_quality() -> None:
     fp = sum(1 for s, y in scored if s >= REVIEW_THRESHOLD and not y)
     fn = sum(1 for s, y in scored if s < REVIEW_THRESHOLD and y)
     p, r = tp / (tp + fp), tp / (tp + fn)
-    assert p >= 0.98 and 2 * p * r / (p + r) >= 0.84, (p, r)
+    assert p >= 0.98 and 2 * p * r / (p + r) >= 0.87, (p, r)
 
 
 def _entity(id: str, name: str, aliases: list[str], kind: str = "organization", countries: list[str] | None = None) -> Entity:
@@ -175,3 +190,6 @@ def test_acronym_and_split_explained_as_one_item() -> None:
     a, b = parse_name("Shenzhen Jiasibo Technology"), parse_name("Shenzhen Jia Sibo Technology")
     text, _ = explain(a, b, align(a, b, person=False))
     assert "'jiasibo'~'jia sibo' (split)" in text
+    a, b = parse_name("Novogorsk Real Estate LLC"), parse_name("OOO Novogorsk Nedvizhimost")
+    text, _ = explain(a, b, align(a, b, person=False))
+    assert "'real estate'~'nedvizhimost' (translated)" in text
