@@ -879,6 +879,13 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 if score > ceiling:
                     notes.append(f"'{a.tokens[i]}' and '{b.tokens[j]}' differ in letters: review, not proof")
                 break
+        romanised = sum(1 for *_, how in pairs if how == "romanised")
+        if romanised and len(pairs) - romanised < 2:
+            # Dan Lee / Tan Lee: in Chinese and Korean the voiced and unvoiced initial are often
+            # two different names; with fewer than two other parts equal, review, not proof.
+            ceiling = min(ceiling, REVIEW_CEILING)
+            if score > ceiling:
+                notes.append("a syllable in another romanisation, too few other parts equal: review, not proof")
         if not joined and score > COMMON_NAME_CAP and _common_person(a, b, pairs, weight):
             notes.append("common given name and surname only: review unless patronymic, date of birth or "
                          "country support it")
