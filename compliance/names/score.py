@@ -155,7 +155,7 @@ def _abbreviates(token: str, initials: str) -> bool:
 # Pair kinds judged by the words on both sides when deciding whether only generic or common
 # words match: a word joined to a run of the other's, and a translation (the Russian word of a
 # generic English one is not on the generic list: Natsionalnyy Bank / National Bank).
-_RUN_KINDS = frozenset(("acronym", "split", "translated"))
+_RUN_KINDS = frozenset(("acronym", "split", "translated", "abbreviated"))
 ACRONYM_CREDIT = 0.9  # an acronym and the words it abbreviates (GTF / Grodno Tobacco Factory)
 # Words an acronym may leave out ("Ministry of Internal Affairs" = MIA, "imeni" in Russian).
 _ACRONYM_SKIP = _STOPWORDS | {"y"}
@@ -342,6 +342,138 @@ def _split_runs(a: NameRep, b: NameRep, used_a: set[int], used_b: set[int]) -> l
             out.append((i, run, c))
             taken.update(best[1])
     return out
+
+
+SYLLABIC_CREDIT = 0.9  # a compound of leading syllables and the words they begin (Brestoblispolkom)
+_LINK_VOWELS = "oe"  # Russian compounds join their parts with o or e (neft-e-khim, stekl-o-volokno)
+_CASE_ENDS = frozenset(("a", "u", "e", "i", "om", "ov", "ah", "ih"))  # gorispolkom-a
+
+
+@lru_cache(maxsize=1)
+def _concept_words() -> dict[str, tuple[str, ...]]:
+    """English concept -> skeletons of its words in every language (names.yaml translations)."""
+    out: dict[str, set[str]] = {}
+    for key, concepts in name_data().concepts.items():
+        if key[:1] not in "~#":
+            for c in concepts:
+                out.setdefault(c, set()).add(key)
+    return {c: tuple(sorted(v)) for c, v in out.items()}
+
+
+@lru_cache(maxsize=50_000)
+def _name_sources(rep: NameRep) -> tuple[tuple[tuple[str, ...], ...], frozenset[str]]:
+    """``_word_sources`` of each word of a name, and the first three letters of them all."""
+    raw = rep.raw or rep.skeletons
+    empty: frozenset[str] = frozenset()
+    per = [_word_sources(rep.skeletons[j], raw[j], rep.tokens[j], rep.concepts[j] if rep.concepts else empty)
+           for j in range(len(rep.skeletons))]
+    return tuple(w for w, _ in per), frozenset().union(*(h for _, h in per))
+
+
+@lru_cache(maxsize=50_000)
+def _word_sources(sk: str, raw: str, token: str, concepts: frozenset[str]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The words a syllable of an abbreviation may begin for this word: itself (skeleton and
+    letters: Brestskii is brescki) and, for a word of the translation vocabulary, its
+    translations (kom for committee: komitet); and their first three letters."""
+    words = _concept_words()
+    out = {sk, raw, token}
+    for c in concepts:
+        out.update(words.get(c, ()))
+    kept = tuple(w for w in out if len(w) >= 3)
+    return kept, frozenset(w[:3] for w in kept)
+
+
+def _syllabic_runs(a: NameRep, b: NameRep, used_a: set[int], used_b: set[int]) -> list[tuple[int, list[int]]]:
+    """Unmatched words of ``a`` made of the leading syllables of unmatched words of ``b`` in
+    order (Soviet compound abbreviations: Brestoblispolkom = Brest oblast ispolnitelnyi komitet,
+    Bellesbumprom = Belarusian les bumaga promyshlennost): (word of a, the words of b). Between
+    two of those words ``b`` may have only matched, stop or descriptive words."""
+    out: list[tuple[int, list[int]]] = []
+    nb = len(b.skeletons)
+    if nb - len(used_b) < 2:
+        return out
+    cands = [i for i, x in enumerate(a.skeletons) if i not in used_a and len(x) >= 6 and x.isalpha()]
+    if not cands:
+        return out
+    sources, heads = _name_sources(b)
+    src: list[tuple[str, ...]] | None = None
+    taken = set(used_b)
+    for i in cands:
+        x = a.skeletons[i]
+        if x[:3] not in heads:
+            continue
+        if src is None:
+            src = [() if j in used_b else sources[j] for j in range(nb)]
+        run = _syllables(x, b, src, taken)
+        if run is not None:
+            # The descriptive words it leaves out between its syllables are part of what it
+            # stands for (Belneftekhim: Belarusian State Oil and Chemical Concern).
+            run = [j for j in range(run[0], run[-1] + 1) if j not in taken and b.skeletons[j] not in _STOPWORDS]
+            out.append((i, run))
+            taken.update(run)
+    return out
+
+
+@lru_cache(maxsize=50_000)
+def _skippable(sk: str) -> bool:
+    """A stop, generic or vocabulary word (trade too): an abbreviation may leave it out."""
+    return default_weight(sk) < 1.0 or bool(concepts_of(sk, name_data()))
+
+
+def _syllables(x: str, b: NameRep, src: list[tuple[str, ...]], taken: set[int]) -> list[int] | None:
+    """Words of ``b`` (two or more, in order) whose leading syllables spell ``x``; None if none."""
+    n = len(b.skeletons)
+    raw = b.raw or b.skeletons
+    translated: list[int] = []  # the run's words read through a translation, on the current path
+
+    def done(run: list[int]) -> bool:
+        # Two syllables of the words as written are a brand as often (Logex / Logistics Express):
+        # three, or one read through a translation (kali for potash: kaliinaia).
+        return len(run) >= 3 or (len(run) == 2 and bool(translated))
+
+    def rest(p: int, j0: int, run: list[int]) -> list[int] | None:
+        if p == len(x):
+            return run if done(run) else None
+        if len(run) >= 2 and x[p:] in _CASE_ENDS and x[p - 1] not in "aeiou":
+            return run if done(run) else None
+        for j in range(j0, n):
+            if j not in taken:
+                for w in src[j]:
+                    got = segment(p, j, w, run)
+                    if got is not None:
+                        return got
+            if run and j not in taken and not _skippable(b.skeletons[j]):
+                return None  # an unmatched name word in between: not this run
+        return None
+
+    def segment(p: int, j: int, w: str, run: list[int]) -> list[int] | None:
+        # A common prefix of x[p:] and w, three letters or more, ending in a consonant unless it
+        # is the whole word or ends x (spets, vnesh, tekhnika); longest first.
+        m = 0
+        while m < len(w) and p + m < len(x) and x[p + m] == w[m]:
+            m += 1
+        for k in range(m, 2, -1):
+            nxt = p + k
+            if x[nxt - 1] in "aeiou" and k < len(w) and nxt < len(x):
+                continue
+            starts = [nxt]
+            if nxt < len(x) and x[nxt] in _LINK_VOWELS:
+                starts.append(nxt + 1)
+            if nxt < len(x):
+                starts.append(nxt - 1)  # a doubled letter written once (bel-les-bum-prom: belesbumprom)
+            seg = x[p:nxt]
+            own = any(f.startswith(seg) for f in (b.skeletons[j], raw[j], b.tokens[j]))
+            if not own:
+                translated.append(j)
+            for q in starts:
+                got = rest(q, j + 1, [*run, j])
+                if got is not None:
+                    return got
+            if not own:
+                translated.pop()
+        return None
+
+    return rest(0, 0, [])
 
 
 def _phrase_runs(a: NameRep, b: NameRep, used_a: set[int], used_b: set[int]) -> list[tuple[int, list[int]]]:
@@ -688,6 +820,16 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             used_b.add(j)
             used_a.update(run)
             pairs.extend((i, j, ACRONYM_CREDIT, "acronym") for i in run)
+    if not person:
+        # Compounds of leading syllables (Brestoblispolkom / Brest Oblast Executive Committee).
+        for i, run in _syllabic_runs(a, b, used_a, used_b):
+            used_a.add(i)
+            used_b.update(run)
+            pairs.extend((i, j, SYLLABIC_CREDIT, "abbreviated") for j in run)
+        for j, run in _syllabic_runs(b, a, used_b, used_a):
+            used_b.add(j)
+            used_a.update(run)
+            pairs.extend((i, j, SYLLABIC_CREDIT, "abbreviated") for i in run)
     if person:
         # A patronymic given on one side only is no evidence either way.
         ia = {i for i, *_ in pairs}
@@ -771,6 +913,16 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         if score > NEAR_PLUS_EXTRA_CAP:
             notes.append("near spelling with other words: not a match")
         score = min(score, NEAR_PLUS_EXTRA_CAP)
+    if not person and not joined and any(how == "abbreviated" for *_, how in pairs) and \
+            (len(a.skeletons) == 1 or len(b.skeletons) == 1):
+        # A one-word name spelled by leading syllables against those words and more of its own
+        # (Belaruskali / Belarusian Potash Company, a brand of the same words): two steps.
+        other = b if len(a.skeletons) == 1 else a
+        paired = {j for _, j, *_ in pairs} if other is b else {i for i, *_ in pairs}
+        if any(k not in paired and sk not in _STOPWORDS for k, sk in enumerate(other.skeletons)):
+            if score > NEAR_PLUS_EXTRA_CAP:
+                notes.append("an abbreviation with other words: not a match")
+            score = min(score, NEAR_PLUS_EXTRA_CAP)
     generic = name_data().generic
 
     def generic_pair(i: int, j: int, how: str) -> bool:
@@ -941,7 +1093,7 @@ def explain(a: NameRep, b: NameRep, al: Alignment) -> tuple[str, list[dict[str, 
     # An acronym or a split word pairs one token with a run of the other's: shown as one item.
     runs: dict[tuple[str, int, str], list[int]] = {}
     for i, j, _, how in al.pairs:
-        if how in ("acronym", "split", "translated"):
+        if how in _RUN_KINDS:
             one_a = sum(1 for x, *_, h in al.pairs if x == i and h == how) > 1
             runs.setdefault(("a", i, how) if one_a else ("b", j, how), []).append(j if one_a else i)
     shown: set[tuple[str, int, str]] = set()
@@ -949,7 +1101,7 @@ def explain(a: NameRep, b: NameRep, al: Alignment) -> tuple[str, list[dict[str, 
         if how == "joined":
             continue
         qa, cb = a.tokens[i], b.tokens[j]
-        if how in ("acronym", "split", "translated"):
+        if how in _RUN_KINDS:
             key = ("a", i, how) if ("a", i, how) in runs else ("b", j, how)
             if key in shown:
                 continue
