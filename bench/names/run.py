@@ -97,12 +97,12 @@ def logic_v2_scores(py: Path, rows: list[dict[str, str]]) -> tuple[list[float], 
 
 
 def clear_caches() -> None:
-    """Every memo of the name matcher (normalised names, token comparisons, weights)."""
-    for f in (_normalize.parse_name, _normalize.skeleton, _normalize.query_variants, _normalize._icu_word,
-              _normalize._concepts_of, _normalize._legal_key, _normalize._numbers, _score._kh_reading,
-              _score._token_similarity, _score._patronymic_index, _score._compact, _score._acronym_letters, _score.default_weight,
-              _score._descriptive, _names._weights):
-        f.cache_clear()
+    """Every memo of the name matcher (normalised names, token comparisons, weights): every
+    function of the matcher's modules with an LRU cache, so a new memo is never missed."""
+    for module in (_normalize, _score, _names):
+        for f in vars(module).values():
+            if callable(f) and hasattr(f, "cache_clear"):
+                f.cache_clear()
 
 
 def per_pair_time(rows: list[dict[str, str]]) -> tuple[float, float]:
