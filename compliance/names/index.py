@@ -3,7 +3,9 @@ can still reach the threshold.
 
 Build: each name is parsed once; its index keys are its token skeletons, its adjacent-token
 joins and its one-word compact form; every key also enters a one-deletion neighbourhood
-(typos and transliteration variants). Postings are one int array; the neighbourhood of every
+(typos and transliteration variants). Organisations' names also get acronym keys
+(``acronym_keys``: a short word by its letters, a run of words by its initials), so that an
+acronym and the words it abbreviates find each other when another word is shared too. Postings are one int array; the neighbourhood of every
 key and its postings, encoded for the query (below), are computed at build, and so are the
 token weights and bound data of every name.
 
@@ -13,7 +15,7 @@ each token at its closeness, reaches the needed share: every posting entry near 
 one integer (name, token, closeness code) and one sort gives every name's share, with no
 Python loop over postings. Each candidate gets an upper bound of the score ``align`` can give
 it (both sides' coverage at the keys' closeness, plus what tokens the index could not see
-might still gain fuzzily); the best-bound candidates are aligned (each distinct listed form
+might still gain fuzzily; blended as align's better-covered-side rule does where it may apply); the best-bound candidates are aligned (each distinct listed form
 once), and scoring stops once no remaining one can enter the result.
 """
 
@@ -31,10 +33,15 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from compliance.lists.model import Entity
-from compliance.names.normalize import NameRep, parse_name, query_variants, split_variants
+from compliance.names import acronym_keys
+from compliance.names.normalize import NameRep, concepts_of, name_data, parse_name, query_variants, split_variants
 from compliance.names.score import (
+    ACRONYM_CREDIT,
+    COVER_MAX_SHARE,
     GENERIC_WEIGHT,
     PERSON_KINDS,
+    PERSON_MAX_SHARE,
+    STOPWORD_WEIGHT,
     TRANSLATED_CREDIT,
     Alignment,
     _patronymic_index,
@@ -52,6 +59,7 @@ REVIEW_THRESHOLD = 0.80
 
 COUNTRY_MATCH_BONUS = 0.03
 COUNTRY_MISMATCH_PENALTY = 0.05
+# Names aligned at most per query (limits up to 10; above, three entities per result asked for).
 MAX_CANDIDATES = 15
 # A token in more than this share of all names is too common to find candidates by.
 COMMON_SHARE = 0.005
@@ -130,7 +138,10 @@ class NameMatch(BaseModel):
 
 _FLOATS: dict[float, float] = {}
 # Every closeness a key near a query token can have, coded in 6 bits (0: none).
-_CLOSENESS = sorted({1.0, TRANSLATED_CREDIT} | {max(NEAR_EDIT, 1.0 - 1.0 / (n + 1)) for n in range(4, MAX_NEIGHBOUR_LEN + 1)} |
+# An acronym key's closeness: align's credit, a hair less, so that a name reached through
+# acronym keys alone is told apart (``_shares`` drops it: see there).
+_ACRONYM_MARK = ACRONYM_CREDIT - 1e-9
+_CLOSENESS = sorted({1.0, TRANSLATED_CREDIT, _ACRONYM_MARK} | {max(NEAR_EDIT, 1.0 - 1.0 / (n + 1)) for n in range(4, MAX_NEIGHBOUR_LEN + 1)} |
                     {max(NEAR_EDIT, 1.0 - 1.0 / n) for n in range(5, MAX_NEIGHBOUR_LEN + 1)})
 assert len(_CLOSENESS) < 64 and MAX_QUERY_TOKENS <= 64
 _CODE = {c: i for i, c in enumerate(_CLOSENESS, start=1)}
@@ -243,6 +254,62 @@ def _long_tokens(sks: tuple[str, ...]) -> tuple[bool, ...]:
     return tuple(len(sk) > 3 and not sk.isdigit() for sk in sks)
 
 
+# The better-covered side's share (score.align): at most this; the bound blends the two sides'
+# coverage so whenever the rule may apply.
+_MAX_SHARE = max(COVER_MAX_SHARE, PERSON_MAX_SHARE)
+
+
+def _share_flags(sks: tuple[str, ...]) -> tuple[tuple[bool, ...], tuple[bool, ...], tuple[bool, ...]]:
+    """Per token, what align's better-covered-side rules ask of it: a distinctive word (5+
+    letters, full weight, not a common word), a descriptive one (at least as wide as align's:
+    low weight or a translated word, trade words included), a full name part (persons)."""
+    data = name_data()
+    distinct = tuple(len(sk) >= 5 and default_weight(sk) == 1.0 and sk not in data.common_words for sk in sks)
+    descr = tuple(default_weight(sk) < 1.0 or bool(concepts_of(sk, data)) for sk in sks)
+    full = tuple(len(sk) > 1 and default_weight(sk) != STOPWORD_WEIGHT for sk in sks)
+    return distinct, descr, full
+
+
+def _cover_possible(flags: tuple[tuple[bool, ...], tuple[bool, ...], tuple[bool, ...]], closeness: list[float],
+                    long: tuple[bool, ...], pairs: int) -> tuple[bool, bool]:
+    """Whether align may give this side the lesser share (organisations: its words the index saw
+    nothing near are all descriptive, and a distinctive one may match) or the greater one
+    (persons: two or more full name parts, each possibly matched at 0.9 or more)."""
+    distinct, descr, full = flags
+    org = True
+    found = False
+    per = 0
+    for c, d, ds, f, x in zip(closeness, distinct, descr, full, long, strict=True):
+        seen = c > 0.0 or (x and pairs > 0)
+        if not seen and not ds:
+            org = False
+        if d and seen:
+            found = True
+        if f:
+            per = per + 1 if per >= 0 and (c >= 0.9 or (c == 0.0 and x and pairs > 0)) else -1
+    return org and found, per >= 2
+
+
+def _blend(x: float, y: float, cover: bool) -> float:
+    """align's mean of the two sides' coverage; with the better-covered side's rule possible,
+    the greater share to the greater."""
+    if cover:
+        return _MAX_SHARE * x + (1 - _MAX_SHARE) * y if x >= y else _MAX_SHARE * y + (1 - _MAX_SHARE) * x
+    return (x + y) / 2
+
+
+def _blend_np(x: np.ndarray, y: np.ndarray, cover: np.ndarray) -> np.ndarray:
+    """``_blend`` of many rows: the same floats."""
+    hi, lo = np.maximum(x, y), np.minimum(x, y)
+    out: np.ndarray = np.where(cover, _MAX_SHARE * hi + (1 - _MAX_SHARE) * lo, (x + y) / 2)
+    return out
+
+
+def _special(key: str) -> bool:
+    """A concept or acronym key (a control character first): found exactly, no neighbourhood."""
+    return key[0] < " "
+
+
 def _keys_of(rep: NameRep) -> tuple[str, ...]:
     sks = rep.skeletons
     keys = dict.fromkeys(sks)
@@ -264,6 +331,7 @@ class NameIndex:
         self._entities: list[Entity] = []
         self._names: list[tuple[int, str, NameRep]] = []  # (entity index, listed name, parsed)
         postings: dict[str, list[int]] = defaultdict(list)
+        acr_keys: list[list[tuple[str, tuple[int, ...]]]] = []  # per name: acronym keys, words credited
         for e in entities:
             ei = len(self._entities)
             self._entities.append(e)
@@ -278,6 +346,10 @@ class NameIndex:
                     self._names.append((ei, variant, rep))
                     for k in _keys_of(rep):
                         postings[k].append(ni)
+                    acr = acronym_keys.listed_keys(rep, e.kind)
+                    for k in dict.fromkeys(k for k, _ in acr):
+                        postings[k].append(ni)
+                    acr_keys.append(acr)
         total = max(1, len(self._names))
         self._total = total
         self._common = max(50, int(total * COMMON_SHARE))
@@ -292,12 +364,12 @@ class NameIndex:
         # entry with its id: one lookup per deletion finds both.
         dels: dict[str, str | tuple[Any, ...]] = {}
         for k in postings:
-            if 4 <= len(k) <= MAX_NEIGHBOUR_LEN and not k.isdigit() and k[0] != "\x01":
+            if 4 <= len(k) <= MAX_NEIGHBOUR_LEN and not k.isdigit() and not _special(k):
                 for d in _deletions(k):
                     v = dels.get(d)
                     dels[d] = k if v is None else (v, k) if isinstance(v, str) else (*v, k)
         for k, i in self._kid.items():
-            if 4 <= len(k) < MAX_NEIGHBOUR_LEN and k[0] != "\x01":
+            if 4 <= len(k) < MAX_NEIGHBOUR_LEN and not _special(k):
                 v = dels.get(k)
                 dels[k] = (i,) if v is None else (i, v) if isinstance(v, str) else (i, *v)
         self._dels = dels
@@ -309,6 +381,7 @@ class NameIndex:
         ]
         self._name_totals = [(_total(wo), _total(wp)) for wo, wp, _ in self._name_weights]
         self._name_long = [_long_tokens(rep.skeletons) for _, _, rep in self._names]
+        self._name_flags = [_share_flags(rep.skeletons) for _, _, rep in self._names]
         # Names align reads the same way (one person on several lists, written alike) share an
         # id: a query aligns each such form once.
         forms: dict[tuple[Any, ...], int] = {}
@@ -325,6 +398,10 @@ class NameIndex:
              tuple((j, kid["\x01" + c]) for j, cs in enumerate(rep.concepts) for c in cs))
             for _, _, rep in self._names
         ]
+        # Per name, its acronym keys (``acronym_keys``) and the words each credits.
+        self._name_acr: list[tuple[tuple[int, tuple[int, ...]], ...]] = [
+            tuple((kid[k], run) for k, run in acr) for acr in acr_keys]
+        del acr_keys
         # The same per name as padded arrays, for the bounds of many candidates at once.
         m = len(self._names)
         self._p_org = np.zeros((m, _PAD))
@@ -335,6 +412,9 @@ class NameIndex:
         self._p_compact = np.array([kids[2] for kids in self._name_kids], dtype=np.int64)
         self._p_pat = np.array([-1 if p is None else p for _, _, p in self._name_weights], dtype=np.int64)
         self._p_wide = np.array([len(kids[0]) > _PAD for kids in self._name_kids], dtype=bool)
+        self._p_distinct = np.zeros((m, _PAD), dtype=bool)
+        self._p_descr = np.ones((m, _PAD), dtype=bool)  # padding: nothing to match
+        self._p_full = np.zeros((m, _PAD), dtype=bool)
         for ni, ((wo, wp, _), (tok, joined, _, _), long) in enumerate(
                 zip(self._name_weights, self._name_kids, self._name_long, strict=True)):
             if len(tok) <= _PAD:
@@ -344,6 +424,10 @@ class NameIndex:
                 self._p_tok[ni, :t] = tok
                 self._p_pair[ni, :t - 1] = joined
                 self._p_long[ni, :t] = long
+                distinct, descr, full = self._name_flags[ni]
+                self._p_distinct[ni, :t] = distinct
+                self._p_descr[ni, :t] = descr
+                self._p_full[ni, :t] = full
         # Long postings ("mohammad", "trading") sorted by the key's share of the name's weight,
         # heaviest first: a query cut to the names where that key matters reads only a prefix.
         # ``_lone_cut``: how many of them a one-token query reads (share above LONE_TOKEN_SHARE).
@@ -365,15 +449,15 @@ class NameIndex:
         # word (most are) costs one lookup; only unlisted ones (typos, joined forms) are searched.
         self._near_pre: list[tuple[tuple[int, float], ...] | None] = [None] * len(kid)
         for k, i in kid.items():
-            if 4 <= len(k) <= MAX_NEIGHBOUR_LEN and not k.isdigit() and k[0] != "\x01":
+            if 4 <= len(k) <= MAX_NEIGHBOUR_LEN and not k.isdigit() and not _special(k):
                 self._near_pre[i] = self._near_of(k, True)
         # And the encoded postings of that neighbourhood (``_probe_keys``), all in one array:
         # ``_pre_keys[_pre_off[kid]:_pre_off[kid + 1]]`` (a concept key: its own postings).
-        own = {False: 1.0, True: TRANSLATED_CREDIT}
+        own = {"\x01": TRANSLATED_CREDIT, acronym_keys.ACRONYM: _ACRONYM_MARK, acronym_keys.RUN: _ACRONYM_MARK}
         self._pre_off = [0]
         chunks: list[np.ndarray] = []
         for k, i in kid.items():
-            arr = self._probe_keys(self._near_pre[i] or ((i, own[k[0] == "\x01"]),), False)
+            arr = self._probe_keys(self._near_pre[i] or ((i, own.get(k[0], 1.0)),), False)
             chunks.append(arr)
             self._pre_off.append(self._pre_off[-1] + len(arr))
         self._pre_keys = np.concatenate(chunks) if chunks else _EMPTY
@@ -505,7 +589,8 @@ class NameIndex:
         np.not_equal(name[1:], name[:-1], out=last[:-1])
         return keys[last]
 
-    def _shares(self, rep: NameRep, weights: list[float], need: float) -> tuple[list[int], list[list[float]], dict[int, float]]:
+    def _shares(self, rep: NameRep, weights: list[float], need: float,
+                kind: str | None = None) -> tuple[list[int], list[list[float]], dict[int, float]]:
         """The names whose share (sum of query token weight x closeness) reaches ``need``, each
         with its closeness per query token; and the closeness of every key near the query, by
         key id.
@@ -534,6 +619,19 @@ class NameIndex:
                 parts.append(self._pre_keys[self._pre_off[k]:self._pre_off[k + 1]])
                 toks.append(i)
         kid_get, near_pre, pre_off, pre_keys = self._kid.get, self._near_pre, self._pre_off, self._pre_keys
+        # Acronyms of the query against listed runs of words, and the reverse.
+        acronyms = False
+        for key, idxs in acronym_keys.query_probes(rep, kind):
+            k = kid_get(key)
+            if k is None or self._off[k + 1] - self._off[k] > self._common:
+                continue  # initials too common to find candidates by (as COMMON_SHARE)
+            qnear[k] = _ACRONYM_MARK
+            acronyms = True
+            arr = pre_keys[pre_off[k]:pre_off[k + 1]]
+            if len(arr):
+                for i in idxs:
+                    parts.append(arr)
+                    toks.append(i)
         lone = n == 1
         for key, idxs in probes:
             subst = len(idxs) <= self._subst_max_idxs
@@ -591,10 +689,17 @@ class NameIndex:
                 names.append(ni)
                 rows.append(row)
             row[(x >> 6) & 63] = _VALUE_LIST[x & 63]
+        if acronyms:
+            # A name that only an acronym brings (SONG TRADING COMPANY / STC LTD): align calls
+            # any acronym of the other's initials a review, which on its own is mostly another
+            # party; an acronym with another word in common (GTF NEMAN) is kept.
+            kept_rows = [(ni, r) for ni, r in zip(names, rows, strict=True)
+                         if any(c and c != _ACRONYM_MARK for c in r)]
+            names, rows = [ni for ni, _ in kept_rows], [r for _, r in kept_rows]
         return names, rows, qnear
 
     def _candidates(self, rep: NameRep, floor: float, qw_org: list[float], qw_per: list[float],
-                    kind: str | None = None) -> list[tuple[float, int]]:
+                    kind: str | None = None, limit: int = 5) -> list[tuple[float, int]]:
         """(bound, name) of the names that share enough (near-)tokens with the query to
         possibly reach ``floor``, best attainable score first.
 
@@ -609,7 +714,7 @@ class NameIndex:
         weights = [self.weight(sk) for sk in sks]
         total = sum(weights) or 1.0
         need = max(0.0, 2 * floor - 1.0 - 0.05) * total - 1e-9
-        names, ca_rows, qnear = self._shares(rep, weights, need)
+        names, ca_rows, qnear = self._shares(rep, weights, need, kind)
         if not names:
             return []
         q_pat = _patronymic_index(sks)
@@ -619,21 +724,42 @@ class NameIndex:
             kept = [(ni, ca) for ni, ca in zip(names, ca_rows, strict=True) if self._name_kind[ni]]
             names, ca_rows = [ni for ni, _ in kept], [ca for _, ca in kept]
         concepts = any(rep.concepts)
+        q_flags = _share_flags(sks)
+        kid_get = self._kid.get
+        acronyms = any(kid_get(key, -1) in qnear for key, _ in acronym_keys.query_probes(rep, kind))
         if len(names) >= _VECTOR_MIN:
-            bounds = self._bounds_np(names, ca_rows, qw_org, qw_per, q_pat, q_long, qnear, concepts)
+            bounds = self._bounds_np(names, ca_rows, qw_org, qw_per, q_pat, q_long, qnear, concepts, q_flags, acronyms)
         else:
-            bounds = self._bounds_py(names, ca_rows, qw_org, qw_per, q_pat, q_long, qnear, concepts)
+            bounds = self._bounds_py(names, ca_rows, qw_org, qw_per, q_pat, q_long, qnear, concepts, q_flags, acronyms)
         scored = [(b, ni) for b, ni in zip(bounds, names, strict=True) if b >= low]
         scored.sort(key=lambda t: (-t[0], t[1]))
-        return scored[:MAX_CANDIDATES]
+        if limit <= 10:
+            return scored[:MAX_CANDIDATES]
+        # A large limit: three entities per result asked for, counted as entities (one party has
+        # many names on several lists: counting names would let one crowd out another), at most
+        # four names per entity on average.
+        cap = 3 * limit
+        if len(scored) <= cap:
+            return scored
+        name_ent = self._names
+        seen: set[int] = set()
+        for n, (_, ni) in enumerate(scored):
+            seen.add(name_ent[ni][0])
+            if len(seen) > cap or n >= 4 * cap:
+                return scored[:n]
+        return scored
 
     def _bounds_py(self, names: list[int], ca_rows: list[list[float]], qw_org: list[float], qw_per: list[float],
-                   q_pat: int | None, q_long: tuple[bool, ...], qnear: dict[int, float], concepts: bool) -> list[float]:
+                   q_pat: int | None, q_long: tuple[bool, ...], qnear: dict[int, float], concepts: bool,
+                   q_flags: tuple[tuple[bool, ...], tuple[bool, ...], tuple[bool, ...]] | None = None, acronyms: bool = False) -> list[float]:
         """What align can attain at most, per name: each side's coverage, tokens credited with
         their closeness (an upper bound), a one-sided unmatched patronymic not counted; the
-        better of the organisation and person rules."""
+        better of the organisation and person rules, each side's coverage blended as the
+        better-covered side's rule would where it may apply (``q_flags`` None: the query's
+        side may always)."""
         # The query side depends on the closeness row only: many names share it.
-        q_side: dict[tuple[tuple[float, ...], int], tuple[float, float]] = {}
+        q_side: dict[tuple[tuple[float, ...], int], tuple[float, float, bool, bool]] = {}
+        flags, acr = self._name_flags, self._name_acr
         q_unseen: dict[tuple[float, ...], int] = {}
         out: list[float] = []
         get = qnear.get
@@ -654,6 +780,13 @@ class NameIndex:
                     c = get(k, 0.0)
                     if c > cb[j]:
                         cb[j] = c
+            if acronyms:
+                for k, run in acr[ni]:
+                    c = get(k, 0.0)
+                    if c:
+                        for j in run:
+                            if c > cb[j]:
+                                cb[j] = c
             wo, wp, n_pat = weights[ni]
             n_long = longs[ni]
             pairs = 0
@@ -671,7 +804,9 @@ class NameIndex:
             qkey = (tuple(ca), pairs)
             qs = q_side.get(qkey)
             if qs is None:
-                qs = q_side[qkey] = (_coverage(qw_org, ca, None, q_long, pairs), _coverage(qw_per, ca, q_pat, q_long, pairs))
+                qc = _cover_possible(q_flags, ca, q_long, pairs) if q_flags is not None else (True, True)
+                qs = q_side[qkey] = (_coverage(qw_org, ca, None, q_long, pairs), _coverage(qw_per, ca, q_pat, q_long, pairs),
+                                     *qc)
             to, tp = totals[ni]
             if pairs or n_pat is not None:
                 so = _side(wo, to, cb, None, n_long, pairs)
@@ -684,11 +819,17 @@ class NameIndex:
                     gp += v * c
                 so = go / to if to else 0.0
                 sp = gp / tp if tp else 0.0
-            out.append(max((qs[0] + so) / 2, (qs[1] + sp) / 2))
+            if qs[2] and qs[3]:
+                co = cp = True
+            else:
+                no_, np_ = _cover_possible(flags[ni], cb, n_long, pairs)
+                co, cp = qs[2] or no_, qs[3] or np_
+            out.append(max(_blend(qs[0], so, co), _blend(qs[1], sp, cp)))
         return out
 
     def _bounds_np(self, names: list[int], ca_rows: list[list[float]], qw_org: list[float], qw_per: list[float],
-                   q_pat: int | None, q_long: tuple[bool, ...], qnear: dict[int, float], concepts: bool) -> list[float]:
+                   q_pat: int | None, q_long: tuple[bool, ...], qnear: dict[int, float], concepts: bool,
+                   q_flags: tuple[tuple[bool, ...], tuple[bool, ...], tuple[bool, ...]] | None = None, acronyms: bool = False) -> list[float]:
         """``_bounds_py`` for many names at once: the same floats (sums run in token order,
         ``cumsum`` along the row), names of more than ``_PAD`` tokens through ``_bounds_py``."""
         cand = np.array(names, dtype=np.int64)
@@ -696,10 +837,10 @@ class NameIndex:
         if wide.any():
             out = self._bounds_np([ni for ni, w in zip(names, wide.tolist(), strict=True) if not w],
                                   [ca for ca, w in zip(ca_rows, wide.tolist(), strict=True) if not w],
-                                  qw_org, qw_per, q_pat, q_long, qnear, concepts) if not wide.all() else []
+                                  qw_org, qw_per, q_pat, q_long, qnear, concepts, q_flags, acronyms) if not wide.all() else []
             py = self._bounds_py([ni for ni, w in zip(names, wide.tolist(), strict=True) if w],
                                  [ca for ca, w in zip(ca_rows, wide.tolist(), strict=True) if w],
-                                 qw_org, qw_per, q_pat, q_long, qnear, concepts)
+                                 qw_org, qw_per, q_pat, q_long, qnear, concepts, q_flags, acronyms)
             it_np, it_py = iter(out), iter(py)
             return [next(it_py) if w else next(it_np) for w in wide.tolist()]
         qk = np.fromiter(qnear.keys(), dtype=np.int64, count=len(qnear))
@@ -723,6 +864,14 @@ class NameIndex:
                     c = qnear.get(k, 0.0)
                     if c > cb[r, j]:
                         cb[r, j] = c
+        if acronyms:
+            for r, ni in enumerate(names):
+                for k, run in self._name_acr[ni]:
+                    c = qnear.get(k, 0.0)
+                    if c:
+                        for j in run:
+                            if c > cb[r, j]:
+                                cb[r, j] = c
         ca = np.array(ca_rows)
         q_long_a = np.array(q_long, dtype=bool)
         n_long = self._p_long[cand]
@@ -736,7 +885,21 @@ class NameIndex:
         qp = _coverage_np(np.broadcast_to(np.array(qw_per), ca.shape), ca, q_pat_a, q_long_a, pairs)
         no = _coverage_np(self._p_org[cand], cb, no_pat, n_long, pairs)
         npe = _coverage_np(self._p_per[cand], cb, self._p_pat[cand], n_long, pairs)
-        bounds: list[float] = np.maximum((qo + no) / 2, (qp + npe) / 2).tolist()
+        # The better-covered side's rules (``_cover_possible``), row by row.
+        q_seen = (ca > 0.0) | (q_long_a & (pairs > 0)[:, None])
+        if q_flags is None:
+            q_org = q_per = np.ones(k, dtype=bool)
+        else:
+            q_distinct, q_descr, q_full = (np.array(f, dtype=bool) for f in q_flags)
+            q_org = (q_seen | q_descr).all(axis=1) & (q_seen & q_distinct).any(axis=1)
+            q_full_ok = (ca >= 0.9) | ((ca == 0.0) & q_long_a & (pairs > 0)[:, None])
+            q_per = (q_full_ok | ~q_full).all(axis=1) & (q_full.sum() >= 2)
+        n_seen = (cb > 0.0) | (n_long & (pairs > 0)[:, None])
+        n_org = (n_seen | self._p_descr[cand]).all(axis=1) & (n_seen & self._p_distinct[cand]).any(axis=1)
+        n_full = self._p_full[cand]
+        n_full_ok = (cb >= 0.9) | ((cb == 0.0) & n_long & (pairs > 0)[:, None])
+        n_per = (n_full_ok | ~n_full).all(axis=1) & (n_full.sum(axis=1) >= 2)
+        bounds: list[float] = np.maximum(_blend_np(qo, no, q_org | n_org), _blend_np(qp, npe, q_per | n_per)).tolist()
         return bounds
 
     def search(self, name: str, *, country: str | None = None, kind: str | None = None, limit: int = 5,
@@ -776,7 +939,7 @@ class NameIndex:
         q_weights = (token_weights(rep, self.weight, False), token_weights(rep, self.weight, True))
         best: dict[int, tuple[float, Alignment, int]] = {}
         aligned: dict[tuple[int, bool], Alignment] = {}
-        for bound, ni in self._candidates(rep, floor, *q_weights, kind=kind):
+        for bound, ni in self._candidates(rep, floor, *q_weights, kind=kind, limit=limit):
             # Best bound first: once no remaining candidate could enter the result, stop.
             if len(best) >= limit and bound + BOUND_SLACK + COUNTRY_MATCH_BONUS < sorted(
                     s for s, _, _ in best.values())[-limit]:

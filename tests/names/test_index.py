@@ -69,10 +69,12 @@ def test_precomputed_neighbourhoods(index: NameIndex) -> None:
         pre = index._near_pre[k]
         if pre is not None:
             assert pre == index._near_of(key, True)
-        near = pre or ((k, index_module.TRANSLATED_CREDIT if key[0] == "\x01" else 1.0),)
+        own = {"\x01": index_module.TRANSLATED_CREDIT, "\x02": index_module._ACRONYM_MARK,
+               "\x03": index_module._ACRONYM_MARK}
+        near = pre or ((k, own.get(key[0], 1.0)),)
         stored = index._pre_keys[index._pre_off[k]:index._pre_off[k + 1]]
         assert np.array_equal(stored, index._probe_keys(near, False))
-        if 4 <= len(key) < index_module.MAX_NEIGHBOUR_LEN and key[0] != "\x01":
+        if 4 <= len(key) < index_module.MAX_NEIGHBOUR_LEN and not index_module._special(key):
             entry = index._dels[key]
             assert isinstance(entry, tuple) and entry[0] == k  # found by one lookup
 

@@ -1,0 +1,117 @@
+"""The blocking index finds what align calls a match (recall): acronym keys, the
+better-covered side's rule in the bound, entities rather than names counted for the cap."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from compliance.lists.model import Entity, Listing
+from compliance.names import REVIEW_THRESHOLD, NameIndex, acronym_keys
+from compliance.names import index as index_module
+from compliance.names.normalize import parse_name
+from compliance.names.score import PERSON_KINDS, _patronymic_index, align, token_weights
+
+HERE = Path(__file__).parent
+CASES: dict[str, Any] = yaml.safe_load((HERE / "index_recall_cases.yaml").read_text(encoding="utf-8"))
+PAIRS = HERE.parent / "data"
+
+
+def _filler() -> list[Entity]:
+    # Common words and names: weights fall and postings grow as in the real lists.
+    return [Entity(id=f"f{i}", list_name="test", kind="organization" if i % 2 else "person",
+                   name=f"Trading Company Mohammad {i}" if i % 2 else f"Mohammad Filler{i}ov",
+                   listings=[Listing(regime="EU")]) for i in range(1500)]
+
+
+@pytest.fixture(scope="module")
+def index() -> NameIndex:
+    ents = [Entity(id=e["id"], list_name="test", kind=e["kind"], name=e["name"], listings=[Listing(regime="EU")])
+            for e in CASES["entities"]]
+    return NameIndex(ents + _filler())
+
+
+@pytest.mark.parametrize("case", CASES["cases"], ids=[c["query"] for c in CASES["cases"]])
+def test_search_finds(index: NameIndex, case: dict[str, Any]) -> None:
+    found = [m.entity_id for m in index.search(case["query"], kind=case.get("kind"), limit=10)]
+    assert case["entity"] in found
+
+
+def test_acronym_alone_is_no_candidate(index: NameIndex) -> None:
+    """An acronym of the other's initials and nothing else in common is mostly another party
+    (Song Trading Company / STC): not brought by the acronym keys alone."""
+    idx = NameIndex([Entity(id="stc", list_name="test", kind="organization", name="STC LTD",
+                            listings=[Listing(regime="EU")]), *_filler()])
+    assert not [m for m in idx.search("Song Trading Company") if m.entity_id == "stc"]
+
+
+def test_person_names_get_no_acronym_keys() -> None:
+    """A person's name read as initials (Ivanov Aleksandr Aleksandrovich: IAA) is no acronym."""
+    rep = parse_name("Ivanov Aleksandr Aleksandrovich")
+    assert acronym_keys.query_probes(rep, "person") == ()
+    assert not any(k.startswith(acronym_keys.ACRONYM) for k, _ in acronym_keys.query_probes(rep, None))
+    assert acronym_keys.listed_keys(rep, "person") == []
+
+
+def test_run_keys_skip_stop_words() -> None:
+    keys = dict(acronym_keys.run_keys(parse_name("Ministry of Atomic Energy Industry")))
+    assert "maei" in keys and "moae" in keys
+
+
+def _labelled_pairs() -> list[tuple[str, str, str]]:
+    out = []
+    for name in ("name_pairs.csv", "real_name_pairs.csv"):
+        with (PAIRS / name).open(encoding="utf-8") as f:
+            out += [(r["a"], r["b"], r["kind"] or "unknown") for r in csv.DictReader(f)]
+    return out
+
+
+# Pairs (of about 1,200 checked) where the bound is still below align: rules the bound does not
+# model yet (a person's initial against a given name, German and kh readings of a word, a joined
+# spelling, a legal form's acronym weighed 0, romanised syllables). It must not grow.
+KNOWN_LOW = 26
+
+
+def test_bound_is_above_align_on_labelled_pairs() -> None:
+    """For the labelled pairs whose second name the index sees near the first, the bound (with
+    its slack) is at least align's score: the candidate search never drops a match for a low
+    bound. Pairs align scores below the review floor do not matter to the search."""
+    pairs = _labelled_pairs()
+    ents = [Entity(id=f"p{i}", list_name="test", kind=kind, name=b, listings=[Listing(regime="EU")])
+            for i, (_, b, kind) in enumerate(pairs)]
+    idx = NameIndex(ents + _filler())
+    by_entity: dict[int, list[int]] = {}
+    for ni, (ei, _, _) in enumerate(idx._names):
+        by_entity.setdefault(ei, []).append(ni)
+    low: list[tuple[str, str, float, float]] = []
+    checked = 0
+    for i, (a, _, kind) in enumerate(pairs):
+        rep = parse_name(a)
+        if not rep.skeletons:
+            continue
+        weights = [idx.weight(sk) for sk in rep.skeletons]
+        qw = (token_weights(rep, idx.weight, False), token_weights(rep, idx.weight, True))
+        names, rows, qnear = idx._shares(rep, weights, -1e-9, kind)
+        row_of = dict(zip(names, rows, strict=True))
+        acronyms = any(idx._kid.get(k, -1) in qnear for k, _ in acronym_keys.query_probes(rep, kind))
+        for ni in by_entity.get(i, []):
+            if ni not in row_of:
+                continue
+            _, _, cand = idx._names[ni]
+            person = kind in PERSON_KINDS
+            score = align(rep, cand, person=person, weight=idx.weight, wa_pre=qw[person],
+                          wb_pre=idx._name_weights[ni][1] if person else idx._name_weights[ni][0]).score
+            if score < REVIEW_THRESHOLD - index_module.BOUND_SLACK:
+                continue
+            bound = idx._bounds_py([ni], [row_of[ni]], *qw, _patronymic_index(rep.skeletons),
+                                   index_module._long_tokens(rep.skeletons), qnear, any(rep.concepts),
+                                   index_module._share_flags(rep.skeletons), acronyms)[0]
+            checked += 1
+            if bound + index_module.BOUND_SLACK < score:
+                low.append((a, cand.text, bound, score))
+    assert checked > 500
+    assert len(low) <= KNOWN_LOW, low
