@@ -811,25 +811,19 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             pairs.extend((i, j, TRANSLATED_CREDIT, "translated") for i in run)
             split_b.add(j)
     if not person:
-        # Acronyms of the other name's words, either way (GTF Neman / Grodno Tobacco Factory Neman).
-        for i, run in _acronym_runs(a, b, used_a, used_b):
-            used_a.add(i)
-            used_b.update(run)
-            pairs.extend((i, j, ACRONYM_CREDIT, "acronym") for j in run)
-        for j, run in _acronym_runs(b, a, used_b, used_a):
-            used_b.add(j)
-            used_a.update(run)
-            pairs.extend((i, j, ACRONYM_CREDIT, "acronym") for i in run)
-    if not person:
-        # Compounds of leading syllables (Brestoblispolkom / Brest Oblast Executive Committee).
-        for i, run in _syllabic_runs(a, b, used_a, used_b):
-            used_a.add(i)
-            used_b.update(run)
-            pairs.extend((i, j, SYLLABIC_CREDIT, "abbreviated") for j in run)
-        for j, run in _syllabic_runs(b, a, used_b, used_a):
-            used_b.add(j)
-            used_a.update(run)
-            pairs.extend((i, j, SYLLABIC_CREDIT, "abbreviated") for i in run)
+        # Acronyms of the other name's words (GTF Neman / Grodno Tobacco Factory Neman), then
+        # compounds of leading syllables (Brestoblispolkom / Brest Oblast Executive Committee),
+        # each either way.
+        for runs_of, credit, kind in ((_acronym_runs, ACRONYM_CREDIT, "acronym"),
+                                      (_syllabic_runs, SYLLABIC_CREDIT, "abbreviated")):
+            for i, run in runs_of(a, b, used_a, used_b):
+                used_a.add(i)
+                used_b.update(run)
+                pairs.extend((i, j, credit, kind) for j in run)
+            for j, run in runs_of(b, a, used_b, used_a):
+                used_b.add(j)
+                used_a.update(run)
+                pairs.extend((i, j, credit, kind) for i in run)
     if person:
         # A patronymic given on one side only is no evidence either way.
         ia = {i for i, *_ in pairs}
