@@ -306,9 +306,9 @@ def _evict(cache: dict[Any, Any], limit: int) -> None:
 
 class PartyCache(dict[MatchKey, list["NameMatch"]]):
     """Name matches of distinct (party name, country) pairs across a whole run, searched when a
-    row first needs them (``search``) or for many pairs at once (``prefetch``).
+    row first needs them (``search``).
 
-    Holds at most ``limit`` pairs (or, after a ``prefetch``, its distinct pairs, if more).
+    Holds at most ``limit`` pairs.
     """
 
     def __init__(self, index: NameIndex, limit: int = 200_000) -> None:
@@ -321,24 +321,9 @@ class PartyCache(dict[MatchKey, list["NameMatch"]]):
         """The matches of a pair not in the cache yet: searched, and kept."""
         self.searches += 1
         found = self.index.search(name, country=country, limit=PARTY_SEARCH_LIMIT)
-        if len(self) >= self.limit:  # oldest first; a pair evicted and seen again is searched again
-            for key in list(islice(iter(self), max(1, self.limit // 10))):
-                del self[key]
+        _evict(self, self.limit)  # a pair evicted and seen again is searched again
         self[(name, country)] = found
         return found
-
-    def prefetch(self, keys: Iterable[MatchKey]) -> None:
-        """Search the pairs not seen yet (one search per distinct pair)."""
-        missing = {k for k in keys if k not in self}
-        if not missing:
-            return
-        self.searches += len(missing)
-        found = {k: self.index.search(k[0], country=k[1], limit=PARTY_SEARCH_LIMIT) for k in missing}
-        overflow = len(self) + len(found) - self.limit
-        if overflow > 0:  # oldest first; a pair evicted and seen again is searched again
-            for key in list(islice(iter(self), max(overflow, self.limit // 10))):
-                del self[key]
-        self.update(found)
 
 
 @dataclass(slots=True)

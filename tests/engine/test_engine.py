@@ -99,7 +99,8 @@ def test_party_names_are_searched_once_per_run(screener: Screener) -> None:
 def test_party_cache_is_bounded(screener: Screener) -> None:
     cache = PartyCache(screener.index, limit=20)
     for i in range(10):
-        cache.prefetch({(f"Company {i}-{j}", None) for j in range(7)})
+        for j in range(7):
+            cache.search(f"Company {i}-{j}", None)
         assert len(cache) <= 20
     assert cache.searches == 70
 
