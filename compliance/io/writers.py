@@ -186,7 +186,7 @@ class ResultWriter:
         ``write`` would write them: a worker process renders, the parent writes the text."""
         buffer = io.StringIO()
         if self.format == "csv":
-            n = self._csv_rows(results, csv.writer(buffer))
+            n = self._csv_rows(results, csv.writer(buffer).writerow)
         elif self.format == "jsonl":
             n = 0
             for r in results:
@@ -204,15 +204,14 @@ class ResultWriter:
         self.rows_written += rows
         self._first = self._first and rows == 0
 
-    def _csv_rows(self, results: Iterable[ScreeningResult], out: Any) -> int:
-        """The batch path (``out``: a ``csv.writer``): one call per row, plain text cells without
+    def _csv_rows(self, results: Iterable[ScreeningResult], writerow: Callable[[list[Any]], Any]) -> int:
+        """The batch path: one call per row, plain text cells without
         the generic conversions. ``_csv_cell(result_record(r, columns)[c])`` for each column,
         without the record: input cells that are plain text not starting like a formula go as
         they are. (Rows are written as made: a chunk's rows gathered for one ``writerows`` were
         slower, all alive at once.)"""
         columns, start, pick = self.columns, _FORMULA_START, self._pick
         clear = self._clear_cells
-        writerow = out.writerow
         n = 0
         for r in results:
             n += 1
@@ -247,7 +246,7 @@ class ResultWriter:
 
     def write(self, results: Iterable[ScreeningResult]) -> None:
         if self.format == "csv":
-            n = self._csv_rows(results, self._csv)
+            n = self._csv_rows(results, self._csv.writerow)
             self.rows_written += n
             self._first = self._first and n == 0
             return
