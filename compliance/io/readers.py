@@ -115,7 +115,9 @@ class RowLayout:
 
 
 def _norm_header(h: str) -> str:
-    text = unicodedata.normalize("NFKC", str(h)).replace("\ufeff", "").casefold().replace("ё", "е")
+    text = unicodedata.normalize("NFKC", str(h)).casefold().replace("ё", "е")
+    if not text.isascii():  # invisible format characters (BOM, zero-width space, LRM) copied along
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     return " ".join(_HEADER_PUNCT.sub(" ", text).split())
 
 
@@ -949,9 +951,13 @@ def _open_jsonl(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, 
 
     def parse(line: str) -> dict[str, Any] | str:
         try:
-            obj = json.loads(line)
+            obj = _JSON.decode(line)
         except json.JSONDecodeError as e:
             return f"not valid JSON ({e.msg} at column {e.colno})"
+        except RecursionError:
+            return "not valid JSON (nested too deeply to read)"
+        if r"\u" in line:
+            obj = _no_lone_surrogates(obj)
         return obj if isinstance(obj, dict) else "the line is not a JSON object"
 
     columns: list[str] = []
@@ -972,10 +978,33 @@ def _open_jsonl(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, 
     return InputTable(name, "jsonl", columns, applied, rows(), encoding=enc, warnings=warnings, closers=[text])
 
 
+def _int_or_digits(digits: str) -> int | str:
+    # Python refuses to convert integers of more than 4300 digits (a ValueError mid-decode): such
+    # a number is kept as its text, and the row's field check says what is wrong with it.
+    return int(digits) if len(digits) <= 4000 else digits
+
+
+# A JSON decoder whose numbers never raise; used for every JSON input.
+_JSON = json.JSONDecoder(parse_int=_int_or_digits)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _no_lone_surrogates(obj: Any) -> Any:
+    """A JSON escape such as ``\\ud800`` decodes to a lone surrogate, which no output encoding
+    can write: it becomes U+FFFD, as undecodable bytes of a CSV do."""
+    if isinstance(obj, str):
+        return _SURROGATE.sub("\ufffd", obj)
+    if isinstance(obj, dict):
+        return {_no_lone_surrogates(k): _no_lone_surrogates(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_no_lone_surrogates(v) for v in obj]
+    return obj
+
+
 def _json_array_items(text: IO[str], first: str) -> Iterator[Any | _JsonCut]:
     """Stream the items of a top-level JSON array without loading the file: each item is
     decoded as soon as its text is complete. A cut or broken array ends with a ``_JsonCut``."""
-    decoder = json.JSONDecoder()
+    decoder = _JSON
     buf, pos, eof = first, 0, False
 
     def more() -> bool:
@@ -1010,6 +1039,10 @@ def _json_array_items(text: IO[str], first: str) -> Iterator[Any | _JsonCut]:
         while True:
             try:
                 obj, end = decoder.raw_decode(buf, pos)
+            except RecursionError:
+                yield _JsonCut("not valid JSON from here (an item is nested too deeply to read); "
+                               "the items after it cannot be read")
+                return
             except json.JSONDecodeError as e:
                 # Incomplete: read on, but never hold more than one item's worth (16 MB).
                 if not eof and len(buf) - pos < 16 * 1024 * 1024 and more():
@@ -1020,7 +1053,7 @@ def _json_array_items(text: IO[str], first: str) -> Iterator[Any | _JsonCut]:
             if end == len(buf) and not eof and more():
                 continue
             break
-        yield obj
+        yield _no_lone_surrogates(obj) if "\\u" in buf[pos:end] else obj
         pos = end
         skip(" \t\r\n")
         if pos < len(buf) and buf[pos] == ",":
@@ -1060,9 +1093,11 @@ def _open_json(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, s
         closers: list[IO[Any]] = [text]
     else:
         try:
-            whole = json.loads(start + text.read())
+            whole = _no_lone_surrogates(_JSON.decode(start + text.read()))
         except json.JSONDecodeError as e:
             raise InputFileError(f"{name}: not valid JSON ({e.msg} at line {e.lineno} column {e.colno})") from None
+        except RecursionError:
+            raise InputFileError(f"{name}: not valid JSON (nested too deeply to read)") from None
         finally:
             text.close()
         if isinstance(whole, dict) and isinstance(whole.get("shipments"), list):

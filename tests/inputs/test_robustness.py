@@ -114,6 +114,18 @@ def test_formula_injection_neutralised(screener: Screener, tmp_path: Path, fmt: 
     assert (tmp_path / f"out.{fmt}.meta.json").exists()
 
 
+@pytest.mark.parametrize("name", ["json_lone_surrogate.jsonl", "json_huge_int.jsonl"])
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_json_oddities_can_be_written(screener: Screener, tmp_path: Path, name: str, fmt: str) -> None:
+    # A lone surrogate escape once decoded as is and broke the writer mid-run (a traceback, no output).
+    results, _ = _screen(screener, BAD / name)
+    out = tmp_path / f"r.{fmt}"
+    w = ResultWriter(out, fmt, list(results[0].input))
+    w.write(results)
+    w.close()
+    assert sum(len(c) for c in open_input(out).chunks(100)) == len(results) == 2
+
+
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "json", "xlsx", "parquet"])
 def test_every_output_format_round_trips_row_count(screener: Screener, tmp_path: Path, fmt: str) -> None:
     results, _ = _screen(screener, BAD / "bad_values.csv")
