@@ -1128,7 +1128,7 @@ def _open_json(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, s
 def _cell(v: Any) -> Any:
     if isinstance(v, dt.datetime):
         return v.date().isoformat() if v.time() == dt.time() else v.isoformat()
-    if isinstance(v, dt.date):
+    if isinstance(v, dt.date | dt.time):  # a time-only cell stays text the date check can name
         return v.isoformat()
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
