@@ -370,3 +370,24 @@ def test_detection_ignores_misleading_names(tmp_path: Path) -> None:
     utf16 = _write(tmp_path / "eu16.xml", '<?xml version="1.0" encoding="UTF-16"?><export xmlns="http://eu.'
                    'europa.ec/fpi/fsd/export"/>'.encode("utf-16"))
     assert detect_format(utf16) == "eu-fsf-xml"
+
+
+def test_ofac_csv_with_a_spreadsheet_header_row(tmp_path: Path) -> None:
+    # A copy re-saved from a spreadsheet gains a header row: once refused as "not an OFAC record".
+    header = "ent_num,SDN_Name,SDN_Type,Program,Title,Call_Sign,Vess_type,Tonnage,GRT,Vess_flag,Vess_owner,Remarks"
+    rows = (header, SDN_ROW.format(n=7, name="BELAZ OAO", t="-0- ", p="BELARUS", r="-0- "))
+    for name in ("sdn.csv", "sdn_copy.csv"):
+        p = _write(tmp_path / name, _sdn(*rows))
+        assert detect_format(p) == "ofac-csv"
+        loaded = load_list(p)
+        assert [e.id for e in loaded.entities] == ["ofac:7"]
+        assert any("header row" in w for w in loaded.info.warnings)
+
+
+@pytest.mark.parametrize(("size", "words"), [(100, "UN XML at line 2"), (40, "without a root element")])
+def test_xml_cut_in_its_first_lines(tmp_path: Path, size: int, words: str) -> None:
+    text = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<CONSOLIDATED_LIST xmlns:xsi='
+            '"http://www.w3.org/2001/XMLSchema-instance" dateGenerated="2026-02-27T00:00:09.554Z">\n<INDIVIDUALS>')
+    p = _write(tmp_path / "un.xml", text[:size])
+    with pytest.raises(ListLoadError, match=words):
+        load_list(p)
