@@ -182,12 +182,89 @@ def detect_encoding(sample: bytes) -> str:
     except UnicodeDecodeError as e:
         if e.start >= len(sample) - 4 and e.reason == "unexpected end of data":  # cut at the sample's end
             return "utf-8"
+    return _single_byte_encoding(sample)
+
+
+def _single_byte_encoding(sample: bytes) -> str:
     sample = sample[:65536]
     if _cyrillic_share(sample) > 0.5:
         return "cp1251"
     if _cp1250_marks(sample):
         return "cp1250"
     return "cp1252"
+
+
+class _Utf8OrLegacy(io.RawIOBase):
+    """UTF-8 bytes of a file the sample read as UTF-8, checked as they stream by. When the first
+    invalid byte comes after plain ASCII only, the file is a Windows code page whose first non-ASCII
+    text lies beyond the sample (a cp1251 export whose Cyrillic names start at row 20 000): the rest
+    is decoded with the code page the bytes from there point to, and a warning says so. Read as
+    UTF-8 with replacement instead, a name such as «Беларуськалий» would have come out as U+FFFD
+    and matched nothing. After real UTF-8 text an invalid byte stays a replacement character."""
+
+    def __init__(self, raw: IO[bytes], name: str) -> None:
+        super().__init__()
+        self._raw = raw
+        self._name = name
+        self._pending = b""
+        self._out = memoryview(b"")
+        self._legacy: codecs.IncrementalDecoder | None = None
+        self._multibyte = False
+        self._pos = 0
+        self._eof = False
+        self.warnings: list[str] = []
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while not self._out and not self._eof:
+            chunk = self._raw.read(1 << 16)
+            self._eof = not chunk
+            self._out = memoryview(self._convert(chunk, final=self._eof))
+        n = min(len(b), len(self._out))
+        b[:n] = self._out[:n]
+        self._out = self._out[n:]
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+    def _convert(self, chunk: bytes, *, final: bool) -> bytes:
+        start = self._pos - len(self._pending)
+        self._pos += len(chunk)
+        if self._legacy is not None:
+            return self._legacy.decode(chunk, final).encode("utf-8")
+        buf = self._pending + chunk if self._pending else chunk
+        self._pending = b""
+        if buf.isascii():
+            return buf
+        try:
+            buf.decode("utf-8")
+            self._multibyte = True
+            return buf
+        except UnicodeDecodeError as e:
+            good, rest = buf[:e.start], buf[e.start:]
+            if not good.isascii():
+                self._multibyte = True
+            if not final and e.reason == "unexpected end of data":
+                self._pending = rest  # a character cut at the chunk's end
+                return good
+        if self._multibyte:
+            enc = "utf-8"
+        else:
+            if len(rest) < 4096 and not final:  # enough bytes to tell the code page
+                more = self._raw.read(1 << 16)
+                self._pos += len(more)
+                final = not more
+                self._eof = final
+                rest += more
+            enc = _single_byte_encoding(rest)
+            self.warnings.append(f"{self._name}: the first {start + len(good)} bytes are plain ASCII, then the file "
+                                 f"is not UTF-8: read as {enc} from there (give --encoding if that is wrong)")
+        self._legacy = codecs.getincrementaldecoder(enc)("replace")
+        return good + self._legacy.decode(rest, final).encode("utf-8")
 
 
 def _is_ascii_letter(b: int) -> bool:
@@ -765,6 +842,12 @@ def _text_stream(name: str, head: bytes, stream: IO[bytes], encoding: str | None
     if encoding is None and _looks_binary(head, enc):
         raise InputFileError(f"{name}: binary data, not a text table (CSV/JSONL); .xlsx and .parquet files are "
                              "recognised by their content")
+    if encoding is None and enc == "utf-8":
+        checked = _Utf8OrLegacy(stream, name)
+        text = io.TextIOWrapper(io.BufferedReader(checked, buffer_size=1 << 16), encoding="utf-8",
+                                errors="replace", newline="")
+        text.checked = checked  # type: ignore[attr-defined]
+        return enc, text
     # Undecodable bytes become U+FFFD rather than aborting the file; the row is still screened.
     return enc, io.TextIOWrapper(stream, encoding=enc, errors="replace", newline="")
 
@@ -781,10 +864,16 @@ def _open_text(name: str, fmt: str, head: bytes, stream: IO[bytes], encoding: st
                mapping: dict[str, str]) -> InputTable:
     enc, text = _text_stream(name, head, stream, encoding)
     if fmt == "csv":
-        return _open_csv(name, text, enc, head, delimiter, mapping)
-    if fmt == "jsonl":
-        return _open_jsonl(name, text, enc, mapping)
-    return _open_json(name, text, enc, mapping)
+        table = _open_csv(name, text, enc, head, delimiter, mapping)
+    elif fmt == "jsonl":
+        table = _open_jsonl(name, text, enc, mapping)
+    else:
+        table = _open_json(name, text, enc, mapping)
+    checked: _Utf8OrLegacy | None = getattr(text, "checked", None)
+    if checked is not None:  # a code page found after the sample: said in the table's warnings
+        table.warnings.extend(checked.warnings)
+        checked.warnings = table.warnings
+    return table
 
 
 def _clean_lines(text: io.TextIOWrapper) -> Iterator[str]:

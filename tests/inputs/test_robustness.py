@@ -306,3 +306,34 @@ def test_out_is_a_directory_is_a_usage_error(tmp_path: Path) -> None:
                            str(tmp_path), "--quiet"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "is a directory" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def _late(tmp_path: Path, name: str, last: str, enc: str, *, head: str = "Polmex Sp z o o") -> Path:
+    # Far more than the 256 KB encoding sample of plain ASCII, then one non-ASCII row.
+    body = "".join(f"S{i},9403.60,DE,Tables and chairs {'.' * 100},{head}\n" for i in range(2200))
+    path = tmp_path / name
+    path.write_bytes(("shipment_id,hs_code,destination_country,description,exporter_name\n" + body).encode("utf-8")
+                     + f"SX,9403.60,DE,Tables,{last}\n".encode(enc))
+    assert path.stat().st_size > 256 * 1024
+    return path
+
+
+@pytest.mark.parametrize(("last", "enc", "verdict"), [("ОАО «Беларуськалий»", "cp1251", "BLOCK"),
+                                                       ("Müller Möbel GmbH", "cp1252", "CLEAR")])
+def test_code_page_text_after_the_encoding_sample(screener: Screener, tmp_path: Path, last: str, enc: str,
+                                                  verdict: str) -> None:
+    # A cp1251 export whose first Cyrillic name came after the sample was read as UTF-8: the name
+    # became U+FFFD and a listed exporter came out CLEAR.
+    results, warnings = _screen(screener, _late(tmp_path, "late.csv", last, enc))
+    assert len(results) == 2201
+    assert results[-1].input["exporter_name"] == last
+    assert results[-1].verdict.value == verdict
+    assert any(f"read as {enc}" in w for w in warnings), warnings
+
+
+def test_utf8_file_with_one_stray_byte_stays_utf8(screener: Screener, tmp_path: Path) -> None:
+    path = _late(tmp_path, "mixed.csv", "Caf\xe9", "cp1252", head="ООО Ромашка")
+    results, warnings = _screen(screener, path)
+    assert results[0].input["exporter_name"] == "ООО Ромашка"  # multi-byte text across 64 KB blocks intact
+    assert all("\ufffd" not in r.input["exporter_name"] for r in results[:-1])
+    assert results[-1].input["exporter_name"] == "Caf\ufffd" and not any("read as" in w for w in warnings)
