@@ -662,6 +662,14 @@ def map_headers(columns: list[str], mapping: dict[str, str]) -> tuple[dict[str, 
     return out, warnings
 
 
+def _unused_mapping(name: str, columns: list[str], mapping: dict[str, str]) -> list[str]:
+    """A ``--map`` / mapping-file column the file does not have: said, since its contract column then
+    comes from another column, or not at all (a typo in a mapping must not pass unnoticed)."""
+    have = {_norm_header(c) for c in columns}
+    return [f"{name}: the mapping names column {k!r} ({k} -> {v}), which the file does not have"
+            for k, v in mapping.items() if k not in columns and _norm_header(k) not in have]
+
+
 def _dedupe_headers(header: list[str]) -> tuple[list[str], list[str]]:
     out: list[str] = []
     warnings: list[str] = []
@@ -973,6 +981,7 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
     assert header is not None
     columns, warnings = _dedupe_headers(header)
     applied, more = map_headers(columns, mapping)
+    more += _unused_mapping(name, columns, mapping)
     if above:
         warnings.append(f"{name}: {len(above)} line(s) above the header skipped "
                         f"({'; '.join(repr(delim.join(r))[:60] for r in above[:2])})")
@@ -1300,6 +1309,7 @@ def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_me
     for sheet_map, _ in per_sheet:
         applied.update({k: v for k, v in sheet_map.items() if k not in applied})
     more = [w for _, ws_warnings in per_sheet for w in ws_warnings]
+    more += _unused_mapping(name, [c for _, cols, _ in sheets for c in cols], mapping)
     _required(name, columns, applied)
 
     def rows() -> Iterator[Item]:
@@ -1334,6 +1344,7 @@ def _open_parquet(name: str, stream: IO[bytes], mapping: dict[str, str], *, from
         raise InputFileError(f"{name}: not a readable Parquet file ({e})") from None
     columns = [str(c) for c in pf.schema_arrow.names]
     applied, warnings = map_headers(columns, mapping)
+    warnings += _unused_mapping(name, columns, mapping)
     _required(name, columns, applied)
 
     def rows() -> Iterator[dict[str, Any]]:

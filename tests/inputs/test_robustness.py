@@ -337,3 +337,14 @@ def test_utf8_file_with_one_stray_byte_stays_utf8(screener: Screener, tmp_path: 
     assert results[0].input["exporter_name"] == "ООО Ромашка"  # multi-byte text across 64 KB blocks intact
     assert all("\ufffd" not in r.input["exporter_name"] for r in results[:-1])
     assert results[-1].input["exporter_name"] == "Caf\ufffd" and not any("read as" in w for w in warnings)
+
+
+def test_mapping_a_column_the_file_lacks_is_warned(screener: Screener, tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text("Ref;Tariff;Dest\n1;8542 31;BY\n", encoding="utf-8")
+    mapping = {"Ref": "shipment_id", "tariff": "hs_code", "Destinaton": "destination_country"}
+    results, warnings = _screen(screener, path, mapping=mapping)
+    assert results[0].verdict.value == "BLOCK"  # 'Dest' still found by its alias
+    (said,) = [w for w in warnings if "mapping names column" in w]  # 'tariff' matches 'Tariff': not said
+    assert said.endswith("m.csv: the mapping names column 'Destinaton' (Destinaton -> destination_country), "
+                         "which the file does not have")
