@@ -391,3 +391,16 @@ def test_xml_cut_in_its_first_lines(tmp_path: Path, size: int, words: str) -> No
     p = _write(tmp_path / "un.xml", text[:size])
     with pytest.raises(ListLoadError, match=words):
         load_list(p)
+
+
+def test_last_record_spanning_lines_without_a_final_line_break_is_complete(tmp_path: Path) -> None:
+    text = ('_id,source,entity_number,type,programs,name,title,addresses,federal_register_notice,start_date,'
+            'end_date,standard_order,license_requirement,license_policy,call_sign,vessel_type,gross_tonnage,'
+            'gross_registered_tonnage,vessel_flag,vessel_owner,remarks,source_list_url,alt_names,citizenships,'
+            'dates_of_birth,places_of_birth,source_information_url,ids\n'
+            '1,Entity List (EL) - Bureau of Industry and Security,,,,OAO INTEGRAL,,"Minsk, BY",,,,,,,,,,,,,'
+            '"two\nlines",,,,,,,')
+    p = _write(tmp_path / "csl.csv", text)
+    assert [e.name for e in load_list(p, "us-csl-csv").entities] == ["OAO INTEGRAL"]
+    with pytest.raises(ListLoadError, match="truncated"):
+        load_list(_write(tmp_path / "cut.csv", text[:-12]), "us-csl-csv")

@@ -230,9 +230,14 @@ def check_not_cut(path: Path, delimiter: str | None) -> None:
     if not end or end.endswith((b"\n", b"\r")):
         return
     last = end.rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace")
+    line, quotes = 1, 0
     with path.open("rb") as f:
-        line = 1 + sum(block.count(b"\n") for block in iter(lambda: f.read(_BLOCK), b""))
+        for block in iter(lambda: f.read(_BLOCK), b""):
+            line += block.count(b"\n")
+            quotes += block.count(b'"')
     if last.count('"') % 2:
+        if not quotes % 2:
+            return  # the closing line of a record that spans lines: complete
         raise ListLoadError(f"{path}: line {line}: the file ends inside a quoted field ({last[-40:]!r}): "
                             "the file is truncated (cut short, e.g. an interrupted download); get the complete file")
     delim = delimiter or (";" if head.count(b";") > head.count(b",") else ",")
