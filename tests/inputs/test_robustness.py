@@ -348,3 +348,17 @@ def test_mapping_a_column_the_file_lacks_is_warned(screener: Screener, tmp_path:
     (said,) = [w for w in warnings if "mapping names column" in w]  # 'tariff' matches 'Tariff': not said
     assert said.endswith("m.csv: the mapping names column 'Destinaton' (Destinaton -> destination_country), "
                          "which the file does not have")
+
+
+def test_xlsx_time_only_date_cell_is_named_as_text(screener: Screener, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["shipment_id", "hs_code", "destination_country", "date"])
+    ws.append(["T1", "9403.60", "DE", dt.time(12, 30)])
+    wb.save(tmp_path / "t.xlsx")
+    (result,), _ = _screen(screener, tmp_path / "t.xlsx")
+    assert result.verdict.value == "ERROR" and "'12:30:00'" in (result.error or "")  # not datetime.time(12, 30)
