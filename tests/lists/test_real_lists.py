@@ -313,3 +313,21 @@ def test_a_real_file_without_its_last_line_break_still_imports(shared_data: Path
     target.parent.mkdir(parents=True)
     target.write_bytes(data.rstrip(b"\r\n\x1a"))
     assert load_list(target).info.entries == _load(shared_data / rel).info.entries
+
+
+@pytest.mark.parametrize("shape", ["pretty_array", "pretty_wrapper", "one_line_wrapper", "bom_pretty_array"])
+def test_ftm_entities_in_other_json_shapes(shared_data: Path, tmp_path: Path, shape: str) -> None:
+    # A pretty-printed export or a yente search response ({"results": [...]}) was read as JSON
+    # lines and refused at "line 1" (or, on one line, imported nothing).
+    import json
+
+    src = shared_data / "opensanctions" / "yente_t1_entities.ftm.json"
+    items = [json.loads(line) for line in src.read_text(encoding="utf-8").splitlines() if line.strip()]
+    text = {"pretty_array": json.dumps(items, indent=2),
+            "pretty_wrapper": json.dumps({"results": items, "total": {"value": len(items)}}, indent=2),
+            "one_line_wrapper": json.dumps({"limit": 10, "results": items}),
+            "bom_pretty_array": "\ufeff" + json.dumps(items, indent=2)}[shape]
+    target = tmp_path / "export.json"
+    target.write_text(text, encoding="utf-8")
+    got = load_list(target)
+    assert sorted(e.id for e in got.entities) == sorted(e.id for e in _load(src).entities)
