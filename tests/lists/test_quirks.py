@@ -404,3 +404,11 @@ def test_last_record_spanning_lines_without_a_final_line_break_is_complete(tmp_p
     assert [e.name for e in load_list(p, "us-csl-csv").entities] == ["OAO INTEGRAL"]
     with pytest.raises(ListLoadError, match="truncated"):
         load_list(_write(tmp_path / "cut.csv", text[:-12]), "us-csl-csv")
+
+
+def test_gzip_list_file_says_decompress(tmp_path: Path) -> None:
+    import gzip
+
+    p = _write(tmp_path / "sdn.csv.gz", gzip.compress(_sdn(SDN_ROW.format(n=1, name="A", t="-0- ", p="CUBA", r="-0- "))))
+    with pytest.raises(ListLoadError, match="gzip-compressed: decompress it first"):
+        load_list(p)

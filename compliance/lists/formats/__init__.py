@@ -60,6 +60,8 @@ def detect_format(path: Path) -> str:
         if b"[Content_Types].xml" in head or b"xl/" in head or path.suffix.lower() == ".xlsx":
             return "uk-xlsx"
         raise ListLoadError(f"{path}: a zip archive that is neither an ODS nor an XLSX spreadsheet; unzip it first")
+    if head.startswith(b"\x1f\x8b"):
+        raise ListLoadError(f"{path}: a gzip-compressed file: decompress it first (gunzip {path.name})")
     if looks_binary(head):
         raise ListLoadError(f"{path}: binary data, not a list file (expected XML, CSV, JSON or ODS)")
     text = _decode_head(head).lstrip(" \r\n\t")
