@@ -410,5 +410,5 @@ def test_gzip_list_file_says_decompress(tmp_path: Path) -> None:
     import gzip
 
     p = _write(tmp_path / "sdn.csv.gz", gzip.compress(_sdn(SDN_ROW.format(n=1, name="A", t="-0- ", p="CUBA", r="-0- "))))
-    with pytest.raises(ListLoadError, match="gzip-compressed: decompress it first"):
+    with pytest.raises(ListLoadError, match="gzip-compressed file: decompress it first"):
         load_list(p)
