@@ -1269,6 +1269,9 @@ def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_me
         src: IO[bytes] = io.BytesIO(stream.read()) if from_memory else open(name, "rb")  # noqa: SIM115
         wb = load_workbook(src, read_only=True, data_only=True)
     except Exception as e:  # noqa: BLE001 - zipfile, XML and openpyxl errors all mean "not a workbook"
+        if isinstance(e, KeyError) and "[Content_Types].xml" in str(e):  # a zip archive of other files
+            raise InputFileError(f"{name}: a zip archive, not an .xlsx workbook: extract the shipment file "
+                                 "first") from None
         raise InputFileError(f"{name}: not a readable .xlsx workbook ({type(e).__name__}: {e})"[:400]) from None
     warnings: list[str] = []
     sheets: list[tuple[Any, list[str], int]] = []  # worksheet, columns, header row index

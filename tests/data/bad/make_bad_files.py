@@ -172,6 +172,14 @@ def audit5() -> None:
                               '"quantity": ' + "9" * 4500 + "}\n").encode())
     w("json_lone_surrogate.jsonl", (ok.replace('"DE"', '"DE", "description": "Tables \\ud800 \\ud83d\\ude00"')
                                     + ok.replace('"1"', '"2"')).encode())
+    import io
+    import zipfile
+
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as z:
+        z.writestr(zipfile.ZipInfo("shipments.csv", date_time=(2026, 3, 1, 0, 0, 0)),
+                   "shipment_id,hs_code,destination_country\n1,9403.60,DE\n")
+    w("shipments.zip", zipped.getvalue())
     w("zero_width_headers.csv", "\u200bshipment_id,\u200ehs_code\u200f,Destination\u00a0Country,\ufeffNote\n"
                                 "1,9403.60,DE,a\n2,3104 20 50,BY,b\n".encode())
 
