@@ -180,13 +180,22 @@ def split_countries(value: str) -> list[str]:
     it when the two together name a country.
     """
     out: list[str] = []
-    for segment in re.split(r"\s*(?:;|\||->|>|→|–>)\s*", value.strip()):
+    for segment in _ROUTE_SEPARATORS.split(value.strip()):
         start = len(out)
         for piece in (x.strip() for x in segment.split(",")):
             if not piece:
                 continue
             if len(out) > start and not _resolves(piece) and _resolves(f"{out[-1]}, {piece}"):
                 out[-1] = f"{out[-1]}, {piece}"
+            elif len(words := piece.split()) > 1 and all(_CODE.fullmatch(w) and _resolves(w) for w in words) \
+                    and not _resolves(piece):
+                out.extend(words)  # "PL BY RU": codes separated by spaces only
             else:
                 out.append(piece)
     return out
+
+
+# Route separators as brokers write them: ; | > -> => → / a line break, and a dash between
+# spaces or an en/em dash (a hyphen inside a name, Guinea-Bissau or Timor-Leste, is not one).
+_ROUTE_SEPARATORS = re.compile(r"\s*(?:;|\||->|=>|–>|>|→|⇒|/|\n|\s-\s|[–—])\s*")
+_CODE = re.compile(r"[A-Za-z]{2,3}")

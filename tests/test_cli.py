@@ -138,7 +138,8 @@ def test_rules_commands(tmp_path: Path) -> None:
 
 
 def test_every_command_has_help_with_example() -> None:
-    for args in (["screen"], ["rules", "list"], ["rules", "show"], ["rules", "validate"]):
+    for args in (["screen"], ["rules", "list"], ["rules", "show"], ["rules", "validate"],
+                 ["rules"], ["lists"], ["decide"], ["decisions"], ["audit"]):  # command groups too
         result = runner.invoke(app, [*args, "--help"])
         assert result.exit_code == 0
         assert "Example" in result.output, args

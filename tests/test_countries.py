@@ -37,3 +37,35 @@ def test_unknown_country_suggests() -> None:
 ])
 def test_split_transit(text: str, parts: list[str]) -> None:
     assert split_countries(text) == parts
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    # EU official-language names of the two sanctioned countries, as EU brokers write them.
+    ("Krievija", "RU"), ("Venemaa", "RU"), ("Rusko", "RU"), ("Ryssland", "RU"), ("Venäjä", "RU"), ("Rusland", "RU"),
+    ("Ρωσία", "RU"), ("Русия", "RU"), ("Hviderusland", "BY"), ("Vitryssland", "BY"), ("Valko-Venäjä", "BY"),
+    ("Bělorusko", "BY"), ("Λευκορωσία", "BY"), ("Fehéroroszország", "BY"), ("Qazaqstan", "KZ"), ("EL", "GR"),
+    # hard negatives: near spellings of other places stay what they are
+    ("Belgium", "BE"), ("Belize", "BZ"), ("Bulgaria", "BG"), ("Rwanda", "RW"), ("Estonia", "EE"),
+])
+def test_eu_language_names(text: str, code: str) -> None:
+    assert resolve_country(text) == code
+
+
+@pytest.mark.parametrize("text", ["Ruse", "Russell", "Velaro", "Hellas Shipping"])
+def test_near_names_are_not_countries(text: str) -> None:
+    with pytest.raises(UnknownCountry):
+        resolve_country(text)
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    # separators brokers write besides ; , | >: a slash, a spaced dash, en/em dashes, =>, line breaks,
+    # and ISO codes separated by spaces only
+    ("PL/BY/RU", ["PL", "BY", "RU"]), ("PL - BY - RU", ["PL", "BY", "RU"]), ("PL–BY—RU", ["PL", "BY", "RU"]),
+    ("PL=>BY", ["PL", "BY"]), ("PL\nBY", ["PL", "BY"]), ("PL BY RU", ["PL", "BY", "RU"]),
+    # hard negatives: hyphens and spaces inside names do not split them
+    ("Guinea-Bissau > BY", ["Guinea-Bissau", "BY"]), ("Timor-Leste; BY", ["Timor-Leste", "BY"]),
+    ("Valko-Venäjä", ["Valko-Venäjä"]), ("United States > BY", ["United States", "BY"]),
+    ("Bosnia and Herzegovina; BY", ["Bosnia and Herzegovina", "BY"]), ("South Africa", ["South Africa"]),
+])
+def test_split_transit_other_separators(text: str, parts: list[str]) -> None:
+    assert split_countries(text) == parts

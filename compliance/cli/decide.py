@@ -21,9 +21,12 @@ from compliance.exc import ComplianceError
 DB_HELP = "Audit store (SQLite); default: audit.sqlite in the user's data dir (COMPLIANCE_DB)."
 
 decide_app = typer.Typer(help="Record a reviewer's decision: a false-positive party match, or a shipment "
-                              "released or held.", no_args_is_help=True)
-decisions_app = typer.Typer(help="List and export recorded decisions.", no_args_is_help=True)
-audit_app = typer.Typer(help="Read the append-only audit log of screenings and decisions.", no_args_is_help=True)
+                              "released or held.", no_args_is_help=True,
+                        epilog="Example: compliance decide release WB-2026-0017 --reason 'licence checked'")
+decisions_app = typer.Typer(help="List and export recorded decisions.", no_args_is_help=True,
+                            epilog="Example: compliance decisions list --kind false_positive")
+audit_app = typer.Typer(help="Read the append-only audit log of screenings and decisions.", no_args_is_help=True,
+                        epilog="Example: compliance audit log --limit 20")
 
 
 def _store(db: Path | None, *, create: bool = True) -> Any:

@@ -12,7 +12,8 @@ from rich.table import Table
 
 from compliance.cli.common import EXIT_USAGE, err_console, user_errors
 
-lists_app = typer.Typer(help="Import and inspect sanctions lists.", no_args_is_help=True)
+lists_app = typer.Typer(help="Import and inspect sanctions lists.", no_args_is_help=True,
+                        epilog="Example: compliance lists import ../shared/data/ofac/sdn_2024-05/sdn.csv")
 console = Console()
 
 

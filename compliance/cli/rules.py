@@ -14,7 +14,8 @@ from compliance.cli.common import EXIT_USAGE, err_console, user_errors
 from compliance.hs import format_hs
 from compliance.rules.loader import load_bundle
 
-rules_app = typer.Typer(help="Inspect and validate the rule bundle.", no_args_is_help=True)
+rules_app = typer.Typer(help="Inspect and validate the rule bundle.", no_args_is_help=True,
+                        epilog="Example: compliance rules show BY-SECT-POTASH")
 console = Console()
 
 

@@ -115,7 +115,9 @@ class RowLayout:
 
 
 def _norm_header(h: str) -> str:
-    text = unicodedata.normalize("NFKC", str(h)).replace("\ufeff", "").casefold().replace("ё", "е")
+    text = unicodedata.normalize("NFKC", str(h)).casefold().replace("ё", "е")
+    if not text.isascii():  # invisible format characters (BOM, zero-width space, LRM) copied along
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     return " ".join(_HEADER_PUNCT.sub(" ", text).split())
 
 
@@ -180,12 +182,89 @@ def detect_encoding(sample: bytes) -> str:
     except UnicodeDecodeError as e:
         if e.start >= len(sample) - 4 and e.reason == "unexpected end of data":  # cut at the sample's end
             return "utf-8"
+    return _single_byte_encoding(sample)
+
+
+def _single_byte_encoding(sample: bytes) -> str:
     sample = sample[:65536]
     if _cyrillic_share(sample) > 0.5:
         return "cp1251"
     if _cp1250_marks(sample):
         return "cp1250"
     return "cp1252"
+
+
+class _Utf8OrLegacy(io.RawIOBase):
+    """UTF-8 bytes of a file the sample read as UTF-8, checked as they stream by. When the first
+    invalid byte comes after plain ASCII only, the file is a Windows code page whose first non-ASCII
+    text lies beyond the sample (a cp1251 export whose Cyrillic names start at row 20 000): the rest
+    is decoded with the code page the bytes from there point to, and a warning says so. Read as
+    UTF-8 with replacement instead, a name such as «Беларуськалий» would have come out as U+FFFD
+    and matched nothing. After real UTF-8 text an invalid byte stays a replacement character."""
+
+    def __init__(self, raw: IO[bytes], name: str) -> None:
+        super().__init__()
+        self._raw = raw
+        self._name = name
+        self._pending = b""
+        self._out = memoryview(b"")
+        self._legacy: codecs.IncrementalDecoder | None = None
+        self._multibyte = False
+        self._pos = 0
+        self._eof = False
+        self.warnings: list[str] = []
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while not self._out and not self._eof:
+            chunk = self._raw.read(1 << 16)
+            self._eof = not chunk
+            self._out = memoryview(self._convert(chunk, final=self._eof))
+        n = min(len(b), len(self._out))
+        b[:n] = self._out[:n]
+        self._out = self._out[n:]
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+    def _convert(self, chunk: bytes, *, final: bool) -> bytes:
+        start = self._pos - len(self._pending)
+        self._pos += len(chunk)
+        if self._legacy is not None:
+            return self._legacy.decode(chunk, final).encode("utf-8")
+        buf = self._pending + chunk if self._pending else chunk
+        self._pending = b""
+        if buf.isascii():
+            return buf
+        try:
+            buf.decode("utf-8")
+            self._multibyte = True
+            return buf
+        except UnicodeDecodeError as e:
+            good, rest = buf[:e.start], buf[e.start:]
+            if not good.isascii():
+                self._multibyte = True
+            if not final and e.reason == "unexpected end of data":
+                self._pending = rest  # a character cut at the chunk's end
+                return good
+        if self._multibyte:
+            enc = "utf-8"
+        else:
+            if len(rest) < 4096 and not final:  # enough bytes to tell the code page
+                more = self._raw.read(1 << 16)
+                self._pos += len(more)
+                final = not more
+                self._eof = final
+                rest += more
+            enc = _single_byte_encoding(rest)
+            self.warnings.append(f"{self._name}: the first {start + len(good)} bytes are plain ASCII, then the file "
+                                 f"is not UTF-8: read as {enc} from there (give --encoding if that is wrong)")
+        self._legacy = codecs.getincrementaldecoder(enc)("replace")
+        return good + self._legacy.decode(rest, final).encode("utf-8")
 
 
 def _is_ascii_letter(b: int) -> bool:
@@ -583,6 +662,14 @@ def map_headers(columns: list[str], mapping: dict[str, str]) -> tuple[dict[str, 
     return out, warnings
 
 
+def _unused_mapping(name: str, columns: list[str], mapping: dict[str, str]) -> list[str]:
+    """A ``--map`` / mapping-file column the file does not have: said, since its contract column then
+    comes from another column, or not at all (a typo in a mapping must not pass unnoticed)."""
+    have = {_norm_header(c) for c in columns}
+    return [f"{name}: the mapping names column {k!r} ({k} -> {v}), which the file does not have"
+            for k, v in mapping.items() if k not in columns and _norm_header(k) not in have]
+
+
 def _dedupe_headers(header: list[str]) -> tuple[list[str], list[str]]:
     out: list[str] = []
     warnings: list[str] = []
@@ -763,6 +850,12 @@ def _text_stream(name: str, head: bytes, stream: IO[bytes], encoding: str | None
     if encoding is None and _looks_binary(head, enc):
         raise InputFileError(f"{name}: binary data, not a text table (CSV/JSONL); .xlsx and .parquet files are "
                              "recognised by their content")
+    if encoding is None and enc == "utf-8":
+        checked = _Utf8OrLegacy(stream, name)
+        text = io.TextIOWrapper(io.BufferedReader(checked, buffer_size=1 << 16), encoding="utf-8",
+                                errors="replace", newline="")
+        text.checked = checked  # type: ignore[attr-defined]
+        return enc, text
     # Undecodable bytes become U+FFFD rather than aborting the file; the row is still screened.
     return enc, io.TextIOWrapper(stream, encoding=enc, errors="replace", newline="")
 
@@ -779,10 +872,16 @@ def _open_text(name: str, fmt: str, head: bytes, stream: IO[bytes], encoding: st
                mapping: dict[str, str]) -> InputTable:
     enc, text = _text_stream(name, head, stream, encoding)
     if fmt == "csv":
-        return _open_csv(name, text, enc, head, delimiter, mapping)
-    if fmt == "jsonl":
-        return _open_jsonl(name, text, enc, mapping)
-    return _open_json(name, text, enc, mapping)
+        table = _open_csv(name, text, enc, head, delimiter, mapping)
+    elif fmt == "jsonl":
+        table = _open_jsonl(name, text, enc, mapping)
+    else:
+        table = _open_json(name, text, enc, mapping)
+    checked: _Utf8OrLegacy | None = getattr(text, "checked", None)
+    if checked is not None:  # a code page found after the sample: said in the table's warnings
+        table.warnings.extend(checked.warnings)
+        checked.warnings = table.warnings
+    return table
 
 
 def _clean_lines(text: io.TextIOWrapper) -> Iterator[str]:
@@ -882,6 +981,7 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
     assert header is not None
     columns, warnings = _dedupe_headers(header)
     applied, more = map_headers(columns, mapping)
+    more += _unused_mapping(name, columns, mapping)
     if above:
         warnings.append(f"{name}: {len(above)} line(s) above the header skipped "
                         f"({'; '.join(repr(delim.join(r))[:60] for r in above[:2])})")
@@ -949,9 +1049,13 @@ def _open_jsonl(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, 
 
     def parse(line: str) -> dict[str, Any] | str:
         try:
-            obj = json.loads(line)
+            obj = _JSON.decode(line)
         except json.JSONDecodeError as e:
             return f"not valid JSON ({e.msg} at column {e.colno})"
+        except RecursionError:
+            return "not valid JSON (nested too deeply to read)"
+        if r"\u" in line:
+            obj = _no_lone_surrogates(obj)
         return obj if isinstance(obj, dict) else "the line is not a JSON object"
 
     columns: list[str] = []
@@ -972,10 +1076,33 @@ def _open_jsonl(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, 
     return InputTable(name, "jsonl", columns, applied, rows(), encoding=enc, warnings=warnings, closers=[text])
 
 
+def _int_or_digits(digits: str) -> int | str:
+    # Python refuses to convert integers of more than 4300 digits (a ValueError mid-decode): such
+    # a number is kept as its text, and the row's field check says what is wrong with it.
+    return int(digits) if len(digits) <= 4000 else digits
+
+
+# A JSON decoder whose numbers never raise; used for every JSON input.
+_JSON = json.JSONDecoder(parse_int=_int_or_digits)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _no_lone_surrogates(obj: Any) -> Any:
+    """A JSON escape such as ``\\ud800`` decodes to a lone surrogate, which no output encoding
+    can write: it becomes U+FFFD, as undecodable bytes of a CSV do."""
+    if isinstance(obj, str):
+        return _SURROGATE.sub("\ufffd", obj)
+    if isinstance(obj, dict):
+        return {_no_lone_surrogates(k): _no_lone_surrogates(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_no_lone_surrogates(v) for v in obj]
+    return obj
+
+
 def _json_array_items(text: IO[str], first: str) -> Iterator[Any | _JsonCut]:
     """Stream the items of a top-level JSON array without loading the file: each item is
     decoded as soon as its text is complete. A cut or broken array ends with a ``_JsonCut``."""
-    decoder = json.JSONDecoder()
+    decoder = _JSON
     buf, pos, eof = first, 0, False
 
     def more() -> bool:
@@ -1010,6 +1137,10 @@ def _json_array_items(text: IO[str], first: str) -> Iterator[Any | _JsonCut]:
         while True:
             try:
                 obj, end = decoder.raw_decode(buf, pos)
+            except RecursionError:
+                yield _JsonCut("not valid JSON from here (an item is nested too deeply to read); "
+                               "the items after it cannot be read")
+                return
             except json.JSONDecodeError as e:
                 # Incomplete: read on, but never hold more than one item's worth (16 MB).
                 if not eof and len(buf) - pos < 16 * 1024 * 1024 and more():
@@ -1020,7 +1151,7 @@ def _json_array_items(text: IO[str], first: str) -> Iterator[Any | _JsonCut]:
             if end == len(buf) and not eof and more():
                 continue
             break
-        yield obj
+        yield _no_lone_surrogates(obj) if "\\u" in buf[pos:end] else obj
         pos = end
         skip(" \t\r\n")
         if pos < len(buf) and buf[pos] == ",":
@@ -1060,9 +1191,11 @@ def _open_json(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, s
         closers: list[IO[Any]] = [text]
     else:
         try:
-            whole = json.loads(start + text.read())
+            whole = _no_lone_surrogates(_JSON.decode(start + text.read()))
         except json.JSONDecodeError as e:
             raise InputFileError(f"{name}: not valid JSON ({e.msg} at line {e.lineno} column {e.colno})") from None
+        except RecursionError:
+            raise InputFileError(f"{name}: not valid JSON (nested too deeply to read)") from None
         finally:
             text.close()
         if isinstance(whole, dict) and isinstance(whole.get("shipments"), list):
@@ -1093,7 +1226,7 @@ def _open_json(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, s
 def _cell(v: Any) -> Any:
     if isinstance(v, dt.datetime):
         return v.date().isoformat() if v.time() == dt.time() else v.isoformat()
-    if isinstance(v, dt.date):
+    if isinstance(v, dt.date | dt.time):  # a time-only cell stays text the date check can name
         return v.isoformat()
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
@@ -1136,6 +1269,9 @@ def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_me
         src: IO[bytes] = io.BytesIO(stream.read()) if from_memory else open(name, "rb")  # noqa: SIM115
         wb = load_workbook(src, read_only=True, data_only=True)
     except Exception as e:  # noqa: BLE001 - zipfile, XML and openpyxl errors all mean "not a workbook"
+        if isinstance(e, KeyError) and "[Content_Types].xml" in str(e):  # a zip archive of other files
+            raise InputFileError(f"{name}: a zip archive, not an .xlsx workbook: extract the shipment file "
+                                 "first") from None
         raise InputFileError(f"{name}: not a readable .xlsx workbook ({type(e).__name__}: {e})"[:400]) from None
     warnings: list[str] = []
     sheets: list[tuple[Any, list[str], int]] = []  # worksheet, columns, header row index
@@ -1176,6 +1312,7 @@ def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_me
     for sheet_map, _ in per_sheet:
         applied.update({k: v for k, v in sheet_map.items() if k not in applied})
     more = [w for _, ws_warnings in per_sheet for w in ws_warnings]
+    more += _unused_mapping(name, [c for _, cols, _ in sheets for c in cols], mapping)
     _required(name, columns, applied)
 
     def rows() -> Iterator[Item]:
@@ -1210,6 +1347,7 @@ def _open_parquet(name: str, stream: IO[bytes], mapping: dict[str, str], *, from
         raise InputFileError(f"{name}: not a readable Parquet file ({e})") from None
     columns = [str(c) for c in pf.schema_arrow.names]
     applied, warnings = map_headers(columns, mapping)
+    warnings += _unused_mapping(name, columns, mapping)
     _required(name, columns, applied)
 
     def rows() -> Iterator[dict[str, Any]]:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from compliance import settings
 from compliance.exc import ComplianceError, InvalidRuleFile, ListLoadError
+from compliance.lists.formats._common import DELIMITED, check_not_cut
 from compliance.lists.model import Entity, ListInfo, Listing, LoadedList
 
 log = logging.getLogger(__name__)
@@ -151,6 +152,8 @@ def load_list(path: str | Path, format: str | None = None) -> LoadedList:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
+        if fmt in DELIMITED:
+            check_not_cut(p, DELIMITED[fmt])
         loaded = readers[fmt](p)
         if not loaded.entities:
             raise ListLoadError(f"{p}: no entries found when read as {fmt}")

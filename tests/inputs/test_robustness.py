@@ -114,6 +114,18 @@ def test_formula_injection_neutralised(screener: Screener, tmp_path: Path, fmt: 
     assert (tmp_path / f"out.{fmt}.meta.json").exists()
 
 
+@pytest.mark.parametrize("name", ["json_lone_surrogate.jsonl", "json_huge_int.jsonl"])
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_json_oddities_can_be_written(screener: Screener, tmp_path: Path, name: str, fmt: str) -> None:
+    # A lone surrogate escape once decoded as is and broke the writer mid-run (a traceback, no output).
+    results, _ = _screen(screener, BAD / name)
+    out = tmp_path / f"r.{fmt}"
+    w = ResultWriter(out, fmt, list(results[0].input))
+    w.write(results)
+    w.close()
+    assert sum(len(c) for c in open_input(out).chunks(100)) == len(results) == 2
+
+
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "json", "xlsx", "parquet"])
 def test_every_output_format_round_trips_row_count(screener: Screener, tmp_path: Path, fmt: str) -> None:
     results, _ = _screen(screener, BAD / "bad_values.csv")
@@ -294,3 +306,59 @@ def test_out_is_a_directory_is_a_usage_error(tmp_path: Path) -> None:
                            str(tmp_path), "--quiet"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "is a directory" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def _late(tmp_path: Path, name: str, last: str, enc: str, *, head: str = "Polmex Sp z o o") -> Path:
+    # Far more than the 256 KB encoding sample of plain ASCII, then one non-ASCII row.
+    body = "".join(f"S{i},9403.60,DE,Tables and chairs {'.' * 100},{head}\n" for i in range(2200))
+    path = tmp_path / name
+    path.write_bytes(("shipment_id,hs_code,destination_country,description,exporter_name\n" + body).encode("utf-8")
+                     + f"SX,9403.60,DE,Tables,{last}\n".encode(enc))
+    assert path.stat().st_size > 256 * 1024
+    return path
+
+
+@pytest.mark.parametrize(("last", "enc", "verdict"), [("ОАО «Беларуськалий»", "cp1251", "BLOCK"),
+                                                       ("Müller Möbel GmbH", "cp1252", "CLEAR")])
+def test_code_page_text_after_the_encoding_sample(screener: Screener, tmp_path: Path, last: str, enc: str,
+                                                  verdict: str) -> None:
+    # A cp1251 export whose first Cyrillic name came after the sample was read as UTF-8: the name
+    # became U+FFFD and a listed exporter came out CLEAR.
+    results, warnings = _screen(screener, _late(tmp_path, "late.csv", last, enc))
+    assert len(results) == 2201
+    assert results[-1].input["exporter_name"] == last
+    assert results[-1].verdict.value == verdict
+    assert any(f"read as {enc}" in w for w in warnings), warnings
+
+
+def test_utf8_file_with_one_stray_byte_stays_utf8(screener: Screener, tmp_path: Path) -> None:
+    path = _late(tmp_path, "mixed.csv", "Caf\xe9", "cp1252", head="ООО Ромашка")
+    results, warnings = _screen(screener, path)
+    assert results[0].input["exporter_name"] == "ООО Ромашка"  # multi-byte text across 64 KB blocks intact
+    assert all("\ufffd" not in r.input["exporter_name"] for r in results[:-1])
+    assert results[-1].input["exporter_name"] == "Caf\ufffd" and not any("read as" in w for w in warnings)
+
+
+def test_mapping_a_column_the_file_lacks_is_warned(screener: Screener, tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text("Ref;Tariff;Dest\n1;8542 31;BY\n", encoding="utf-8")
+    mapping = {"Ref": "shipment_id", "tariff": "hs_code", "Destinaton": "destination_country"}
+    results, warnings = _screen(screener, path, mapping=mapping)
+    assert results[0].verdict.value == "BLOCK"  # 'Dest' still found by its alias
+    (said,) = [w for w in warnings if "mapping names column" in w]  # 'tariff' matches 'Tariff': not said
+    assert said.endswith("m.csv: the mapping names column 'Destinaton' (Destinaton -> destination_country), "
+                         "which the file does not have")
+
+
+def test_xlsx_time_only_date_cell_is_named_as_text(screener: Screener, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["shipment_id", "hs_code", "destination_country", "date"])
+    ws.append(["T1", "9403.60", "DE", dt.time(12, 30)])
+    wb.save(tmp_path / "t.xlsx")
+    (result,), _ = _screen(screener, tmp_path / "t.xlsx")
+    assert result.verdict.value == "ERROR" and "'12:30:00'" in (result.error or "")  # not datetime.time(12, 30)

@@ -370,3 +370,45 @@ def test_detection_ignores_misleading_names(tmp_path: Path) -> None:
     utf16 = _write(tmp_path / "eu16.xml", '<?xml version="1.0" encoding="UTF-16"?><export xmlns="http://eu.'
                    'europa.ec/fpi/fsd/export"/>'.encode("utf-16"))
     assert detect_format(utf16) == "eu-fsf-xml"
+
+
+def test_ofac_csv_with_a_spreadsheet_header_row(tmp_path: Path) -> None:
+    # A copy re-saved from a spreadsheet gains a header row: once refused as "not an OFAC record".
+    header = "ent_num,SDN_Name,SDN_Type,Program,Title,Call_Sign,Vess_type,Tonnage,GRT,Vess_flag,Vess_owner,Remarks"
+    rows = (header, SDN_ROW.format(n=7, name="BELAZ OAO", t="-0- ", p="BELARUS", r="-0- "))
+    for name in ("sdn.csv", "sdn_copy.csv"):
+        p = _write(tmp_path / name, _sdn(*rows))
+        assert detect_format(p) == "ofac-csv"
+        loaded = load_list(p)
+        assert [e.id for e in loaded.entities] == ["ofac:7"]
+        assert any("header row" in w for w in loaded.info.warnings)
+
+
+@pytest.mark.parametrize(("size", "words"), [(100, "UN XML at line 2"), (40, "without a root element")])
+def test_xml_cut_in_its_first_lines(tmp_path: Path, size: int, words: str) -> None:
+    text = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<CONSOLIDATED_LIST xmlns:xsi='
+            '"http://www.w3.org/2001/XMLSchema-instance" dateGenerated="2026-02-27T00:00:09.554Z">\n<INDIVIDUALS>')
+    p = _write(tmp_path / "un.xml", text[:size])
+    with pytest.raises(ListLoadError, match=words):
+        load_list(p)
+
+
+def test_last_record_spanning_lines_without_a_final_line_break_is_complete(tmp_path: Path) -> None:
+    text = ('_id,source,entity_number,type,programs,name,title,addresses,federal_register_notice,start_date,'
+            'end_date,standard_order,license_requirement,license_policy,call_sign,vessel_type,gross_tonnage,'
+            'gross_registered_tonnage,vessel_flag,vessel_owner,remarks,source_list_url,alt_names,citizenships,'
+            'dates_of_birth,places_of_birth,source_information_url,ids\n'
+            '1,Entity List (EL) - Bureau of Industry and Security,,,,OAO INTEGRAL,,"Minsk, BY",,,,,,,,,,,,,'
+            '"two\nlines",,,,,,,')
+    p = _write(tmp_path / "csl.csv", text)
+    assert [e.name for e in load_list(p, "us-csl-csv").entities] == ["OAO INTEGRAL"]
+    with pytest.raises(ListLoadError, match="truncated"):
+        load_list(_write(tmp_path / "cut.csv", text[:-12]), "us-csl-csv")
+
+
+def test_gzip_list_file_says_decompress(tmp_path: Path) -> None:
+    import gzip
+
+    p = _write(tmp_path / "sdn.csv.gz", gzip.compress(_sdn(SDN_ROW.format(n=1, name="A", t="-0- ", p="CUBA", r="-0- "))))
+    with pytest.raises(ListLoadError, match="gzip-compressed file: decompress it first"):
+        load_list(p)

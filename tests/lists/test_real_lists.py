@@ -13,6 +13,9 @@ import zipfile
 from functools import lru_cache
 from pathlib import Path
 
+import pytest
+
+from compliance.exc import ListLoadError
 from compliance.lists import LoadedList, detect_format, load_list
 
 _BELARUS = {"BELARUS", "BELARUS-EO14038"}
@@ -282,3 +285,49 @@ def test_us_csl_and_bis_dpl(shared_data: Path) -> None:
     assert belavia.countries == ["BY"] and lst.measure == "export_denial"
     assert lst.listed_on is not None and lst.listed_on.isoformat() == "2022-06-16"
     assert lst.delisted_on is not None and lst.delisted_on.isoformat() == "2022-12-13"
+
+
+CUT_FILES = ["ofac/sdn_selection_2025-05/sdn.csv", "ofac/consolidated_non_sdn_2025-12/cons_prim.csv",
+             "csl/consolidated_selection_2025-06.csv", "csl/bis_dpl_2022-09.txt", "uk/sample_ofsi_conlist_2020-04.csv"]
+
+
+@pytest.mark.parametrize("fraction", [0.31, 0.5, 0.77, 0.93])
+@pytest.mark.parametrize("rel", CUT_FILES)
+def test_a_real_file_cut_short_is_refused(shared_data: Path, tmp_path: Path, rel: str, fraction: float) -> None:
+    # A download cut short once imported as a smaller list without a word (the csv module reads
+    # an open quote at the end of the file as a complete field), replacing the complete one.
+    data = (shared_data / rel).read_bytes()
+    cut = data[:int(len(data) * fraction)]
+    assert not cut.endswith(b"\n")
+    target = tmp_path / Path(rel).parent.name / Path(rel).name
+    target.parent.mkdir(parents=True)
+    target.write_bytes(cut)
+    with pytest.raises(ListLoadError, match="cut short|truncated"):
+        load_list(target, detect_format(shared_data / rel))
+
+
+@pytest.mark.parametrize("rel", CUT_FILES)
+def test_a_real_file_without_its_last_line_break_still_imports(shared_data: Path, tmp_path: Path, rel: str) -> None:
+    data = (shared_data / rel).read_bytes()
+    target = tmp_path / Path(rel).parent.name / Path(rel).name
+    target.parent.mkdir(parents=True)
+    target.write_bytes(data.rstrip(b"\r\n\x1a"))
+    assert load_list(target).info.entries == _load(shared_data / rel).info.entries
+
+
+@pytest.mark.parametrize("shape", ["pretty_array", "pretty_wrapper", "one_line_wrapper", "bom_pretty_array"])
+def test_ftm_entities_in_other_json_shapes(shared_data: Path, tmp_path: Path, shape: str) -> None:
+    # A pretty-printed export or a yente search response ({"results": [...]}) was read as JSON
+    # lines and refused at "line 1" (or, on one line, imported nothing).
+    import json
+
+    src = shared_data / "opensanctions" / "yente_t1_entities.ftm.json"
+    items = [json.loads(line) for line in src.read_text(encoding="utf-8").splitlines() if line.strip()]
+    text = {"pretty_array": json.dumps(items, indent=2),
+            "pretty_wrapper": json.dumps({"results": items, "total": {"value": len(items)}}, indent=2),
+            "one_line_wrapper": json.dumps({"limit": 10, "results": items}),
+            "bom_pretty_array": "\ufeff" + json.dumps(items, indent=2)}[shape]
+    target = tmp_path / "export.json"
+    target.write_text(text, encoding="utf-8")
+    got = load_list(target)
+    assert sorted(e.id for e in got.entities) == sorted(e.id for e in _load(src).entities)

@@ -32,7 +32,7 @@ FORMATS: dict[str, Callable[[Path], LoadedList]] = {
     "us-bis-dpl": us.read_dpl,
 }
 
-_ROOT = re.compile(r"<([A-Za-z_][\w.:-]*)([^>]*)>")
+_ROOT = re.compile(r"<([A-Za-z_][\w.:-]*)([^>]*)(?:>|$)")  # the end: a file cut inside its root tag
 _OFAC_SIDE = {5: "alt.csv (aliases)", 6: "add.csv (addresses)", 2: "sdn_comments.csv (remarks overflow)"}
 
 
@@ -60,6 +60,8 @@ def detect_format(path: Path) -> str:
         if b"[Content_Types].xml" in head or b"xl/" in head or path.suffix.lower() == ".xlsx":
             return "uk-xlsx"
         raise ListLoadError(f"{path}: a zip archive that is neither an ODS nor an XLSX spreadsheet; unzip it first")
+    if head.startswith(b"\x1f\x8b"):
+        raise ListLoadError(f"{path}: a gzip-compressed file: decompress it first (gunzip {path.name})")
     if looks_binary(head):
         raise ListLoadError(f"{path}: binary data, not a list file (expected XML, CSV, JSON or ODS)")
     text = _decode_head(head).lstrip(" \r\n\t")
@@ -73,7 +75,9 @@ def detect_format(path: Path) -> str:
             return "un-xml"
         if (root == "export" and ("fsd" in attrs or "sanctionEntity" in text)) or (root == "WHOLE" and "<ENTITY" in text):
             return "eu-fsf-xml"
-        raise ListLoadError(f"{path}: XML with root <{root or '?'}> is not a known list format; give --format "
+        if not root:
+            raise ListLoadError(f"{path}: XML without a root element (the file is cut short, or not a list)")
+        raise ListLoadError(f"{path}: XML with root <{root}> is not a known list format; give --format "
                             f"(one of {', '.join(FORMATS)})")
     if text.startswith(("{", "[")):
         return "ftm-json"
@@ -91,6 +95,8 @@ def detect_format(path: Path) -> str:
     if any(("name 6" in ln.lower() or "unique id" in ln.lower()) and "id" in ln.lower() for ln in lines[:30]):
         return "uk-csv"
     row = next(csv.reader([first]), [])
+    if row and row[0].strip().lower() in ("ent_num", "entnum", "ent_no"):  # a header added in a spreadsheet
+        row = next(csv.reader(lines[1:2]), [])
     if path.name.lower() in ("sdn.csv", "cons_prim.csv") and row and row[0].strip().isdigit():
         return "ofac-csv"  # named so and starting with an ent_num: the reader reports what is wrong
     if row and row[0].strip().isdigit():

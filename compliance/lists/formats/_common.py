@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
 import hashlib
 import re
@@ -206,3 +207,45 @@ def dedupe(values: Iterable[str | None]) -> list[str]:
             seen.add(s)
             out.append(s)
     return out
+
+
+# Delimited text formats and their delimiter: a download cut short is caught before parsing.
+DELIMITED = {"ofac-csv": ",", "us-csl-csv": ",", "us-bis-dpl": "\t", "uk-csv": ",", "eu-fsf-csv": None}
+
+
+def check_not_cut(path: Path, delimiter: str | None) -> None:
+    """Refuse a delimited list file that ends in the middle of a record: the csv module reads an
+    open quote at the end of the file as a complete field, so a download cut short would import
+    as a smaller list without a word. Complete files end with a line break (OFAC also with 0x1A),
+    or with a last record that closes its quotes and has as many fields as the lines above it."""
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        f.seek(max(0, size - 65536))
+        tail = f.read()
+        f.seek(0)
+        head = f.read(65536)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return  # rare for lists; the byte-level look below does not apply
+    end = tail.rstrip(b"\x1a \t")
+    if not end or end.endswith((b"\n", b"\r")):
+        return
+    last = end.rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace")
+    line, quotes = 1, 0
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(_BLOCK), b""):
+            line += block.count(b"\n")
+            quotes += block.count(b'"')
+    if last.count('"') % 2:
+        if not quotes % 2:
+            return  # the closing line of a record that spans lines: complete
+        raise ListLoadError(f"{path}: line {line}: the file ends inside a quoted field ({last[-40:]!r}): "
+                            "the file is truncated (cut short, e.g. an interrupted download); get the complete file")
+    delim = delimiter or (";" if head.count(b";") > head.count(b",") else ",")
+    widths = sorted(len(r) for r in csv.reader(head.decode("utf-8", errors="replace").splitlines()[:6],
+                                                delimiter=delim))
+    fields = len(next(csv.reader([last], delimiter=delim), []))
+    if len(widths) >= 2 and fields < widths[len(widths) // 2]:
+        raise ListLoadError(f"{path}: line {line}: the last record has {fields} fields, the first lines "
+                            f"{widths[len(widths) // 2]}, and the file ends without a line break: the file is "
+                            "truncated (cut short, e.g. an interrupted download); get the complete file")
+

@@ -51,16 +51,7 @@ def _json_records(path: Path, f: IO[str]) -> Iterator[dict[str, Any]]:
     while first and first.isspace():
         first = f.read(1)
     if first == "[":  # one JSON array: has to be read whole
-        try:
-            data = json.loads(first + f.read())
-        except json.JSONDecodeError as e:
-            raise ListLoadError(f"{path}: not valid JSON: {e}") from None
-        if not isinstance(data, list):
-            raise ListLoadError(f"{path}: a JSON array of entities expected")
-        for i, rec in enumerate(data):
-            if not isinstance(rec, dict):
-                raise ListLoadError(f"{path}: item {i}: not a JSON object")
-            yield rec
+        yield from _whole(path, first + f.read())
         return
     n = 0
     for n, line in enumerate(_prepend(first, f), start=1):
@@ -69,9 +60,35 @@ def _json_records(path: Path, f: IO[str]) -> Iterator[dict[str, Any]]:
         try:
             rec = json.loads(line)
         except json.JSONDecodeError as e:
+            if n == 1 and first == "{":  # one pretty-printed object: {"results": [...]} or an entity
+                f.seek(0)
+                yield from _whole(path, f.read().lstrip("\ufeff"))
+                return
             raise ListLoadError(f"{path}: line {n}: not valid JSON: {e.msg} (column {e.colno})") from None
+        if n == 1 and isinstance(rec, dict) and "schema" not in rec and any(
+                isinstance(rec.get(k), list) for k in ("results", "entities", "data")):
+            yield from _whole(path, line)  # a wrapper object on one line
+            continue
         if not isinstance(rec, dict):
             raise ListLoadError(f"{path}: line {n}: not a JSON object")
+        yield rec
+
+
+def _whole(path: Path, text: str) -> Iterator[dict[str, Any]]:
+    """Entities of a whole JSON document: an array, an object holding one under ``results``,
+    ``entities`` or ``data`` (a yente search response, an export wrapper), or one entity."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ListLoadError(f"{path}: not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}") from None
+    if isinstance(data, dict):
+        data = next((data[k] for k in ("results", "entities", "data") if isinstance(data.get(k), list)),
+                    [data] if "schema" in data else None)
+    if not isinstance(data, list):
+        raise ListLoadError(f"{path}: a JSON array of entities expected (or an object with 'results' or 'entities')")
+    for i, rec in enumerate(data):
+        if not isinstance(rec, dict):
+            raise ListLoadError(f"{path}: item {i}: not a JSON object")
         yield rec
 
 

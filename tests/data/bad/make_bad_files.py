@@ -159,6 +159,29 @@ def main() -> None:
     pq.write_table(pa.table({"shipment_id": ["P-1", "P-2"], "hs_code": ["3104 20 50", "9403.60"],
                              "destination_country": ["PL", "DE"], "origin_country": ["BY", None]}),
                    HERE / "good.parquet")
+    audit5()
+
+
+def audit5() -> None:
+    """Files of the fifth audit: JSON that Python's decoder raises on (not JSONDecodeError) and
+    headers with invisible characters. Run alone: python -c 'import make_bad_files as m; m.audit5()'."""
+    ok = '{"shipment_id": "1", "hs_code": "9403.60", "destination_country": "DE"}\n'
+    w("json_nested_deep.jsonl", (ok + '{"shipment_id": "2", "hs_code": ' + "[" * 3000 + "]" * 3000 + "}\n"
+                                 + ok.replace('"1"', '"3"')).encode())
+    w("json_huge_int.jsonl", (ok + '{"shipment_id": "2", "hs_code": "9403.60", "destination_country": "DE", '
+                              '"quantity": ' + "9" * 4500 + "}\n").encode())
+    w("json_lone_surrogate.jsonl", (ok.replace('"DE"', '"DE", "description": "Tables \\ud800 \\ud83d\\ude00"')
+                                    + ok.replace('"1"', '"2"')).encode())
+    import io
+    import zipfile
+
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as z:
+        z.writestr(zipfile.ZipInfo("shipments.csv", date_time=(2026, 3, 1, 0, 0, 0)),
+                   "shipment_id,hs_code,destination_country\n1,9403.60,DE\n")
+    w("shipments.zip", zipped.getvalue())
+    w("zero_width_headers.csv", "\u200bshipment_id,\u200ehs_code\u200f,Destination\u00a0Country,\ufeffNote\n"
+                                "1,9403.60,DE,a\n2,3104 20 50,BY,b\n".encode())
 
 
 if __name__ == "__main__":
