@@ -512,6 +512,38 @@ def _phrase_skeletons(phrase: str) -> tuple[str, ...]:
     return tuple(skeleton(t) for t in phrase.split())
 
 
+# Words any firm's name ends with (X Trading Company, X Group Holding): their initials (TC, G, H)
+# are in most acronyms, so they tell nothing about which firm an acronym stands for.
+_ACRONYM_FILLER = _TRADE_WORDS | frozenset(skeleton(w) for w in (
+    "company", "kompaniya", "co", "corporation", "corp", "incorporated", "limited", "firm", "firma", "enterprise",
+    "enterprises", "holding", "holdings", "industries", "industry", "industrial", "commercial", "business",
+    "plant", "factory", "works", "zavod", "fabrika", "general", "united", "universal", "transport", "shipping",
+    "forwarding"))
+WEAK_ACRONYM_SCORE = 0.78  # below review; the country bonus (+0.03) lifts it to review
+WEAK_ACRONYM_LEGAL_SCORE = 0.8  # the same legal form written on both sides: review
+
+
+@lru_cache(maxsize=50_000)
+def _weak_acronym(run: tuple[str, ...], concepts: tuple[frozenset[str], ...]) -> bool:
+    """Whether an acronym of these words (skeletons of the run it abbreviates) is weak evidence.
+
+    The rule: an acronym stands for a name only through letters of words that tell firms apart.
+    Filler words (company, trading, group, plant) give none; so an acronym is weak when fewer than
+    two of its letters come from other words (STC / Song Trading Company: only S, and every
+    S-something Trading Company is an STC), and strong when two or more do (GTF / Grodno Tobacco
+    Factory, BPC / Belarusian Potash Company, MAZ / Minsk Automobile Plant, DML / Digital Media
+    Lab): then the acronym is the distinctive part of the name, as the lists write it.
+    """
+    info = 0
+    for k, sk in enumerate(run):
+        if sk in _ACRONYM_SKIP or sk in _ACRONYM_FILLER:
+            continue
+        if concepts and concepts[k] and all(skeleton(c) in _ACRONYM_FILLER for c in concepts[k]):
+            continue  # a translation of filler words (kompaniya, torgovaya, zavod)
+        info += 1
+    return info < 2
+
+
 def _find_run(letters: str, b: NameRep, used_b: set[int], inits: list[frozenset[str]]) -> list[int] | None:
 
     def match(li: int, j: int, run: list[int]) -> list[int] | None:
@@ -936,7 +968,25 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         score = min(score, NUMBER_MISMATCH_CAP)
     if not person and not pairs and (_initials_match(a, b) or _initials_match(b, a)):
         notes.append("acronym of the other name")
+        long = b if _initials_match(a, b) else a
+        if _weak_acronym(long.skeletons, long.concepts) and not (a.ignored and b.ignored):
+            notes.append("acronym mostly of filler words (company, trading): not a match")
+            return Alignment(WEAK_ACRONYM_SCORE, [], notes)
         return Alignment(0.85, [], notes)
+    if not person and pairs and all(how == "acronym" for *_, how in pairs):
+        # Only an acronym matches: strong only when its letters carry the other name (see
+        # _weak_acronym); a legal form on both sides is some support, a country too (the index
+        # adds its bonus to the score kept here).
+        one_a = len({i for i, *_ in pairs}) == 1
+        long = b if one_a else a
+        acr_run = tuple(sorted({j if one_a else i for i, j, *_ in pairs}))
+        if _weak_acronym(tuple(long.skeletons[k] for k in acr_run),
+                         tuple(long.concepts[k] for k in acr_run) if long.concepts else ()):
+            cap = WEAK_ACRONYM_LEGAL_SCORE if a.ignored and b.ignored else WEAK_ACRONYM_SCORE
+            if score > cap:
+                notes.append("acronym mostly of filler words (company, trading): " +
+                             ("review at most" if cap >= 0.8 else "not a match"))
+            score = min(score, cap)
     if person and not joined:
         full_a = [s for s in a.skeletons if len(s) > 1]
         full_b = [s for s in b.skeletons if len(s) > 1]
