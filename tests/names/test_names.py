@@ -214,3 +214,14 @@ def test_weak_acronym_needs_support() -> None:
     assert "filler words" in text
     # Two letters of words that tell firms apart: the acronym is the name (review).
     assert REVIEW_THRESHOLD <= similarity("GTF", "Grodno Tobacco Factory") < BLOCK_THRESHOLD
+
+
+def test_person_reading_keeps_short_legal_words() -> None:
+    """A person's name keeps its short legal-form words (Kim Se: Se is a syllable), an
+    organisation's loses them; the parse is cached per reading and shared when equal."""
+    assert parse_name("Kim Se", True).tokens == ("kim", "se")
+    assert parse_name("Kim Se").tokens == ("kim",)
+    assert parse_name("Kim Se", False).tokens == ("kim",)
+    assert parse_name("Nord LLC Trading", True).tokens == ("nord", "trading")  # never a name part
+    assert parse_name("Kim Jong Un", True) is parse_name("Kim Jong Un")
+    assert parse_name("Paek Se Bong", False).tokens == ("paek", "bong")
