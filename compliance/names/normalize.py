@@ -373,17 +373,17 @@ def _name_part(tokens: list[str], span: tuple[int, int], spans: list[tuple[int, 
                person: bool | None) -> bool:
     """Whether a legal form found in a name is rather one of its name parts: Se in Paek Se Bong
     (Societas Europaea), Sa, Ao, Ip are Korean and Chinese syllables too, Ag the Tuareg "son of".
-    Only a short single word with a vowel (never LLC, GmbH or a phrase); in a person's name
-    always; of unknown kind a word of two letters between two other words (legal forms stand
-    first or last) when nothing else says organisation: no other legal form, no generic, common
-    or vocabulary word (Shipping, Zavod), no number."""
+    Only a word of two letters with a vowel (never LLC, OOO, GmbH or a phrase); in a person's
+    name always; of unknown kind between two other words (legal forms stand first or last) when
+    nothing else says organisation: no other legal form, no generic, common or vocabulary word
+    (Shipping, Zavod), no number."""
     start, end = span
     word = tokens[start]
-    if end - start != 1 or len(word) > 3 or not _VOWEL.search(word) or word.isdigit():
+    if end - start != 1 or len(word) > 2 or not _VOWEL.search(word) or word.isdigit():
         return False
     if person:
         return True
-    if len(word) > 2 or start == 0 or end == len(tokens) or len(spans) > 1:
+    if start == 0 or end == len(tokens) or len(spans) > 1:
         return False
     return not any(t.isdigit() or (sk := skeleton(t)) in data.generic or sk in data.common_words or
                    _concepts_in(sk, data) for k, t in enumerate(tokens) if k != start)

@@ -621,13 +621,20 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
         if len(ca) >= 3 and "c" in ca + cb and ca.replace("c", "t") == cb.replace("c", "t") and \
                 ca.count("c") + cb.count("c") <= 2:
             return max(s, 0.85), "vowel variant"
+    if not person and s < 0.9 and abs(len(a) - len(b)) >= 2:
+        c = max(_place_adjective(a, b), _place_adjective(b, a))
+        if c > 0:
+            return c, "inflected"
     if not person and s < 0.9 and (a.endswith(_ADJ_ENDS) or b.endswith(_ADJ_ENDS)):
         # Russian/Belarusian adjectives against the noun or English word (Minski/Minsk,
         # Avtomobilnyi/Automobile): compare without the adjective ending.
         sa, sb = _ADJ.sub(r"\1", a), _ADJ.sub(r"\1", b)
         if (sa != a or sb != b) and min(len(sa), len(sb)) >= 4:
             st = OSA.normalized_similarity(sa, sb)
-            if st >= 0.8 and st * 0.95 > s:
+            # An adjective of a place only of that place (_place_adjective): Minskii / Pinsk
+            # is another town, not a near spelling.
+            place = (sa != a and sa.endswith("sk")) or (sb != b and sb.endswith("sk"))
+            if st >= 0.8 and st * 0.95 > s and not (place and st < 1.0):
                 return st * 0.95 if st < 1.0 else 0.9, "inflected"
     if not person and s < 0.9:
         # The same word with another language's ending: English adjectives of places
@@ -701,6 +708,61 @@ _DEMONYM_ENDS = frozenset(("ian", "ean", "ese", "ish"))  # and Russia / Russian
 _ROMANCE = re.compile(r"(ium|ion|um|us|os|as|es|ia|io|ie|o|a|e|i)$")
 _ADJ = re.compile(r"(sk|n)(aia|aie|oie|oe|ae|ie|ii|i|a)$")
 _ADJ_ENDS = tuple(p + e for p in ("sk", "n") for e in ("aia", "aie", "oie", "oe", "ae", "ie", "ii", "i", "a"))
+# A Russian / Belarusian adjective of a place (skeleton letters): the stem, -an-/-en- for places
+# ending in a vowel (Orsha: orsh-anskii, Grodno: grodn-enskii), then -sk- (c: ts+k, the t of Brest
+# or of Polotsk joined) and the ending (-ii, -aia, -oe; Belarusian -i, -aia, -ae; genitive -oho).
+_PLACE_ADJ = re.compile(r"^(?P<stem>[a-z]{3,}?)(?P<infix>[ae]n)?(?P<s>[sc])k(?:i|aia|aie|ae|oe|oie|ie|a|oho|aha|oi|ai|ih|im)$")
+PLACE_ADJECTIVE_CREDIT = 0.9
+
+
+@lru_cache(maxsize=100_000)
+def _place_stems(adj: str) -> tuple[str, ...]:
+    """The place names an adjective may come from (skeletons), () if it is not one: Minskii:
+    minsk (a place in -sk keeps it); Gomelskii: homel; Brestskii (brescki): brest; Polotskii
+    (polocki): polock; Grodnenskii: hrodn (Grodno, Hrodna without their last vowel)."""
+    m = _PLACE_ADJ.match(adj)
+    if m is None or len(adj) < 7:
+        return ()
+    stem, infix, s = m.group("stem", "infix", "s")
+    if infix:
+        # -en-/-an- follows a place's stem without its last vowel (or the n of Grodno before it:
+        # Hrodzenski, Molodechnenskii); never an -sk- place (Minsk has no -en-).
+        return (stem, stem + "n") if len(stem) >= 3 else ()
+    out = [stem + s + "k"] if s == "c" else [stem + "sk"]
+    if len(stem) >= 4:  # shorter stems make other words (Polskii is no Pola)
+        out.append(stem + "t" if s == "c" else stem)
+    return tuple(out)
+
+
+def _place_adjective(adj: str, place: str) -> float:
+    """Credit for a place adjective against the place's name (Гомельский / Homel, Минский /
+    Minsk, Гродненский / Hrodna, Магілёўскі / Mogilev): the place is one of ``_place_stems``
+    (with or without its last vowel), letter for letter or with other vowels only (akanye,
+    transliteration: Mahilioŭ / Mogilev); 0 otherwise. A near spelling is not enough (Minskii /
+    Pinsk): the place stem must be the other word."""
+    if len(place) < 4 or not place.isalpha():
+        return 0.0
+    stems = _place_stems(adj)
+    if not stems:
+        return 0.0
+    # The place without its last vowel (Grodno, Hrodna, Orsha, Lida), or a plural -ichi
+    # (Baranovichi: baranovic-skii); not any -i (Homely is no Gomel).
+    cut = place[:-1] if place[-1] in "aoe" or place.endswith("ci") else ""
+    for stem in stems:
+        if (stem == place and len(stem) >= 4) or stem == cut:
+            return PLACE_ADJECTIVE_CREDIT
+    forms = (place, cut) if cut else (place,)
+    for stem in stems:
+        for form in forms:
+            if len(stem) == len(form) >= 4:
+                cs, cf = _consonants(_be_u(stem)), _consonants(_be_u(form))
+                if len(cs) >= 3 and cs == cf and stem[0] == form[0]:
+                    return PLACE_ADJECTIVE_CREDIT
+                if len(cs) >= 3 and cs.replace("c", "t") == cf.replace("c", "t") and stem[0] == form[0]:
+                    return 0.85  # Belarusian ц for т (Viciebsk / Vitebsk): as the vowel variant rule
+    return 0.0
+
+
 _BE_U = re.compile(r"(?<=[aeio])u(?=[^aeiou]|$)")
 
 

@@ -223,5 +223,6 @@ def test_person_reading_keeps_short_legal_words() -> None:
     assert parse_name("Kim Se").tokens == ("kim",)
     assert parse_name("Kim Se", False).tokens == ("kim",)
     assert parse_name("Nord LLC Trading", True).tokens == ("nord", "trading")  # never a name part
+    assert parse_name("Kim OOO Bong", True).tokens == ("kim", "bong")
     assert parse_name("Kim Jong Un", True) is parse_name("Kim Jong Un")
     assert parse_name("Paek Se Bong", False).tokens == ("paek", "bong")
