@@ -1118,6 +1118,17 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             ceiling = REVIEW_CEILING
             if score > ceiling:
                 notes.append("only common words and place names: review, not proof")
+            paired_a, paired_b = {i for i, *_ in pairs}, {j for _, j, *_ in pairs}
+            extra_a = any(k not in paired_a and sk not in _STOPWORDS for k, sk in enumerate(a.skeletons))
+            extra_b = any(k not in paired_b and sk not in _STOPWORDS for k, sk in enumerate(b.skeletons))
+            if not joined and extra_a != extra_b and len(pairs) < 3:
+                # ... and words more on one side, even generic ones (Dubai Trading / Dubai General
+                # Trading Company): common words make many such names, two steps from this one.
+                # (A word on each side is as often one word spelled two ways: Trade / Trading; three
+                # words matched are a name: Belarusian Steel Works / ... Management.)
+                if score > NEAR_PLUS_EXTRA_CAP:
+                    notes.append("common words with other words: not a match")
+                score = min(score, NEAR_PLUS_EXTRA_CAP)
             if not joined and any(how == "inflected" for *_, how in pairs):
                 # ... and one of them only in another form (Belarus Steel / Belarusian Steel
                 # Works): two steps from the name.
