@@ -1140,11 +1140,13 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             ceiling = REVIEW_CEILING
             if score > ceiling:
                 notes.append("surname in another gender form: review, not proof")
+        hissing = False
         for i, j, _, how in pairs:
             if how == "vowel variant" and _hissing_changed(a.tokens[i], b.tokens[j]):
                 # Shevchenko/Savchenko: s for sh and another vowel is another family, not akanye
                 # or transliteration (those keep the hissing letters or the vowels).
                 ceiling = REVIEW_CEILING
+                hissing = True
                 if score > ceiling:
                     notes.append(f"'{a.tokens[i]}' and '{b.tokens[j]}' differ in letters: review, not proof")
                 break
@@ -1159,6 +1161,11 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             notes.append("common given name and surname only: review unless patronymic, date of birth or "
                          "country support it")
             score = COMMON_NAME_CAP
+            if hissing:
+                # Both doubts at once: common name parts only, and the surname of what reads as
+                # another family (Piotr Shevchenko / Petr Savchenko): not a match.
+                notes.append("and the surname reads as another family: not a match")
+                score = min(score, MIDDLE_CONFLICT_CAP)
     if short_cap:
         ceiling = min(ceiling, SHORT_NAME_CAP)
     score = min(score, ceiling)
