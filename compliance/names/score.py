@@ -814,6 +814,8 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 how = "exact" if tx == tb[j] and ascii_both else "transliterated"
                 cands.append((1.0, i, j, how))
                 continue
+            if person and _other_gender_patronymics(x, y):
+                continue  # a man's patronymic and a woman's (Ivanovich / Ivanovna): no credit, however alike
             c, how = tsim(x, y, person, tx[0], tb[j][0])
             if (c == 0.0 or how.startswith("fuzzy")) and (rx != x or rb[j] != y):
                 c2, how2 = token_similarity(rx, rb[j], person, tx, tb[j])
@@ -1066,7 +1068,9 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         # name (Zhukov Alexander Dmitrievich / Arkadyevich; Natalya Yuryevna / Natalya V.).
         odd_a = [i for i, sk in enumerate(a.skeletons) if i not in ia and (len(sk) == 1 or i == pat_a)]
         odd_b = [j for j, sk in enumerate(b.skeletons) if j not in ib and (len(sk) == 1 or j == pat_b)]
-        if odd_a and odd_b:
+        if odd_a and odd_b and _near_patronymics(a, b, odd_a, odd_b, pat_a, pat_b):
+            notes.append("patronymics spelled nearly alike")
+        elif odd_a and odd_b:
             if score > MIDDLE_CONFLICT_CAP:
                 notes.append("patronymics or initials differ")
             score = min(score, MIDDLE_CONFLICT_CAP)
@@ -1192,6 +1196,29 @@ def _hissing_changed(x: str, y: str) -> bool:
     vx = re.sub(r"[^aeiou]", "", _be_u(x)).replace("o", "a")[:-1]
     vy = re.sub(r"[^aeiou]", "", _be_u(y)).replace("o", "a")[:-1]
     return vx != vy
+
+
+PATRONYMIC_NEAR = 0.8
+_FEMALE_PATRONYMIC = ("vna", "una")  # skeletons: -ovna, -evna; Belarusian -auna, -euna
+
+
+def _other_gender_patronymics(x: str, y: str) -> bool:
+    return len(x) >= 6 and len(y) >= 6 and ((x.endswith("vic") and y.endswith(_FEMALE_PATRONYMIC)) or
+                                            (y.endswith("vic") and x.endswith(_FEMALE_PATRONYMIC)))
+
+
+def _near_patronymics(a: NameRep, b: NameRep, odd_a: list[int], odd_b: list[int], pat_a: int | None,
+                      pat_b: int | None) -> bool:
+    """The only unmatched middle parts are patronymics of one gender spelled nearly alike
+    (Mihaulauna / Mikhailovna: Belarusian ў for в and a transliteration slip): the same father's
+    name written another way, not another person. Other names of fathers differ more
+    (Alexandrovich / Alekseevich, Grigorievich / Georgievich, Antonovich / Anatolievich)."""
+    if odd_a != [pat_a] or odd_b != [pat_b] or pat_a is None or pat_b is None:
+        return False
+    x, y = _be_u((a.raw or a.skeletons)[pat_a]), _be_u((b.raw or b.skeletons)[pat_b])
+    if x.endswith("vic") != y.endswith("vic") or x[:2] != y[:2]:
+        return False  # another gender: another person
+    return OSA.normalized_similarity(x, y) >= PATRONYMIC_NEAR
 
 
 def _common_person(a: NameRep, b: NameRep, pairs: list[tuple[int, int, float, str]], weight: Weight) -> bool:
