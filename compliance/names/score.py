@@ -1123,13 +1123,15 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             if score > ceiling:
                 notes.append("only common words and place names: review, not proof")
             paired_a, paired_b = {i for i, *_ in pairs}, {j for _, j, *_ in pairs}
-            extra_a = any(k not in paired_a and sk not in _STOPWORDS for k, sk in enumerate(a.skeletons))
-            extra_b = any(k not in paired_b and sk not in _STOPWORDS for k, sk in enumerate(b.skeletons))
-            if not joined and extra_a != extra_b and len(pairs) < 3:
+            extra_a = [sk for k, sk in enumerate(a.skeletons) if k not in paired_a and sk not in _STOPWORDS]
+            extra_b = [sk for k, sk in enumerate(b.skeletons) if k not in paired_b and sk not in _STOPWORDS]
+            respelled = any(x[:4] == y[:4] for x in extra_a for y in extra_b)
+            if not joined and (extra_a or extra_b) and not respelled and len(pairs) < 3:
                 # ... and words more on one side, even generic ones (Dubai Trading / Dubai General
                 # Trading Company): common words make many such names, two steps from this one.
-                # (A word on each side is as often one word spelled two ways: Trade / Trading; three
-                # words matched are a name: Belarusian Steel Works / ... Management.)
+                # Other words on both sides too (New Oil Services / New Oil Company), unless they
+                # begin alike: one word spelled two ways (Trade / Trading). Three words matched are
+                # a name (Belarusian Steel Works / ... Management).
                 if score > NEAR_PLUS_EXTRA_CAP:
                     notes.append("common words with other words: not a match")
                 score = min(score, NEAR_PLUS_EXTRA_CAP)
