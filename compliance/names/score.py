@@ -690,6 +690,19 @@ def _syllable_variant(x: str, y: str) -> bool:
     return ix != iy and _SYLLABLE_INITIAL.get(ix, ix) == _SYLLABLE_INITIAL.get(iy, iy)
 
 
+TYPO_FLOOR = 0.8
+
+
+@lru_cache(maxsize=200_000)
+def _typo_credit(x: str, y: str) -> tuple[float, str]:
+    """One slip in a word of five letters or more as written (an edit or two letters swapped);
+    (0, "") otherwise, and for numbers."""
+    if not (x.isalpha() and y.isalpha()) or abs(len(x) - len(y)) > 1 or x[0] != y[0]:
+        return 0.0, ""
+    s = OSA.normalized_similarity(x, y)
+    return (s, f"fuzzy {s:.2f}") if s >= TYPO_FLOOR and OSA.distance(x, y) == 1 else (0.0, "")
+
+
 _ARTICLES = ("al", "el", "ul")
 _ARTICLE_SET = frozenset(_ARTICLES)
 ARTICLE_CREDIT = 0.95
@@ -831,6 +844,12 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                         c2, how2 = token_similarity(xa, yb, person, tx, tb[j])
                         if c2 > c:
                             c, how = c2, "transliterated" if how2 == "exact" else how2
+            if c < TYPO_FLOOR and not person and len(tx) >= 5 and len(tb[j]) >= 5:
+                # A typo the skeleton makes worse (Peleng / Peeng: ee is one letter there;
+                # Milavitsa / Milavista: ts is c): the letters as written.
+                c2, how2 = _typo_credit(tx, tb[j])
+                if c2 > c:
+                    c, how = c2, how2
             if (art_a or art_b) and c < ARTICLE_CREDIT and _article_joined(x, y, art_a, art_b):
                 c, how = ARTICLE_CREDIT, "article"
             if syllabic and c < SYLLABLE_CREDIT and _syllable_variant(tx, tb[j]):
