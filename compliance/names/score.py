@@ -827,7 +827,7 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 how = "exact" if tx == tb[j] and ascii_both else "transliterated"
                 cands.append((1.0, i, j, how))
                 continue
-            if person and _other_gender_patronymics(x, y):
+            if person and (x[-3:] == "vic" or y[-3:] == "vic") and _other_gender_patronymics(x, y):
                 continue  # a man's patronymic and a woman's (Ivanovich / Ivanovna): no credit, however alike
             c, how = tsim(x, y, person, tx[0], tb[j][0])
             if (c == 0.0 or how.startswith("fuzzy")) and (rx != x or rb[j] != y):
@@ -844,7 +844,8 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                         c2, how2 = token_similarity(xa, yb, person, tx, tb[j])
                         if c2 > c:
                             c, how = c2, "transliterated" if how2 == "exact" else how2
-            if c < TYPO_FLOOR and not person and len(tx) >= 5 and len(tb[j]) >= 5:
+            if c < TYPO_FLOOR and not person and tx[0] == tb[j][0] and len(tx) >= 5 and len(tb[j]) >= 5 and \
+                    -1 <= len(tx) - len(tb[j]) <= 1:
                 # A typo the skeleton makes worse (Peleng / Peeng: ee is one letter there;
                 # Milavitsa / Milavista: ts is c): the letters as written.
                 c2, how2 = _typo_credit(tx, tb[j])
