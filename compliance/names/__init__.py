@@ -33,15 +33,20 @@ __all__ = ["BLOCK_THRESHOLD", "COUNTRY_MATCH_BONUS", "COUNTRY_MISMATCH_PENALTY",
 
 def similarity(a: str, b: str, kind: str | None = None) -> float:
     """How alike two names are, in [0, 1]; symmetric. ``kind``: person, organization, company,
-    vessel or None (None: organisation rules; person rules are not guessed from the text)."""
+    vessel or None (None: organisation rules; person rules are not guessed from the text, but a
+    short legal-form word between the parts of a name that reads as a person's is kept: Paek Se
+    Bong)."""
     person = (kind or "").lower() in PERSON_KINDS
+    # How to read short legal-form words (Se in Paek Se Bong): name parts of a person, by the
+    # name's look when the kind is unknown, legal forms of an organisation.
+    reading = True if person else None if not kind or kind.lower() == "unknown" else False
     best = 0.0
     # Embedded alternatives ("X a.k.a. Y", "X (ОАО Y)") on either side: the best pair counts.
     for va in query_variants(a[:MAX_QUERY_CHARS]):
         for vb in query_variants(b[:MAX_QUERY_CHARS]):
             # One alignment, in a fixed order of the two names: symmetric by construction.
             x, y = (vb, va) if (len(vb), vb) < (len(va), va) else (va, vb)
-            ra, rb = _bounded(parse_name(x)), _bounded(parse_name(y))
+            ra, rb = _bounded(parse_name(x, reading)), _bounded(parse_name(y, reading))
             best = max(best, align(ra, rb, person=person, wa_pre=_weights(ra, person), wb_pre=_weights(rb, person)).score)
     return round(best, 6)
 

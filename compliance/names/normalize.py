@@ -329,10 +329,11 @@ def _legal_at(tokens: list[str], keys: list[str], i: int, data: NameData) -> int
     return 1 if tokens[i] in data.legal_single else 0
 
 
-def _strip_legal(tokens: list[str], data: NameData) -> tuple[list[str], list[str]]:
-    kept: list[str] = []
-    ignored: list[str] = []
+def _strip_legal(tokens: list[str], data: NameData, person: bool | None = False) -> tuple[list[str], list[str]]:
+    """Tokens without their legal forms, and the forms removed. ``person``: True for a person's
+    name, None when the kind is unknown, False for an organisation (see ``_name_part``)."""
     keys = [_legal_key(t) for t in tokens]
+    spans: list[tuple[int, int]] = []  # (start, end) of each legal form, the unitary owner included
     i = 0
     while i < len(tokens):
         k = _legal_at(tokens, keys, i, data)
@@ -341,23 +342,66 @@ def _strip_legal(tokens: list[str], data: NameData) -> tuple[list[str], list[str
             if any(t.startswith("unitar") for t in tokens[i:i + k]):
                 # Belarusian unitary enterprises name their owner and trade in the form itself
                 # (State Owned Foreign Trade / Republican Production and Trade Unitary Enterprise).
-                while kept and start > 0 and kept[-1] == tokens[start - 1] and tokens[start - 1] in data.unitary_modifiers:
-                    kept.pop()
+                floor = spans[-1][1] if spans else 0
+                while start > floor and tokens[start - 1] in data.unitary_modifiers:
                     start -= 1
-            ignored.append(" ".join(tokens[start:i + k]))
+            spans.append((start, i + k))
             i += k
         else:
-            kept.append(tokens[i])
             i += 1
+    if person is not False and spans:
+        spans = [sp for sp in spans if not _name_part(tokens, sp, spans, data, person)]
+    if not spans:
+        return tokens, []
+    kept: list[str] = []
+    ignored: list[str] = []
+    prev = 0
+    for start, end in spans:
+        kept.extend(tokens[prev:start])
+        ignored.append(" ".join(tokens[start:end]))
+        prev = end
+    kept.extend(tokens[prev:])
     if not kept:  # a name that is only a legal form ("AO") keeps its words
         return tokens, []
     return kept, ignored
 
 
+_VOWEL = re.compile(r"[aeiouy]")
+
+
+def _name_part(tokens: list[str], span: tuple[int, int], spans: list[tuple[int, int]], data: NameData,
+               person: bool | None) -> bool:
+    """Whether a legal form found in a name is rather one of its name parts: Se in Paek Se Bong
+    (Societas Europaea), Sa, Ao, Ip are Korean and Chinese syllables too, Ag the Tuareg "son of".
+    Only a word of two letters with a vowel (never LLC, OOO, GmbH or a phrase); in a person's
+    name always; of unknown kind between two other words (legal forms stand first or last) when
+    nothing else says organisation: no other legal form, no generic, common or vocabulary word
+    (Shipping, Zavod), no number."""
+    start, end = span
+    word = tokens[start]
+    if end - start != 1 or len(word) > 2 or not _VOWEL.search(word) or word.isdigit():
+        return False
+    if person:
+        return True
+    if start == 0 or end == len(tokens) or len(spans) > 1:
+        return False
+    return not any(t.isdigit() or (sk := skeleton(t)) in data.generic or sk in data.common_words or
+                   _concepts_in(sk, data) for k, t in enumerate(tokens) if k != start)
+
+
 @lru_cache(maxsize=200_000)
-def parse_name(text: str) -> NameRep:
+def parse_name(text: str, person: bool | None = None) -> NameRep:
+    """A name parsed; ``person``: True for a person's name (short legal-form words are name parts:
+    Paek Se Bong), None for a name of unknown kind (the same when the name reads as a person's),
+    False for an organisation."""
+    if person:
+        base = parse_name(text)
+        if not base.ignored:
+            # Nothing stripped (or only name parts, which a person's reading keeps too): the
+            # same parse, one cache entry's work.
+            return base
     data = name_data()
-    tokens, ignored = _strip_legal(latin_tokens(text), data)
+    tokens, ignored = _strip_legal(latin_tokens(text), data, person)
     raw = tuple(skeleton(t) for t in tokens)
     sks = tuple(data.given.get(s, s) for s in raw)
     concepts = tuple(concepts_of(s, data) for s in raw)

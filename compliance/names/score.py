@@ -512,6 +512,38 @@ def _phrase_skeletons(phrase: str) -> tuple[str, ...]:
     return tuple(skeleton(t) for t in phrase.split())
 
 
+# Words any firm's name ends with (X Trading Company, X Group Holding): their initials (TC, G, H)
+# are in most acronyms, so they tell nothing about which firm an acronym stands for.
+_ACRONYM_FILLER = _TRADE_WORDS | frozenset(skeleton(w) for w in (
+    "company", "kompaniya", "co", "corporation", "corp", "incorporated", "limited", "firm", "firma", "enterprise",
+    "enterprises", "holding", "holdings", "industries", "industry", "industrial", "commercial", "business",
+    "plant", "factory", "works", "zavod", "fabrika", "general", "united", "universal", "transport", "shipping",
+    "forwarding"))
+WEAK_ACRONYM_SCORE = 0.78  # below review; the country bonus (+0.03) lifts it to review
+WEAK_ACRONYM_LEGAL_SCORE = 0.8  # the same legal form written on both sides: review
+
+
+@lru_cache(maxsize=50_000)
+def _weak_acronym(run: tuple[str, ...], concepts: tuple[frozenset[str], ...]) -> bool:
+    """Whether an acronym of these words (skeletons of the run it abbreviates) is weak evidence.
+
+    The rule: an acronym stands for a name only through letters of words that tell firms apart.
+    Filler words (company, trading, group, plant) give none; so an acronym is weak when fewer than
+    two of its letters come from other words (STC / Song Trading Company: only S, and every
+    S-something Trading Company is an STC), and strong when two or more do (GTF / Grodno Tobacco
+    Factory, BPC / Belarusian Potash Company, MAZ / Minsk Automobile Plant, DML / Digital Media
+    Lab): then the acronym is the distinctive part of the name, as the lists write it.
+    """
+    info = 0
+    for k, sk in enumerate(run):
+        if sk in _ACRONYM_SKIP or sk in _ACRONYM_FILLER:
+            continue
+        if concepts and concepts[k] and all(skeleton(c) in _ACRONYM_FILLER for c in concepts[k]):
+            continue  # a translation of filler words (kompaniya, torgovaya, zavod)
+        info += 1
+    return info < 2
+
+
 def _find_run(letters: str, b: NameRep, used_b: set[int], inits: list[frozenset[str]]) -> list[int] | None:
 
     def match(li: int, j: int, run: list[int]) -> list[int] | None:
@@ -589,13 +621,20 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
         if len(ca) >= 3 and "c" in ca + cb and ca.replace("c", "t") == cb.replace("c", "t") and \
                 ca.count("c") + cb.count("c") <= 2:
             return max(s, 0.85), "vowel variant"
+    if not person and s < 0.9 and abs(len(a) - len(b)) >= 2:
+        c = max(_place_adjective(a, b), _place_adjective(b, a))
+        if c > 0:
+            return c, "inflected"
     if not person and s < 0.9 and (a.endswith(_ADJ_ENDS) or b.endswith(_ADJ_ENDS)):
         # Russian/Belarusian adjectives against the noun or English word (Minski/Minsk,
         # Avtomobilnyi/Automobile): compare without the adjective ending.
         sa, sb = _ADJ.sub(r"\1", a), _ADJ.sub(r"\1", b)
         if (sa != a or sb != b) and min(len(sa), len(sb)) >= 4:
             st = OSA.normalized_similarity(sa, sb)
-            if st >= 0.8 and st * 0.95 > s:
+            # An adjective of a place only of that place (_place_adjective): Minskii / Pinsk
+            # is another town, not a near spelling.
+            place = (sa != a and sa.endswith("sk")) or (sb != b and sb.endswith("sk"))
+            if st >= 0.8 and st * 0.95 > s and not (place and st < 1.0):
                 return st * 0.95 if st < 1.0 else 0.9, "inflected"
     if not person and s < 0.9:
         # The same word with another language's ending: English adjectives of places
@@ -651,6 +690,19 @@ def _syllable_variant(x: str, y: str) -> bool:
     return ix != iy and _SYLLABLE_INITIAL.get(ix, ix) == _SYLLABLE_INITIAL.get(iy, iy)
 
 
+TYPO_FLOOR = 0.8
+
+
+@lru_cache(maxsize=200_000)
+def _typo_credit(x: str, y: str) -> tuple[float, str]:
+    """One slip in a word of five letters or more as written (an edit or two letters swapped);
+    (0, "") otherwise, and for numbers."""
+    if not (x.isalpha() and y.isalpha()) or abs(len(x) - len(y)) > 1 or x[0] != y[0]:
+        return 0.0, ""
+    s = OSA.normalized_similarity(x, y)
+    return (s, f"fuzzy {s:.2f}") if s >= TYPO_FLOOR and OSA.distance(x, y) == 1 else (0.0, "")
+
+
 _ARTICLES = ("al", "el", "ul")
 _ARTICLE_SET = frozenset(_ARTICLES)
 ARTICLE_CREDIT = 0.95
@@ -669,6 +721,61 @@ _DEMONYM_ENDS = frozenset(("ian", "ean", "ese", "ish"))  # and Russia / Russian
 _ROMANCE = re.compile(r"(ium|ion|um|us|os|as|es|ia|io|ie|o|a|e|i)$")
 _ADJ = re.compile(r"(sk|n)(aia|aie|oie|oe|ae|ie|ii|i|a)$")
 _ADJ_ENDS = tuple(p + e for p in ("sk", "n") for e in ("aia", "aie", "oie", "oe", "ae", "ie", "ii", "i", "a"))
+# A Russian / Belarusian adjective of a place (skeleton letters): the stem, -an-/-en- for places
+# ending in a vowel (Orsha: orsh-anskii, Grodno: grodn-enskii), then -sk- (c: ts+k, the t of Brest
+# or of Polotsk joined) and the ending (-ii, -aia, -oe; Belarusian -i, -aia, -ae; genitive -oho).
+_PLACE_ADJ = re.compile(r"^(?P<stem>[a-z]{3,}?)(?P<infix>[ae]n)?(?P<s>[sc])k(?:i|aia|aie|ae|oe|oie|ie|a|oho|aha|oi|ai|ih|im)$")
+PLACE_ADJECTIVE_CREDIT = 0.9
+
+
+@lru_cache(maxsize=100_000)
+def _place_stems(adj: str) -> tuple[str, ...]:
+    """The place names an adjective may come from (skeletons), () if it is not one: Minskii:
+    minsk (a place in -sk keeps it); Gomelskii: homel; Brestskii (brescki): brest; Polotskii
+    (polocki): polock; Grodnenskii: hrodn (Grodno, Hrodna without their last vowel)."""
+    m = _PLACE_ADJ.match(adj)
+    if m is None or len(adj) < 7:
+        return ()
+    stem, infix, s = m.group("stem", "infix", "s")
+    if infix:
+        # -en-/-an- follows a place's stem without its last vowel (or the n of Grodno before it:
+        # Hrodzenski, Molodechnenskii); never an -sk- place (Minsk has no -en-).
+        return (stem, stem + "n") if len(stem) >= 3 else ()
+    out = [stem + s + "k"] if s == "c" else [stem + "sk"]
+    if len(stem) >= 4:  # shorter stems make other words (Polskii is no Pola)
+        out.append(stem + "t" if s == "c" else stem)
+    return tuple(out)
+
+
+def _place_adjective(adj: str, place: str) -> float:
+    """Credit for a place adjective against the place's name (Гомельский / Homel, Минский /
+    Minsk, Гродненский / Hrodna, Магілёўскі / Mogilev): the place is one of ``_place_stems``
+    (with or without its last vowel), letter for letter or with other vowels only (akanye,
+    transliteration: Mahilioŭ / Mogilev); 0 otherwise. A near spelling is not enough (Minskii /
+    Pinsk): the place stem must be the other word."""
+    if len(place) < 4 or not place.isalpha():
+        return 0.0
+    stems = _place_stems(adj)
+    if not stems:
+        return 0.0
+    # The place without its last vowel (Grodno, Hrodna, Orsha, Lida), or a plural -ichi
+    # (Baranovichi: baranovic-skii); not any -i (Homely is no Gomel).
+    cut = place[:-1] if place[-1] in "aoe" or place.endswith("ci") else ""
+    for stem in stems:
+        if (stem == place and len(stem) >= 4) or stem == cut:
+            return PLACE_ADJECTIVE_CREDIT
+    forms = (place, cut) if cut else (place,)
+    for stem in stems:
+        for form in forms:
+            if len(stem) == len(form) >= 4:
+                cs, cf = _consonants(_be_u(stem)), _consonants(_be_u(form))
+                if len(cs) >= 3 and cs == cf and stem[0] == form[0]:
+                    return PLACE_ADJECTIVE_CREDIT
+                if len(cs) >= 3 and cs.replace("c", "t") == cf.replace("c", "t") and stem[0] == form[0]:
+                    return 0.85  # Belarusian ц for т (Viciebsk / Vitebsk): as the vowel variant rule
+    return 0.0
+
+
 _BE_U = re.compile(r"(?<=[aeio])u(?=[^aeiou]|$)")
 
 
@@ -720,6 +827,8 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 how = "exact" if tx == tb[j] and ascii_both else "transliterated"
                 cands.append((1.0, i, j, how))
                 continue
+            if person and (x[-3:] == "vic" or y[-3:] == "vic") and _other_gender_patronymics(x, y):
+                continue  # a man's patronymic and a woman's (Ivanovich / Ivanovna): no credit, however alike
             c, how = tsim(x, y, person, tx[0], tb[j][0])
             if (c == 0.0 or how.startswith("fuzzy")) and (rx != x or rb[j] != y):
                 c2, how2 = token_similarity(rx, rb[j], person, tx, tb[j])
@@ -735,6 +844,13 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                         c2, how2 = token_similarity(xa, yb, person, tx, tb[j])
                         if c2 > c:
                             c, how = c2, "transliterated" if how2 == "exact" else how2
+            if c < TYPO_FLOOR and not person and tx[0] == tb[j][0] and len(tx) >= 5 and len(tb[j]) >= 5 and \
+                    -1 <= len(tx) - len(tb[j]) <= 1:
+                # A typo the skeleton makes worse (Peleng / Peeng: ee is one letter there;
+                # Milavitsa / Milavista: ts is c): the letters as written.
+                c2, how2 = _typo_credit(tx, tb[j])
+                if c2 > c:
+                    c, how = c2, how2
             if (art_a or art_b) and c < ARTICLE_CREDIT and _article_joined(x, y, art_a, art_b):
                 c, how = ARTICLE_CREDIT, "article"
             if syllabic and c < SYLLABLE_CREDIT and _syllable_variant(tx, tb[j]):
@@ -936,7 +1052,25 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         score = min(score, NUMBER_MISMATCH_CAP)
     if not person and not pairs and (_initials_match(a, b) or _initials_match(b, a)):
         notes.append("acronym of the other name")
+        long = b if _initials_match(a, b) else a
+        if _weak_acronym(long.skeletons, long.concepts) and not (a.ignored and b.ignored):
+            notes.append("acronym mostly of filler words (company, trading): not a match")
+            return Alignment(WEAK_ACRONYM_SCORE, [], notes)
         return Alignment(0.85, [], notes)
+    if not person and pairs and all(how == "acronym" for *_, how in pairs):
+        # Only an acronym matches: strong only when its letters carry the other name (see
+        # _weak_acronym); a legal form on both sides is some support, a country too (the index
+        # adds its bonus to the score kept here).
+        one_a = len({i for i, *_ in pairs}) == 1
+        long = b if one_a else a
+        acr_run = tuple(sorted({j if one_a else i for i, j, *_ in pairs}))
+        if _weak_acronym(tuple(long.skeletons[k] for k in acr_run),
+                         tuple(long.concepts[k] for k in acr_run) if long.concepts else ()):
+            cap = WEAK_ACRONYM_LEGAL_SCORE if a.ignored and b.ignored else WEAK_ACRONYM_SCORE
+            if score > cap:
+                notes.append("acronym mostly of filler words (company, trading): " +
+                             ("review at most" if cap >= 0.8 else "not a match"))
+            score = min(score, cap)
     if person and not joined:
         full_a = [s for s in a.skeletons if len(s) > 1]
         full_b = [s for s in b.skeletons if len(s) > 1]
@@ -954,7 +1088,9 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         # name (Zhukov Alexander Dmitrievich / Arkadyevich; Natalya Yuryevna / Natalya V.).
         odd_a = [i for i, sk in enumerate(a.skeletons) if i not in ia and (len(sk) == 1 or i == pat_a)]
         odd_b = [j for j, sk in enumerate(b.skeletons) if j not in ib and (len(sk) == 1 or j == pat_b)]
-        if odd_a and odd_b:
+        if odd_a and odd_b and _near_patronymics(a, b, odd_a, odd_b, pat_a, pat_b):
+            notes.append("patronymics spelled nearly alike")
+        elif odd_a and odd_b:
             if score > MIDDLE_CONFLICT_CAP:
                 notes.append("patronymics or initials differ")
             score = min(score, MIDDLE_CONFLICT_CAP)
@@ -1006,6 +1142,19 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             ceiling = REVIEW_CEILING
             if score > ceiling:
                 notes.append("only common words and place names: review, not proof")
+            paired_a, paired_b = {i for i, *_ in pairs}, {j for _, j, *_ in pairs}
+            extra_a = [sk for k, sk in enumerate(a.skeletons) if k not in paired_a and sk not in _STOPWORDS]
+            extra_b = [sk for k, sk in enumerate(b.skeletons) if k not in paired_b and sk not in _STOPWORDS]
+            respelled = any(x[:4] == y[:4] for x in extra_a for y in extra_b)
+            if not joined and (extra_a or extra_b) and not respelled and len(pairs) < 3:
+                # ... and words more on one side, even generic ones (Dubai Trading / Dubai General
+                # Trading Company): common words make many such names, two steps from this one.
+                # Other words on both sides too (New Oil Services / New Oil Company), unless they
+                # begin alike: one word spelled two ways (Trade / Trading). Three words matched are
+                # a name (Belarusian Steel Works / ... Management).
+                if score > NEAR_PLUS_EXTRA_CAP:
+                    notes.append("common words with other words: not a match")
+                score = min(score, NEAR_PLUS_EXTRA_CAP)
             if not joined and any(how == "inflected" for *_, how in pairs):
                 # ... and one of them only in another form (Belarus Steel / Belarusian Steel
                 # Works): two steps from the name.
@@ -1017,11 +1166,13 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             ceiling = REVIEW_CEILING
             if score > ceiling:
                 notes.append("surname in another gender form: review, not proof")
+        hissing = False
         for i, j, _, how in pairs:
             if how == "vowel variant" and _hissing_changed(a.tokens[i], b.tokens[j]):
                 # Shevchenko/Savchenko: s for sh and another vowel is another family, not akanye
                 # or transliteration (those keep the hissing letters or the vowels).
                 ceiling = REVIEW_CEILING
+                hissing = True
                 if score > ceiling:
                     notes.append(f"'{a.tokens[i]}' and '{b.tokens[j]}' differ in letters: review, not proof")
                 break
@@ -1036,6 +1187,11 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             notes.append("common given name and surname only: review unless patronymic, date of birth or "
                          "country support it")
             score = COMMON_NAME_CAP
+            if hissing:
+                # Both doubts at once: common name parts only, and the surname of what reads as
+                # another family (Piotr Shevchenko / Petr Savchenko): not a match.
+                notes.append("and the surname reads as another family: not a match")
+                score = min(score, MIDDLE_CONFLICT_CAP)
     if short_cap:
         ceiling = min(ceiling, SHORT_NAME_CAP)
     score = min(score, ceiling)
@@ -1062,6 +1218,29 @@ def _hissing_changed(x: str, y: str) -> bool:
     vx = re.sub(r"[^aeiou]", "", _be_u(x)).replace("o", "a")[:-1]
     vy = re.sub(r"[^aeiou]", "", _be_u(y)).replace("o", "a")[:-1]
     return vx != vy
+
+
+PATRONYMIC_NEAR = 0.8
+_FEMALE_PATRONYMIC = ("vna", "una")  # skeletons: -ovna, -evna; Belarusian -auna, -euna
+
+
+def _other_gender_patronymics(x: str, y: str) -> bool:
+    return len(x) >= 6 and len(y) >= 6 and ((x.endswith("vic") and y.endswith(_FEMALE_PATRONYMIC)) or
+                                            (y.endswith("vic") and x.endswith(_FEMALE_PATRONYMIC)))
+
+
+def _near_patronymics(a: NameRep, b: NameRep, odd_a: list[int], odd_b: list[int], pat_a: int | None,
+                      pat_b: int | None) -> bool:
+    """The only unmatched middle parts are patronymics of one gender spelled nearly alike
+    (Mihaulauna / Mikhailovna: Belarusian ў for в and a transliteration slip): the same father's
+    name written another way, not another person. Other names of fathers differ more
+    (Alexandrovich / Alekseevich, Grigorievich / Georgievich, Antonovich / Anatolievich)."""
+    if odd_a != [pat_a] or odd_b != [pat_b] or pat_a is None or pat_b is None:
+        return False
+    x, y = _be_u((a.raw or a.skeletons)[pat_a]), _be_u((b.raw or b.skeletons)[pat_b])
+    if x.endswith("vic") != y.endswith("vic") or x[:2] != y[:2]:
+        return False  # another gender: another person
+    return OSA.normalized_similarity(x, y) >= PATRONYMIC_NEAR
 
 
 def _common_person(a: NameRep, b: NameRep, pairs: list[tuple[int, int, float, str]], weight: Weight) -> bool:

@@ -9,7 +9,16 @@ import pytest
 import yaml
 
 from compliance.lists.model import Entity, Listing
-from compliance.names import BLOCK_THRESHOLD, REVIEW_THRESHOLD, NameIndex, normalize_name, similarity
+from compliance.names import (
+    BLOCK_THRESHOLD,
+    COUNTRY_MATCH_BONUS,
+    REVIEW_THRESHOLD,
+    NameIndex,
+    normalize_name,
+    similarity,
+)
+from compliance.names.normalize import parse_name
+from compliance.names.score import align, explain
 
 HERE = Path(__file__).parent
 CASES = yaml.safe_load((HERE / "cases.yaml").read_text(encoding="utf-8"))
@@ -193,3 +202,27 @@ def test_acronym_and_split_explained_as_one_item() -> None:
     a, b = parse_name("Novogorsk Real Estate LLC"), parse_name("OOO Novogorsk Nedvizhimost")
     text, _ = explain(a, b, align(a, b, person=False))
     assert "'real estate'~'nedvizhimost' (translated)" in text
+
+
+def test_weak_acronym_needs_support() -> None:
+    """An acronym mostly of filler words (STC / Song Trading Company) is below review alone; the
+    same country (the index's bonus) lifts it to review, and the explanation says why."""
+    weak = similarity("STC", "Song Trading Company")
+    assert weak < REVIEW_THRESHOLD <= weak + COUNTRY_MATCH_BONUS < BLOCK_THRESHOLD
+    rep_a, rep_b = parse_name("STC"), parse_name("Song Trading Company")
+    text, _ = explain(rep_a, rep_b, align(rep_a, rep_b, person=False))
+    assert "filler words" in text
+    # Two letters of words that tell firms apart: the acronym is the name (review).
+    assert REVIEW_THRESHOLD <= similarity("GTF", "Grodno Tobacco Factory") < BLOCK_THRESHOLD
+
+
+def test_person_reading_keeps_short_legal_words() -> None:
+    """A person's name keeps its short legal-form words (Kim Se: Se is a syllable), an
+    organisation's loses them; the parse is cached per reading and shared when equal."""
+    assert parse_name("Kim Se", True).tokens == ("kim", "se")
+    assert parse_name("Kim Se").tokens == ("kim",)
+    assert parse_name("Kim Se", False).tokens == ("kim",)
+    assert parse_name("Nord LLC Trading", True).tokens == ("nord", "trading")  # never a name part
+    assert parse_name("Kim OOO Bong", True).tokens == ("kim", "bong")
+    assert parse_name("Kim Jong Un", True) is parse_name("Kim Jong Un")
+    assert parse_name("Paek Se Bong", False).tokens == ("paek", "bong")
