@@ -66,6 +66,7 @@ class BatchSummary:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     max_messages: int = MAX_MESSAGES
+    worker_chunks: int = 0  # chunks screened in worker processes (the others: in this one)
 
     def add(self, result: ScreeningResult) -> None:
         self.rows += 1
@@ -360,7 +361,9 @@ def run_batch(screener: Screener, chunks: Iterable[list[RawRow]], write: Callabl
     core; None = automatic: chunks in this process, and once one has been screened and more
     follow (a batch large enough that it pays), the rest on worker processes if the machine
     has cores to spare — measured while that chunk ran; if the other cores are busy, workers
-    would only add their overhead, and the check is made again after each chunk.
+    would only add their overhead, and the check is made again after each chunk. It goes on
+    both ways: on workers, when the other processes of the machine leave no core to spare, the
+    next chunks come back to this process (the workers wait) until cores are free again.
     With ``renderer`` (optional) worker processes render their rows as output text and the
     parent hands that to ``renderer.take`` instead of calling ``write`` (rows finished in the
     parent, quota rows, still go to ``write``).
@@ -397,7 +400,8 @@ def run_batch(screener: Screener, chunks: Iterable[list[RawRow]], write: Callabl
                 log.info("batch: the rest on %d worker processes", n)
                 rest = run_forked(screener, chain([following], it), write, jurisdiction=jurisdiction, as_of=as_of,
                                   progress=progress, workers=n, renderer=renderer, engine=engine,
-                                  first_index=i + 1)
+                                  first_index=i + 1, meter=meter)
+                summary.worker_chunks += rest.worker_chunks
                 summary.rows += rest.rows
                 summary.counts.update(rest.counts)
                 summary.errors.extend(rest.errors[: max(0, summary.max_messages - len(summary.errors))])
@@ -416,6 +420,11 @@ AUTO_WORKERS_MAX = 3
 # results sent between processes, caches filled in each): with no core to spare they only
 # slow the batch down.
 SPARE_CORES_TO_FORK = 0.6
+# Spare cores below which a batch on automatic workers comes back to this process (lower than
+# the threshold to fork, so a machine near it does not make the batch move at every chunk).
+SPARE_CORES_TO_STAY = 0.4
+# The shortest interval the meter tells spare cores of, in clock ticks per core (0.1 s).
+MIN_METER_TICKS = 10
 
 
 def _cores() -> int:
@@ -434,13 +443,20 @@ def _cores() -> int:
 
 
 class _IdleMeter:
-    """The machine's idle CPU, in cores, between two calls (Linux: /proc/stat)."""
+    """The cores the machine leaves for this batch between two calls (Linux: /proc/stat): all
+    cores less one for this process and less what the other processes of the machine used —
+    measured apart from this process and its worker processes (``pids``), which are busy by
+    design while workers run and must not count as the machine's load."""
 
     def __init__(self) -> None:
+        self._clock = float(os.sysconf("SC_CLK_TCK")) if hasattr(os, "sysconf") else 100.0
+        self._cores = os.cpu_count() or 1  # /proc/stat counts every core of the machine
+        self._own: dict[int, float] = {}  # CPU seconds of each worker process at the last call
+        self._workers = 0.0  # CPU seconds of the worker processes seen, all together
         self._last = self._read()
 
     @staticmethod
-    def _read() -> tuple[int, int] | None:
+    def _stat() -> tuple[int, int] | None:
         try:
             with open("/proc/stat", "rb") as fh:
                 fields = [int(x) for x in fh.readline().split()[1:9]]
@@ -450,13 +466,49 @@ class _IdleMeter:
             return None
         return fields[3] + fields[4], sum(fields)  # idle + iowait, all (guest time is in user)
 
-    def spare(self) -> float | None:
-        """Idle cores since the last call; None when it cannot be told."""
-        now = self._read()
-        last, self._last = self._last, now
-        if now is None or last is None or now[1] <= last[1]:
+    def _cpu_of(self, pid: int) -> float | None:
+        """CPU seconds of a worker process so far (None once it is gone)."""
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as fh:
+                # The fields after the command name (which may hold spaces): utime, stime 12th, 13th.
+                rest = fh.read().rsplit(b")", 1)[1].split()
+            return (int(rest[11]) + int(rest[12])) / self._clock
+        except (OSError, ValueError, IndexError):
             return None
-        return (now[0] - last[0]) / (now[1] - last[1]) * (os.cpu_count() or 1)
+
+    def _read(self, pids: Iterable[int] = ()) -> tuple[int, int, float] | None:
+        stat = self._stat()
+        if stat is None:
+            return None
+        for pid in pids:
+            cpu = self._cpu_of(pid)
+            if cpu is not None:
+                # A worker first seen was forked since the last call: all its time is new.
+                self._workers += cpu - self._own.get(pid, 0.0)
+                self._own[pid] = cpu
+        return stat[0], stat[1], self._self_cpu() + self._workers
+
+    @staticmethod
+    def _self_cpu() -> float:
+        return time.process_time()
+
+    def spare(self, pids: Iterable[int] = ()) -> float | None:
+        """Cores to spare since the last call: all cores, less one for this process, less the
+        other processes' use (``pids``: this batch's worker processes); None when it cannot be told."""
+        now = self._read(pids)
+        last = self._last
+        if now is None or last is None:
+            self._last = now
+            return None
+        cores = self._cores
+        if now[1] - last[1] < MIN_METER_TICKS * cores:
+            return None  # too short to tell (the clock ticks 100 times a second): measured on from ``last``
+        self._last = now
+        seconds = (now[1] - last[1]) / self._clock / cores  # wall time between the calls
+        busy = (1 - (now[0] - last[0]) / (now[1] - last[1])) * cores
+        own = (now[2] - last[2]) / seconds if seconds > 0 else 0.0
+        others = max(0.0, busy - own)
+        return max(0.0, cores - 1 - others)
 
 
 def _auto_workers(meter: _IdleMeter, cores: int) -> int:
@@ -576,7 +628,7 @@ def run_forked(screener: Screener, chunks: Iterable[list[RawRow]], write: Callab
                *, jurisdiction: str | None = None, as_of: dt.date | None = None,
                quota_store: QuotaStore | None = None, progress: Callable[[int], None] | None = None,
                workers: int = 2, renderer: Renderer | None = None, engine: BatchEngine | None = None,
-               first_index: int = 0) -> BatchSummary:
+               first_index: int = 0, meter: _IdleMeter | None = None) -> BatchSummary:
     """``run_batch`` on ``workers`` forked processes: the same results, byte for byte.
 
     The parent reads chunks and hands each to the pool (a few in flight, so memory stays
@@ -584,6 +636,10 @@ def run_forked(screener: Screener, chunks: Iterable[list[RawRow]], write: Callab
     adds to a quota total comes back pending and the parent finishes it, in input order, with
     the run's one quota tracker. Results are written in input order. ``engine``: the parent's
     engine of the chunks before (its tracker goes on counting, its caches seed the workers').
+    ``meter`` (automatic workers): measured before each chunk; while the machine leaves no core
+    to spare (``SPARE_CORES_TO_STAY``) chunks are screened here instead — every chunk in flight
+    delivered first, so quota totals and output keep input order — and go to the (waiting)
+    workers again once it leaves ``SPARE_CORES_TO_FORK``.
     """
     global _FORK_JOB
     summary = BatchSummary()
@@ -591,6 +647,11 @@ def run_forked(screener: Screener, chunks: Iterable[list[RawRow]], write: Callab
     finisher = engine or BatchEngine(screener, jurisdiction=jurisdiction, as_of=as_of, quota_store=quota_store)
     tracker = finisher.tracker
     _FORK_JOB = (finisher, renderer)
+    # Everything alive now (screener, name index, caches) out of the collector's sight for the
+    # run: a worker's collections then never walk the inherited heap, which wrote to every
+    # object's header and so copied its pages from the parent (measured: ~5 % of the CPU).
+    # Unfrozen after the run: whatever of it became garbage is collected then.
+    gc.freeze()
     pending: deque[Future[Any]] = deque()
     # Nothing buffered for the terminal may be inherited by the workers (output to stdout).
     for stream in (sys.stdout, sys.stderr):
@@ -610,9 +671,29 @@ def run_forked(screener: Screener, chunks: Iterable[list[RawRow]], write: Callab
     try:
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_fork_init) as pool, \
                 chunked_gc():
+            here = False  # chunks screened in this process (automatic workers, a busy machine)
             for i, chunk in enumerate(chunks, start=first_index):
+                if meter is not None:
+                    spare = meter.spare(list(pool._processes or ()))
+                    if spare is not None and (spare >= SPARE_CORES_TO_FORK if here else spare < SPARE_CORES_TO_STAY):
+                        here = not here
+                        log.info("batch: from chunk %d on %s (%.1f cores to spare)", i,
+                                 "this process" if here else "the worker processes", spare)
+                if here:
+                    while pending:  # the chunks before, in order: quota totals count in input order
+                        drain()
+                    results = [r for r in finisher.screen_chunk(chunk) if isinstance(r, ScreeningResult)]
+                    for r in results:
+                        summary.add(r)
+                    write(results)
+                    if progress is not None:
+                        progress(len(results))
+                    del results, chunk
+                    _collect(i)
+                    continue
                 rows = [_row_tuple(r) for r in chunk]
                 pending.append(pool.submit(_fork_screen, i, rows))
+                summary.worker_chunks += 1
                 del chunk, rows
                 while len(pending) > workers:
                     drain()
@@ -624,6 +705,7 @@ def run_forked(screener: Screener, chunks: Iterable[list[RawRow]], write: Callab
                 drain()
     finally:
         _FORK_JOB = None
+        gc.unfreeze()
     summary.seconds = time.perf_counter() - start
     return summary
 

@@ -22,12 +22,12 @@ from compliance.exc import ComplianceError, InvalidInput
 from compliance.lists.model import Entity, ListInfo, LoadedList
 from compliance.models import PARTY_ROLES, Family, Finding, Party, ScreeningResult, Shipment, Verdict, parse_shipment
 from compliance.rules import humanitarian
-from compliance.rules.context import Context, GoodsHit
+from compliance.rules.context import GOODS_FAMILIES, Context, GoodsHit
 from compliance.rules.loader import RuleBundle, load_bundle
 from compliance.rules.model import Rule
 from compliance.rules.party import evaluate_party
 from compliance.rules.quota import QuotaStore, QuotaTracker
-from compliance.rules.registry import EVALUATORS, FAMILY_ORDER, KIND_ORDER
+from compliance.rules.registry import EVALUATORS, FAMILY_ORDER, KIND_ORDER, Evaluator
 from compliance.verdict import order_findings, risk_score, verdict_of
 
 if TYPE_CHECKING:
@@ -408,6 +408,7 @@ class GoodsCache:
         self._signatures: dict[tuple[Any, ...], int] = {}
         self._fires: dict[tuple[Any, ...], bool] = {}
         self._found: dict[tuple[Any, ...], _Cached] = {}
+        self._rules: dict[int, tuple[tuple[Evaluator, Rule, bool], ...]] = {}
         self.hits = 0
         self.misses = 0
 
@@ -481,7 +482,7 @@ class GoodsCache:
         cached = self._found.get(full)
         if cached is None:
             self.misses += 1
-            cached = self._evaluate(ctx)
+            cached = self._evaluate(ctx, bucket)
             if not cached.findings:
                 _evict(self._fires, self.limit)
                 self._fires[shape] = False
@@ -504,14 +505,28 @@ class GoodsCache:
             out.append(f.model_copy(update={"evidence": evidence}))
         return out
 
-    def _evaluate(self, ctx: Context) -> _Cached:
+    def _in_force(self, bucket: int, date: dt.date) -> tuple[tuple[Evaluator, Rule, bool], ...]:
+        """``goods_findings``'s rules in force on the dates of ``bucket`` (any of them: validity
+        changes only at the bucket bounds), with their evaluators, and whether the rule can fire
+        only on a goods hit of its own (the goods families: their evaluators return nothing
+        without one, so rules the code does not hit are not called)."""
+        got = self._rules.get(bucket)
+        if got is None:
+            got = self._rules[bucket] = tuple((EVALUATORS[r.family], r, r.family in GOODS_FAMILIES)
+                                              for r in self.screener._rules if r.in_force(date))
+        return got
+
+    def _evaluate(self, ctx: Context, bucket: int) -> _Cached:
         s = ctx.shipment
         stand_ins = {"description": None if s.description is None else _DESCRIPTION,
                      "end_use_doc_id": None if s.end_use_doc_id is None else _DOC_ID}
         template = Context(shipment=s.model_copy(update=stand_ins), date=ctx.date, bundle=ctx.bundle,
                            jurisdiction_code=ctx.jurisdiction_code, same_name=ctx.same_name)
-        template.__dict__["hits"] = ctx.hits
-        findings = self.screener.goods_findings(template)
+        hits = template.__dict__["hits"] = ctx.hits
+        findings: list[Finding] = []
+        for evaluate, rule, needs_hit in self._in_force(bucket, ctx.date):
+            if not needs_hit or rule.id in hits:
+                findings.extend(evaluate(template, rule))
         per_row = tuple(tuple(k for k, v in f.evidence.items() if isinstance(v, str) and v in _PER_ROW)
                         for f in findings)
         return _Cached(tuple(findings), per_row, frozenset(template.fired), tuple(template.warnings))

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
-from compliance.hs import format_hs, prefix_relation
+from compliance import countries, hs
+from compliance.hs import prefix_relation
 from compliance.models import Family, Finding, Severity, Shipment
 from compliance.rules.loader import RuleBundle
 from compliance.rules.model import GoodsEntry, Jurisdiction, Rule
@@ -21,6 +22,10 @@ from compliance.rules.model import GoodsEntry, Jurisdiction, Rule
 GOODS_FAMILIES = (Family.sector, Family.dual_use, Family.chpl)
 # Confidence levels on which a rule may block; anything else resolves to REVIEW.
 BLOCKING_CONFIDENCE = {"confirmed", "scope-confirmed", "heuristic"}
+# What the evaluators write into messages, remembered (bounded; codes repeat across a batch):
+# a pycountry lookup costs microseconds, and a row with findings writes several.
+country_name = lru_cache(maxsize=1024)(countries.country_name)
+format_hs = lru_cache(maxsize=8192)(hs.format_hs)
 # Regimes that bind under every jurisdiction: UN Security Council measures are implemented
 # by the EU, the UK and the US alike.
 UNIVERSAL_REGIMES = {"UN"}

@@ -8,10 +8,8 @@ the shipment (RULES.md: documented sensitive goods can be CLEAR).
 
 from __future__ import annotations
 
-from compliance.countries import country_name
-from compliance.hs import format_hs
 from compliance.models import Finding, Severity
-from compliance.rules.context import Context
+from compliance.rules.context import Context, country_name, format_hs
 from compliance.rules.model import Rule
 
 

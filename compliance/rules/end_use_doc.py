@@ -7,10 +7,8 @@ of the destination country. Missing or supplier-issued: REVIEW under EU, BLOCK u
 
 from __future__ import annotations
 
-from compliance.countries import country_name
-from compliance.hs import format_hs
 from compliance.models import Finding, Severity
-from compliance.rules.context import Context
+from compliance.rules.context import Context, country_name, format_hs
 from compliance.rules.model import Rule
 
 

@@ -8,9 +8,8 @@ spirits, caviar) are not humanitarian for this purpose (see ``Context.humanitari
 
 from __future__ import annotations
 
-from compliance.hs import format_hs
 from compliance.models import Family, Finding, Severity
-from compliance.rules.context import Context
+from compliance.rules.context import Context, format_hs
 from compliance.rules.model import Rule
 
 SUPPRESSED = {Family.sector, Family.dual_use, Family.chpl, Family.transit, Family.circumvention,

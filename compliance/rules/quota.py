@@ -17,10 +17,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
-from compliance.countries import country_name
 from compliance.hs import prefix_relation
 from compliance.models import Finding, Severity, Shipment
-from compliance.rules.context import Context
+from compliance.rules.context import Context, country_name
 from compliance.rules.loader import RuleBundle
 from compliance.rules.model import Rule
 

@@ -8,10 +8,8 @@ cover purchase and transport).
 
 from __future__ import annotations
 
-from compliance.countries import country_name
-from compliance.hs import format_hs
 from compliance.models import Finding
-from compliance.rules.context import Context, GoodsHit
+from compliance.rules.context import Context, GoodsHit, country_name, format_hs
 from compliance.rules.model import Rule
 
 _ITEM_UNITS = {"", "pcs", "pc", "pce", "piece", "pieces", "item", "items", "unit", "units", "u", "ea",

@@ -8,10 +8,8 @@ Departure from and arrival in BY are not transit: the import and export rules ju
 
 from __future__ import annotations
 
-from compliance.countries import country_name
-from compliance.hs import format_hs
 from compliance.models import Finding
-from compliance.rules.context import Context
+from compliance.rules.context import Context, country_name, format_hs
 from compliance.rules.model import Rule
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
+from bisect import bisect_right
 from pathlib import Path
 from typing import Any
 
@@ -254,3 +255,57 @@ def test_a_result_keeps_its_rows_echo_only_when_told(screener: Screener) -> None
     kept = screener.complete(_clear_context(screener), [], [], [], row_number=1, echo=echo, trusted=True, own_echo=True)
     copied = screener.complete(_clear_context(screener), [], [], [], row_number=1, echo=echo, trusted=True)
     assert kept.input is echo and copied.input == echo and copied.input is not echo
+
+
+@pytest.mark.parametrize("jurisdiction", ["EU", "LT"])
+def test_goods_rules_without_a_hit_of_their_own_find_nothing(screener: Screener, jurisdiction: str) -> None:
+    """What the goods cache's evaluation relies on to skip them: a sector, dual-use or CHPL rule
+    the code does not hit gives no finding, on any row (those that hit other rules included)."""
+    from compliance.rules.context import GOODS_FAMILIES
+    from compliance.rules.registry import EVALUATORS
+
+    engine = BatchEngine(screener, as_of=AS_OF)
+    skipped = fired = 0
+    for raw in varied_rows(screener.bundle, 400, seed=17):
+        s = engine.parse(raw)
+        if not isinstance(s, Shipment):
+            continue
+        ctx = screener.context(s, jurisdiction=jurisdiction, as_of=AS_OF)
+        for rule in screener._rules:
+            if rule.family in GOODS_FAMILIES and rule.in_force(ctx.date):
+                found = EVALUATORS[rule.family](ctx, rule)
+                if rule.id in ctx.hits:
+                    fired += bool(found)
+                else:
+                    assert found == [], (rule.id, s.hs_code)
+                    skipped += 1
+    assert skipped > 1000 and fired > 20  # both sides really ran
+
+
+def test_goods_cache_evaluates_as_the_screener(screener: Screener) -> None:
+    """The cache's own evaluation (rules in force per date bucket, rules without a hit skipped)
+    gives ``goods_findings`` of each row, on every date bucket the rows reach."""
+    from compliance.screener import GoodsCache
+
+    cache = GoodsCache(screener)
+    buckets = set()
+    for raw in varied_rows(screener.bundle, 600, seed=23):
+        s = BatchEngine(screener).parse(raw)
+        if not isinstance(s, Shipment):
+            continue
+        want = screener.goods_findings(screener.context(s, as_of=AS_OF))
+        ctx = screener.context(s, as_of=AS_OF)
+        got = cache.findings(ctx)
+        assert [f.model_dump() for f in got] == [f.model_dump() for f in want], raw.row_number
+        buckets.add(bisect_right(cache._bounds, ctx.date))
+    assert len(buckets) >= 5 and cache.misses > 100
+
+
+def test_cached_message_parts_are_the_originals() -> None:
+    from compliance import countries, hs
+    from compliance.rules import context
+
+    for code in ("BY", "RU", "TR", "XK", "DE", "KZ", "ZZ"):
+        assert context.country_name(code) == countries.country_name(code)
+    for code in ("8542", "854231", "85423190", "8542319010", "94"):
+        assert context.format_hs(code) == hs.format_hs(code)

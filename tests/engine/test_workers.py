@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import multiprocessing as mp
 from pathlib import Path
 
@@ -126,6 +127,7 @@ def test_rendered_rows_count_their_rules(screener: Screener, batch_file: Path) -
 def test_workers_output_is_byte_identical(screener: Screener, batch_file: Path, tmp_path: Path, fmt: str) -> None:
     one = _screen(screener, batch_file, tmp_path / f"one.{fmt}", 1, fmt)
     two = _screen(screener, batch_file, tmp_path / f"two.{fmt}", 2, fmt)
+    assert gc.get_freeze_count() == 0  # the heap frozen for the workers' run is given back after it
     three = _screen(screener, batch_file, tmp_path / f"three.{fmt}", 3, fmt)
     assert two == one and three == one
     assert b"BY-CIRC-QUOTA" in one  # quotas crossed chunks in different workers and still count in order
@@ -193,11 +195,11 @@ def test_automatic_workers_wait_for_spare_cores(screener: Screener, batch_file: 
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(engine, "run_forked", spy)
-    monkeypatch.setattr(engine._IdleMeter, "spare", lambda self: 0.1)  # busy machine
+    monkeypatch.setattr(engine._IdleMeter, "spare", lambda self, pids=(): 0.1)  # busy machine
     busy, _, _ = _screen_auto(screener, batch_file, tmp_path / "busy.csv", "csv", render=True)
     assert busy == one and forked == []
     spares = iter([0.1, 0.2, 1.0])  # a core frees up after the third chunk
-    monkeypatch.setattr(engine._IdleMeter, "spare", lambda self: next(spares, 1.0))
+    monkeypatch.setattr(engine._IdleMeter, "spare", lambda self, pids=(): next(spares, 1.0))
     later, _, _ = _screen_auto(screener, batch_file, tmp_path / "later.csv", "csv", render=True)
     assert later == one and forked == [3]
     assert engine._auto_workers(engine._IdleMeter(), 8) in (0, 2, 3)  # at most AUTO_WORKERS_MAX
@@ -210,3 +212,68 @@ def test_idle_meter_reads_the_machine() -> None:
     sum(range(200_000))
     spare = meter.spare()
     assert spare is None or 0.0 <= spare <= (engine.os.cpu_count() or 1) + 1e-6
+
+
+@pytest.mark.parametrize("render", [False, True])
+def test_automatic_workers_come_back_when_the_machine_gets_busy(screener: Screener, batch_file: Path,
+                                                                tmp_path: Path, render: bool,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """On workers, chunks come back to this process while the other cores are busy, and go to the
+    workers again when cores free up: the same output, in order, quota totals included (quota
+    rows in the first and last chunks, screened here between chunks of the workers)."""
+    import compliance.engine as engine
+
+    one, s1, _ = _screen_auto(screener, batch_file, tmp_path / "one.csv", "csv", render=False, workers=1)
+    monkeypatch.setattr(engine, "_cores", lambda: 2)
+    seen: list[list[int]] = []
+    # 16 chunks of 23 rows: chunk 0 here, then one reading before each chunk. 0.5 is between the
+    # two thresholds: it keeps the batch where it is (on workers at chunk 4, here at chunk 6).
+    spares = iter([1.0,  # after chunk 0: fork
+                   0.1, 1.0, 1.0, 0.5, 0.1, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.1, 1.0])
+
+    def spare(self: engine._IdleMeter, pids: object = ()) -> float:
+        seen.append(list(pids))  # type: ignore[call-overload]
+        return next(spares)
+
+    monkeypatch.setattr(engine._IdleMeter, "spare", spare)
+    got, s2, parts = _screen_auto(screener, batch_file, tmp_path / "both.csv", "csv", render=render)
+    assert got == one
+    assert (s2.rows, s2.counts, s2.errors) == (s1.rows, s1.counts, s1.errors)
+    assert next(spares, None) is None  # read once per chunk
+    # Here: chunks 0, 1, 5, 6 and 14; the other 11 on the workers (rendered there or not).
+    assert s2.worker_chunks == 11
+    assert (parts > 0) == render
+    assert any(len(p) == 2 for p in seen[2:])  # the workers' own CPU is told apart from the machine's
+
+
+def _fake_meter(monkeypatch: pytest.MonkeyPatch, stat: list[tuple[int, int]], own: list[float],
+                worker: list[float]) -> object:
+    """A meter on 2 cores (100 ticks a second) reading scripted /proc values."""
+    import compliance.engine as engine
+
+    stats, owns, workers = iter(stat), iter(own), iter(worker)
+    monkeypatch.setattr(engine._IdleMeter, "_stat", staticmethod(lambda: next(stats)))
+    monkeypatch.setattr(engine._IdleMeter, "_self_cpu", staticmethod(lambda: next(owns)))
+    monkeypatch.setattr(engine._IdleMeter, "_cpu_of", lambda self, pid: next(workers))
+    meter = engine._IdleMeter()
+    meter._cores, meter._clock = 2, 100.0
+    return meter
+
+
+def test_idle_meter_leaves_out_the_batchs_own_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Busy cores are the other processes' only once this process and its workers are left out:
+    the test that sends a batch back from its workers, which keep the cores busy by design."""
+    import compliance.engine as engine
+
+    # Two 1 s intervals. First: all busy; this process 0.2 cores, its worker 1.0 (first seen:
+    # forked since the start) -> the others 0.8 -> 0.2 to spare besides this process. Then: half
+    # idle, this process 0.1 and the worker 0.9 -> the others nothing -> 1.0 to spare.
+    meter = _fake_meter(monkeypatch, [(0, 0), (0, 200), (5, 210), (100, 400)], [0.0, 0.2, 0.21, 0.3], [1.0, 1.05, 1.9])
+    assert isinstance(meter, engine._IdleMeter)
+    assert meter.spare([7]) == pytest.approx(0.2)
+    assert meter.spare([7]) is None  # 0.05 s: too short to tell, measured on from the last reading
+    assert meter.spare([7]) == pytest.approx(1.0)
+    # The same first interval without the worker told apart: its 1.0 core looks like the others'.
+    blind = _fake_meter(monkeypatch, [(0, 0), (0, 200)], [0.0, 0.2], [])
+    assert isinstance(blind, engine._IdleMeter)
+    assert blind.spare() == pytest.approx(0.0)
