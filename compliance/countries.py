@@ -19,6 +19,8 @@ import pycountry
 import yaml
 from rapidfuzz import fuzz, process
 
+from compliance.exc import quoted
+
 # Languages whose country names we accept. Customs papers on the EU-Belarus border are written
 # in these; the list is cheap to extend.
 _LANGUAGES = ("ru", "be", "uk", "lt", "lv", "pl", "de", "fr", "es", "it", "et", "fi", "cs", "tr", "kk")
@@ -30,7 +32,7 @@ class UnknownCountry(ValueError):
     def __init__(self, value: str, suggestions: list[str], problem: str | None = None) -> None:
         hint = f" Did you mean {' or '.join(suggestions)}?" if suggestions else ""
         super().__init__(problem or
-                         f"unknown country {value!r}: use an ISO code (BY, BLR, 112) or a country name.{hint}")
+                         f"unknown country {quoted(value)}: use an ISO code (BY, BLR, 112) or a country name.{hint}")
         self.value = value
         self.suggestions = suggestions
 
@@ -116,7 +118,7 @@ def resolve_country(value: str) -> str:
         if swapped in names:
             return names[swapped]
     if key in _NOT_A_COUNTRY:
-        raise UnknownCountry(value, [], f"{value!r} is {_NOT_A_COUNTRY[key]}, not a country: give the country "
+        raise UnknownCountry(value, [], f"{quoted(value)} is {_NOT_A_COUNTRY[key]}, not a country: give the country "
                                         "itself (ISO code or name)")
     # "Belarus (BY)", "BY - Belarus", "Region: Crimea": try the parts; they must agree.
     found: dict[str, str] = {}
@@ -131,7 +133,7 @@ def resolve_country(value: str) -> str:
     if len(found) == 1:
         return next(iter(found))
     if len(found) > 1:
-        raise UnknownCountry(value, [], f"{value!r} names {len(found)} countries ({', '.join(found)}): give one "
+        raise UnknownCountry(value, [], f"{quoted(value)} names {len(found)} countries ({', '.join(found)}): give one "
                                         "country here (transit countries go in transit_countries)")
     raise UnknownCountry(value, suggest_country(raw))
 

@@ -7,6 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
+ECHO_LIMIT = 40  # characters of a bad value quoted in a message (a 5,000-digit cell stays readable)
+
+
+def quoted(value: object) -> str:
+    """``repr`` of a bad value for an error message, cut to its first ``ECHO_LIMIT`` characters."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) <= ECHO_LIMIT:
+        return repr(value)
+    return repr(text[:ECHO_LIMIT]) + f"... ({len(text)} characters)"
+
 
 class ComplianceError(Exception):
     """Base of every error the library raises on purpose."""

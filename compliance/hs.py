@@ -8,14 +8,27 @@ beneath it, so rule matching is by prefix.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
+
+from compliance.exc import quoted
 
 # Comma too: a decimal-comma spreadsheet writes 8542.31 as "8542,31".
 _SEPARATORS = re.compile(r"[\s.,\-/_]+")
 _HEADINGS_FILE = Path(__file__).with_name("hs_headings.txt")
 # HS chapters that do not exist (77 is reserved); 98/99 are national chapters (e.g. US HTS).
 _NO_CHAPTER = {"00", "77"}
+# A spreadsheet's scientific notation (8.54231E+09): the code's last digits are already lost.
+_SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+
+def _plain_digits(text: str) -> str:
+    """Full-width and other Unicode decimal digits as ASCII; invisible format characters
+    (zero-width space, direction marks, soft hyphen) dropped: ERP exports carry them."""
+    if text.isascii():
+        return text
+    text = "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text)
 
 
 @lru_cache(maxsize=1)
@@ -73,25 +86,30 @@ def normalise_hs(value: object) -> str:
         text = hs_from_number(value)
     else:
         text = str(value)
-    raw = text.strip().lstrip("'")  # a leading apostrophe is Excel's "store as text" mark
+    raw = _plain_digits(text).strip().lstrip("'")  # a leading apostrophe is Excel's "store as text" mark
     if raw[:2].upper() == "HS":
         raw = raw[2:].lstrip(" :")
     digits = _SEPARATORS.sub("", raw)
     if not digits:
         raise InvalidHSCode("hs_code is empty: give the 4- to 10-digit HS/CN code (e.g. 3104 20 10)")
     if not (digits.isascii() and digits.isdigit()):
+        if _SCIENTIFIC.match(raw):
+            raise InvalidHSCode(
+                f"hs_code {quoted(text)} is in scientific notation, so its last digits are lost: format the "
+                "column as text in the spreadsheet and export again"
+            )
         raise InvalidHSCode(
-            f"hs_code {text!r} is not a number: write only digits, dots and spaces (e.g. 8542.31)"
+            f"hs_code {quoted(text)} is not a number: write only digits, dots and spaces (e.g. 8542.31)"
         )
     digits = _restore_leading_zero(digits, numeric)
     if not 4 <= len(digits) <= 10:
         hint = (f"; if a spreadsheet dropped a leading zero, write '0{digits}'" if len(digits) in (3, 5, 7, 9)
                 else " (chapter-only codes are too coarse to screen)" if len(digits) < 4 else "")
         raise InvalidHSCode(
-            f"hs_code {text!r} has {len(digits)} digits: an HS/CN code has 4 to 10 digits{hint}"
+            f"hs_code {quoted(text)} has {len(digits)} digits: an HS/CN code has 4 to 10 digits{hint}"
         )
     if digits[:2] in _NO_CHAPTER:
-        raise InvalidHSCode(f"hs_code {text!r}: there is no HS chapter {digits[:2]} (chapters are 01-97)")
+        raise InvalidHSCode(f"hs_code {quoted(text)}: there is no HS chapter {digits[:2]} (chapters are 01-97)")
     return digits
 
 

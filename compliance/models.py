@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from compliance.countries import UnknownCountry, resolve_country, split_countries
-from compliance.exc import InvalidInput
+from compliance.exc import InvalidInput, quoted
 from compliance.hs import InvalidHSCode, normalise_hs
 
 
@@ -116,7 +116,7 @@ def parse_number(value: Any, field: str, decimal: str | None = None) -> float | 
     if _blank(value):
         return None
     if isinstance(value, bool):
-        raise ValueError(f"{field} {value!r} is not a number")
+        raise ValueError(f"{field} {quoted(value)} is not a number")
     if isinstance(value, (int, float)):
         number = float(value)
     else:
@@ -137,7 +137,7 @@ def parse_number(value: Any, field: str, decimal: str | None = None) -> float | 
             sep = "," if "," in text else "."
             head, *groups = text.split(sep)
             if not all(len(g) == 3 for g in groups):
-                raise ValueError(f"{field} {value!r} is not a number: write digits with one decimal separator, "
+                raise ValueError(f"{field} {quoted(value)} is not a number: write digits with one decimal separator, "
                                  "e.g. 1234.50") from None
             text = "".join([head, *groups])
         else:
@@ -145,14 +145,14 @@ def parse_number(value: Any, field: str, decimal: str | None = None) -> float | 
         try:
             number = float(text)
         except ValueError:
-            raise ValueError(f"{field} {value!r} is not a number: write digits, e.g. 1250.00 "
+            raise ValueError(f"{field} {quoted(value)} is not a number: write digits, e.g. 1250.00 "
                              "(a currency goes in the currency column)") from None
         if negative:
             number = -number
     if number != number or number in (float("inf"), float("-inf")):
-        raise ValueError(f"{field} {value!r} is not a finite number: write digits, e.g. 1250.00")
+        raise ValueError(f"{field} {quoted(value)} is not a finite number: write digits, e.g. 1250.00")
     if number < 0:
-        raise ValueError(f"{field} {value!r} is negative: amounts must be 0 or more (write the amount "
+        raise ValueError(f"{field} {quoted(value)} is negative: amounts must be 0 or more (write the amount "
                          "without a sign; returns and credit notes are not shipments)")
     return number
 
@@ -168,16 +168,16 @@ MIN_YEAR, MAX_YEAR = 1990, 2100
 
 def _make_date(value: Any, year: int, month: int, day: int) -> dt.date:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(f"date {value!r}: the year {year} looks like a typo (rules are dated "
+        raise ValueError(f"date {quoted(value)}: the year {year} looks like a typo (rules are dated "
                          f"{MIN_YEAR}-{MAX_YEAR}); use ISO 8601, e.g. 2024-07-01")
     if not 1 <= month <= 12:
-        raise ValueError(f"date {value!r} is not a valid date: there is no month {month}; use ISO 8601 "
+        raise ValueError(f"date {quoted(value)} is not a valid date: there is no month {month}; use ISO 8601 "
                          "(year-month-day), e.g. 2024-07-01")
     try:
         return dt.date(year, month, day)
     except ValueError:
         last = ((dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)).day
-        raise ValueError(f"date {value!r} is not a valid date: {_MONTHS[month - 1]} {year} has {last} days; "
+        raise ValueError(f"date {quoted(value)} is not a valid date: {_MONTHS[month - 1]} {year} has {last} days; "
                          "use ISO 8601, e.g. 2024-07-01") from None
 
 
@@ -203,9 +203,9 @@ def parse_date(value: Any) -> dt.date | None:
         if b > 12 >= a:
             return _make_date(value, year, a, b)
         if a != b:
-            raise ValueError(f"date {value!r} is ambiguous: day/month or month/day? Use ISO 8601, e.g. "
+            raise ValueError(f"date {quoted(value)} is ambiguous: day/month or month/day? Use ISO 8601, e.g. "
                              f"{year}-{b:02d}-{a:02d} for {a} {_MONTHS[b - 1]}" if b <= 12 else
-                             f"date {value!r} is not a valid date: use ISO 8601, e.g. 2024-07-01")
+                             f"date {quoted(value)} is not a valid date: use ISO 8601, e.g. 2024-07-01")
         return _make_date(value, year, a, a)
     if m := _DAY_FIRST.fullmatch(text):
         return _make_date(value, int(m.group(3)), int(m.group(2)), int(m.group(1)))
@@ -219,9 +219,9 @@ def parse_date(value: Any) -> dt.date | None:
         except ValueError:
             continue
     if re.fullmatch(r"\d{5}(\.0+)?", text):
-        raise ValueError(f"date {value!r} looks like an Excel day number: format the column as a date, or "
+        raise ValueError(f"date {quoted(value)} looks like an Excel day number: format the column as a date, or "
                          "write ISO 8601, e.g. 2024-07-01")
-    raise ValueError(f"date {value!r} is not a valid date: use ISO 8601, e.g. 2024-07-01")
+    raise ValueError(f"date {quoted(value)} is not a valid date: use ISO 8601, e.g. 2024-07-01")
 
 
 class Party(BaseModel):

@@ -39,6 +39,14 @@ def test_bad_row_is_error_not_exception(screener: Screener) -> None:
     assert result.verdict == Verdict.ERROR and "exporter_name" in (result.error or "")
 
 
+@pytest.mark.parametrize("field", ["quantity", "value", "date", "hs_code", "destination_country"])
+def test_a_huge_bad_value_is_quoted_short_in_the_error(screener: Screener, field: str) -> None:
+    row = {"shipment_id": "S5", "hs_code": "854231", "destination_country": "DE", field: "9x" * 2500}
+    result = screener.screen(row)
+    assert result.verdict == Verdict.ERROR and field in (result.error or "")
+    assert "5000 characters" in (result.error or "") and len(result.error or "") < 400
+
+
 def test_screen_many_and_frame(screener: Screener) -> None:
     rows = [{"shipment_id": str(i), "hs_code": "854231", "destination_country": c, "date": "2025-01-01"}
             for i, c in enumerate(["BY", "DE", "KZ"])]

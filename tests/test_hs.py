@@ -15,6 +15,8 @@ from compliance.hs import InvalidHSCode, format_hs, normalise_hs, prefix_relatio
     ("1012100", "01012100"), (101, "0101"),
     # odd lengths whose heading exists are kept as given (no guessing)
     ("84713", "84713"), ("854231000", "854231000"),
+    # full-width and Arabic-Indic digits, zero-width and soft-hyphen characters of ERP exports
+    ("８５４２.３１", "854231"), ("\u200b8542.31\u200e", "854231"), ("٨٥٤٢٣١", "854231"), ("8542\u00ad31", "854231"),
 ])
 def test_normalise(raw: object, digits: str) -> None:
     assert normalise_hs(raw) == digits
@@ -24,6 +26,17 @@ def test_normalise(raw: object, digits: str) -> None:
 def test_invalid(raw: object) -> None:
     with pytest.raises(InvalidHSCode):
         normalise_hs(raw)
+
+
+def test_scientific_notation_says_the_digits_are_lost() -> None:
+    with pytest.raises(InvalidHSCode, match="scientific notation.*format the column as text"):
+        normalise_hs("8.54231E+09")
+
+
+def test_a_huge_bad_value_is_quoted_short() -> None:
+    with pytest.raises(InvalidHSCode) as e:
+        normalise_hs("9" * 5000)
+    assert "(5000 characters)" in str(e.value) and len(str(e.value)) < 200
 
 
 def test_prefix_relation() -> None:

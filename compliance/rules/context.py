@@ -249,7 +249,8 @@ class Context:
         sev = severity or rule.severity
         notes = list(doubts or [])
         if rule.wind_down_until and self.date <= rule.wind_down_until:
-            notes.append(f"contracts concluded before {rule.valid_from} may be executed until "
+            cut_off = rule.wind_down_contracts_before or rule.valid_from
+            notes.append(f"contracts concluded before {cut_off} may be executed until "
                          f"{rule.wind_down_until}: check the contract date")
         if binding_note and not self.binds(regime):
             notes.append(f"{regime} measure, not binding under jurisdiction {self.jurisdiction_code} "

@@ -78,7 +78,11 @@ class Rule(Strict):
     reference: str | None = Field(None, description="row id in reference/belarus-rules.md")
     harmonise_russia: bool = Field(True, description="RU counts as a sanctioned country for this rule")
     wind_down_until: dt.date | None = Field(
-        None, description="contracts concluded before valid_from may be executed until this date: REVIEW")
+        None, description="contracts concluded before the cut-off may be executed until this date: REVIEW")
+    # The regulation's cut-off is its own date, not the day it entered into force (2022/355:
+    # contracts concluded before 2 March 2022, in force 3 March).
+    wind_down_contracts_before: dt.date | None = Field(
+        None, description="the wind-down's contract cut-off date (default: valid_from)")
     goods: list[GoodsEntry] = Field(default_factory=list)
     goods_from: list[str] = Field(default_factory=list, description="reuse the goods of these rule ids")
     params: dict[str, Any] = Field(default_factory=dict, description="family-specific settings")

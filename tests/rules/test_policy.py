@@ -131,10 +131,6 @@ def test_shipment_heading_table_matches_hs_2022(shared_data: Path) -> None:
     assert hs_headings() == headings
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "compliance/rules/context.py (Context.finding) words the wind-down as 'contracts concluded before "
-    "{rule.valid_from}' (2022-03-03), but the reference (§2 eu.by.import.wood / iron_steel, Art. 1q(2)) says "
-    "contracts concluded before 2 March 2022: a rule field for the contract cut-off date is needed"))
 def test_wind_down_names_the_contract_cut_off_of_the_reference(screener: Screener) -> None:
     result = screener.screen(_row(hs_code="4403 12", destination_country="LT", origin_country="BY",
                                   date="2022-04-01"))
