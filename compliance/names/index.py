@@ -82,6 +82,8 @@ MAX_QUERY_TOKENS = 40
 MAX_QUERY_CHARS = 2_000
 # Bounds of this many candidates or more are computed as arrays (below: a Python loop is faster).
 _VECTOR_MIN = 32
+# Shares of this many posting entries or fewer are summed in plain Python (below: faster than arrays).
+_SMALL_SHARES = 256
 # Listed names of up to this many tokens have their bound data in padded arrays.
 _PAD = 16
 
@@ -590,10 +592,10 @@ class NameIndex:
         return keys[last]
 
     def _shares(self, rep: NameRep, weights: list[float], need: float,
-                kind: str | None = None) -> tuple[list[int], list[list[float]], dict[int, float]]:
+                kind: str | None = None) -> tuple[list[int], list[list[float]], dict[int, float], bool]:
         """The names whose share (sum of query token weight x closeness) reaches ``need``, each
-        with its closeness per query token; and the closeness of every key near the query, by
-        key id.
+        with its closeness per query token; the closeness of every key near the query, by key
+        id; and whether an acronym key was probed (``_candidates`` credits acronyms then).
 
         Per query token, the names near it come from its own probe, the probes joining it with
         a neighbour (a name written as one word where the query has two, or the reverse) and
@@ -652,7 +654,61 @@ class NameIndex:
                     parts.append(arr)
                     toks.append(i)
         if not parts or sum(weights[i] for i in set(toks)) < need:
-            return [], [], qnear
+            return [], [], qnear, acronyms
+        if sum(len(a) for a in parts) <= _SMALL_SHARES:
+            names, rows = self._shares_py(parts, toks, weights, need, n)
+        else:
+            names, rows = self._shares_np(parts, toks, weights, need, n)
+        if not names:
+            return [], [], qnear, acronyms
+        if acronyms:
+            # A name that only an acronym brings (SONG TRADING COMPANY / STC LTD): align calls
+            # any acronym of the other's initials a review, which on its own is mostly another
+            # party; an acronym with another word in common (GTF NEMAN) is kept.
+            kept_rows = [(ni, r) for ni, r in zip(names, rows, strict=True)
+                         if any(c and c != _ACRONYM_MARK for c in r)]
+            names, rows = [ni for ni, _ in kept_rows], [r for _, r in kept_rows]
+        return names, rows, qnear, acronyms
+
+    @staticmethod
+    def _shares_py(parts: list[np.ndarray], toks: list[int], weights: list[float], need: float,
+                   n: int) -> tuple[list[int], list[list[float]]]:
+        """``_shares_np`` for few posting entries, in plain Python: numpy's per-call cost is
+        most of the time on small arrays. The same floats: each name's share is summed in token
+        order, one best code per (name, token), as the sorted array gives."""
+        codes: dict[int, list[int]] = {}
+        get = codes.get
+        for arr, t in zip(parts, toks, strict=True):
+            for x in arr.tolist():
+                ni = x >> 12
+                r = get(ni)
+                if r is None:
+                    r = codes[ni] = [0] * n
+                c = x & 63
+                if c > r[t]:
+                    r[t] = c
+        names: list[int] = []
+        rows: list[list[float]] = []
+        values = _VALUE_LIST
+        for ni in sorted(codes):
+            r = codes[ni]
+            share = 0.0
+            first = True
+            for w, c in zip(weights, r, strict=True):
+                if c:
+                    # The array path sums entries only: start from the first (0.0 + x is x).
+                    share = w * values[c] if first else share + w * values[c]
+                    first = False
+            if share >= need:
+                names.append(ni)
+                rows.append([values[c] for c in r])
+        return names, rows
+
+    @staticmethod
+    def _shares_np(parts: list[np.ndarray], toks: list[int], weights: list[float], need: float,
+                   n: int) -> tuple[list[int], list[list[float]]]:
+        """The names reaching ``need`` and their closeness rows, from the posting parts (each
+        ``name << 12 | code``) and the query token of each part, as arrays."""
         if len(parts) > 1:
             # One concatenation, then each part's token added in place (no array per part).
             keys = np.concatenate(parts)
@@ -675,7 +731,7 @@ class NameIndex:
         share = np.add.reduceat(table[keys & 4095], starts)
         keep = share >= need
         if not keep.any():
-            return [], [], qnear
+            return [], []
         kept = keys[keep[np.cumsum(first) - 1]].tolist()
         names: list[int] = []
         rows: list[list[float]] = []
@@ -689,14 +745,7 @@ class NameIndex:
                 names.append(ni)
                 rows.append(row)
             row[(x >> 6) & 63] = _VALUE_LIST[x & 63]
-        if acronyms:
-            # A name that only an acronym brings (SONG TRADING COMPANY / STC LTD): align calls
-            # any acronym of the other's initials a review, which on its own is mostly another
-            # party; an acronym with another word in common (GTF NEMAN) is kept.
-            kept_rows = [(ni, r) for ni, r in zip(names, rows, strict=True)
-                         if any(c and c != _ACRONYM_MARK for c in r)]
-            names, rows = [ni for ni, _ in kept_rows], [r for _, r in kept_rows]
-        return names, rows, qnear
+        return names, rows
 
     def _candidates(self, rep: NameRep, floor: float, qw_org: list[float], qw_per: list[float],
                     kind: str | None = None, limit: int = 5) -> list[tuple[float, int]]:
@@ -714,7 +763,7 @@ class NameIndex:
         weights = [self.weight(sk) for sk in sks]
         total = sum(weights) or 1.0
         need = max(0.0, 2 * floor - 1.0 - 0.05) * total - 1e-9
-        names, ca_rows, qnear = self._shares(rep, weights, need, kind)
+        names, ca_rows, qnear, acronyms = self._shares(rep, weights, need, kind)
         if not names:
             return []
         q_pat = _patronymic_index(sks)
@@ -725,8 +774,6 @@ class NameIndex:
             names, ca_rows = [ni for ni, _ in kept], [ca for _, ca in kept]
         concepts = any(rep.concepts)
         q_flags = _share_flags(sks)
-        kid_get = self._kid.get
-        acronyms = any(kid_get(key, -1) in qnear for key, _ in acronym_keys.query_probes(rep, kind))
         if len(names) >= _VECTOR_MIN:
             bounds = self._bounds_np(names, ca_rows, qw_org, qw_per, q_pat, q_long, qnear, concepts, q_flags, acronyms)
         else:

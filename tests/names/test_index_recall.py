@@ -96,9 +96,8 @@ def test_bound_is_above_align_on_labelled_pairs() -> None:
             continue
         weights = [idx.weight(sk) for sk in rep.skeletons]
         qw = (token_weights(rep, idx.weight, False), token_weights(rep, idx.weight, True))
-        names, rows, qnear = idx._shares(rep, weights, -1e-9, kind)
+        names, rows, qnear, acronyms = idx._shares(rep, weights, -1e-9, kind)
         row_of = dict(zip(names, rows, strict=True))
-        acronyms = any(idx._kid.get(k, -1) in qnear for k, _ in acronym_keys.query_probes(rep, kind))
         for ni in by_entity.get(i, []):
             if ni not in row_of:
                 continue
