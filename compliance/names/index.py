@@ -61,6 +61,9 @@ COUNTRY_MATCH_BONUS = 0.03
 COUNTRY_MISMATCH_PENALTY = 0.05
 # Names aligned at most per query (limits up to 10; above, three entities per result asked for).
 MAX_CANDIDATES = 15
+# Names of one entity aligned before the rest of its aliases wait for other entities' names
+# (``_cap_per_entity``; 3 lost fewest entities against an uncapped search on query_ref's lists).
+PER_ENTITY = 3
 # A token in more than this share of all names is too common to find candidates by.
 COMMON_SHARE = 0.005
 # Closeness of an indexed key one edit away from a query token (at least; longer tokens more).
@@ -781,7 +784,7 @@ class NameIndex:
         scored = [(b, ni) for b, ni in zip(bounds, names, strict=True) if b >= low]
         scored.sort(key=lambda t: (-t[0], t[1]))
         if limit <= 10:
-            return scored[:MAX_CANDIDATES]
+            return self._cap_per_entity(scored)
         # A large limit: three entities per result asked for, counted as entities (one party has
         # many names on several lists: counting names would let one crowd out another), at most
         # four names per entity on average.
@@ -795,6 +798,32 @@ class NameIndex:
             if len(seen) > cap or n >= 4 * cap:
                 return scored[:n]
         return scored
+
+    def _cap_per_entity(self, scored: list[tuple[float, int]]) -> list[tuple[float, int]]:
+        """The MAX_CANDIDATES names to align, best bound first, at most PER_ENTITY names of an
+        entity before any other entity's later names: one party listed under many aliases (IRGC, Al-Haramain) would
+        otherwise spend the cap on itself and crowd out the next entity. Aliases passed over
+        fill what is left of the cap."""
+        if len(scored) <= MAX_CANDIDATES:
+            return scored
+        name_ent = self._names
+        per: dict[int, int] = {}
+        chosen: list[tuple[float, int]] = []
+        skipped: list[tuple[float, int]] = []
+        for t in scored:
+            ei = name_ent[t[1]][0]
+            c = per.get(ei, 0)
+            if c < PER_ENTITY:
+                per[ei] = c + 1
+                chosen.append(t)
+                if len(chosen) == MAX_CANDIDATES:
+                    return chosen  # every name passed over is an alias of a chosen entity
+            else:
+                skipped.append(t)
+        chosen += skipped[:MAX_CANDIDATES - len(chosen)]
+        # Bound order: the alignment loop stops at the first bound that cannot enter the result.
+        chosen.sort(key=lambda t: (-t[0], t[1]))
+        return chosen
 
     def _bounds_py(self, names: list[int], ca_rows: list[list[float]], qw_org: list[float], qw_per: list[float],
                    q_pat: int | None, q_long: tuple[bool, ...], qnear: dict[int, float], concepts: bool,

@@ -115,3 +115,42 @@ def test_bound_is_above_align_on_labelled_pairs() -> None:
                 low.append((a, cand.text, bound, score))
     assert checked > 500
     assert len(low) <= KNOWN_LOW, low
+
+
+def _crowd() -> NameIndex:
+    # One party under many near spellings, each aligned lower than the query's own spelling
+    # (its own name), and another party whose name is farther but still a match.
+    stems = ["Orion Delta Shipping", "Orian Delta Shipping", "Orien Delta Shipping", "Oriun Delta Shipping",
+             "Orion Dalta Shipping", "Orion Delto Shipping", "Orion Delta Shepping", "Orion Delta Shipling",
+             "Orion Delta Shopping", "Orion Delka Shipping", "Orlon Delta Shipping", "Orion Delta Shippin",
+             "Orin Delta Shipping", "Orion Deltas Shipping", "Orion Delta Shippings", "Orions Delta Shipping",
+             "Orion Delat Shipping", "Orino Delta Shipping", "Orion Delta Shipipng", "Orion Detla Shipping",
+             "Orion Delta Shipsing", "Orion Dolta Shipping", "Orion Delte Shipping", "Orion Delta Chipping"]
+    ents = [Entity(id="many", list_name="test", kind="organization", name=stems[0], aliases=stems[1:],
+                   listings=[Listing(regime="EU")]),
+            Entity(id="other", list_name="test", kind="organization", name="Orion Delta Shipping Company",
+                   listings=[Listing(regime="EU")])]
+    return NameIndex(ents + _filler())
+
+
+def test_one_entity_does_not_crowd_out_the_next() -> None:
+    """The names aligned per query are capped: an entity's many aliases must not take every
+    place (aligned per entity first), so the next entity is still found."""
+    idx = _crowd()
+    found = [m.entity_id for m in idx.search("Orion Delta Shipping")]
+    assert found[0] == "many" and "other" in found
+    rep = parse_name("Orion Delta Shipping")
+    cands = idx._candidates(rep, REVIEW_THRESHOLD, token_weights(rep, idx.weight, False), token_weights(rep, idx.weight, True))
+    per: dict[int, int] = {}
+    for _, ni in cands:
+        per[idx._names[ni][0]] = per.get(idx._names[ni][0], 0) + 1
+    assert len(cands) == index_module.MAX_CANDIDATES and len(per) == 2
+    assert cands == sorted(cands, key=lambda t: (-t[0], t[1]))
+
+
+def test_passed_over_aliases_fill_the_cap() -> None:
+    """With fewer entities than the cap, the aliases passed over still fill it (best bound first)."""
+    idx = _crowd()
+    rep = parse_name("Orion Delta Shipping")
+    cands = idx._candidates(rep, REVIEW_THRESHOLD, token_weights(rep, idx.weight, False), token_weights(rep, idx.weight, True))
+    assert sum(1 for _, ni in cands if idx._entities[idx._names[ni][0]].id == "many") == index_module.MAX_CANDIDATES - 1
