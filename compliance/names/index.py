@@ -5,7 +5,8 @@ Build: each name is parsed once; its index keys are its token skeletons, its adj
 joins and its one-word compact form; every key also enters a one-deletion neighbourhood
 (typos and transliteration variants). Organisations' names also get acronym keys
 (``acronym_keys``: a short word by its letters, a run of words by its initials), so that an
-acronym and the words it abbreviates find each other when another word is shared too. Postings are one int array; the neighbourhood of every
+acronym and the words it abbreviates find each other when another word is shared too. Compound
+abbreviations (Brestoblispolkom) and the words of their syllables are keyed there too. Postings are one int array; the neighbourhood of every
 key and its postings, encoded for the query (below), are computed at build, and so are the
 token weights and bound data of every name.
 
@@ -42,6 +43,7 @@ from compliance.names.score import (
     PERSON_KINDS,
     PERSON_MAX_SHARE,
     STOPWORD_WEIGHT,
+    SYLLABIC_CREDIT,
     TRANSLATED_CREDIT,
     Alignment,
     _patronymic_index,
@@ -146,13 +148,18 @@ _FLOATS: dict[float, float] = {}
 # An acronym key's closeness: align's credit, a hair less, so that a name reached through
 # acronym keys alone is told apart (``_shares`` drops it: see there).
 _ACRONYM_MARK = ACRONYM_CREDIT - 1e-9
-_CLOSENESS = sorted({1.0, TRANSLATED_CREDIT, _ACRONYM_MARK} | {max(NEAR_EDIT, 1.0 - 1.0 / (n + 1)) for n in range(4, MAX_NEIGHBOUR_LEN + 1)} |
+_CLOSENESS = sorted({1.0, TRANSLATED_CREDIT, _ACRONYM_MARK, SYLLABIC_CREDIT} | {max(NEAR_EDIT, 1.0 - 1.0 / (n + 1)) for n in range(4, MAX_NEIGHBOUR_LEN + 1)} |
                     {max(NEAR_EDIT, 1.0 - 1.0 / n) for n in range(5, MAX_NEIGHBOUR_LEN + 1)})
 assert len(_CLOSENESS) < 64 and MAX_QUERY_TOKENS <= 64
 _CODE = {c: i for i, c in enumerate(_CLOSENESS, start=1)}
 _VALUE_LIST = [0.0, *_CLOSENESS] + [0.0] * (63 - len(_CLOSENESS))
 _VALUES = np.array(_VALUE_LIST)
 _EMPTY = np.zeros(0, dtype=np.int64)
+
+
+# The closeness of a concept, acronym or compound key, by its first character (align's credit).
+_OWN_CLOSENESS = {"\x01": TRANSLATED_CREDIT, acronym_keys.ACRONYM: _ACRONYM_MARK, acronym_keys.RUN: _ACRONYM_MARK,
+                  acronym_keys.WORDS: SYLLABIC_CREDIT, acronym_keys.COMPOUND: SYLLABIC_CREDIT}
 
 
 def _one(x: float) -> float:
@@ -458,7 +465,7 @@ class NameIndex:
                 self._near_pre[i] = self._near_of(k, True)
         # And the encoded postings of that neighbourhood (``_probe_keys``), all in one array:
         # ``_pre_keys[_pre_off[kid]:_pre_off[kid + 1]]`` (a concept key: its own postings).
-        own = {"\x01": TRANSLATED_CREDIT, acronym_keys.ACRONYM: _ACRONYM_MARK, acronym_keys.RUN: _ACRONYM_MARK}
+        own = _OWN_CLOSENESS
         self._pre_off = [0]
         chunks: list[np.ndarray] = []
         for k, i in kid.items():
@@ -630,7 +637,7 @@ class NameIndex:
             k = kid_get(key)
             if k is None or self._off[k + 1] - self._off[k] > self._common:
                 continue  # initials too common to find candidates by (as COMMON_SHARE)
-            qnear[k] = _ACRONYM_MARK
+            qnear[k] = _OWN_CLOSENESS[key[0]]
             acronyms = True
             arr = pre_keys[pre_off[k]:pre_off[k + 1]]
             if len(arr):

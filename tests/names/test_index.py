@@ -69,8 +69,7 @@ def test_precomputed_neighbourhoods(index: NameIndex) -> None:
         pre = index._near_pre[k]
         if pre is not None:
             assert pre == index._near_of(key, True)
-        own = {"\x01": index_module.TRANSLATED_CREDIT, "\x02": index_module._ACRONYM_MARK,
-               "\x03": index_module._ACRONYM_MARK}
+        own = index_module._OWN_CLOSENESS
         near = pre or ((k, own.get(key[0], 1.0)),)
         stored = index._pre_keys[index._pre_off[k]:index._pre_off[k + 1]]
         assert np.array_equal(stored, index._probe_keys(near, False))

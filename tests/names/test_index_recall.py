@@ -41,6 +41,24 @@ def test_search_finds(index: NameIndex, case: dict[str, Any]) -> None:
     assert case["entity"] in found
 
 
+@pytest.mark.parametrize("case", CASES["negatives"], ids=[c["query"] for c in CASES["negatives"]])
+def test_search_does_not_find(index: NameIndex, case: dict[str, Any]) -> None:
+    found = [m.entity_id for m in index.search(case["query"], kind=case.get("kind"), limit=10)]
+    assert case["entity"] not in found
+
+
+def test_compound_keys_reach_the_words() -> None:
+    """The compound keys, not align alone: the listed words are a candidate for the compound
+    (with its words credited), and vocabulary words probe no compound keys (International is
+    found as a word: as a compound it would bring every Inter ... National name)."""
+    rep = parse_name("Grodnooblispolkom")
+    assert any(k.startswith(acronym_keys.WORDS) for k, _ in acronym_keys.query_probes(rep, "organization"))
+    listed = parse_name("Grodno Regional Executive Committee")
+    assert acronym_keys.WORDS + "hroobl" in dict(acronym_keys.listed_keys(listed, "organization"))
+    trade = parse_name("International Trading Company")
+    assert not any(k.startswith(acronym_keys.WORDS) for k, _ in acronym_keys.query_probes(trade, "organization"))
+
+
 def test_acronym_alone_is_no_candidate(index: NameIndex) -> None:
     """An acronym of the other's initials and nothing else in common is mostly another party
     (Song Trading Company / STC): not brought by the acronym keys alone."""
