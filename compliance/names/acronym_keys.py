@@ -142,16 +142,30 @@ def _heads(rep: NameRep) -> list[frozenset[str]]:
             for sk, src in zip(rep.skeletons, sources, strict=True)]
 
 
+def _own_heads(rep: NameRep, heads: list[frozenset[str]]) -> list[frozenset[str]] | None:
+    """Per word, the heads of its own spelling, for a name of two words (stop words aside): a
+    pair of two words is keyed only if a translation gives one of its heads (align reads two
+    syllables of words as written as a brand, not a compound: GoldenElectronics / Goldi
+    Electronics). None for three words or more: every pair is keyed."""
+    if sum(1 for h in heads if h) >= 3:
+        return None
+    raw = rep.raw or rep.skeletons
+    return [frozenset(w[:3] for w in (rep.skeletons[j], raw[j], rep.tokens[j])) for j in range(len(heads))]
+
+
 def listed_compound_keys(rep: NameRep) -> list[tuple[str, tuple[int, ...]]]:
     """Compound keys of a listed organisation's name: each pair of neighbouring words (stop
     words skipped) by their heads, crediting both; each long word by its first three letters
     and three at every later offset, crediting it."""
     heads = _heads(rep)
     words = [j for j, h in enumerate(heads) if h]
+    own = _own_heads(rep, heads)
     out: dict[str, set[int]] = {}
     for a, b in zip(words, words[1:], strict=False):
         for x in heads[a]:
             for y in heads[b]:
+                if own is not None and x in own[a] and y in own[b]:
+                    continue
                 if len(out) < MAX_RUN_KEYS:
                     out.setdefault(WORDS + x + y, set()).update((a, b))
     for i, sk in enumerate(rep.skeletons):
@@ -175,11 +189,14 @@ def query_compound_probes(rep: NameRep) -> list[tuple[str, tuple[int, ...]]]:
                 for q in range(p + 2, min(n - 2, p + MAX_SYLLABLE + 1)):
                     probes.setdefault(WORDS + x + sk[q:q + 3], set()).add(i)
     heads = _heads(rep)
+    own = _own_heads(rep, heads)
     n = len(heads)
     for a in range(n):
         for b in range(a + 1, min(n, a + 1 + PAIR_SPAN)):
             for x in heads[a]:
                 for y in heads[b]:
+                    if own is not None and x in own[a] and y in own[b]:
+                        continue
                     probes.setdefault(COMPOUND + x + y, set()).update(range(a, b + 1))
     return [(k, tuple(sorted(v))) for k, v in probes.items()]
 

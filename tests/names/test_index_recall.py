@@ -57,6 +57,11 @@ def test_compound_keys_reach_the_words() -> None:
     assert acronym_keys.WORDS + "hroobl" in dict(acronym_keys.listed_keys(listed, "organization"))
     trade = parse_name("International Trading Company")
     assert not any(k.startswith(acronym_keys.WORDS) for k, _ in acronym_keys.query_probes(trade, "organization"))
+    # Two words as written are a brand, not a compound (align too): GoldenElectronics is no
+    # abbreviation of Goldi Electronics (an innocent party in bench/party_fp).
+    brand = parse_name("GOLDI ELECTRONICS S.A.")
+    assert not any(k.startswith(acronym_keys.WORDS + "hol") or k.startswith(acronym_keys.WORDS + "gol")
+                   for k, _ in acronym_keys.listed_keys(brand, "organization"))
 
 
 def test_acronym_alone_is_no_candidate(index: NameIndex) -> None:
