@@ -7,6 +7,10 @@ run. The index keys both sides so that either finds the other: a short word unde
 ``ACRONYM`` + its letters, a run of words under ``RUN`` + the initials it can spell. The keys
 are a superset of what align accepts (letters compared after a coarse letter map, every
 translation's initials): the alignment decides.
+
+Compound abbreviations (Brestoblispolkom, Bellesbumprom) are keyed the same way: align spells
+a long word by leading syllables of the other name's words, so the words' side is keyed by the
+first three letters of neighbouring words and the compound's side by three-letter pieces of it.
 """
 
 from __future__ import annotations
@@ -14,10 +18,24 @@ from __future__ import annotations
 from functools import lru_cache
 
 from compliance.names.normalize import NameRep, concepts_of, name_data, skeleton
-from compliance.names.score import PERSON_KINDS, STOPWORD_WEIGHT, default_weight
+from compliance.names.score import _STOPWORDS, PERSON_KINDS, STOPWORD_WEIGHT, _name_sources, default_weight
 
 ACRONYM = "\x02"
 RUN = "\x03"
+# Compound abbreviations (Brestoblispolkom: Brest oblast ispolnitelnyi komitet; Bellesbumprom):
+# align spells a long word by leading syllables (three letters or more) of another name's
+# words. WORDS + the first three letters of two neighbouring words, for the words' side;
+# COMPOUND + a compound's first three letters and three at a later offset, for the compound's.
+WORDS = "\x04"
+COMPOUND = "\x05"
+# Words of this many letters or more are read as compounds (Belshina: 8).
+MIN_COMPOUND = 8
+# A syllable is three letters or more (one less where align reads a doubled letter once); the
+# pairs of offsets a query compound probes are at most this far apart.
+MAX_SYLLABLE = 8
+# Word pairs probed by a query: a word and the words up to this many after it (a compound may
+# abbreviate a long run: Bellesbumprom, Belarusian ... Timber ... Paper Industry).
+PAIR_SPAN = 12
 # Acronyms of this many letters: two-letter ones abbreviate too many runs to find names by.
 MIN_LETTERS = 3
 MAX_LETTERS = 6
@@ -107,15 +125,93 @@ def _looks_acronym(token: str) -> bool:
     return sum(1 for c in token if c in "aeiou") <= 1
 
 
+def _compound(rep: NameRep, i: int) -> bool:
+    """A word that may be a compound abbreviation: long, letters only, and no common,
+    descriptive or vocabulary word (those are found as words: as compounds they would bring
+    many names for nothing)."""
+    sk = rep.skeletons[i]
+    return len(sk) >= MIN_COMPOUND and sk.isalpha() and default_weight(sk) == 1.0 and \
+        not (rep.concepts and rep.concepts[i]) and sk not in name_data().common_words
+
+
+def _heads(rep: NameRep) -> list[frozenset[str]]:
+    """Per word, the first three letters of every word a syllable of it may be (as written, its
+    skeleton, its translations: score's sources); none for stop words."""
+    sources, _ = _name_sources(rep)
+    return [frozenset() if sk in _STOPWORDS else frozenset(w[:3] for w in src)
+            for sk, src in zip(rep.skeletons, sources, strict=True)]
+
+
+def _own_heads(rep: NameRep, heads: list[frozenset[str]]) -> list[frozenset[str]] | None:
+    """Per word, the heads of its own spelling, for a name of two words (stop words aside): a
+    pair of two words is keyed only if a translation gives one of its heads (align reads two
+    syllables of words as written as a brand, not a compound: GoldenElectronics / Goldi
+    Electronics). None for three words or more: every pair is keyed."""
+    if sum(1 for h in heads if h) >= 3:
+        return None
+    raw = rep.raw or rep.skeletons
+    return [frozenset(w[:3] for w in (rep.skeletons[j], raw[j], rep.tokens[j])) for j in range(len(heads))]
+
+
+def listed_compound_keys(rep: NameRep) -> list[tuple[str, tuple[int, ...]]]:
+    """Compound keys of a listed organisation's name: each pair of neighbouring words (stop
+    words skipped) by their heads, crediting both; each long word by its first three letters
+    and three at every later offset, crediting it."""
+    heads = _heads(rep)
+    words = [j for j, h in enumerate(heads) if h]
+    own = _own_heads(rep, heads)
+    out: dict[str, set[int]] = {}
+    for a, b in zip(words, words[1:], strict=False):
+        for x in heads[a]:
+            for y in heads[b]:
+                if own is not None and x in own[a] and y in own[b]:
+                    continue
+                if len(out) < MAX_RUN_KEYS:
+                    out.setdefault(WORDS + x + y, set()).update((a, b))
+    for i, sk in enumerate(rep.skeletons):
+        if _compound(rep, i):
+            for p in range(2, len(sk) - 2):
+                out.setdefault(COMPOUND + sk[:3] + sk[p:p + 3], set()).add(i)
+    return [(k, tuple(sorted(v))) for k, v in out.items()]
+
+
+def query_compound_probes(rep: NameRep) -> list[tuple[str, tuple[int, ...]]]:
+    """Compound keys a query probes: each long word by every two three-letter pieces at most
+    MAX_SYLLABLE apart (every neighbouring pair of the words it abbreviates is among them),
+    crediting it; each word with each of the next PAIR_SPAN words by their heads, crediting
+    the words from one to the other (align's run takes the descriptive words between)."""
+    probes: dict[str, set[int]] = {}
+    for i, sk in enumerate(rep.skeletons):
+        if _compound(rep, i):
+            n = len(sk)
+            for p in range(n - 2):
+                x = sk[p:p + 3]
+                for q in range(p + 2, min(n - 2, p + MAX_SYLLABLE + 1)):
+                    probes.setdefault(WORDS + x + sk[q:q + 3], set()).add(i)
+    heads = _heads(rep)
+    own = _own_heads(rep, heads)
+    n = len(heads)
+    for a in range(n):
+        for b in range(a + 1, min(n, a + 1 + PAIR_SPAN)):
+            for x in heads[a]:
+                for y in heads[b]:
+                    if own is not None and x in own[a] and y in own[b]:
+                        continue
+                    probes.setdefault(COMPOUND + x + y, set()).update(range(a, b + 1))
+    return [(k, tuple(sorted(v))) for k, v in probes.items()]
+
+
 def listed_keys(rep: NameRep, kind: str) -> list[tuple[str, tuple[int, ...]]]:
     """Index keys of a listed name of an organisation (``org_like``): its short words as
-    acronyms, its runs of words by initials; with the word indices each key credits."""
+    acronyms, its runs of words by initials, its compound keys; with the word indices each
+    key credits."""
     keys: list[tuple[str, tuple[int, ...]]] = []
     if not org_like(rep, kind):
         return keys
     for i, tok in enumerate(rep.tokens):
         keys.extend((ACRONYM + f, (i,)) for f in acronym_forms(tok))
     keys.extend((RUN + letters, run) for letters, run in run_keys(rep))
+    keys.extend(listed_compound_keys(rep))
     return keys
 
 
@@ -133,4 +229,5 @@ def query_probes(rep: NameRep, kind: str | None) -> tuple[tuple[str, tuple[int, 
             probes.extend((RUN + f, (i,)) for f in acronym_forms(tok))
     if org:
         probes.extend((ACRONYM + letters, run) for letters, run in run_keys(rep))
+        probes.extend(query_compound_probes(rep))
     return tuple(probes)

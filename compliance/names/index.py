@@ -5,7 +5,8 @@ Build: each name is parsed once; its index keys are its token skeletons, its adj
 joins and its one-word compact form; every key also enters a one-deletion neighbourhood
 (typos and transliteration variants). Organisations' names also get acronym keys
 (``acronym_keys``: a short word by its letters, a run of words by its initials), so that an
-acronym and the words it abbreviates find each other when another word is shared too. Postings are one int array; the neighbourhood of every
+acronym and the words it abbreviates find each other when another word is shared too. Compound
+abbreviations (Brestoblispolkom) and the words of their syllables are keyed there too. Postings are one int array; the neighbourhood of every
 key and its postings, encoded for the query (below), are computed at build, and so are the
 token weights and bound data of every name.
 
@@ -42,6 +43,7 @@ from compliance.names.score import (
     PERSON_KINDS,
     PERSON_MAX_SHARE,
     STOPWORD_WEIGHT,
+    SYLLABIC_CREDIT,
     TRANSLATED_CREDIT,
     Alignment,
     _patronymic_index,
@@ -61,6 +63,9 @@ COUNTRY_MATCH_BONUS = 0.03
 COUNTRY_MISMATCH_PENALTY = 0.05
 # Names aligned at most per query (limits up to 10; above, three entities per result asked for).
 MAX_CANDIDATES = 15
+# Names of one entity aligned before the rest of its aliases wait for other entities' names
+# (``_cap_per_entity``; 3 lost fewest entities against an uncapped search on query_ref's lists).
+PER_ENTITY = 3
 # A token in more than this share of all names is too common to find candidates by.
 COMMON_SHARE = 0.005
 # Closeness of an indexed key one edit away from a query token (at least; longer tokens more).
@@ -82,6 +87,8 @@ MAX_QUERY_TOKENS = 40
 MAX_QUERY_CHARS = 2_000
 # Bounds of this many candidates or more are computed as arrays (below: a Python loop is faster).
 _VECTOR_MIN = 32
+# Shares of this many posting entries or fewer are summed in plain Python (below: faster than arrays).
+_SMALL_SHARES = 256
 # Listed names of up to this many tokens have their bound data in padded arrays.
 _PAD = 16
 
@@ -141,13 +148,18 @@ _FLOATS: dict[float, float] = {}
 # An acronym key's closeness: align's credit, a hair less, so that a name reached through
 # acronym keys alone is told apart (``_shares`` drops it: see there).
 _ACRONYM_MARK = ACRONYM_CREDIT - 1e-9
-_CLOSENESS = sorted({1.0, TRANSLATED_CREDIT, _ACRONYM_MARK} | {max(NEAR_EDIT, 1.0 - 1.0 / (n + 1)) for n in range(4, MAX_NEIGHBOUR_LEN + 1)} |
+_CLOSENESS = sorted({1.0, TRANSLATED_CREDIT, _ACRONYM_MARK, SYLLABIC_CREDIT} | {max(NEAR_EDIT, 1.0 - 1.0 / (n + 1)) for n in range(4, MAX_NEIGHBOUR_LEN + 1)} |
                     {max(NEAR_EDIT, 1.0 - 1.0 / n) for n in range(5, MAX_NEIGHBOUR_LEN + 1)})
 assert len(_CLOSENESS) < 64 and MAX_QUERY_TOKENS <= 64
 _CODE = {c: i for i, c in enumerate(_CLOSENESS, start=1)}
 _VALUE_LIST = [0.0, *_CLOSENESS] + [0.0] * (63 - len(_CLOSENESS))
 _VALUES = np.array(_VALUE_LIST)
 _EMPTY = np.zeros(0, dtype=np.int64)
+
+
+# The closeness of a concept, acronym or compound key, by its first character (align's credit).
+_OWN_CLOSENESS = {"\x01": TRANSLATED_CREDIT, acronym_keys.ACRONYM: _ACRONYM_MARK, acronym_keys.RUN: _ACRONYM_MARK,
+                  acronym_keys.WORDS: SYLLABIC_CREDIT, acronym_keys.COMPOUND: SYLLABIC_CREDIT}
 
 
 def _one(x: float) -> float:
@@ -453,7 +465,7 @@ class NameIndex:
                 self._near_pre[i] = self._near_of(k, True)
         # And the encoded postings of that neighbourhood (``_probe_keys``), all in one array:
         # ``_pre_keys[_pre_off[kid]:_pre_off[kid + 1]]`` (a concept key: its own postings).
-        own = {"\x01": TRANSLATED_CREDIT, acronym_keys.ACRONYM: _ACRONYM_MARK, acronym_keys.RUN: _ACRONYM_MARK}
+        own = _OWN_CLOSENESS
         self._pre_off = [0]
         chunks: list[np.ndarray] = []
         for k, i in kid.items():
@@ -590,10 +602,10 @@ class NameIndex:
         return keys[last]
 
     def _shares(self, rep: NameRep, weights: list[float], need: float,
-                kind: str | None = None) -> tuple[list[int], list[list[float]], dict[int, float]]:
+                kind: str | None = None) -> tuple[list[int], list[list[float]], dict[int, float], bool]:
         """The names whose share (sum of query token weight x closeness) reaches ``need``, each
-        with its closeness per query token; and the closeness of every key near the query, by
-        key id.
+        with its closeness per query token; the closeness of every key near the query, by key
+        id; and whether an acronym key was probed (``_candidates`` credits acronyms then).
 
         Per query token, the names near it come from its own probe, the probes joining it with
         a neighbour (a name written as one word where the query has two, or the reverse) and
@@ -625,7 +637,7 @@ class NameIndex:
             k = kid_get(key)
             if k is None or self._off[k + 1] - self._off[k] > self._common:
                 continue  # initials too common to find candidates by (as COMMON_SHARE)
-            qnear[k] = _ACRONYM_MARK
+            qnear[k] = _OWN_CLOSENESS[key[0]]
             acronyms = True
             arr = pre_keys[pre_off[k]:pre_off[k + 1]]
             if len(arr):
@@ -652,7 +664,61 @@ class NameIndex:
                     parts.append(arr)
                     toks.append(i)
         if not parts or sum(weights[i] for i in set(toks)) < need:
-            return [], [], qnear
+            return [], [], qnear, acronyms
+        if sum(len(a) for a in parts) <= _SMALL_SHARES:
+            names, rows = self._shares_py(parts, toks, weights, need, n)
+        else:
+            names, rows = self._shares_np(parts, toks, weights, need, n)
+        if not names:
+            return [], [], qnear, acronyms
+        if acronyms:
+            # A name that only an acronym brings (SONG TRADING COMPANY / STC LTD): align calls
+            # any acronym of the other's initials a review, which on its own is mostly another
+            # party; an acronym with another word in common (GTF NEMAN) is kept.
+            kept_rows = [(ni, r) for ni, r in zip(names, rows, strict=True)
+                         if any(c and c != _ACRONYM_MARK for c in r)]
+            names, rows = [ni for ni, _ in kept_rows], [r for _, r in kept_rows]
+        return names, rows, qnear, acronyms
+
+    @staticmethod
+    def _shares_py(parts: list[np.ndarray], toks: list[int], weights: list[float], need: float,
+                   n: int) -> tuple[list[int], list[list[float]]]:
+        """``_shares_np`` for few posting entries, in plain Python: numpy's per-call cost is
+        most of the time on small arrays. The same floats: each name's share is summed in token
+        order, one best code per (name, token), as the sorted array gives."""
+        codes: dict[int, list[int]] = {}
+        get = codes.get
+        for arr, t in zip(parts, toks, strict=True):
+            for x in arr.tolist():
+                ni = x >> 12
+                r = get(ni)
+                if r is None:
+                    r = codes[ni] = [0] * n
+                c = x & 63
+                if c > r[t]:
+                    r[t] = c
+        names: list[int] = []
+        rows: list[list[float]] = []
+        values = _VALUE_LIST
+        for ni in sorted(codes):
+            r = codes[ni]
+            share = 0.0
+            first = True
+            for w, c in zip(weights, r, strict=True):
+                if c:
+                    # The array path sums entries only: start from the first (0.0 + x is x).
+                    share = w * values[c] if first else share + w * values[c]
+                    first = False
+            if share >= need:
+                names.append(ni)
+                rows.append([values[c] for c in r])
+        return names, rows
+
+    @staticmethod
+    def _shares_np(parts: list[np.ndarray], toks: list[int], weights: list[float], need: float,
+                   n: int) -> tuple[list[int], list[list[float]]]:
+        """The names reaching ``need`` and their closeness rows, from the posting parts (each
+        ``name << 12 | code``) and the query token of each part, as arrays."""
         if len(parts) > 1:
             # One concatenation, then each part's token added in place (no array per part).
             keys = np.concatenate(parts)
@@ -675,7 +741,7 @@ class NameIndex:
         share = np.add.reduceat(table[keys & 4095], starts)
         keep = share >= need
         if not keep.any():
-            return [], [], qnear
+            return [], []
         kept = keys[keep[np.cumsum(first) - 1]].tolist()
         names: list[int] = []
         rows: list[list[float]] = []
@@ -689,14 +755,7 @@ class NameIndex:
                 names.append(ni)
                 rows.append(row)
             row[(x >> 6) & 63] = _VALUE_LIST[x & 63]
-        if acronyms:
-            # A name that only an acronym brings (SONG TRADING COMPANY / STC LTD): align calls
-            # any acronym of the other's initials a review, which on its own is mostly another
-            # party; an acronym with another word in common (GTF NEMAN) is kept.
-            kept_rows = [(ni, r) for ni, r in zip(names, rows, strict=True)
-                         if any(c and c != _ACRONYM_MARK for c in r)]
-            names, rows = [ni for ni, _ in kept_rows], [r for _, r in kept_rows]
-        return names, rows, qnear
+        return names, rows
 
     def _candidates(self, rep: NameRep, floor: float, qw_org: list[float], qw_per: list[float],
                     kind: str | None = None, limit: int = 5) -> list[tuple[float, int]]:
@@ -714,7 +773,7 @@ class NameIndex:
         weights = [self.weight(sk) for sk in sks]
         total = sum(weights) or 1.0
         need = max(0.0, 2 * floor - 1.0 - 0.05) * total - 1e-9
-        names, ca_rows, qnear = self._shares(rep, weights, need, kind)
+        names, ca_rows, qnear, acronyms = self._shares(rep, weights, need, kind)
         if not names:
             return []
         q_pat = _patronymic_index(sks)
@@ -725,8 +784,6 @@ class NameIndex:
             names, ca_rows = [ni for ni, _ in kept], [ca for _, ca in kept]
         concepts = any(rep.concepts)
         q_flags = _share_flags(sks)
-        kid_get = self._kid.get
-        acronyms = any(kid_get(key, -1) in qnear for key, _ in acronym_keys.query_probes(rep, kind))
         if len(names) >= _VECTOR_MIN:
             bounds = self._bounds_np(names, ca_rows, qw_org, qw_per, q_pat, q_long, qnear, concepts, q_flags, acronyms)
         else:
@@ -734,7 +791,7 @@ class NameIndex:
         scored = [(b, ni) for b, ni in zip(bounds, names, strict=True) if b >= low]
         scored.sort(key=lambda t: (-t[0], t[1]))
         if limit <= 10:
-            return scored[:MAX_CANDIDATES]
+            return self._cap_per_entity(scored)
         # A large limit: three entities per result asked for, counted as entities (one party has
         # many names on several lists: counting names would let one crowd out another), at most
         # four names per entity on average.
@@ -748,6 +805,32 @@ class NameIndex:
             if len(seen) > cap or n >= 4 * cap:
                 return scored[:n]
         return scored
+
+    def _cap_per_entity(self, scored: list[tuple[float, int]]) -> list[tuple[float, int]]:
+        """The MAX_CANDIDATES names to align, best bound first, at most PER_ENTITY names of an
+        entity before any other entity's later names: one party listed under many aliases (IRGC, Al-Haramain) would
+        otherwise spend the cap on itself and crowd out the next entity. Aliases passed over
+        fill what is left of the cap."""
+        if len(scored) <= MAX_CANDIDATES:
+            return scored
+        name_ent = self._names
+        per: dict[int, int] = {}
+        chosen: list[tuple[float, int]] = []
+        skipped: list[tuple[float, int]] = []
+        for t in scored:
+            ei = name_ent[t[1]][0]
+            c = per.get(ei, 0)
+            if c < PER_ENTITY:
+                per[ei] = c + 1
+                chosen.append(t)
+                if len(chosen) == MAX_CANDIDATES:
+                    return chosen  # every name passed over is an alias of a chosen entity
+            else:
+                skipped.append(t)
+        chosen += skipped[:MAX_CANDIDATES - len(chosen)]
+        # Bound order: the alignment loop stops at the first bound that cannot enter the result.
+        chosen.sort(key=lambda t: (-t[0], t[1]))
+        return chosen
 
     def _bounds_py(self, names: list[int], ca_rows: list[list[float]], qw_org: list[float], qw_per: list[float],
                    q_pat: int | None, q_long: tuple[bool, ...], qnear: dict[int, float], concepts: bool,

@@ -69,8 +69,7 @@ def test_precomputed_neighbourhoods(index: NameIndex) -> None:
         pre = index._near_pre[k]
         if pre is not None:
             assert pre == index._near_of(key, True)
-        own = {"\x01": index_module.TRANSLATED_CREDIT, "\x02": index_module._ACRONYM_MARK,
-               "\x03": index_module._ACRONYM_MARK}
+        own = index_module._OWN_CLOSENESS
         near = pre or ((k, own.get(key[0], 1.0)),)
         stored = index._pre_keys[index._pre_off[k]:index._pre_off[k + 1]]
         assert np.array_equal(stored, index._probe_keys(near, False))
@@ -111,13 +110,18 @@ def _plain_shares(index: NameIndex, rep: NameRep, need: float) -> dict[int, list
     return {ni: row for ni, row in best.items() if sum(w * c for w, c in zip(weights, row, strict=True)) >= need}
 
 
+@pytest.mark.parametrize("small", [0, 10**9], ids=["arrays", "python"])
 @pytest.mark.parametrize("query", QUERIES)
-def test_shares_match_plain_definition(index: NameIndex, query: str) -> None:
+def test_shares_match_plain_definition(index: NameIndex, query: str, small: int,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both ways of summing shares (arrays for many posting entries, Python for few) give the
+    plain definition."""
+    monkeypatch.setattr(index_module, "_SMALL_SHARES", small)
     rep = parse_name(query)
     weights = [index.weight(sk) for sk in rep.skeletons]
     for floor in (0.6, 0.8):
         need = max(0.0, 2 * floor - 1.0 - 0.05) * (sum(weights) or 1.0) - 1e-9
-        names, rows, _ = index._shares(rep, weights, need)
+        names, rows, _, _ = index._shares(rep, weights, need)
         assert names == sorted(names)
         assert dict(zip(names, rows, strict=True)) == _plain_shares(index, rep, need)
 
@@ -154,7 +158,7 @@ def test_vector_bounds_are_the_loop_bounds(index: NameIndex, query: str) -> None
     """Many candidates get their bounds as arrays: the very same floats as the loop."""
     rep = parse_name(query)
     weights = [index.weight(sk) for sk in rep.skeletons]
-    names, rows, qnear = index._shares(rep, weights, -1e-9)
+    names, rows, qnear, _ = index._shares(rep, weights, -1e-9)
     if not names:
         return
     from compliance.names.score import _patronymic_index
@@ -171,7 +175,7 @@ def test_vector_bounds_with_wide_names() -> None:
     idx = NameIndex(ents)
     rep = parse_name("Belaruskali Word3x Word4x")
     weights = [idx.weight(sk) for sk in rep.skeletons]
-    names, rows, qnear = idx._shares(rep, weights, -1e-9)
+    names, rows, qnear, _ = idx._shares(rep, weights, -1e-9)
     assert any(idx._p_wide[ni] for ni in names)
     from compliance.names.score import _patronymic_index
 

@@ -41,6 +41,29 @@ def test_search_finds(index: NameIndex, case: dict[str, Any]) -> None:
     assert case["entity"] in found
 
 
+@pytest.mark.parametrize("case", CASES["negatives"], ids=[c["query"] for c in CASES["negatives"]])
+def test_search_does_not_find(index: NameIndex, case: dict[str, Any]) -> None:
+    found = [m.entity_id for m in index.search(case["query"], kind=case.get("kind"), limit=10)]
+    assert case["entity"] not in found
+
+
+def test_compound_keys_reach_the_words() -> None:
+    """The compound keys, not align alone: the listed words are a candidate for the compound
+    (with its words credited), and vocabulary words probe no compound keys (International is
+    found as a word: as a compound it would bring every Inter ... National name)."""
+    rep = parse_name("Grodnooblispolkom")
+    assert any(k.startswith(acronym_keys.WORDS) for k, _ in acronym_keys.query_probes(rep, "organization"))
+    listed = parse_name("Grodno Regional Executive Committee")
+    assert acronym_keys.WORDS + "hroobl" in dict(acronym_keys.listed_keys(listed, "organization"))
+    trade = parse_name("International Trading Company")
+    assert not any(k.startswith(acronym_keys.WORDS) for k, _ in acronym_keys.query_probes(trade, "organization"))
+    # Two words as written are a brand, not a compound (align too): GoldenElectronics is no
+    # abbreviation of Goldi Electronics (an innocent party in bench/party_fp).
+    brand = parse_name("GOLDI ELECTRONICS S.A.")
+    assert not any(k.startswith(acronym_keys.WORDS + "hol") or k.startswith(acronym_keys.WORDS + "gol")
+                   for k, _ in acronym_keys.listed_keys(brand, "organization"))
+
+
 def test_acronym_alone_is_no_candidate(index: NameIndex) -> None:
     """An acronym of the other's initials and nothing else in common is mostly another party
     (Song Trading Company / STC): not brought by the acronym keys alone."""
@@ -96,9 +119,8 @@ def test_bound_is_above_align_on_labelled_pairs() -> None:
             continue
         weights = [idx.weight(sk) for sk in rep.skeletons]
         qw = (token_weights(rep, idx.weight, False), token_weights(rep, idx.weight, True))
-        names, rows, qnear = idx._shares(rep, weights, -1e-9, kind)
+        names, rows, qnear, acronyms = idx._shares(rep, weights, -1e-9, kind)
         row_of = dict(zip(names, rows, strict=True))
-        acronyms = any(idx._kid.get(k, -1) in qnear for k, _ in acronym_keys.query_probes(rep, kind))
         for ni in by_entity.get(i, []):
             if ni not in row_of:
                 continue
@@ -116,3 +138,42 @@ def test_bound_is_above_align_on_labelled_pairs() -> None:
                 low.append((a, cand.text, bound, score))
     assert checked > 500
     assert len(low) <= KNOWN_LOW, low
+
+
+def _crowd() -> NameIndex:
+    # One party under many near spellings, each aligned lower than the query's own spelling
+    # (its own name), and another party whose name is farther but still a match.
+    stems = ["Orion Delta Shipping", "Orian Delta Shipping", "Orien Delta Shipping", "Oriun Delta Shipping",
+             "Orion Dalta Shipping", "Orion Delto Shipping", "Orion Delta Shepping", "Orion Delta Shipling",
+             "Orion Delta Shopping", "Orion Delka Shipping", "Orlon Delta Shipping", "Orion Delta Shippin",
+             "Orin Delta Shipping", "Orion Deltas Shipping", "Orion Delta Shippings", "Orions Delta Shipping",
+             "Orion Delat Shipping", "Orino Delta Shipping", "Orion Delta Shipipng", "Orion Detla Shipping",
+             "Orion Delta Shipsing", "Orion Dolta Shipping", "Orion Delte Shipping", "Orion Delta Chipping"]
+    ents = [Entity(id="many", list_name="test", kind="organization", name=stems[0], aliases=stems[1:],
+                   listings=[Listing(regime="EU")]),
+            Entity(id="other", list_name="test", kind="organization", name="Orion Delta Shipping Company",
+                   listings=[Listing(regime="EU")])]
+    return NameIndex(ents + _filler())
+
+
+def test_one_entity_does_not_crowd_out_the_next() -> None:
+    """The names aligned per query are capped: an entity's many aliases must not take every
+    place (aligned per entity first), so the next entity is still found."""
+    idx = _crowd()
+    found = [m.entity_id for m in idx.search("Orion Delta Shipping")]
+    assert found[0] == "many" and "other" in found
+    rep = parse_name("Orion Delta Shipping")
+    cands = idx._candidates(rep, REVIEW_THRESHOLD, token_weights(rep, idx.weight, False), token_weights(rep, idx.weight, True))
+    per: dict[int, int] = {}
+    for _, ni in cands:
+        per[idx._names[ni][0]] = per.get(idx._names[ni][0], 0) + 1
+    assert len(cands) == index_module.MAX_CANDIDATES and len(per) == 2
+    assert cands == sorted(cands, key=lambda t: (-t[0], t[1]))
+
+
+def test_passed_over_aliases_fill_the_cap() -> None:
+    """With fewer entities than the cap, the aliases passed over still fill it (best bound first)."""
+    idx = _crowd()
+    rep = parse_name("Orion Delta Shipping")
+    cands = idx._candidates(rep, REVIEW_THRESHOLD, token_weights(rep, idx.weight, False), token_weights(rep, idx.weight, True))
+    assert sum(1 for _, ni in cands if idx._entities[idx._names[ni][0]].id == "many") == index_module.MAX_CANDIDATES - 1
