@@ -348,9 +348,12 @@ class NameIndex:
             ei = len(self._entities)
             self._entities.append(e)
             seen: set[tuple[str, ...]] = set()
+            # A listed person's short legal-form words are name parts (Paek Se Bong); other kinds
+            # are read as similarity reads a name of unknown kind.
+            reading = True if e.kind in PERSON_KINDS else None
             for raw in e.all_names:
                 for variant in split_variants(raw):
-                    rep = parse_name(variant)
+                    rep = parse_name(variant, reading)
                     if not rep.skeletons or rep.skeletons in seen:
                         continue
                     seen.add(rep.skeletons)
@@ -1010,7 +1013,7 @@ class NameIndex:
 
     def _search_one(self, name: str, *, country: str | None, kind: str | None, limit: int,
                     threshold: float | None) -> list[NameMatch]:
-        rep = parse_name(name[:MAX_QUERY_CHARS])
+        rep = parse_name(name[:MAX_QUERY_CHARS], True if (kind or "").lower() in PERSON_KINDS else None)
         if not rep.skeletons:
             return []
         cut = ""

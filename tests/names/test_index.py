@@ -182,3 +182,14 @@ def test_vector_bounds_with_wide_names() -> None:
     args = (token_weights(rep, idx.weight, False), token_weights(rep, idx.weight, True),
             _patronymic_index(rep.skeletons), index_module._long_tokens(rep.skeletons), qnear, any(rep.concepts))
     assert idx._bounds_np(names, rows, *args) == idx._bounds_py(names, rows, *args)
+
+
+def test_listed_persons_keep_short_legal_form_words_as_name_parts() -> None:
+    # "Se" is also the legal form SE: a listed person's name keeps it, as similarity(kind=person) does.
+    ents = [Entity(id="p", list_name="test", kind="person", name="SE BONG PAEK", listings=[Listing(regime="UN")]),
+            Entity(id="o", list_name="test", kind="organization", name="BONG PAEK SE", listings=[Listing(regime="UN")])]
+    idx = NameIndex(ents)
+    (top, *_) = idx.search("Paek Se Bong", kind="person")
+    assert top.entity_id == "p" and top.score >= 0.9
+    reps = {idx._entities[ei].id: rep for ei, _, rep in idx._names}
+    assert reps["p"].tokens == ("se", "bong", "paek") and reps["o"].tokens == ("bong", "paek")
