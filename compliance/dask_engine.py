@@ -26,7 +26,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from compliance import __version__
-from compliance.engine import BatchEngine, BatchSummary, PendingRow, chunked_gc, deliver
+from compliance.engine import (
+    BatchEngine,
+    BatchSummary,
+    PackedChunk,
+    PendingRow,
+    chunked_gc,
+    deliver,
+    pack_chunk,
+    unpack_chunk,
+)
 from compliance.exc import ComplianceError
 from compliance.models import ScreeningResult
 from compliance.rules.quota import QuotaStore, QuotaTracker
@@ -45,7 +54,7 @@ def _worker_version() -> str:
     return __version__
 
 
-def _screen_partition(screener: Screener, rows: list[RawRow], jurisdiction: str | None,
+def _screen_partition(screener: Screener, rows: PackedChunk | list[RawRow], jurisdiction: str | None,
                       as_of: dt.date | None) -> list[ScreeningResult | PendingRow]:
     """Runs on a worker: one partition, in order; quota-dependent rows come back pending."""
     key = (id(screener), jurisdiction, as_of)
@@ -56,7 +65,7 @@ def _screen_partition(screener: Screener, rows: list[RawRow], jurisdiction: str 
         held = _ENGINES[key] = (screener, BatchEngine(screener, jurisdiction=jurisdiction, as_of=as_of,
                                                       defer_quota=True))
     with chunked_gc():
-        out = held[1].screen_chunk(rows)
+        out = held[1].screen_chunk(unpack_chunk(rows) if isinstance(rows, PackedChunk) else rows)
     gc.collect()
     return out
 
@@ -116,7 +125,9 @@ def run_dask(screener: Screener, table: InputTable, write: Callable[[list[Screen
             deliver(items, finisher, tracker, summary, write, progress)
 
         for chunk in table.chunks(chunk_size):
-            pending.append(client.submit(_screen_partition, remote, chunk, jurisdiction, as_of, pure=False))
+            # Sent packed (``pack_chunk``): a few objects to serialise per partition, not ~25 per row.
+            pending.append(client.submit(_screen_partition, remote, pack_chunk(chunk), jurisdiction, as_of,
+                                         pure=False))
             while len(pending) >= window:
                 drain(pending.popleft())
         while pending:

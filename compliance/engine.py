@@ -25,6 +25,7 @@ import os
 import sys
 import time
 import traceback
+from array import array
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -33,7 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from compliance.exc import ComplianceError, InvalidInput
 from compliance.fastparse import FastParser
@@ -550,6 +551,62 @@ def _raw_row(t: RowTuple) -> RawRow:
     return RawRow(t[0], t[1], t[2], t[3], t[4])
 
 
+# Between the cells of a chunk sent as one text: a control character files hardly hold (a chunk
+# with one in a cell is sent row by row).
+CELL_SEPARATOR = "\x1f"
+
+
+class PackedChunk(NamedTuple):
+    """A chunk as sent to a worker. The rows of its layout (most rows of a CSV file) travel as
+    their cells, all of the chunk's joined into one text, with their numbers and warnings; pickling
+    a few objects per chunk instead of ~25 per row is what makes it cheap. The other rows (values
+    the file's conventions changed, unreadable rows, JSON records) go as ``RowTuple`` by position."""
+
+    layout: RowLayout | None
+    numbers: array[int]  # the layout rows' numbers, in order
+    text: str  # their cells, CELL_SEPARATOR between cells and between rows
+    warnings: dict[int, list[str]]  # a layout row's warnings, by its position in ``numbers``
+    others: dict[int, RowTuple]  # the other rows, by position in the chunk
+
+
+def pack_chunk(rows: list[RawRow]) -> PackedChunk:
+    """``rows`` in the form cheapest to send to another process (``unpack_chunk`` rebuilds them)."""
+    layout = next((r.layout for r in rows if r.layout is not None), None)
+    width = len(layout.columns) if layout is not None else 0
+    numbers: array[int] = array("q")
+    lines: list[str] = []
+    warnings: dict[int, list[str]] = {}
+    others: dict[int, RowTuple] = {}
+    join = CELL_SEPARATOR.join
+    try:
+        for j, r in enumerate(rows):
+            # The row's cells are its layout's columns in order when there is one of each.
+            if r.layout is layout and layout is not None and len(r.original) == width:
+                if r.warnings:
+                    warnings[len(numbers)] = r.warnings
+                numbers.append(r.row_number)
+                lines.append(join(r.original.values()))  # TypeError: a cell not text (a spreadsheet's)
+            else:
+                others[j] = _row_tuple(r)
+        text = join(lines)
+        if len(numbers) and text.count(CELL_SEPARATOR) != width * len(numbers) - 1:
+            raise ValueError("a cell holds the separator")
+    except (TypeError, ValueError):
+        return PackedChunk(None, array("q"), "", {}, {j: _row_tuple(r) for j, r in enumerate(rows)})
+    return PackedChunk(layout, numbers, text, warnings, others)
+
+
+def unpack_chunk(p: PackedChunk) -> list[RawRow]:
+    """The chunk ``pack_chunk`` packed: the same rows, in order."""
+    laid = p.layout.rows(p.numbers, p.text.split(CELL_SEPARATOR), p.warnings) \
+        if p.layout is not None and len(p.numbers) else []
+    if not p.others:
+        return laid
+    rest = iter(laid)
+    others = p.others
+    return [_raw_row(others[j]) if j in others else next(rest) for j in range(len(laid) + len(others))]
+
+
 def deliver(items: list[ScreeningResult | PendingRow], finisher: BatchEngine, tracker: QuotaTracker,
             summary: BatchSummary, write: Callable[[list[ScreeningResult]], None],
             progress: Callable[[int], None] | None) -> None:
@@ -597,9 +654,9 @@ def _fork_init() -> None:
     gc.disable()  # collected once per chunk (``_fork_screen``), as in one process
 
 
-def _fork_screen(index: int, rows: list[RowTuple]) -> list[ScreeningResult | PendingRow] | list[Rendered | PendingRow]:
+def _fork_screen(index: int, rows: PackedChunk) -> list[ScreeningResult | PendingRow] | list[Rendered | PendingRow]:
     assert _FORK_ENGINE is not None
-    out = _FORK_ENGINE.screen_chunk([_raw_row(t) for t in rows])
+    out = _FORK_ENGINE.screen_chunk(unpack_chunk(rows))
     del rows
     renderer = _FORK_RENDERER
     if renderer is None:
@@ -691,7 +748,7 @@ def run_forked(screener: Screener, chunks: Iterable[list[RawRow]], write: Callab
                     del results, chunk
                     _collect(i)
                     continue
-                rows = [_row_tuple(r) for r in chunk]
+                rows = pack_chunk(chunk)
                 pending.append(pool.submit(_fork_screen, i, rows))
                 summary.worker_chunks += 1
                 del chunk, rows

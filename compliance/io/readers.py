@@ -19,8 +19,9 @@ import re
 import sys
 import unicodedata
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, cast
 from zlib import error as zlib_error
@@ -109,9 +110,47 @@ class RowLayout:
     columns: tuple[str, ...]
     targets: tuple[tuple[str, str], ...]
 
+    @property
+    def identity(self) -> bool:
+        """Every column is the contract column of its name: a row's data is the row as read
+        (one dict for both, as ``InputTable`` makes it)."""
+        return len(self.targets) == len(self.columns) and all(k == t for k, t in self.targets)
+
     def raw(self, i: int, cells: tuple[Any, ...] | list[Any], warnings: list[str]) -> RawRow:
         original = dict(zip(self.columns, cells, strict=True))
-        return RawRow(i, {target: original[k] for k, target in self.targets}, original, None, warnings, self)
+        data = original if self.identity else {target: original[k] for k, target in self.targets}
+        return RawRow(i, data, original, None, warnings, self)
+
+    def rows(self, numbers: Sequence[int], cells: list[Any], warnings: dict[int, list[str]]) -> list[RawRow]:
+        """``raw`` of many rows at once: ``cells`` the rows' cells end to end (``len(columns)``
+        each, in order), ``warnings`` by position in ``numbers``. One plan for the whole list
+        (the targets' positions, worked out once) instead of a dict lookup per cell."""
+        columns, width = self.columns, len(self.columns)
+        if len(cells) != width * len(numbers):
+            raise ValueError(f"{len(cells)} cells for {len(numbers)} rows of {width} columns")
+        if len(set(columns)) != width:  # a repeated column: its last cell is the row's (as in ``raw``)
+            return [self.raw(i, cells[j * width:(j + 1) * width], warnings.get(j) or [])
+                    for j, i in enumerate(numbers)]
+        out: list[RawRow] = []
+        append = out.append
+        if self.identity:
+            it = iter(cells)
+            # zip stops at the end of ``columns`` before drawing from ``it``: one row's cells each.
+            for j, i in enumerate(numbers):
+                original = dict(zip(columns, it, strict=False))
+                append(RawRow(i, original, original, None, warnings.get(j) or [], self))
+            return out
+        names = [t for _, t in self.targets]
+        at = [columns.index(k) for k, _ in self.targets]
+        pick: Callable[[list[Any]], Iterable[Any]] = (
+            itemgetter(*at) if len(at) > 1 else (lambda row: [row[at[0]]]) if at else (lambda row: ()))
+        start = 0
+        for j, i in enumerate(numbers):
+            row = cells[start:start + width]
+            start += width
+            append(RawRow(i, dict(zip(names, pick(row), strict=True)), dict(zip(columns, row, strict=True)), None,
+                          warnings.get(j) or [], self))
+        return out
 
 
 def _norm_header(h: str) -> str:
