@@ -81,29 +81,32 @@ def _initials(rep: NameRep, j: int) -> frozenset[str]:
 
 def run_keys(rep: NameRep) -> list[tuple[str, tuple[int, ...]]]:
     """(initials, words of the runs spelling them) of every run of 3 to 6 lettered words (stop
-    words inside a run may be skipped); at most MAX_RUN_KEYS."""
+    words inside a run may be skipped); at most MAX_RUN_KEYS. Shorter runs first, then earlier
+    ones: a long name's many six-letter runs must not crowd out its three-letter ones (UVD of
+    Directorate of Internal Affairs ... of the Brest Oblast Executive Committee)."""
     n = len(rep.tokens)
     if n < MIN_LETTERS - 1:
         return []
     inits = [_initials(rep, j) for j in range(n)]
     skip = [_skippable(rep, j) for j in range(n)]
     out: dict[str, set[int]] = {}
-
-    def walk(j: int, letters: str, run: tuple[int, ...]) -> None:
+    # Runs of one more letter each round: (next word, letters, words of the run).
+    level: list[tuple[int, str, tuple[int, ...]]] = [(j0 + 1, c, (j0,)) for j0 in range(n) for c in sorted(inits[j0])]
+    for size in range(1, MAX_LETTERS + 1):
         if len(out) >= MAX_RUN_KEYS:
-            return
-        if len(letters) >= MIN_LETTERS:
-            out.setdefault(letters, set()).update(run)
-        if len(letters) == MAX_LETTERS or j >= n:
-            return
-        for c in sorted(inits[j]):
-            walk(j + 1, letters + c, (*run, j))
-        if skip[j] and letters:
-            walk(j + 1, letters, (*run, j))
-
-    for j0 in range(n):
-        for c in sorted(inits[j0]):
-            walk(j0 + 1, c, (j0,))
+            break
+        grown: list[tuple[int, str, tuple[int, ...]]] = []
+        for j, letters, run in level:
+            while True:
+                if size >= MIN_LETTERS and (letters in out or len(out) < MAX_RUN_KEYS):
+                    out.setdefault(letters, set()).update(run)
+                if size == MAX_LETTERS or j >= n:
+                    break
+                grown.extend((j + 1, letters + c, (*run, j)) for c in sorted(inits[j]))
+                if not skip[j]:
+                    break
+                run, j = (*run, j), j + 1
+        level = grown
     return [(letters, tuple(sorted(run))) for letters, run in out.items()]
 
 
@@ -175,11 +178,9 @@ def listed_compound_keys(rep: NameRep) -> list[tuple[str, tuple[int, ...]]]:
     return [(k, tuple(sorted(v))) for k, v in out.items()]
 
 
-def query_compound_probes(rep: NameRep) -> list[tuple[str, tuple[int, ...]]]:
-    """Compound keys a query probes: each long word by every two three-letter pieces at most
-    MAX_SYLLABLE apart (every neighbouring pair of the words it abbreviates is among them),
-    crediting it; each word with each of the next PAIR_SPAN words by their heads, crediting
-    the words from one to the other (align's run takes the descriptive words between)."""
+def _compound_word_probes(rep: NameRep) -> dict[str, set[int]]:
+    """The WORDS keys of a query's long words: every two three-letter pieces at most
+    MAX_SYLLABLE apart, crediting the word."""
     probes: dict[str, set[int]] = {}
     for i, sk in enumerate(rep.skeletons):
         if _compound(rep, i):
@@ -188,6 +189,23 @@ def query_compound_probes(rep: NameRep) -> list[tuple[str, tuple[int, ...]]]:
                 x = sk[p:p + 3]
                 for q in range(p + 2, min(n - 2, p + MAX_SYLLABLE + 1)):
                     probes.setdefault(WORDS + x + sk[q:q + 3], set()).add(i)
+    return probes
+
+
+def _person_evidence(rep: NameRep) -> bool:
+    """A word of a person's name: a given name (or its patronymic's stem) or a common surname."""
+    data = name_data()
+    raw = rep.raw or rep.skeletons
+    return any(sk in data.given or r in data.given or sk in data.common_surnames
+               for sk, r in zip(rep.skeletons, raw, strict=True))
+
+
+def query_compound_probes(rep: NameRep) -> list[tuple[str, tuple[int, ...]]]:
+    """Compound keys a query probes: each long word by every two three-letter pieces at most
+    MAX_SYLLABLE apart (every neighbouring pair of the words it abbreviates is among them),
+    crediting it; each word with each of the next PAIR_SPAN words by their heads, crediting
+    the words from one to the other (align's run takes the descriptive words between)."""
+    probes = _compound_word_probes(rep)
     heads = _heads(rep)
     own = _own_heads(rep, heads)
     n = len(heads)
@@ -219,7 +237,8 @@ def listed_keys(rep: NameRep, kind: str) -> list[tuple[str, tuple[int, ...]]]:
 def query_probes(rep: NameRep, kind: str | None) -> tuple[tuple[str, tuple[int, ...]], ...]:
     """Keys a query probes, with the query word indices each credits: its short words (of an
     organisation's name, or with at most one vowel) reach the listed runs they abbreviate, its
-    runs of words (an organisation's name) reach the listed acronyms."""
+    runs of words (an organisation's name) reach the listed acronyms; an unknown kind's long
+    words without person evidence probe the compounds' words."""
     if kind in PERSON_KINDS:
         return ()
     org = org_like(rep, kind)
@@ -230,4 +249,10 @@ def query_probes(rep: NameRep, kind: str | None) -> tuple[tuple[str, tuple[int, 
     if org:
         probes.extend((ACRONYM + letters, run) for letters, run in run_keys(rep))
         probes.extend(query_compound_probes(rep))
+    elif not _person_evidence(rep):
+        # A query of unknown kind without descriptive words may still be a compound
+        # abbreviation (Brestoblispolkom): its long words probe the words they abbreviate,
+        # unless a given name or a common surname says it is a person's name. Word pairs
+        # probe nothing: two name parts are no compound of an organisation's words.
+        probes.extend((k, tuple(sorted(v))) for k, v in _compound_word_probes(rep).items())
     return tuple(probes)

@@ -177,3 +177,25 @@ def test_passed_over_aliases_fill_the_cap() -> None:
     rep = parse_name("Orion Delta Shipping")
     cands = idx._candidates(rep, REVIEW_THRESHOLD, token_weights(rep, idx.weight, False), token_weights(rep, idx.weight, True))
     assert sum(1 for _, ni in cands if idx._entities[idx._names[ni][0]].id == "many") == index_module.MAX_CANDIDATES - 1
+
+
+def test_long_names_key_short_runs_first() -> None:
+    """The run-key cap drops a long name's long runs, not its short ones: UVD (Directorate of
+    Internal Affairs) is keyed for a ten-word name whose six-letter runs alone exceed the cap."""
+    rep = parse_name("Directorate of Internal Affairs of the Brest Oblast Executive Committee")
+    keys = dict(acronym_keys.run_keys(rep))
+    assert len(keys) == acronym_keys.MAX_RUN_KEYS
+    assert {0, 2, 3} <= set(keys["uvd"])
+    assert all(len(k) <= 4 for k in keys)  # shorter runs filled the cap
+
+
+def test_unknown_kind_compound_probes() -> None:
+    """A query of unknown kind probes compound keys by its long words (Brestoblispolkom), not by
+    word pairs, and none when a given name or a common surname reads it as a person's name."""
+    probes = acronym_keys.query_probes(parse_name("Brestoblispolkom"), None)
+    assert acronym_keys.WORDS + "breobl" in dict(probes)
+    pair = acronym_keys.query_probes(parse_name("Brestov Oblinsky"), None)
+    assert not any(k.startswith(acronym_keys.COMPOUND) for k, _ in pair)
+    person = acronym_keys.query_probes(parse_name("Aleksandr Brestoblinsky"), None)
+    assert not any(k.startswith(acronym_keys.WORDS) for k, _ in person)
+    assert not acronym_keys.query_probes(parse_name("Brestoblispolkom"), "person")
