@@ -409,9 +409,24 @@ def parse_name(text: str, person: bool | None = None) -> NameRep:
                    raw=raw if raw != sks else ())
 
 
-def normalize_name(name: str) -> str:
-    """The readable normal form: Latin tokens without legal forms, space-separated."""
-    return " ".join(parse_name(name).tokens)
+# Kinds of party that are people (the CLI's and the lists' words; score.PERSON_KINDS is this set).
+PERSON_KINDS = frozenset(("person", "individual"))
+
+
+def name_reading(kind: str | None) -> bool | None:
+    """How ``parse_name`` reads short legal-form words for a party of this kind: True for a
+    person (name parts: Kim Se), False for an organisation, company or vessel (legal forms),
+    None when the kind is not given or unknown (by the name's look)."""
+    if not kind or kind.lower() == "unknown":
+        return None
+    return kind.lower() in PERSON_KINDS
+
+
+def normalize_name(name: str, kind: str | None = None) -> str:
+    """The readable normal form: Latin tokens without legal forms, space-separated. ``kind``:
+    as for ``similarity`` (person, organization, ...); None reads the name by its look, so a
+    person's name can lose a part that is also a legal form (Kim Se -> kim; as a person: kim se)."""
+    return " ".join(parse_name(name, name_reading(kind)).tokens)
 
 
 # "X a.k.a. Y", "X aka Y", "X f.k.a. Y", "X (formerly Y)", "X, also known as Y", "X / Y".

@@ -17,6 +17,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Levenshtein
 
 from compliance.names.normalize import _DOUBLE, _SKELETON_RULES, NameRep, concepts_of, name_data, skeleton
+from compliance.names.normalize import PERSON_KINDS as _PERSON_KINDS  # one list of person kinds
 
 FUZZY_FLOOR = 0.75  # token similarity below this is no match
 GENERIC_WEIGHT = 0.25
@@ -37,7 +38,7 @@ OTHER_GENDER_CREDIT = 0.3  # Aleksandr / Aleksandra: another person
 TRANSPOSED_SHORT_CREDIT = 0.85  # Abd / Adb
 LIST_COMMON_WEIGHT = 0.95  # a weight below this means the word is frequent in the loaded lists
 
-PERSON_KINDS = {"person", "individual"}
+PERSON_KINDS = set(_PERSON_KINDS)
 
 Weight = Callable[[str], float]
 
