@@ -361,6 +361,25 @@ def _concept_words() -> dict[str, tuple[str, ...]]:
     return {c: tuple(sorted(v)) for c, v in out.items()}
 
 
+SLIPPED_FLOOR = 0.8
+
+
+@lru_cache(maxsize=100_000)
+def _slipped_translation(sk: str, concepts: frozenset[str]) -> float:
+    """Credit for a word the vocabulary lacks against a word that means ``concepts``: the word
+    is one of the concepts' translations with a slip (7 letters or more, the first kept, one
+    edit in 7 letters, two in 10: Natsyyalny / Natsyyanalny, Natsionalnyi); 0 otherwise."""
+    if len(sk) < 7 or not sk.isalpha():
+        return 0.0
+    words = _concept_words()
+    best = 0.0
+    for concept in concepts:
+        for w in words.get(concept, ()):
+            if w[0] == sk[0] and len(w) >= 7 and -2 <= len(w) - len(sk) <= 2:
+                best = max(best, OSA.normalized_similarity(sk, w))
+    return TRANSLATED_CREDIT * best if best >= SLIPPED_FLOOR else 0.0
+
+
 @lru_cache(maxsize=50_000)
 def _name_sources(rep: NameRep) -> tuple[tuple[tuple[str, ...], ...], frozenset[str]]:
     """``_word_sources`` of each word of a name, and the first three letters of them all."""
@@ -821,6 +840,7 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     art_b = not _ARTICLE_SET.isdisjoint(b.skeletons)
     # Korean and Chinese names written syllable by syllable (Paek Se Bong, Myong-Chin).
     syllabic = person and _syllabic(ta) and _syllabic(tb)
+    slipped: set[tuple[int, int]] = set()  # pairs of a misspelled translation
     for i, x in enumerate(a.skeletons):
         tx, rx, hx, kx = ta[i], ra[i], ha[i], ka[i] if translate else None
         for j, y in enumerate(b.skeletons):
@@ -858,6 +878,12 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 c, how = SYLLABLE_CREDIT, "romanised"
             if kx and c < TRANSLATED_CREDIT and kb[j] and kx & kb[j]:
                 c, how = TRANSLATED_CREDIT, "translated"
+            elif kx is not None and c < SLIPPED_FLOOR and bool(kx) != bool(kb[j]):
+                # A translation misspelled, so the vocabulary lacks it (Natsyyalny / National).
+                c2 = _slipped_translation(y, kx) if kx else _slipped_translation(x, kb[j])
+                if c2 > c:
+                    c, how = c2, "translated"
+                    slipped.add((i, j))
             if c > 0:
                 if how == "exact":
                     how = "transliterated"  # another spelling, or the same letters from another script
@@ -872,6 +898,13 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         used_a.add(i)
         used_b.add(j)
         pairs.append((i, j, c, how))
+    if slipped and not any((i, j) not in slipped and c >= 0.9 and wa[i] >= 1.0 and wb[j] >= 1.0
+                           for i, j, c, _ in pairs):
+        # A misspelled translation counts beside a distinctive word matched well (Olympic), never
+        # alone or with generic words: one slip from a word is another word as often (Zelenaya,
+        # green, is one from Zheleznaya, railway).
+        pairs = [p for p in pairs if (p[0], p[1]) not in slipped]
+        used_a, used_b = {p[0] for p in pairs}, {p[1] for p in pairs}
     if not person:
         # Organisation names are English words too, which Russian writes by ear: one word read
         # so against the other as written (Sky / Skai, Emirates / Emireits, Asot / Azot), for a
@@ -1193,6 +1226,11 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 # another family (Piotr Shevchenko / Petr Savchenko): not a match.
                 notes.append("and the surname reads as another family: not a match")
                 score = min(score, MIDDLE_CONFLICT_CAP)
+    if slipped and any((i, j) in slipped for i, j, *_ in pairs):
+        # A word read as a misspelled translation may be another word one slip away: review.
+        ceiling = min(ceiling, REVIEW_CEILING)
+        if score > ceiling:
+            notes.append("a translation matched only as misspelled: review, not proof")
     if short_cap:
         ceiling = min(ceiling, SHORT_NAME_CAP)
     score = min(score, ceiling)
