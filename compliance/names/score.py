@@ -723,6 +723,25 @@ def _typo_credit(x: str, y: str) -> tuple[float, str]:
     return (s, f"fuzzy {s:.2f}") if s >= TYPO_FLOOR and OSA.distance(x, y) == 1 else (0.0, "")
 
 
+TRUNCATED_CREDIT = 0.8
+# What a longer word adds to a name part that is no cut: surname, patronymic and gender endings
+# (Ivan / Ivanov, Christian / Christiansen, Petr / Petrovich, Marian / Mariana).
+_NOT_CUT = ("a", "ov", "ova", "ev", "eva", "in", "ina", "yn", "yna", "sen", "son", "ez", "es", "ich", "ovich",
+            "evich", "ovna", "evna", "ichna", "enko", "uk", "chuk", "ski", "ska", "sky", "skii", "skaya", "ik",
+            "yk", "ko", "s", "i", "y", "o", "e", "ou", "ouna", "avich", "auna",
+            "ette", "etta", "ine", "elle", "ka", "na")  # and feminine forms (Henri / Henriette)
+
+
+@lru_cache(maxsize=100_000)
+def _truncated(x: str, y: str) -> bool:
+    """One name part is the other cut short at the end of a name (Henri / Henrikus: a list's
+    field ends there): the shorter, five letters or more, begins the longer, which adds two to
+    four letters that are no surname, patronymic or gender ending."""
+    short, long = (x, y) if len(x) < len(y) else (y, x)
+    return len(short) >= 5 and 2 <= len(long) - len(short) <= 4 and long.startswith(short) and \
+        long[len(short):] not in _NOT_CUT and short.isalpha()
+
+
 _ARTICLES = ("al", "el", "ul")
 _ARTICLE_SET = frozenset(_ARTICLES)
 ARTICLE_CREDIT = 0.95
@@ -841,6 +860,7 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     # Korean and Chinese names written syllable by syllable (Paek Se Bong, Myong-Chin).
     syllabic = person and _syllabic(ta) and _syllabic(tb)
     slipped: set[tuple[int, int]] = set()  # pairs of a misspelled translation
+    last_a, last_b = len(ta) - 1, len(tb) - 1  # a list's field cuts a name at its end
     for i, x in enumerate(a.skeletons):
         tx, rx, hx, kx = ta[i], ra[i], ha[i], ka[i] if translate else None
         for j, y in enumerate(b.skeletons):
@@ -872,6 +892,8 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 c2, how2 = _typo_credit(tx, tb[j])
                 if c2 > c:
                     c, how = c2, how2
+            if person and c < TRUNCATED_CREDIT and (i == last_a or j == last_b) and _truncated(tx, tb[j]):
+                c, how = TRUNCATED_CREDIT, "truncated"
             if (art_a or art_b) and c < ARTICLE_CREDIT and _article_joined(x, y, art_a, art_b):
                 c, how = ARTICLE_CREDIT, "article"
             if syllabic and c < SYLLABLE_CREDIT and _syllable_variant(tx, tb[j]):
@@ -898,6 +920,12 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         used_a.add(i)
         used_b.add(j)
         pairs.append((i, j, c, how))
+    if person and any(how == "truncated" for *_, how in pairs) and \
+            sum(1 for i, j, c, how in pairs if how != "truncated" and c >= 0.9 and min(len(ta[i]), len(tb[j])) > 2) < 2:
+        # A part cut short counts only beside two other parts matched well (Martinus Pterus Henri):
+        # alone, a name that begins another is another name as often (Henri / Henrikus).
+        pairs = [p for p in pairs if p[3] != "truncated"]
+        used_a, used_b = {p[0] for p in pairs}, {p[1] for p in pairs}
     if slipped and not any((i, j) not in slipped and c >= 0.9 and wa[i] >= 1.0 and wb[j] >= 1.0
                            for i, j, c, _ in pairs):
         # A misspelled translation counts beside a distinctive word matched well (Olympic), never
@@ -1226,6 +1254,10 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 # another family (Piotr Shevchenko / Petr Savchenko): not a match.
                 notes.append("and the surname reads as another family: not a match")
                 score = min(score, MIDDLE_CONFLICT_CAP)
+    if person and not joined and any(how == "truncated" for *_, how in pairs):
+        ceiling = min(ceiling, REVIEW_CEILING)
+        if score > ceiling:
+            notes.append("a name part cut short: review, not proof")
     if slipped and any((i, j) in slipped for i, j, *_ in pairs):
         # A word read as a misspelled translation may be another word one slip away: review.
         ceiling = min(ceiling, REVIEW_CEILING)
