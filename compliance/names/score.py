@@ -622,6 +622,8 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
         firsts_b = {b[0], first_b}
         return (INITIAL_CREDIT, "initial") if firsts_a & firsts_b else (0.0, "")
     if min(len(a), len(b)) <= 3:
+        if not person and len(a) == len(b) == 3 and _reduced_o(a, b):
+            return REDUCED_CREDIT, "reduced vowel"
         if person and len(a) == len(b) == 3 and a[0] == b[0] and a[1:] == b[:0:-1]:
             # Two letters swapped in a short name part (Abd / Adb): a typing slip. Persons only:
             # a short organisation word is an acronym, and ABC / ACB are two organisations.
@@ -721,6 +723,17 @@ def _typo_credit(x: str, y: str) -> tuple[float, str]:
         return 0.0, ""
     s = OSA.normalized_similarity(x, y)
     return (s, f"fuzzy {s:.2f}") if s >= TYPO_FLOOR and OSA.distance(x, y) == 1 else (0.0, "")
+
+
+REDUCED_CREDIT = 0.85
+
+
+def _reduced_o(x: str, y: str) -> bool:
+    """Two acronyms of three letters, one o where the other has a: the same words in Russian and
+    in Belarusian, which writes unstressed o as a (OKB / AKB: опытно- / досьледна-канструктарскае
+    бюро is written АКБ); skeletons."""
+    diff = [k for k in range(3) if x[k] != y[k]]
+    return len(diff) == 1 and {x[diff[0]], y[diff[0]]} == {"o", "a"} and x.isalpha() and y.isalpha()
 
 
 TRUNCATED_CREDIT = 0.8
@@ -925,6 +938,13 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         # A part cut short counts only beside two other parts matched well (Martinus Pterus Henri):
         # alone, a name that begins another is another name as often (Henri / Henrikus).
         pairs = [p for p in pairs if p[3] != "truncated"]
+        used_a, used_b = {p[0] for p in pairs}, {p[1] for p in pairs}
+    if not person and any(how == "reduced vowel" for *_, how in pairs) and \
+            sum(1 for i, j, c, how in pairs if how != "reduced vowel" and c >= 0.9 and wa[i] >= 1.0 and wb[j] >= 1.0) < 2:
+        # An acronym with o for a counts beside two distinctive words matched well (OKB TSP
+        # Scientific / Navukova AKB TSP), never alone or beside one: OKB and AKB are two acronyms
+        # as often (AKB: a Russian joint-stock commercial bank; OKB Almaz / AKB Almaz).
+        pairs = [p for p in pairs if p[3] != "reduced vowel"]
         used_a, used_b = {p[0] for p in pairs}, {p[1] for p in pairs}
     if slipped and not any((i, j) not in slipped and c >= 0.9 and wa[i] >= 1.0 and wb[j] >= 1.0
                            for i, j, c, _ in pairs):
@@ -1258,6 +1278,20 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         ceiling = min(ceiling, REVIEW_CEILING)
         if score > ceiling:
             notes.append("a name part cut short: review, not proof")
+    if not person and any(how == "reduced vowel" for *_, how in pairs):
+        # Review at most, unless the name scores higher without the acronym (an unmatched
+        # acronym weighs little beside long words: OKB Almaz Neman / OKV Almaz Neman).
+        red_a = {i for i, _, _, how in pairs if how == "reduced vowel"}
+        red_b = {j for _, j, _, how in pairs if how == "reduced vowel"}
+        wo_a = sum(c * wa[i] for i, c in got_a.items() if i not in red_a) / (sum(wa) or 1.0)
+        wo_b = sum(c * wb[j] for j, c in got_b.items() if j not in red_b) / (sum(wb) or 1.0)
+        without = share * max(wo_a, wo_b) + (1 - share) * min(wo_a, wo_b)
+        cs = Levenshtein.normalized_similarity(_compact(a.skeletons), _compact(b.skeletons))
+        if cs >= 0.92:  # as the joined spelling above scores it
+            without = max(without, cs * 0.98)
+        ceiling = min(ceiling, max(REVIEW_CEILING, without))
+        if score > ceiling:
+            notes.append("an acronym with o for a (Russian / Belarusian): review, not proof")
     if slipped and any((i, j) in slipped for i, j, *_ in pairs):
         # A word read as a misspelled translation may be another word one slip away: review.
         ceiling = min(ceiling, REVIEW_CEILING)
