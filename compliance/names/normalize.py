@@ -76,6 +76,9 @@ class NameData:
     # Words that belong to a unitary-enterprise legal form when they directly precede it
     # (Republican Production and Trade | Unitary Enterprise): names.yaml unitary_modifiers.
     unitary_modifiers: frozenset[str] = frozenset()
+    # Diminutive (skeleton) -> the given names (canonical skeletons) it is short for: Sasha ->
+    # aleksandr, aleksandra (names.yaml diminutives).
+    diminutives: dict[str, frozenset[str]] = dataclass_field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -128,11 +131,21 @@ def name_data() -> NameData:
 
     common_given = frozenset({given.get(s, s) for s in sk_set("common_given")} | names)
     modifiers = frozenset(t for w in raw.get("unitary_modifiers") or [] for t in latin_tokens(str(w)))
+    dims: dict[str, set[str]] = {}
+    for full, shorts in (raw.get("diminutives") or {}).items():
+        name = given.get(skeleton(latin_tokens(str(full))[0]))
+        if name is None:
+            raise ValueError(f"names.yaml diminutives: {full!r} is not a given name there")
+        for short in shorts:
+            sk = skeleton(latin_tokens(str(short))[0])
+            if given.get(sk, name) == name:  # a short form that is another name's full form: not read so
+                dims.setdefault(sk, set()).add(name)
     return NameData(frozenset(singles), ordered, cons, {k: tuple(v) for k, v in by_first.items()},
                     {k: tuple(v) for k, v in cons_first.items()}, frozenset(generic), given,
                     {k: frozenset(v) for k, v in concepts.items()},
                     common_given, sk_set("common_surnames"), sk_set("common_words"),
-                    {k: frozenset(v) for k, v in initials.items()}, modifiers)
+                    {k: frozenset(v) for k, v in initials.items()}, modifiers,
+                    {k: frozenset(v) for k, v in dims.items()})
 
 
 _PAT_MALE = ("ovich", "evich", "avich", "ich", "yevich", "ievich", "yich")

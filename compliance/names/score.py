@@ -737,6 +737,7 @@ def _reduced_o(x: str, y: str) -> bool:
 
 
 TRUNCATED_CREDIT = 0.8
+DIMINUTIVE_CREDIT = 0.85  # Sasha / Aleksandr (names.yaml diminutives)
 # What a longer word adds to a name part that is no cut: surname, patronymic and gender endings
 # (Ivan / Ivanov, Christian / Christiansen, Petr / Petrovich, Marian / Mariana).
 _NOT_CUT = ("a", "ov", "ova", "ev", "eva", "in", "ina", "yn", "yna", "sen", "son", "ez", "es", "ich", "ovich",
@@ -874,6 +875,7 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     syllabic = person and _syllabic(ta) and _syllabic(tb)
     slipped: set[tuple[int, int]] = set()  # pairs of a misspelled translation
     last_a, last_b = len(ta) - 1, len(tb) - 1  # a list's field cuts a name at its end
+    dims = name_data().diminutives if person else None
     for i, x in enumerate(a.skeletons):
         tx, rx, hx, kx = ta[i], ra[i], ha[i], ka[i] if translate else None
         for j, y in enumerate(b.skeletons):
@@ -905,6 +907,8 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 c2, how2 = _typo_credit(tx, tb[j])
                 if c2 > c:
                     c, how = c2, how2
+            if person and c < DIMINUTIVE_CREDIT and dims and (x in dims.get(y, ()) or y in dims.get(x, ())):
+                c, how = DIMINUTIVE_CREDIT, "diminutive"
             if person and c < TRUNCATED_CREDIT and (i == last_a or j == last_b) and _truncated(tx, tb[j]):
                 c, how = TRUNCATED_CREDIT, "truncated"
             if (art_a or art_b) and c < ARTICLE_CREDIT and _article_joined(x, y, art_a, art_b):
@@ -938,6 +942,12 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         # A part cut short counts only beside two other parts matched well (Martinus Pterus Henri):
         # alone, a name that begins another is another name as often (Henri / Henrikus).
         pairs = [p for p in pairs if p[3] != "truncated"]
+        used_a, used_b = {p[0] for p in pairs}, {p[1] for p in pairs}
+    if person and any(how == "diminutive" for *_, how in pairs) and \
+            not any(how != "diminutive" and c >= 0.9 and min(len(ta[i]), len(tb[j])) > 2 for i, j, c, how in pairs):
+        # A short form counts beside another part matched well (Sasha Kovalenko / Aleksandr
+        # Kovalenko), not alone.
+        pairs = [p for p in pairs if p[3] != "diminutive"]
         used_a, used_b = {p[0] for p in pairs}, {p[1] for p in pairs}
     if not person and any(how == "reduced vowel" for *_, how in pairs) and \
             sum(1 for i, j, c, how in pairs if how != "reduced vowel" and c >= 0.9 and wa[i] >= 1.0 and wb[j] >= 1.0) < 2:
@@ -1274,10 +1284,10 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 # another family (Piotr Shevchenko / Petr Savchenko): not a match.
                 notes.append("and the surname reads as another family: not a match")
                 score = min(score, MIDDLE_CONFLICT_CAP)
-    if person and not joined and any(how == "truncated" for *_, how in pairs):
+    if person and not joined and any(how in ("truncated", "diminutive") for *_, how in pairs):
         ceiling = min(ceiling, REVIEW_CEILING)
         if score > ceiling:
-            notes.append("a name part cut short: review, not proof")
+            notes.append("a name part cut short or a diminutive: review, not proof")
     if not person and any(how == "reduced vowel" for *_, how in pairs):
         # Review at most, unless the name scores higher without the acronym (an unmatched
         # acronym weighs little beside long words: OKB Almaz Neman / OKV Almaz Neman).
