@@ -79,6 +79,8 @@ class NameData:
     # Diminutive (skeleton) -> the given names (canonical skeletons) it is short for: Sasha ->
     # aleksandr, aleksandra (names.yaml diminutives).
     diminutives: dict[str, frozenset[str]] = dataclass_field(default_factory=dict)
+    # Places (skeletons) of four letters whose stem, the last vowel cut, is three: Lida, Tula.
+    short_places: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -145,7 +147,8 @@ def name_data() -> NameData:
                     {k: frozenset(v) for k, v in concepts.items()},
                     common_given, sk_set("common_surnames"), sk_set("common_words"),
                     {k: frozenset(v) for k, v in initials.items()}, modifiers,
-                    {k: frozenset(v) for k, v in dims.items()})
+                    {k: frozenset(v) for k, v in dims.items()},
+                    frozenset(sk for sk in sk_set("short_places") if len(sk) == 4 and sk[-1] in "aoe"))
 
 
 _PAT_MALE = ("ovich", "evich", "avich", "ich", "yevich", "ievich", "yich")

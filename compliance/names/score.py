@@ -781,22 +781,32 @@ _PLACE_ADJ = re.compile(r"^(?P<stem>[a-z]{3,}?)(?P<infix>[ae]n)?(?P<s>[sc])k(?:i
 PLACE_ADJECTIVE_CREDIT = 0.9
 
 
+@lru_cache(maxsize=1)
+def _short_stems() -> frozenset[str]:
+    return frozenset(p[:-1] for p in name_data().short_places)
+
+
 @lru_cache(maxsize=100_000)
 def _place_stems(adj: str) -> tuple[str, ...]:
     """The place names an adjective may come from (skeletons), () if it is not one: Minskii:
     minsk (a place in -sk keeps it); Gomelskii: homel; Brestskii (brescki): brest; Polotskii
     (polocki): polock; Grodnenskii: hrodn (Grodno, Hrodna without their last vowel)."""
     m = _PLACE_ADJ.match(adj)
-    if m is None or len(adj) < 7:
+    if m is None:
         return ()
     stem, infix, s = m.group("stem", "infix", "s")
+    short = not infix and s == "s" and stem in _short_stems()  # Lidski: lid
+    if len(adj) < 7 and not short:
+        return ()
     if infix:
         # -en-/-an- follows a place's stem without its last vowel (or the n of Grodno before it:
         # Hrodzenski, Molodechnenskii); never an -sk- place (Minsk has no -en-).
         return (stem, stem + "n") if len(stem) >= 3 else ()
     out = [stem + s + "k"] if s == "c" else [stem + "sk"]
-    if len(stem) >= 4:  # shorter stems make other words (Polskii is no Pola)
+    if len(stem) >= 4:  # shorter stems make other words (Polskii is no Pola) ...
         out.append(stem + "t" if s == "c" else stem)
+    elif short:  # ... but for the places named so (names.yaml short_places: Lidskii / Lida, not Lido)
+        out.extend(p for p in name_data().short_places if p[:-1] == stem)
     return tuple(out)
 
 
