@@ -919,7 +919,8 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                     c, how = c2, how2
             if person and c < DIMINUTIVE_CREDIT and dims and (x in dims.get(y, ()) or y in dims.get(x, ())):
                 c, how = DIMINUTIVE_CREDIT, "diminutive"
-            if person and c < TRUNCATED_CREDIT and (i == last_a or j == last_b) and _truncated(tx, tb[j]):
+            if person and c < TRUNCATED_CREDIT and (i == last_a or j == last_b) and tx[:5] == tb[j][:5] and \
+                    _truncated(tx, tb[j]):
                 c, how = TRUNCATED_CREDIT, "truncated"
             if (art_a or art_b) and c < ARTICLE_CREDIT and _article_joined(x, y, art_a, art_b):
                 c, how = ARTICLE_CREDIT, "article"
@@ -927,7 +928,7 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 c, how = SYLLABLE_CREDIT, "romanised"
             if kx and c < TRANSLATED_CREDIT and kb[j] and kx & kb[j]:
                 c, how = TRANSLATED_CREDIT, "translated"
-            elif kx is not None and c < SLIPPED_FLOOR and bool(kx) != bool(kb[j]):
+            elif kx is not None and c < SLIPPED_FLOOR and bool(kx) != bool(kb[j]) and len(y if kx else x) >= 7:
                 # A translation misspelled, so the vocabulary lacks it (Natsyyalny / National).
                 c2 = _slipped_translation(y, kx) if kx else _slipped_translation(x, kb[j])
                 if c2 > c:
