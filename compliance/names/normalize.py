@@ -76,6 +76,11 @@ class NameData:
     # Words that belong to a unitary-enterprise legal form when they directly precede it
     # (Republican Production and Trade | Unitary Enterprise): names.yaml unitary_modifiers.
     unitary_modifiers: frozenset[str] = frozenset()
+    # Diminutive (skeleton) -> the given names (canonical skeletons) it is short for: Sasha ->
+    # aleksandr, aleksandra (names.yaml diminutives).
+    diminutives: dict[str, frozenset[str]] = dataclass_field(default_factory=dict)
+    # Places (skeletons) of four letters whose stem, the last vowel cut, is three: Lida, Tula.
+    short_places: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -128,11 +133,22 @@ def name_data() -> NameData:
 
     common_given = frozenset({given.get(s, s) for s in sk_set("common_given")} | names)
     modifiers = frozenset(t for w in raw.get("unitary_modifiers") or [] for t in latin_tokens(str(w)))
+    dims: dict[str, set[str]] = {}
+    for full, shorts in (raw.get("diminutives") or {}).items():
+        name = given.get(skeleton(latin_tokens(str(full))[0]))
+        if name is None:
+            raise ValueError(f"names.yaml diminutives: {full!r} is not a given name there")
+        for short in shorts:
+            sk = skeleton(latin_tokens(str(short))[0])
+            if given.get(sk, name) == name:  # a short form that is another name's full form: not read so
+                dims.setdefault(sk, set()).add(name)
     return NameData(frozenset(singles), ordered, cons, {k: tuple(v) for k, v in by_first.items()},
                     {k: tuple(v) for k, v in cons_first.items()}, frozenset(generic), given,
                     {k: frozenset(v) for k, v in concepts.items()},
                     common_given, sk_set("common_surnames"), sk_set("common_words"),
-                    {k: frozenset(v) for k, v in initials.items()}, modifiers)
+                    {k: frozenset(v) for k, v in initials.items()}, modifiers,
+                    {k: frozenset(v) for k, v in dims.items()},
+                    frozenset(sk for sk in sk_set("short_places") if len(sk) == 4 and sk[-1] in "aoe"))
 
 
 _PAT_MALE = ("ovich", "evich", "avich", "ich", "yevich", "ievich", "yich")
@@ -409,9 +425,24 @@ def parse_name(text: str, person: bool | None = None) -> NameRep:
                    raw=raw if raw != sks else ())
 
 
-def normalize_name(name: str) -> str:
-    """The readable normal form: Latin tokens without legal forms, space-separated."""
-    return " ".join(parse_name(name).tokens)
+# Kinds of party that are people (the CLI's and the lists' words; score.PERSON_KINDS is this set).
+PERSON_KINDS = frozenset(("person", "individual"))
+
+
+def name_reading(kind: str | None) -> bool | None:
+    """How ``parse_name`` reads short legal-form words for a party of this kind: True for a
+    person (name parts: Kim Se), False for an organisation, company or vessel (legal forms),
+    None when the kind is not given or unknown (by the name's look)."""
+    if not kind or kind.lower() == "unknown":
+        return None
+    return kind.lower() in PERSON_KINDS
+
+
+def normalize_name(name: str, kind: str | None = None) -> str:
+    """The readable normal form: Latin tokens without legal forms, space-separated. ``kind``:
+    as for ``similarity`` (person, organization, ...); None reads the name by its look, so a
+    person's name can lose a part that is also a legal form (Kim Se -> kim; as a person: kim se)."""
+    return " ".join(parse_name(name, name_reading(kind)).tokens)
 
 
 # "X a.k.a. Y", "X aka Y", "X f.k.a. Y", "X (formerly Y)", "X, also known as Y", "X / Y".

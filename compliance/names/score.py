@@ -17,6 +17,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Levenshtein
 
 from compliance.names.normalize import _DOUBLE, _SKELETON_RULES, NameRep, concepts_of, name_data, skeleton
+from compliance.names.normalize import PERSON_KINDS as _PERSON_KINDS  # one list of person kinds
 
 FUZZY_FLOOR = 0.75  # token similarity below this is no match
 GENERIC_WEIGHT = 0.25
@@ -37,7 +38,7 @@ OTHER_GENDER_CREDIT = 0.3  # Aleksandr / Aleksandra: another person
 TRANSPOSED_SHORT_CREDIT = 0.85  # Abd / Adb
 LIST_COMMON_WEIGHT = 0.95  # a weight below this means the word is frequent in the loaded lists
 
-PERSON_KINDS = {"person", "individual"}
+PERSON_KINDS = set(_PERSON_KINDS)
 
 Weight = Callable[[str], float]
 
@@ -360,6 +361,25 @@ def _concept_words() -> dict[str, tuple[str, ...]]:
     return {c: tuple(sorted(v)) for c, v in out.items()}
 
 
+SLIPPED_FLOOR = 0.8
+
+
+@lru_cache(maxsize=100_000)
+def _slipped_translation(sk: str, concepts: frozenset[str]) -> float:
+    """Credit for a word the vocabulary lacks against a word that means ``concepts``: the word
+    is one of the concepts' translations with a slip (7 letters or more, the first kept, one
+    edit in 7 letters, two in 10: Natsyyalny / Natsyyanalny, Natsionalnyi); 0 otherwise."""
+    if len(sk) < 7 or not sk.isalpha():
+        return 0.0
+    words = _concept_words()
+    best = 0.0
+    for concept in concepts:
+        for w in words.get(concept, ()):
+            if w[0] == sk[0] and len(w) >= 7 and -2 <= len(w) - len(sk) <= 2:
+                best = max(best, OSA.normalized_similarity(sk, w))
+    return TRANSLATED_CREDIT * best if best >= SLIPPED_FLOOR else 0.0
+
+
 @lru_cache(maxsize=50_000)
 def _name_sources(rep: NameRep) -> tuple[tuple[tuple[str, ...], ...], frozenset[str]]:
     """``_word_sources`` of each word of a name, and the first three letters of them all."""
@@ -602,6 +622,8 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
         firsts_b = {b[0], first_b}
         return (INITIAL_CREDIT, "initial") if firsts_a & firsts_b else (0.0, "")
     if min(len(a), len(b)) <= 3:
+        if not person and len(a) == len(b) == 3 and _reduced_o(a, b):
+            return REDUCED_CREDIT, "reduced vowel"
         if person and len(a) == len(b) == 3 and a[0] == b[0] and a[1:] == b[:0:-1]:
             # Two letters swapped in a short name part (Abd / Adb): a typing slip. Persons only:
             # a short organisation word is an acronym, and ABC / ACB are two organisations.
@@ -703,6 +725,37 @@ def _typo_credit(x: str, y: str) -> tuple[float, str]:
     return (s, f"fuzzy {s:.2f}") if s >= TYPO_FLOOR and OSA.distance(x, y) == 1 else (0.0, "")
 
 
+REDUCED_CREDIT = 0.85
+
+
+def _reduced_o(x: str, y: str) -> bool:
+    """Two acronyms of three letters, one o where the other has a: the same words in Russian and
+    in Belarusian, which writes unstressed o as a (OKB / AKB: опытно- / досьледна-канструктарскае
+    бюро is written АКБ); skeletons."""
+    diff = [k for k in range(3) if x[k] != y[k]]
+    return len(diff) == 1 and {x[diff[0]], y[diff[0]]} == {"o", "a"} and x.isalpha() and y.isalpha()
+
+
+TRUNCATED_CREDIT = 0.8
+DIMINUTIVE_CREDIT = 0.85  # Sasha / Aleksandr (names.yaml diminutives)
+# What a longer word adds to a name part that is no cut: surname, patronymic and gender endings
+# (Ivan / Ivanov, Christian / Christiansen, Petr / Petrovich, Marian / Mariana).
+_NOT_CUT = ("a", "ov", "ova", "ev", "eva", "in", "ina", "yn", "yna", "sen", "son", "ez", "es", "ich", "ovich",
+            "evich", "ovna", "evna", "ichna", "enko", "uk", "chuk", "ski", "ska", "sky", "skii", "skaya", "ik",
+            "yk", "ko", "s", "i", "y", "o", "e", "ou", "ouna", "avich", "auna",
+            "ette", "etta", "ine", "elle", "ka", "na")  # and feminine forms (Henri / Henriette)
+
+
+@lru_cache(maxsize=100_000)
+def _truncated(x: str, y: str) -> bool:
+    """One name part is the other cut short at the end of a name (Henri / Henrikus: a list's
+    field ends there): the shorter, five letters or more, begins the longer, which adds two to
+    four letters that are no surname, patronymic or gender ending."""
+    short, long = (x, y) if len(x) < len(y) else (y, x)
+    return len(short) >= 5 and 2 <= len(long) - len(short) <= 4 and long.startswith(short) and \
+        long[len(short):] not in _NOT_CUT and short.isalpha()
+
+
 _ARTICLES = ("al", "el", "ul")
 _ARTICLE_SET = frozenset(_ARTICLES)
 ARTICLE_CREDIT = 0.95
@@ -728,22 +781,32 @@ _PLACE_ADJ = re.compile(r"^(?P<stem>[a-z]{3,}?)(?P<infix>[ae]n)?(?P<s>[sc])k(?:i
 PLACE_ADJECTIVE_CREDIT = 0.9
 
 
+@lru_cache(maxsize=1)
+def _short_stems() -> frozenset[str]:
+    return frozenset(p[:-1] for p in name_data().short_places)
+
+
 @lru_cache(maxsize=100_000)
 def _place_stems(adj: str) -> tuple[str, ...]:
     """The place names an adjective may come from (skeletons), () if it is not one: Minskii:
     minsk (a place in -sk keeps it); Gomelskii: homel; Brestskii (brescki): brest; Polotskii
     (polocki): polock; Grodnenskii: hrodn (Grodno, Hrodna without their last vowel)."""
     m = _PLACE_ADJ.match(adj)
-    if m is None or len(adj) < 7:
+    if m is None:
         return ()
     stem, infix, s = m.group("stem", "infix", "s")
+    short = not infix and s == "s" and stem in _short_stems()  # Lidski: lid
+    if len(adj) < 7 and not short:
+        return ()
     if infix:
         # -en-/-an- follows a place's stem without its last vowel (or the n of Grodno before it:
         # Hrodzenski, Molodechnenskii); never an -sk- place (Minsk has no -en-).
         return (stem, stem + "n") if len(stem) >= 3 else ()
     out = [stem + s + "k"] if s == "c" else [stem + "sk"]
-    if len(stem) >= 4:  # shorter stems make other words (Polskii is no Pola)
+    if len(stem) >= 4:  # shorter stems make other words (Polskii is no Pola) ...
         out.append(stem + "t" if s == "c" else stem)
+    elif short:  # ... but for the places named so (names.yaml short_places: Lidskii / Lida, not Lido)
+        out.extend(p for p in name_data().short_places if p[:-1] == stem)
     return tuple(out)
 
 
@@ -820,6 +883,9 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     art_b = not _ARTICLE_SET.isdisjoint(b.skeletons)
     # Korean and Chinese names written syllable by syllable (Paek Se Bong, Myong-Chin).
     syllabic = person and _syllabic(ta) and _syllabic(tb)
+    slipped: set[tuple[int, int]] = set()  # pairs of a misspelled translation
+    last_a, last_b = len(ta) - 1, len(tb) - 1  # a list's field cuts a name at its end
+    dims = name_data().diminutives if person else None
     for i, x in enumerate(a.skeletons):
         tx, rx, hx, kx = ta[i], ra[i], ha[i], ka[i] if translate else None
         for j, y in enumerate(b.skeletons):
@@ -851,12 +917,23 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 c2, how2 = _typo_credit(tx, tb[j])
                 if c2 > c:
                     c, how = c2, how2
+            if person and c < DIMINUTIVE_CREDIT and dims and (x in dims.get(y, ()) or y in dims.get(x, ())):
+                c, how = DIMINUTIVE_CREDIT, "diminutive"
+            if person and c < TRUNCATED_CREDIT and (i == last_a or j == last_b) and tx[:5] == tb[j][:5] and \
+                    _truncated(tx, tb[j]):
+                c, how = TRUNCATED_CREDIT, "truncated"
             if (art_a or art_b) and c < ARTICLE_CREDIT and _article_joined(x, y, art_a, art_b):
                 c, how = ARTICLE_CREDIT, "article"
             if syllabic and c < SYLLABLE_CREDIT and _syllable_variant(tx, tb[j]):
                 c, how = SYLLABLE_CREDIT, "romanised"
             if kx and c < TRANSLATED_CREDIT and kb[j] and kx & kb[j]:
                 c, how = TRANSLATED_CREDIT, "translated"
+            elif kx is not None and c < SLIPPED_FLOOR and bool(kx) != bool(kb[j]) and len(y if kx else x) >= 7:
+                # A translation misspelled, so the vocabulary lacks it (Natsyyalny / National).
+                c2 = _slipped_translation(y, kx) if kx else _slipped_translation(x, kb[j])
+                if c2 > c:
+                    c, how = c2, "translated"
+                    slipped.add((i, j))
             if c > 0:
                 if how == "exact":
                     how = "transliterated"  # another spelling, or the same letters from another script
@@ -871,6 +948,32 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         used_a.add(i)
         used_b.add(j)
         pairs.append((i, j, c, how))
+    if person and any(how == "truncated" for *_, how in pairs) and \
+            sum(1 for i, j, c, how in pairs if how != "truncated" and c >= 0.9 and min(len(ta[i]), len(tb[j])) > 2) < 2:
+        # A part cut short counts only beside two other parts matched well (Martinus Pterus Henri):
+        # alone, a name that begins another is another name as often (Henri / Henrikus).
+        pairs = [p for p in pairs if p[3] != "truncated"]
+        used_a, used_b = {p[0] for p in pairs}, {p[1] for p in pairs}
+    if person and any(how == "diminutive" for *_, how in pairs) and \
+            not any(how != "diminutive" and c >= 0.9 and min(len(ta[i]), len(tb[j])) > 2 for i, j, c, how in pairs):
+        # A short form counts beside another part matched well (Sasha Kovalenko / Aleksandr
+        # Kovalenko), not alone.
+        pairs = [p for p in pairs if p[3] != "diminutive"]
+        used_a, used_b = {p[0] for p in pairs}, {p[1] for p in pairs}
+    if not person and any(how == "reduced vowel" for *_, how in pairs) and \
+            sum(1 for i, j, c, how in pairs if how != "reduced vowel" and c >= 0.9 and wa[i] >= 1.0 and wb[j] >= 1.0) < 2:
+        # An acronym with o for a counts beside two distinctive words matched well (OKB TSP
+        # Scientific / Navukova AKB TSP), never alone or beside one: OKB and AKB are two acronyms
+        # as often (AKB: a Russian joint-stock commercial bank; OKB Almaz / AKB Almaz).
+        pairs = [p for p in pairs if p[3] != "reduced vowel"]
+        used_a, used_b = {p[0] for p in pairs}, {p[1] for p in pairs}
+    if slipped and not any((i, j) not in slipped and c >= 0.9 and wa[i] >= 1.0 and wb[j] >= 1.0
+                           for i, j, c, _ in pairs):
+        # A misspelled translation counts beside a distinctive word matched well (Olympic), never
+        # alone or with generic words: one slip from a word is another word as often (Zelenaya,
+        # green, is one from Zheleznaya, railway).
+        pairs = [p for p in pairs if (p[0], p[1]) not in slipped]
+        used_a, used_b = {p[0] for p in pairs}, {p[1] for p in pairs}
     if not person:
         # Organisation names are English words too, which Russian writes by ear: one word read
         # so against the other as written (Sky / Skai, Emirates / Emireits, Asot / Azot), for a
@@ -1192,6 +1295,29 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 # another family (Piotr Shevchenko / Petr Savchenko): not a match.
                 notes.append("and the surname reads as another family: not a match")
                 score = min(score, MIDDLE_CONFLICT_CAP)
+    if person and not joined and any(how in ("truncated", "diminutive") for *_, how in pairs):
+        ceiling = min(ceiling, REVIEW_CEILING)
+        if score > ceiling:
+            notes.append("a name part cut short or a diminutive: review, not proof")
+    if not person and any(how == "reduced vowel" for *_, how in pairs):
+        # Review at most, unless the name scores higher without the acronym (an unmatched
+        # acronym weighs little beside long words: OKB Almaz Neman / OKV Almaz Neman).
+        red_a = {i for i, _, _, how in pairs if how == "reduced vowel"}
+        red_b = {j for _, j, _, how in pairs if how == "reduced vowel"}
+        wo_a = sum(c * wa[i] for i, c in got_a.items() if i not in red_a) / (sum(wa) or 1.0)
+        wo_b = sum(c * wb[j] for j, c in got_b.items() if j not in red_b) / (sum(wb) or 1.0)
+        without = share * max(wo_a, wo_b) + (1 - share) * min(wo_a, wo_b)
+        cs = Levenshtein.normalized_similarity(_compact(a.skeletons), _compact(b.skeletons))
+        if cs >= 0.92:  # as the joined spelling above scores it
+            without = max(without, cs * 0.98)
+        ceiling = min(ceiling, max(REVIEW_CEILING, without))
+        if score > ceiling:
+            notes.append("an acronym with o for a (Russian / Belarusian): review, not proof")
+    if slipped and any((i, j) in slipped for i, j, *_ in pairs):
+        # A word read as a misspelled translation may be another word one slip away: review.
+        ceiling = min(ceiling, REVIEW_CEILING)
+        if score > ceiling:
+            notes.append("a translation matched only as misspelled: review, not proof")
     if short_cap:
         ceiling = min(ceiling, SHORT_NAME_CAP)
     score = min(score, ceiling)

@@ -52,9 +52,12 @@ def test_spelling_skeletons(a: str, b: str, expect: str) -> None:
     assert (skeleton(ta) == skeleton(tb)) == (expect == "same"), (skeleton(ta), skeleton(tb))
 
 
-@pytest.mark.parametrize(("name", "normal"), NORMAL_FORMS, ids=[c[0] for c in NORMAL_FORMS])
-def test_normal_forms(name: str, normal: str) -> None:
-    assert normalize_name(name) == normal
+@pytest.mark.parametrize(("name", "normal", "kind"), [(*c, None)[:3] for c in NORMAL_FORMS],
+                         ids=[f"{c[0]}|{c[2] if len(c) > 2 else '-'}" for c in NORMAL_FORMS])
+def test_normal_forms(name: str, normal: str, kind: str | None) -> None:
+    assert normalize_name(name, kind) == normal
+    if kind is None:
+        assert normalize_name(name) == normal  # the default reading is the unknown kind's
 
 
 def test_normalize_strips_legal_forms_and_transliterates() -> None:
