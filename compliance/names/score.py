@@ -1313,6 +1313,13 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         ceiling = min(ceiling, max(REVIEW_CEILING, without))
         if score > ceiling:
             notes.append("an acronym with o for a (Russian / Belarusian): review, not proof")
+    if not person and _two_part_compound(pairs):
+        # A word of two leading syllables, one read through a translation (Belaruskali = Belarus
+        # + kali = Belarusian Potash): as often the name of a related firm as another spelling
+        # of the same one; three syllables or more (Brestoblispolkom) are an abbreviation.
+        ceiling = min(ceiling, REVIEW_CEILING)
+        if score > ceiling:
+            notes.append("a compound of two syllables: review, not proof")
     if slipped and any((i, j) in slipped for i, j, *_ in pairs):
         # A word read as a misspelled translation may be another word one slip away: review.
         ceiling = min(ceiling, REVIEW_CEILING)
@@ -1322,6 +1329,18 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         ceiling = min(ceiling, SHORT_NAME_CAP)
     score = min(score, ceiling)
     return Alignment(max(0.0, min(1.0, score)), pairs, notes, ceiling)
+
+
+def _two_part_compound(pairs: list[tuple[int, int, float, str]]) -> bool:
+    """Whether a word is paired by its leading syllables with exactly two words of the other name."""
+    runs_a: dict[int, int] = {}
+    runs_b: dict[int, int] = {}
+    for i, j, _, how in pairs:
+        if how == "abbreviated":
+            runs_a[i] = runs_a.get(i, 0) + 1
+            runs_b[j] = runs_b.get(j, 0) + 1
+    # The compound's side pairs its one word with the run; the run's words each appear once.
+    return any(n == 2 for n in runs_a.values()) or any(n == 2 for n in runs_b.values())
 
 
 @lru_cache(maxsize=200_000)
