@@ -343,6 +343,17 @@ def screen_chunk(screener: Screener, rows: list[RawRow], *, tracker: QuotaTracke
 FULL_GC_EVERY = 16
 
 
+def _screen_here(engine: BatchEngine, chunk: list[RawRow], summary: BatchSummary,
+                 write: Callable[[list[ScreeningResult]], None], progress: Callable[[int], None] | None) -> None:
+    """Screen a chunk in this process and write its results, in input order."""
+    results = [r for r in engine.screen_chunk(chunk) if isinstance(r, ScreeningResult)]
+    for r in results:
+        summary.add(r)
+    write(results)
+    if progress is not None:
+        progress(len(results))
+
+
 # The parent of forked workers collects every this many chunks.
 PARENT_GC_EVERY = 8
 
@@ -383,13 +394,8 @@ def run_batch(screener: Screener, chunks: Iterable[list[RawRow]], write: Callabl
     it = iter(chunks)
     with chunked_gc():
         for i, chunk in enumerate(it):
-            results = [r for r in engine.screen_chunk(chunk) if isinstance(r, ScreeningResult)]
-            for r in results:
-                summary.add(r)
-            write(results)
-            if progress is not None:
-                progress(len(results))
-            del results, chunk
+            _screen_here(engine, chunk, summary, write, progress)
+            del chunk  # freed before the next chunk is read
             _collect(i)
             n = _auto_workers(meter, workers) if meter is not None else 0
             if n > 1:
@@ -739,13 +745,8 @@ def run_forked(screener: Screener, chunks: Iterable[list[RawRow]], write: Callab
                 if here:
                     while pending:  # the chunks before, in order: quota totals count in input order
                         drain()
-                    results = [r for r in finisher.screen_chunk(chunk) if isinstance(r, ScreeningResult)]
-                    for r in results:
-                        summary.add(r)
-                    write(results)
-                    if progress is not None:
-                        progress(len(results))
-                    del results, chunk
+                    _screen_here(finisher, chunk, summary, write, progress)
+                    del chunk
                     _collect(i)
                     continue
                 rows = pack_chunk(chunk)
