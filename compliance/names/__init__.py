@@ -24,7 +24,7 @@ from compliance.names.index import (
     NameMatch,
     _truncate,
 )
-from compliance.names.normalize import NameRep, normalize_name, parse_name, query_variants
+from compliance.names.normalize import NameRep, name_reading, normalize_name, parse_name, query_variants
 from compliance.names.score import PERSON_KINDS, align, default_weight, token_weights
 
 __all__ = ["BLOCK_THRESHOLD", "COUNTRY_MATCH_BONUS", "COUNTRY_MISMATCH_PENALTY", "REVIEW_THRESHOLD", "NameIndex",
@@ -39,7 +39,7 @@ def similarity(a: str, b: str, kind: str | None = None) -> float:
     person = (kind or "").lower() in PERSON_KINDS
     # How to read short legal-form words (Se in Paek Se Bong): name parts of a person, by the
     # name's look when the kind is unknown, legal forms of an organisation.
-    reading = True if person else None if not kind or kind.lower() == "unknown" else False
+    reading = name_reading(kind)
     best = 0.0
     # Embedded alternatives ("X a.k.a. Y", "X (ОАО Y)") on either side: the best pair counts.
     for va in query_variants(a[:MAX_QUERY_CHARS]):
