@@ -24,8 +24,8 @@ from compliance.names.index import (
     NameMatch,
     _truncate,
 )
-from compliance.names.normalize import NameRep, name_reading, normalize_name, parse_name, query_variants
-from compliance.names.score import PERSON_KINDS, align, default_weight, token_weights
+from compliance.names.normalize import PERSON_KINDS, NameRep, name_reading, normalize_name, parse_name, query_variants
+from compliance.names.score import align, default_weight, token_weights
 
 __all__ = ["BLOCK_THRESHOLD", "COUNTRY_MATCH_BONUS", "COUNTRY_MISMATCH_PENALTY", "REVIEW_THRESHOLD", "NameIndex",
            "NameMatch", "normalize_name", "similarity"]

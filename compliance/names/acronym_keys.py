@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from compliance.names.normalize import NameRep, concepts_of, name_data, skeleton
-from compliance.names.score import _STOPWORDS, PERSON_KINDS, STOPWORD_WEIGHT, _name_sources, default_weight
+from compliance.names.normalize import PERSON_KINDS, NameRep, concepts_of, name_data, skeleton
+from compliance.names.score import _STOPWORDS, STOPWORD_WEIGHT, _name_sources, default_weight
 
 ACRONYM = "\x02"
 RUN = "\x03"

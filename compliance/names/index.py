@@ -35,12 +35,19 @@ from pydantic import BaseModel, Field
 
 from compliance.lists.model import Entity
 from compliance.names import acronym_keys
-from compliance.names.normalize import NameRep, concepts_of, name_data, parse_name, query_variants, split_variants
+from compliance.names.normalize import (
+    PERSON_KINDS,
+    NameRep,
+    concepts_of,
+    name_data,
+    parse_name,
+    query_variants,
+    split_variants,
+)
 from compliance.names.score import (
     ACRONYM_CREDIT,
     COVER_MAX_SHARE,
     GENERIC_WEIGHT,
-    PERSON_KINDS,
     PERSON_MAX_SHARE,
     STOPWORD_WEIGHT,
     SYLLABIC_CREDIT,

@@ -425,7 +425,7 @@ def parse_name(text: str, person: bool | None = None) -> NameRep:
                    raw=raw if raw != sks else ())
 
 
-# Kinds of party that are people (the CLI's and the lists' words; score.PERSON_KINDS is this set).
+# Kinds of party that are people (the CLI's and the lists' words).
 PERSON_KINDS = frozenset(("person", "individual"))
 
 

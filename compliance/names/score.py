@@ -17,7 +17,6 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Levenshtein
 
 from compliance.names.normalize import _DOUBLE, _SKELETON_RULES, NameRep, concepts_of, name_data, skeleton
-from compliance.names.normalize import PERSON_KINDS as _PERSON_KINDS  # one list of person kinds
 
 FUZZY_FLOOR = 0.75  # token similarity below this is no match
 GENERIC_WEIGHT = 0.25
@@ -37,8 +36,6 @@ COMMON_NAME_CAP = 0.87
 OTHER_GENDER_CREDIT = 0.3  # Aleksandr / Aleksandra: another person
 TRANSPOSED_SHORT_CREDIT = 0.85  # Abd / Adb
 LIST_COMMON_WEIGHT = 0.95  # a weight below this means the word is frequent in the loaded lists
-
-PERSON_KINDS = set(_PERSON_KINDS)
 
 Weight = Callable[[str], float]
 
@@ -952,28 +949,24 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             sum(1 for i, j, c, how in pairs if how != "truncated" and c >= 0.9 and min(len(ta[i]), len(tb[j])) > 2) < 2:
         # A part cut short counts only beside two other parts matched well (Martinus Pterus Henri):
         # alone, a name that begins another is another name as often (Henri / Henrikus).
-        pairs = [p for p in pairs if p[3] != "truncated"]
-        used_a, used_b = {p[0] for p in pairs}, {p[1] for p in pairs}
+        pairs, used_a, used_b = _drop_pairs(pairs, lambda p: p[3] == "truncated")
     if person and any(how == "diminutive" for *_, how in pairs) and \
             not any(how != "diminutive" and c >= 0.9 and min(len(ta[i]), len(tb[j])) > 2 for i, j, c, how in pairs):
         # A short form counts beside another part matched well (Sasha Kovalenko / Aleksandr
         # Kovalenko), not alone.
-        pairs = [p for p in pairs if p[3] != "diminutive"]
-        used_a, used_b = {p[0] for p in pairs}, {p[1] for p in pairs}
+        pairs, used_a, used_b = _drop_pairs(pairs, lambda p: p[3] == "diminutive")
     if not person and any(how == "reduced vowel" for *_, how in pairs) and \
             sum(1 for i, j, c, how in pairs if how != "reduced vowel" and c >= 0.9 and wa[i] >= 1.0 and wb[j] >= 1.0) < 2:
         # An acronym with o for a counts beside two distinctive words matched well (OKB TSP
         # Scientific / Navukova AKB TSP), never alone or beside one: OKB and AKB are two acronyms
         # as often (AKB: a Russian joint-stock commercial bank; OKB Almaz / AKB Almaz).
-        pairs = [p for p in pairs if p[3] != "reduced vowel"]
-        used_a, used_b = {p[0] for p in pairs}, {p[1] for p in pairs}
+        pairs, used_a, used_b = _drop_pairs(pairs, lambda p: p[3] == "reduced vowel")
     if slipped and not any((i, j) not in slipped and c >= 0.9 and wa[i] >= 1.0 and wb[j] >= 1.0
                            for i, j, c, _ in pairs):
         # A misspelled translation counts beside a distinctive word matched well (Olympic), never
         # alone or with generic words: one slip from a word is another word as often (Zelenaya,
         # green, is one from Zheleznaya, railway).
-        pairs = [p for p in pairs if (p[0], p[1]) not in slipped]
-        used_a, used_b = {p[0] for p in pairs}, {p[1] for p in pairs}
+        pairs, used_a, used_b = _drop_pairs(pairs, lambda p: (p[0], p[1]) in slipped)
     if not person:
         # Organisation names are English words too, which Russian writes by ear: one word read
         # so against the other as written (Sky / Skai, Emirates / Emireits, Asot / Azot), for a
@@ -1329,6 +1322,13 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         ceiling = min(ceiling, SHORT_NAME_CAP)
     score = min(score, ceiling)
     return Alignment(max(0.0, min(1.0, score)), pairs, notes, ceiling)
+
+
+def _drop_pairs(pairs: list[tuple[int, int, float, str]], drop: Callable[[tuple[int, int, float, str]], bool]
+                ) -> tuple[list[tuple[int, int, float, str]], set[int], set[int]]:
+    """The pairs without those ``drop`` names, and the tokens of each side they still use."""
+    kept = [p for p in pairs if not drop(p)]
+    return kept, {p[0] for p in kept}, {p[1] for p in kept}
 
 
 def _two_part_compound(pairs: list[tuple[int, int, float, str]]) -> bool:

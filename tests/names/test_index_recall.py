@@ -13,8 +13,8 @@ import yaml
 from compliance.lists.model import Entity, Listing
 from compliance.names import REVIEW_THRESHOLD, NameIndex, acronym_keys
 from compliance.names import index as index_module
-from compliance.names.normalize import parse_name
-from compliance.names.score import PERSON_KINDS, _patronymic_index, align, token_weights
+from compliance.names.normalize import PERSON_KINDS, parse_name
+from compliance.names.score import _patronymic_index, align, token_weights
 
 HERE = Path(__file__).parent
 CASES: dict[str, Any] = yaml.safe_load((HERE / "index_recall_cases.yaml").read_text(encoding="utf-8"))
