@@ -445,7 +445,7 @@ class InputTable:
             if t is not None and t not in {x for _, x in targets}:
                 targets.append((c, t))
         self._layout = RowLayout(tuple(columns), tuple(targets))
-        self._identity = len(targets) == len(columns) and all(k == t for k, t in targets)
+        self._identity = self._layout.identity  # kept: read for every row
 
     def _to_raw(self, i: int, item: Item) -> RawRow:
         if type(item) is list and len(item) == self._width:
