@@ -95,7 +95,7 @@ def detect_format(path: Path) -> str:
     if any(("name 6" in ln.lower() or "unique id" in ln.lower()) and "id" in ln.lower() for ln in lines[:30]):
         return "uk-csv"
     row = next(csv.reader([first]), [])
-    if row and row[0].strip().lower() in ("ent_num", "entnum", "ent_no"):  # a header added in a spreadsheet
+    if row and row[0].strip().lower() in ofac.HEADER_FIRST_CELLS:  # a header added in a spreadsheet
         row = next(csv.reader(lines[1:2]), [])
     if path.name.lower() in ("sdn.csv", "cons_prim.csv") and row and row[0].strip().isdigit():
         return "ofac-csv"  # named so and starting with an ent_num: the reader reports what is wrong

@@ -61,7 +61,8 @@ _PROGRAM_BASIS = {"BELARUS": "Executive Order 13405 (Belarus Sanctions Regulatio
 _FIELD = re.compile(r'\s*(?:"(?P<q>.*?)"(?=\s*(?:,\s*(?:"|-0-|-?\d)|$))|(?P<u>[^,]*))\s*(?:,|$)')
 # A quote inside a field that is not doubled: the csv module would silently mangle the field.
 _STRAY_QUOTE = re.compile(r'[^,"]"[^,"]')
-_HEADER_FIRST = {"ent_num", "entnum", "ent_no"}
+# First cells of a header row that copies saved from a spreadsheet add (OFAC's files have none).
+HEADER_FIRST_CELLS = frozenset(("ent_num", "entnum", "ent_no"))
 _WIDTH = {12: "sdn.csv / cons_prim.csv (names)", 6: "add.csv (addresses)", 5: "alt.csv (aliases)",
           2: "sdn_comments.csv (remarks)"}
 
@@ -98,7 +99,7 @@ def _rows(path: Path, width: int, warnings: list[str]) -> Iterator[tuple[int, li
             if not line.strip("\x1a \t\ufeff"):
                 continue  # blank line or the DOS end-of-file byte on its own line
             row = next(csv.reader([line.lstrip("\ufeff")]), [])
-            if n == 1 and row and row[0].strip().lower().replace(" ", "_") in _HEADER_FIRST:
+            if n == 1 and row and row[0].strip().lower().replace(" ", "_") in HEADER_FIRST_CELLS:
                 # OFAC's files have no header, but copies saved from a spreadsheet often do.
                 warnings.append(f"{path.name} line 1: a header row ({', '.join(row[:3])}, ...) skipped")
                 continue
