@@ -22,6 +22,7 @@ _NO_CHAPTER = {"00", "77"}
 # A spreadsheet's scientific notation (8.54231E+09): the code's last digits are already lost.
 _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 
+
 def _plain_digits(text: str) -> str:
     """Full-width and other Unicode decimal digits as ASCII; invisible format characters
     (zero-width space, direction marks, soft hyphen) dropped: ERP exports carry them."""
