@@ -172,12 +172,22 @@ class Screener:
         parties = self._screen_parties(ctx, party_matches)
         return self.complete(ctx, goods, quota_findings, parties, row_number=row_number, echo=echo)
 
-    def goods_findings(self, ctx: Context) -> list[Finding]:
-        """The goods, route and document rules (every family but party and humanitarian), in order."""
+    def rules_in_force(self, date: dt.date) -> tuple[tuple[Evaluator, Rule, bool], ...]:
+        """``goods_findings``'s rules in force on ``date``, in order, with their evaluators and
+        whether the rule can fire only on a goods hit of its own (the goods families)."""
+        return tuple((EVALUATORS[r.family], r, r.family in GOODS_FAMILIES) for r in self._rules if r.in_force(date))
+
+    def goods_findings(self, ctx: Context,
+                       rules: tuple[tuple[Evaluator, Rule, bool], ...] | None = None) -> list[Finding]:
+        """The goods, route and document rules (every family but party and humanitarian), in order.
+        A goods-family rule the code does not hit is not called: its evaluator finds nothing
+        without a hit of its own. ``rules``: ``rules_in_force(ctx.date)``, when the caller keeps it
+        (the batch's goods cache, per date bucket)."""
         findings: list[Finding] = []
-        for rule in self._rules:
-            if rule.in_force(ctx.date):
-                findings.extend(EVALUATORS[rule.family](ctx, rule))
+        hits = ctx.hits
+        for evaluate, rule, needs_hit in self.rules_in_force(ctx.date) if rules is None else rules:
+            if not needs_hit or rule.id in hits:
+                findings.extend(evaluate(ctx, rule))
         return findings
 
     def complete(self, ctx: Context, goods: list[Finding], quota: list[Finding], parties: list[Finding], *,
@@ -506,14 +516,11 @@ class GoodsCache:
         return out
 
     def _in_force(self, bucket: int, date: dt.date) -> tuple[tuple[Evaluator, Rule, bool], ...]:
-        """``goods_findings``'s rules in force on the dates of ``bucket`` (any of them: validity
-        changes only at the bucket bounds), with their evaluators, and whether the rule can fire
-        only on a goods hit of its own (the goods families: their evaluators return nothing
-        without one, so rules the code does not hit are not called)."""
+        """``Screener.rules_in_force`` on the dates of ``bucket`` (any of them: validity changes
+        only at the bucket bounds), worked out once per bucket."""
         got = self._rules.get(bucket)
         if got is None:
-            got = self._rules[bucket] = tuple((EVALUATORS[r.family], r, r.family in GOODS_FAMILIES)
-                                              for r in self.screener._rules if r.in_force(date))
+            got = self._rules[bucket] = self.screener.rules_in_force(date)
         return got
 
     def _evaluate(self, ctx: Context, bucket: int) -> _Cached:
@@ -522,11 +529,8 @@ class GoodsCache:
                      "end_use_doc_id": None if s.end_use_doc_id is None else _DOC_ID}
         template = Context(shipment=s.model_copy(update=stand_ins), date=ctx.date, bundle=ctx.bundle,
                            jurisdiction_code=ctx.jurisdiction_code, same_name=ctx.same_name)
-        hits = template.__dict__["hits"] = ctx.hits
-        findings: list[Finding] = []
-        for evaluate, rule, needs_hit in self._in_force(bucket, ctx.date):
-            if not needs_hit or rule.id in hits:
-                findings.extend(evaluate(template, rule))
+        template.__dict__["hits"] = ctx.hits
+        findings = self.screener.goods_findings(template, self._in_force(bucket, ctx.date))
         per_row = tuple(tuple(k for k, v in f.evidence.items() if isinstance(v, str) and v in _PER_ROW)
                         for f in findings)
         return _Cached(tuple(findings), per_row, frozenset(template.fired), tuple(template.warnings))
