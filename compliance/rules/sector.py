@@ -67,8 +67,9 @@ def _evaluate_import(ctx: Context, rule: Rule, hit: GoodsHit) -> list[Finding]:
         doubts = [*doubts, "origin " + (f"declared as {country_name(s.origin_country)}" if s.origin_country
                                         else "not declared") + ": establish whether the goods originate in Belarus"]
     verb = "falls under" if hit.relation == "within" else "may fall under"
+    banned = "are banned" if len(doubts) == len(hit.doubts()) else "are banned if it originates there"
     message = (f"{rule.title}: HS {format_hs(s.hs_code)} {verb} listed {format_hs(hit.entry.code)} and "
-               f"{' and '.join(reasons)}; its import, purchase and transport are banned")
+               f"{' and '.join(reasons)}; its import, purchase and transport {banned}")
     evidence = {**ctx.goods_evidence(hit), "origin_country": s.origin_country,
                 "exporter_country": s.exporter_country, "transit_countries": s.transit_countries,
                 "manufacturer_country": s.manufacturer_country}
