@@ -33,7 +33,10 @@ def evaluate(ctx: Context, rule: Rule) -> list[Finding]:
     evidence: dict[str, object] = {"hs_code": s.hs_code, "transit_countries": s.transit_countries,
                                    "description": s.description}
     if rule.kind == "sensitive":
-        if not ctx.sensitive or _import_into_eu(ctx, rule):
+        if not ctx.sensitive:
+            return []
+        if _import_into_eu(ctx, rule):
+            ctx.fired.add("import_into_eu")  # the catch-all rule says why it is not a transit ban
             return []
         doubts = [] if ctx.sensitive_certain else [
             "the goods are only possibly export-restricted (" + ctx.sensitive_summary() + ")"]
@@ -55,5 +58,8 @@ def evaluate(ctx: Context, rule: Rule) -> list[Finding]:
     if "transit" in ctx.fired:
         return []
     message = f"{rule.title}: goods (HS {format_hs(s.hs_code)}) routed through {where}"
+    if "import_into_eu" in ctx.fired:
+        message += (" into the EU (an import: the transit bans cover export-restricted goods exported from the EU), "
+                    "check that the goods were not exported from Belarus")
     ctx.fired.add("transit")
     return [ctx.finding(rule, message, evidence)]
