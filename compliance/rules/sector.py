@@ -57,7 +57,8 @@ def _evaluate_import(ctx: Context, rule: Rule, hit: GoodsHit) -> list[Finding]:
     elif ctx.route_starts_in_by:
         reasons.append(f"starts its route in {country_name(s.transit_countries[0])}")
     doubts = hit.doubts()
-    if not reasons:
+    made_here_only = not reasons
+    if made_here_only:
         # Made in Belarus but not declared as of Belarusian origin (or declared of another): the
         # origin is what the ban turns on and a Belarusian maker is the evidence against the
         # declaration (goods relabelled through a third country).
@@ -67,7 +68,7 @@ def _evaluate_import(ctx: Context, rule: Rule, hit: GoodsHit) -> list[Finding]:
         doubts = [*doubts, "origin " + (f"declared as {country_name(s.origin_country)}" if s.origin_country
                                         else "not declared") + ": establish whether the goods originate in Belarus"]
     verb = "falls under" if hit.relation == "within" else "may fall under"
-    banned = "are banned" if len(doubts) == len(hit.doubts()) else "are banned if it originates there"
+    banned = "are banned if it originates there" if made_here_only else "are banned"
     message = (f"{rule.title}: HS {format_hs(s.hs_code)} {verb} listed {format_hs(hit.entry.code)} and "
                f"{' and '.join(reasons)}; its import, purchase and transport {banned}")
     evidence = {**ctx.goods_evidence(hit), "origin_country": s.origin_country,
