@@ -484,11 +484,13 @@ class GoodsCache:
                   ctx.document_status, s.description is None, s.end_use_doc_id is None,
                   (s.value, s.quantity, s.unit, s.currency) if gh.per_item else None)
         shape = (*common, cls(dest), cls(s.consignee_country), cls(s.end_user_country), cls(origin), cls(exporter),
+                 cls(s.manufacturer_country),
                  tuple((cls(c), c == dest, c == exporter, c == origin) for c in route) if route else ())
         if self._fires.get(shape) is False:
             self.hits += 1
             return []
-        full = (*common, dest, s.consignee_country, s.end_user_country, origin, exporter, tuple(route), s.hs_code)
+        full = (*common, dest, s.consignee_country, s.end_user_country, origin, exporter, s.manufacturer_country,
+                tuple(route), s.hs_code)
         cached = self._found.get(full)
         if cached is None:
             self.misses += 1

@@ -179,9 +179,13 @@ class Context:
 
     @cached_property
     def sensitive_hits(self) -> list[GoodsHit]:
-        """Hits that make the goods export-restricted (export bans, dual-use, CHPL)."""
+        """Hits that make the goods export-restricted (export bans, dual-use, CHPL). An export ban
+        with ``params.export_restricted: false`` (euro banknotes) judges only shipments to the
+        sanctioned countries: RULES.md's export-restricted goods, which need end-use documents and
+        may not transit Belarus, do not include it."""
         return [h for h in self.hits.values()
-                if (h.rule.family == Family.sector and h.rule.kind == "export_ban")
+                if (h.rule.family == Family.sector and h.rule.kind == "export_ban"
+                    and h.rule.params.get("export_restricted", True))
                 or h.rule.family in (Family.dual_use, Family.chpl)]
 
     @cached_property

@@ -3,7 +3,8 @@
 Export bans fire when a receiving party (destination, consignee or end user) is in a
 sanctioned country; import bans when the goods originate in Belarus or are exported from it
 (exporter in BY, or the route starts in BY), whatever their destination (the EU bans also
-cover purchase and transport).
+cover purchase and transport). Goods made by a manufacturer in Belarus but not declared of
+Belarusian origin get the import ban as REVIEW: the origin must be established.
 """
 
 from __future__ import annotations
@@ -55,14 +56,25 @@ def _evaluate_import(ctx: Context, rule: Rule, hit: GoodsHit) -> list[Finding]:
         reasons.append(f"is exported by a party in {country_name(s.exporter_country)}")
     elif ctx.route_starts_in_by:
         reasons.append(f"starts its route in {country_name(s.transit_countries[0])}")
-    if not reasons:
-        return []
+    doubts = hit.doubts()
+    made_here_only = not reasons
+    if made_here_only:
+        # Made in Belarus but not declared as of Belarusian origin (or declared of another): the
+        # origin is what the ban turns on and a Belarusian maker is the evidence against the
+        # declaration (goods relabelled through a third country).
+        if s.manufacturer_country not in sanctioned:
+            return []
+        reasons.append(f"is made by a manufacturer in {country_name(s.manufacturer_country)}")
+        doubts = [*doubts, "origin " + (f"declared as {country_name(s.origin_country)}" if s.origin_country
+                                        else "not declared") + ": establish whether the goods originate in Belarus"]
     verb = "falls under" if hit.relation == "within" else "may fall under"
+    banned = "are banned if it originates there" if made_here_only else "are banned"
     message = (f"{rule.title}: HS {format_hs(s.hs_code)} {verb} listed {format_hs(hit.entry.code)} and "
-               f"{' and '.join(reasons)}; its import, purchase and transport are banned")
+               f"{' and '.join(reasons)}; its import, purchase and transport {banned}")
     evidence = {**ctx.goods_evidence(hit), "origin_country": s.origin_country,
-                "exporter_country": s.exporter_country, "transit_countries": s.transit_countries}
-    return [ctx.finding(rule, message, evidence, doubts=hit.doubts())]
+                "exporter_country": s.exporter_country, "transit_countries": s.transit_countries,
+                "manufacturer_country": s.manufacturer_country}
+    return [ctx.finding(rule, message, evidence, doubts=doubts)]
 
 
 def evaluate(ctx: Context, rule: Rule) -> list[Finding]:

@@ -136,3 +136,35 @@ def test_wind_down_names_the_contract_cut_off_of_the_reference(screener: Screene
                                   date="2022-04-01"))
     (finding,) = [f for f in result.findings if f.rule_id == "BY-SECT-WOOD"]
     assert "concluded before 2022-03-02" in finding.message
+
+
+def test_batch_caches_tell_rows_apart_by_manufacturer_country(screener: Screener) -> None:
+    """The import bans read the manufacturer's country (made in Belarus, origin not declared as
+    Belarusian: REVIEW): the batch engine's goods cache must key on it too."""
+    from compliance.engine import BatchEngine
+    from compliance.io import RawRow
+    from compliance.models import INPUT_COLUMNS
+    from tests.engine.test_engine import AS_OF, engine_results, reference
+
+    rows = []
+    for i, country in enumerate(["PL", "BY", "", "Belarus", "PL", "BY"]):
+        data = {k: "" for k in INPUT_COLUMNS}
+        data.update(shipment_id=f"M{i}", hs_code="7304 19", destination_country="DE", exporter_country="PL",
+                    manufacturer_country=country, date="2025-01-10")
+        rows.append(RawRow(i + 1, data, dict(data)))
+    got = engine_results(BatchEngine(screener, as_of=AS_OF), rows, chunk=4)
+    assert [r.model_dump(mode="json") for r in got] == [r.model_dump(mode="json") for r in reference(screener, rows)]
+    assert [r.verdict for r in got] == [Verdict.CLEAR, Verdict.REVIEW, Verdict.CLEAR, Verdict.REVIEW,
+                                        Verdict.CLEAR, Verdict.REVIEW]
+
+
+def test_transit_eu_members_are_the_eu_partner_countries(screener: Screener) -> None:
+    """The transit rule's EU member states are ISO alpha-2 codes (the batch cache groups countries
+    by the raw codes of rule params) and all of them are partner countries."""
+    from compliance.countries import resolve_country
+
+    rule = screener.bundle.get("BY-TRANSIT-SENSITIVE")
+    assert rule is not None
+    eu = rule.params["eu_members"]
+    assert len(eu) == 27 and all(resolve_country(c) == c for c in eu)
+    assert set(eu) <= set(screener.bundle.countries.partner.countries)
