@@ -1,7 +1,7 @@
 """Transit through Belarus: sanctioned goods may not pass through it at all.
 
-``sensitive``: export-restricted goods whose route passes through BY (or RU, harmonised), unless
-they are shipped into the EU from outside it (an import, not an EU export).
+``sensitive``: export-restricted goods whose route passes through BY (or RU, harmonised), in
+either direction: RULES.md, which decides verdicts, bans them on any route through Belarus.
 ``import_banned``: import-banned goods of another origin routed through BY.
 ``other``: any other non-humanitarian goods routed through BY (the route is a known loophole).
 Departure from and arrival in BY are not transit: the import and export rules judge those.
@@ -12,15 +12,6 @@ from __future__ import annotations
 from compliance.models import Finding
 from compliance.rules.context import Context, country_name, format_hs
 from compliance.rules.model import Rule
-
-
-def _import_into_eu(ctx: Context, rule: Rule) -> bool:
-    """Goods shipped into an EU member state from outside the EU: the transit bans cover goods
-    exported from the EU through Belarus, not imports that crossed it (reference §5)."""
-    eu = set(rule.params.get("eu_members", ()))
-    s = ctx.shipment
-    start = s.exporter_country or s.origin_country
-    return bool(eu) and s.destination_country in eu and start is not None and start not in eu
 
 
 def evaluate(ctx: Context, rule: Rule) -> list[Finding]:
@@ -34,9 +25,6 @@ def evaluate(ctx: Context, rule: Rule) -> list[Finding]:
                                    "description": s.description}
     if rule.kind == "sensitive":
         if not ctx.sensitive:
-            return []
-        if _import_into_eu(ctx, rule):
-            ctx.fired.add("import_into_eu")  # the catch-all rule says why it is not a transit ban
             return []
         doubts = [] if ctx.sensitive_certain else [
             "the goods are only possibly export-restricted (" + ctx.sensitive_summary() + ")"]
@@ -58,8 +46,5 @@ def evaluate(ctx: Context, rule: Rule) -> list[Finding]:
     if "transit" in ctx.fired:
         return []
     message = f"{rule.title}: goods (HS {format_hs(s.hs_code)}) routed through {where}"
-    if "import_into_eu" in ctx.fired:
-        message += (" into the EU (an import: the transit bans cover export-restricted goods exported from the EU), "
-                    "check that the goods were not exported from Belarus")
     ctx.fired.add("transit")
     return [ctx.finding(rule, message, evidence)]

@@ -156,15 +156,3 @@ def test_batch_caches_tell_rows_apart_by_manufacturer_country(screener: Screener
     assert [r.model_dump(mode="json") for r in got] == [r.model_dump(mode="json") for r in reference(screener, rows)]
     assert [r.verdict for r in got] == [Verdict.CLEAR, Verdict.REVIEW, Verdict.CLEAR, Verdict.REVIEW,
                                         Verdict.CLEAR, Verdict.REVIEW]
-
-
-def test_transit_eu_members_are_the_eu_partner_countries(screener: Screener) -> None:
-    """The transit rule's EU member states are ISO alpha-2 codes (the batch cache groups countries
-    by the raw codes of rule params) and all of them are partner countries."""
-    from compliance.countries import resolve_country
-
-    rule = screener.bundle.get("BY-TRANSIT-SENSITIVE")
-    assert rule is not None
-    eu = rule.params["eu_members"]
-    assert len(eu) == 27 and all(resolve_country(c) == c for c in eu)
-    assert set(eu) <= set(screener.bundle.countries.partner.countries)
