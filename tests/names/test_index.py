@@ -110,13 +110,15 @@ def _plain_shares(index: NameIndex, rep: NameRep, need: float) -> dict[int, list
     return {ni: row for ni, row in best.items() if sum(w * c for w, c in zip(weights, row, strict=True)) >= need}
 
 
+@pytest.mark.parametrize("prefilter", [True, False], ids=["cut", "uncut"])
 @pytest.mark.parametrize("small", [0, 10**9], ids=["arrays", "python"])
 @pytest.mark.parametrize("query", QUERIES)
-def test_shares_match_plain_definition(index: NameIndex, query: str, small: int,
+def test_shares_match_plain_definition(index: NameIndex, query: str, small: int, prefilter: bool,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Both ways of summing shares (arrays for many posting entries, Python for few) give the
-    plain definition."""
+    """Both ways of summing shares (arrays for many posting entries, Python for few), with the
+    parts cut to the names that may reach the share or not, give the plain definition."""
     monkeypatch.setattr(index_module, "_SMALL_SHARES", small)
+    monkeypatch.setattr(index_module, "_PREFILTER", prefilter)
     rep = parse_name(query)
     weights = [index.weight(sk) for sk in rep.skeletons]
     for floor in (0.6, 0.8):
