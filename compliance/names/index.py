@@ -1081,16 +1081,21 @@ class NameIndex:
         q_weights = (token_weights(rep, self.weight, False), token_weights(rep, self.weight, True))
         best: dict[int, tuple[float, Alignment, int]] = {}
         aligned: dict[tuple[int, bool], Alignment] = {}
-        # What a candidate's score can exceed its bound by (the same margin as the candidate cut's).
-        margin = BOUND_SLACK + COUNTRY_MATCH_BONUS
-        for bound, ni in self._candidates(rep, floor, *q_weights, kind=kind, limit=limit):
+        cands = self._candidates(rep, floor, *q_weights, kind=kind, limit=limit)
+        # Candidates left per form: an alignment is handed to later names of the same form.
+        later: dict[int, int] = {}
+        for _, ni in cands:
+            later[self._name_form[ni]] = later.get(self._name_form[ni], 0) + 1
+        for bound, ni in cands:
+            later[self._name_form[ni]] -= 1
             # Best bound first: once no remaining candidate could enter the result, stop.
-            if len(best) >= limit and bound + margin < sorted(s for s, _, _ in best.values())[-limit]:
+            if len(best) >= limit and bound + BOUND_SLACK + COUNTRY_MATCH_BONUS < sorted(
+                    s for s, _, _ in best.values())[-limit]:
                 break
             ei, _, cand = self._names[ni]
             cur = best.get(ei)
-            if cur is not None and bound + margin <= cur[0]:
-                continue  # another of the entity's names already scored more than this one can
+            if cur is not None and cur[0] >= 1.0 and not later[self._name_form[ni]]:
+                continue  # another of the entity's names already scored the most there is
             entity = self._entities[ei]
             if query_person and entity.kind not in ("person", "unknown"):
                 continue
