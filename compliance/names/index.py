@@ -564,7 +564,17 @@ class NameIndex:
                 else:
                     for key in (v[1:] if isinstance(v[0], int) else v):
                         out.setdefault(kid[key], near)
-            if n >= 5:  # shorter deletions are neither indexed (4 letters at least) nor probed
+            if n >= 5 and not substitutions:
+                # A joined probe wants only listed keys one letter shorter (the query has an
+                # extra letter): the key map itself says so, with no deletion map or filter.
+                near = _NEAR_EDIT[n]
+                kid_get = kid.get
+                for i in range(n):
+                    d = sk[:i] + sk[i + 1:]
+                    k = kid_get(d)
+                    if k is not None and not _special(d):
+                        out.setdefault(k, near)
+            elif n >= 5:  # shorter deletions are neither indexed (4 letters at least) nor probed
                 near = _NEAR_EDIT[n]
                 for d in [sk[:i] + sk[i + 1:] for i in range(n)]:
                     h = hash(d) & mask
