@@ -27,8 +27,8 @@ import itertools
 import math
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Sequence
-from typing import Any, Generic, TypeVar, cast
+from collections.abc import Iterable
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -98,8 +98,6 @@ _VECTOR_MIN = 32
 _SMALL_SHARES = 256
 # Cut posting parts to the names that may reach the share before summing (``_prefilter``).
 _PREFILTER = True
-# Light posting parts of up to this many entries are cut in plain Python (``_prefilter``).
-_SMALL_CUT = 48
 # Listed names of up to this many tokens have their bound data in padded arrays.
 _PAD = 16
 
@@ -689,11 +687,12 @@ class NameIndex:
                     toks.append(i)
         if not parts or sum(weights[i] for i in set(toks)) < need:
             return [], [], qnear, acronyms
-        cut = self._prefilter(parts, toks, weights, need) if _PREFILTER else parts
-        if sum(len(a) for a in cut) <= _SMALL_SHARES:
-            names, rows = self._shares_py(cut, toks, weights, need, n)
-        else:  # ``_prefilter`` gives arrays for the array path
-            names, rows = self._shares_np(cast(list[np.ndarray], cut), toks, weights, need, n)
+        if _PREFILTER:
+            parts = self._prefilter(parts, toks, weights, need)
+        if sum(len(a) for a in parts) <= _SMALL_SHARES:
+            names, rows = self._shares_py(parts, toks, weights, need, n)
+        else:
+            names, rows = self._shares_np(parts, toks, weights, need, n)
         if not names:
             return [], [], qnear, acronyms
         if acronyms:
@@ -706,7 +705,7 @@ class NameIndex:
         return names, rows, qnear, acronyms
 
     def _prefilter(self, parts: list[np.ndarray], toks: list[int], weights: list[float],
-                   need: float) -> Sequence[np.ndarray | list[int]]:
+                   need: float) -> list[np.ndarray]:
         """The posting parts cut to the names that may reach ``need``: a name found only near
         query tokens whose weights sum below it cannot (closeness is at most 1), so the largest
         parts whose tokens stay below it ("light") keep only names that some other token's
@@ -727,38 +726,21 @@ class NameIndex:
         n_light = sum(size[t] for t in light)
         if n_light < n_heavy:
             return parts  # little to cut: not worth the filter
-        # A short light part is cut in Python against a set of the heavy parts' names, a long one
-        # by one gather from a mask over all names (numpy's per-call cost is most of the time on
-        # short arrays).
-        out: list[np.ndarray | list[int]] = []
-        names: set[int] | None = None
-        keep: np.ndarray | None = None
-        for a, t in zip(parts, toks, strict=True):
-            if t not in light:
-                out.append(a)
-            elif len(a) <= _SMALL_CUT and n_heavy <= _SMALL_SHARES:
-                if names is None:
-                    names = {x >> 12 for h in heavy for x in h.tolist()}
-                out.append([x for x in a.tolist() if x >> 12 in names])
-            else:
-                if keep is None:
-                    keep = np.zeros(len(self._names), dtype=bool)
-                    keep[np.concatenate(heavy) >> 12 if len(heavy) > 1 else heavy[0] >> 12] = True
-                out.append(a[keep[a >> 12]])
-        if sum(len(a) for a in out) > _SMALL_SHARES:  # summed as arrays
-            return [a if isinstance(a, np.ndarray) else np.array(a, dtype=np.int64) for a in out]
-        return out
+        # The heavy parts' names as a mask over all names: each light part is cut by one gather.
+        keep = np.zeros(len(self._names), dtype=bool)
+        keep[np.concatenate(heavy) >> 12 if len(heavy) > 1 else heavy[0] >> 12] = True
+        return [a if t not in light else a[keep[a >> 12]] for a, t in zip(parts, toks, strict=True)]
 
     @staticmethod
-    def _shares_py(parts: Sequence[np.ndarray | list[int]], toks: list[int], weights: list[float],
-                   need: float, n: int) -> tuple[list[int], list[list[float]]]:
+    def _shares_py(parts: list[np.ndarray], toks: list[int], weights: list[float], need: float,
+                   n: int) -> tuple[list[int], list[list[float]]]:
         """``_shares_np`` for few posting entries, in plain Python: numpy's per-call cost is
         most of the time on small arrays. The same floats: each name's share is summed in token
         order, one best code per (name, token), as the sorted array gives."""
         codes: dict[int, list[int]] = {}
         get = codes.get
         for arr, t in zip(parts, toks, strict=True):
-            for x in (arr.tolist() if isinstance(arr, np.ndarray) else arr):
+            for x in arr.tolist():
                 ni = x >> 12
                 r = get(ni)
                 if r is None:
