@@ -87,25 +87,30 @@ def run_keys(rep: NameRep) -> list[tuple[str, tuple[int, ...]]]:
     n = len(rep.tokens)
     if n < MIN_LETTERS - 1:
         return []
-    inits = [_initials(rep, j) for j in range(n)]
+    inits = [sorted(_initials(rep, j)) for j in range(n)]  # sorted once: the loops below read them often
     skip = [_skippable(rep, j) for j in range(n)]
     out: dict[str, set[int]] = {}
     # Runs of one more letter each round: (next word, letters, words of the run).
-    level: list[tuple[int, str, tuple[int, ...]]] = [(j0 + 1, c, (j0,)) for j0 in range(n) for c in sorted(inits[j0])]
+    level: list[tuple[int, str, tuple[int, ...]]] = [(j0 + 1, c, (j0,)) for j0 in range(n) for c in inits[j0]]
     for size in range(1, MAX_LETTERS + 1):
         if len(out) >= MAX_RUN_KEYS:
             break
         grown: list[tuple[int, str, tuple[int, ...]]] = []
         for j, letters, run in level:
             while True:
-                if size >= MIN_LETTERS and (letters in out or len(out) < MAX_RUN_KEYS):
-                    out.setdefault(letters, set()).update(run)
+                if size >= MIN_LETTERS:
+                    got = out.get(letters)
+                    if got is not None:
+                        got.update(run)
+                    elif len(out) < MAX_RUN_KEYS:
+                        out[letters] = set(run)
                 if size == MAX_LETTERS or j >= n:
                     break
-                grown.extend((j + 1, letters + c, (*run, j)) for c in sorted(inits[j]))
+                longer = (*run, j)
+                grown.extend([(j + 1, letters + c, longer) for c in inits[j]])
                 if not skip[j]:
                     break
-                run, j = (*run, j), j + 1
+                run, j = longer, j + 1
         level = grown
     return [(letters, tuple(sorted(run))) for letters, run in out.items()]
 
@@ -185,10 +190,15 @@ def _compound_word_probes(rep: NameRep) -> dict[str, set[int]]:
     for i, sk in enumerate(rep.skeletons):
         if _compound(rep, i):
             n = len(sk)
+            pieces = [sk[p:p + 3] for p in range(n - 2)]  # each piece cut once (a query's hot loop)
             for p in range(n - 2):
-                x = sk[p:p + 3]
-                for q in range(p + 2, min(n - 2, p + MAX_SYLLABLE + 1)):
-                    probes.setdefault(WORDS + x + sk[q:q + 3], set()).add(i)
+                x = WORDS + pieces[p]
+                for y in pieces[p + 2:p + MAX_SYLLABLE + 1]:
+                    got = probes.get(x + y)
+                    if got is None:
+                        probes[x + y] = {i}
+                    else:
+                        got.add(i)
     return probes
 
 
@@ -210,12 +220,22 @@ def query_compound_probes(rep: NameRep) -> list[tuple[str, tuple[int, ...]]]:
     own = _own_heads(rep, heads)
     n = len(heads)
     for a in range(n):
+        if not heads[a]:
+            continue
+        firsts = [(COMPOUND + x, own is not None and x in own[a]) for x in heads[a]]
         for b in range(a + 1, min(n, a + 1 + PAIR_SPAN)):
-            for x in heads[a]:
+            if not heads[b]:
+                continue
+            words = range(a, b + 1)
+            for cx, x_own in firsts:
                 for y in heads[b]:
-                    if own is not None and x in own[a] and y in own[b]:
+                    if x_own and own is not None and y in own[b]:
                         continue
-                    probes.setdefault(COMPOUND + x + y, set()).update(range(a, b + 1))
+                    got = probes.get(cx + y)
+                    if got is None:
+                        probes[cx + y] = set(words)
+                    else:
+                        got.update(words)
     return [(k, tuple(sorted(v))) for k, v in probes.items()]
 
 

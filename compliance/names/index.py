@@ -96,6 +96,8 @@ MAX_QUERY_CHARS = 2_000
 _VECTOR_MIN = 32
 # Shares of this many posting entries or fewer are summed in plain Python (below: faster than arrays).
 _SMALL_SHARES = 256
+# Cut posting parts to the names that may reach the share before summing (``_prefilter``).
+_PREFILTER = True
 # Listed names of up to this many tokens have their bound data in padded arrays.
 _PAD = 16
 
@@ -560,7 +562,17 @@ class NameIndex:
                 else:
                     for key in (v[1:] if isinstance(v[0], int) else v):
                         out.setdefault(kid[key], near)
-            if n >= 5:  # shorter deletions are neither indexed (4 letters at least) nor probed
+            if n >= 5 and not substitutions:
+                # A joined probe wants only listed keys one letter shorter (the query has an
+                # extra letter): the key map itself says so, with no deletion map or filter.
+                near = _NEAR_EDIT[n]
+                kid_get = kid.get
+                for i in range(n):
+                    d = sk[:i] + sk[i + 1:]
+                    k = kid_get(d)
+                    if k is not None and not _special(d):
+                        out.setdefault(k, near)
+            elif n >= 5:  # shorter deletions are neither indexed (4 letters at least) nor probed
                 near = _NEAR_EDIT[n]
                 for d in [sk[:i] + sk[i + 1:] for i in range(n)]:
                     h = hash(d) & mask
@@ -675,6 +687,8 @@ class NameIndex:
                     toks.append(i)
         if not parts or sum(weights[i] for i in set(toks)) < need:
             return [], [], qnear, acronyms
+        if _PREFILTER:
+            parts = self._prefilter(parts, toks, weights, need)
         if sum(len(a) for a in parts) <= _SMALL_SHARES:
             names, rows = self._shares_py(parts, toks, weights, need, n)
         else:
@@ -689,6 +703,33 @@ class NameIndex:
                          if any(c and c != _ACRONYM_MARK for c in r)]
             names, rows = [ni for ni, _ in kept_rows], [r for _, r in kept_rows]
         return names, rows, qnear, acronyms
+
+    def _prefilter(self, parts: list[np.ndarray], toks: list[int], weights: list[float],
+                   need: float) -> list[np.ndarray]:
+        """The posting parts cut to the names that may reach ``need``: a name found only near
+        query tokens whose weights sum below it cannot (closeness is at most 1), so the largest
+        parts whose tokens stay below it ("light") keep only names that some other token's
+        parts also hold. Most names near a common word (Vladimir) are then never summed."""
+        size: dict[int, int] = {}
+        for a, t in zip(parts, toks, strict=True):
+            size[t] = size.get(t, 0) + len(a)
+        light: set[int] = set()
+        lw = 0.0
+        for t in sorted(size, key=lambda t: (-size[t], t)):
+            if lw + weights[t] < need - 1e-6:  # a margin for the order the share is summed in
+                light.add(t)
+                lw += weights[t]
+        if not light:
+            return parts
+        heavy = [a for a, t in zip(parts, toks, strict=True) if t not in light]
+        n_heavy = sum(len(a) for a in heavy)
+        n_light = sum(size[t] for t in light)
+        if n_light < n_heavy:
+            return parts  # little to cut: not worth the filter
+        # The heavy parts' names as a mask over all names: each light part is cut by one gather.
+        keep = np.zeros(len(self._names), dtype=bool)
+        keep[np.concatenate(heavy) >> 12 if len(heavy) > 1 else heavy[0] >> 12] = True
+        return [a if t not in light else a[keep[a >> 12]] for a, t in zip(parts, toks, strict=True)]
 
     @staticmethod
     def _shares_py(parts: list[np.ndarray], toks: list[int], weights: list[float], need: float,
@@ -1032,12 +1073,21 @@ class NameIndex:
         q_weights = (token_weights(rep, self.weight, False), token_weights(rep, self.weight, True))
         best: dict[int, tuple[float, Alignment, int]] = {}
         aligned: dict[tuple[int, bool], Alignment] = {}
-        for bound, ni in self._candidates(rep, floor, *q_weights, kind=kind, limit=limit):
+        cands = self._candidates(rep, floor, *q_weights, kind=kind, limit=limit)
+        # Candidates left per form: an alignment is handed to later names of the same form.
+        later: dict[int, int] = {}
+        for _, ni in cands:
+            later[self._name_form[ni]] = later.get(self._name_form[ni], 0) + 1
+        for bound, ni in cands:
+            later[self._name_form[ni]] -= 1
             # Best bound first: once no remaining candidate could enter the result, stop.
             if len(best) >= limit and bound + BOUND_SLACK + COUNTRY_MATCH_BONUS < sorted(
                     s for s, _, _ in best.values())[-limit]:
                 break
             ei, _, cand = self._names[ni]
+            cur = best.get(ei)
+            if cur is not None and cur[0] >= 1.0 and not later[self._name_form[ni]]:
+                continue  # another of the entity's names already scored the most there is
             entity = self._entities[ei]
             if query_person and entity.kind not in ("person", "unknown"):
                 continue
@@ -1051,7 +1101,6 @@ class NameIndex:
             if country and entity.countries and score > 0:
                 score = score + COUNTRY_MATCH_BONUS if country in entity.countries else score - COUNTRY_MISMATCH_PENALTY
             score = max(0.0, min(1.0, score, al.ceiling))
-            cur = best.get(ei)
             if cur is None or score > cur[0]:
                 best[ei] = (score, al, ni)
         out: list[NameMatch] = []

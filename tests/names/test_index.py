@@ -110,13 +110,48 @@ def _plain_shares(index: NameIndex, rep: NameRep, need: float) -> dict[int, list
     return {ni: row for ni, row in best.items() if sum(w * c for w, c in zip(weights, row, strict=True)) >= need}
 
 
+def _plain_joined_near(index: NameIndex, sk: str) -> dict[int, float]:
+    """A joined probe's neighbourhood by its definition: the key itself, listed keys one letter
+    longer (one deletion of theirs is the probe) and one letter shorter (one of its deletions)."""
+    out: dict[int, float] = {}
+    if sk in index._kid:
+        out[index._kid[sk]] = 1.0
+    n = len(sk)
+    if not 4 <= n <= index_module.MAX_NEIGHBOUR_LEN or sk.isdigit():
+        return out
+    for key, k in index._kid.items():
+        if index_module._special(key) or key == sk:
+            continue
+        if len(key) == n + 1 and 4 <= len(key) <= index_module.MAX_NEIGHBOUR_LEN and not key.isdigit() and \
+                sk in index_module._deletions(key):
+            out.setdefault(k, index_module._NEAR_LACKS[n])
+        elif n >= 5 and len(key) == n - 1 and key in index_module._deletions(sk):
+            out.setdefault(k, index_module._NEAR_EDIT[n])
+    return out
+
+
+def test_joined_probe_neighbourhood_is_its_definition(index: NameIndex) -> None:
+    """Joined probes (no substitutions) find exactly the keys one letter longer or shorter."""
+    rng = random.Random(5)
+    keys = list(index._kid)
+    probes = [x + y for x, y in zip(keys, keys[1:], strict=False) if not index_module._special(x + y)][:300]
+    # Listed keys with a letter added or dropped, so that both directions are found.
+    for key in rng.sample([k for k in keys if 5 <= len(k) <= 20 and not index_module._special(k)], 200):
+        i = rng.randrange(len(key))
+        probes += [key[:i] + key[i + 1:], key[:i] + "a" + key[i:]]
+    for sk in probes:
+        assert dict(index._near_of(sk, False)) == _plain_joined_near(index, sk), sk
+
+
+@pytest.mark.parametrize("prefilter", [True, False], ids=["cut", "uncut"])
 @pytest.mark.parametrize("small", [0, 10**9], ids=["arrays", "python"])
 @pytest.mark.parametrize("query", QUERIES)
-def test_shares_match_plain_definition(index: NameIndex, query: str, small: int,
+def test_shares_match_plain_definition(index: NameIndex, query: str, small: int, prefilter: bool,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Both ways of summing shares (arrays for many posting entries, Python for few) give the
-    plain definition."""
+    """Both ways of summing shares (arrays for many posting entries, Python for few), with the
+    parts cut to the names that may reach the share or not, give the plain definition."""
     monkeypatch.setattr(index_module, "_SMALL_SHARES", small)
+    monkeypatch.setattr(index_module, "_PREFILTER", prefilter)
     rep = parse_name(query)
     weights = [index.weight(sk) for sk in rep.skeletons]
     for floor in (0.6, 0.8):
