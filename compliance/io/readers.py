@@ -11,14 +11,18 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import errno
 import io
 import itertools
 import json
 import logging
+import os
 import re
+import stat
 import sys
 import unicodedata
 from array import array
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -771,14 +775,30 @@ def _open_binary(path: str | Path) -> tuple[str, IO[bytes]]:
     if name == "-":
         return "<stdin>", sys.stdin.buffer
     p = Path(path)
-    if p.is_dir():
+    try:
+        mode = p.stat().st_mode
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise InputFileError(f"{name}: a loop of symbolic links, not a shipment file") from None
+        if p.is_symlink():
+            raise InputFileError(f"{name}: a symbolic link to a file that does not exist") from None
+        if e.errno == errno.ENOENT:
+            raise InputFileError(f"{name}: file not found") from None
+        raise InputFileError(f"{name}: cannot open: {e.strerror}") from None
+    if stat.S_ISDIR(mode):
         raise InputFileError(f"{name}: is a directory, not a shipment file")
-    if not p.is_file():
-        raise InputFileError(f"{name}: file not found")
+    # A pipe (``<(zcat x.csv.gz)``, a FIFO) or a device is read as a stream like stdin.
     try:
         return name, p.open("rb")
     except OSError as e:
         raise InputFileError(f"{name}: cannot open: {e.strerror}") from None
+
+
+def _regular(fh: IO[bytes]) -> bool:
+    try:
+        return stat.S_ISREG(os.fstat(fh.fileno()).st_mode)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return False
 
 
 class _TolerantGzip(io.RawIOBase):
@@ -858,6 +878,8 @@ def open_input(path: str | Path, *, format: str | None = None, encoding: str | N
         fh.close()
         raise InputFileError(f"{name}: cannot read: {e}") from None
     buffered = io.BufferedReader(_Peekable(head, stream), buffer_size=1 << 16)
+    # Workbooks and Parquet are opened again by name, unless the bytes can only be read once.
+    from_memory = stream is not fh or name == "<stdin>" or not _regular(fh)
     warnings: list[str] = []
     try:
         if not head.replace(codecs.BOM_UTF8, b"").strip():
@@ -866,9 +888,9 @@ def open_input(path: str | Path, *, format: str | None = None, encoding: str | N
             raise InputFileError(f"{name}: the file is empty")
         fmt = _format_of(name_for_format, head, format, warnings)
         if fmt == "xlsx":
-            table = _open_xlsx(name, buffered, mapping or {}, from_memory=stream is not fh or name == "<stdin>")
+            table = _open_xlsx(name, buffered, mapping or {}, from_memory=from_memory)
         elif fmt == "parquet":
-            table = _open_parquet(name, buffered, mapping or {}, from_memory=stream is not fh or name == "<stdin>")
+            table = _open_parquet(name, buffered, mapping or {}, from_memory=from_memory)
         else:
             table = _open_text(name, fmt, head, buffered, encoding, delimiter, mapping or {})
     except BaseException:
@@ -974,6 +996,8 @@ def _recover_unclosed_quote(row: list[str], columns: list[str], delim: str) -> I
                 yield line.split(delim)
 
 
+# Physical lines kept for re-reading a record with line breaks (a longer record is judged without).
+_RECENT_LINES = 256
 _SEP_LINE = re.compile(r"^\ufeff?\"?sep=(.)\"?\s*$", re.IGNORECASE)
 
 
@@ -994,6 +1018,11 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
         delim = sep.group(1)
     else:
         delim = sniff_delimiter(sample, mapping)
+    # The last physical lines read, kept (without a Python frame per line) so that a record with
+    # line breaks can be parsed again strictly: was its quote closed where the writer put it?
+    recent: deque[str] = deque(maxlen=_RECENT_LINES)
+    fed, kept = itertools.tee(lines)
+    lines = map(itemgetter(0), zip(fed, map(recent.append, kept), strict=False))
     reader = csv.reader(lines, delimiter=delim)
     header: list[str] | None = None
     above: list[list[str]] = []  # non-empty rows read before the header
@@ -1041,6 +1070,21 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
                     return True
         return False
 
+    def well_quoted(row: list[str]) -> bool:
+        """Is the record with line breaks what a CSV writer makes: parsed strictly (every quote
+        closed, and closed right before a delimiter or the line's end), it is the same row?"""
+        n = 1 + sum(c.count("\n") + c.count("\r") - c.count("\r\n") for c in row)
+        if n >= len(recent):
+            return False
+        text = "".join(itertools.islice(recent, len(recent) - n, None))
+        try:
+            return list(csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)) == [row]
+        except csv.Error:
+            return False
+
+    header_first, header_key = header[0].lstrip("\ufeff"), _header_key(header)
+    repeats: list[int] = []  # lines that repeat the header
+
     def rows() -> Iterator[Item]:
         while True:
             try:
@@ -1048,17 +1092,32 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
             except StopIteration:
                 return
             except csv.Error as e:
-                yield f"the CSV row cannot be read ({e}); check quotes on this line"
+                if "field limit" in str(e):
+                    yield (f"a cell is longer than the {csv.field_size_limit() // (1 << 20)} MB a cell may hold, so the "
+                           "row cannot be read: shorten it, or close the quote that runs on")
+                else:
+                    yield f"the CSV row cannot be read ({e}); check quotes on this line"
                 continue
             except (OSError, EOFError) as e:  # a truncated .gz, a disk error
                 yield f"the file cannot be read past this point ({e}); the rows after it are missing"
                 return
             if not (row and row[0].strip()) and not any(c.strip() for c in row):
                 continue
-            if _multiline(row) and (_swallowed_rows(row, len(columns), delim) or starts_a_row(row)):
-                # A quoted line break in a description is fine. Lines inside a cell that look
-                # like rows (many delimiters, or an id like the ids above) are an unclosed quote
-                # that swallowed the rows after it: give them back, never lose them.
+            if row[0] == header_first or row[0][:1] == "\ufeff":
+                row[0] = row[0].lstrip("\ufeff")  # a BOM inside the file: where two files were joined
+                if _header_key(row) == header_key:
+                    repeats.append(reader.line_num)
+                    if len(repeats) <= 20:
+                        table.warnings.append(f"{name}: line {reader.line_num} repeats the header (files joined "
+                                              "together?): skipped, it is not a shipment")
+                    continue
+            if _multiline(row) and (starts_a_row(row) or not well_quoted(row)
+                                    and _swallowed_rows(row, len(columns), delim)):
+                # A quoted line break in a description is fine, commas on its lines too when the
+                # quotes are where a CSV writer puts them. Lines inside a cell that look like rows
+                # (an id like the ids above; or many delimiters, when a quote is not closed right
+                # before a delimiter) are an unclosed quote that swallowed the rows after it:
+                # give them back, never lose them.
                 yield from _recover_unclosed_quote(row, columns, delim)
                 continue
             if id_index is not None and len(id_shapes) < 50 and id_index < len(row):
@@ -1073,8 +1132,17 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
                 id_shapes.add(shape)
             yield row
 
-    return InputTable(name, "csv", columns, applied, rows(), encoding=enc, delimiter=delim,
-                      warnings=warnings + more, closers=[text])
+    table = InputTable(name, "csv", columns, applied, rows(), encoding=enc, delimiter=delim,
+                       warnings=warnings + more, closers=[text])
+    return table
+
+
+def _header_key(row: list[str]) -> list[str]:
+    """A header row as compared with a later row (case, spaces, BOMs and empty cells at the end aside)."""
+    key = [c.replace("\ufeff", "").strip().casefold() for c in row]
+    while key and not key[-1]:
+        key.pop()
+    return key
 
 
 def _open_jsonl(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, str]) -> InputTable:
@@ -1108,11 +1176,21 @@ def _open_jsonl(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, 
     _required(name, columns or list(INPUT_COLUMNS), applied)
 
     def rows() -> Iterator[dict[str, Any] | str]:
-        for line in [*first, *lines]:
-            if line.strip():
-                yield parse(line)
+        comments = 0
+        for n, line in enumerate(itertools.chain(first, lines), start=1):
+            if not line.strip():
+                continue
+            if line.lstrip().startswith(("#", "//")):
+                # '# ...' or '// ...': a comment line (JSON has none), not a shipment; said, not screened.
+                comments += 1
+                if comments <= 20:
+                    table.warnings.append(f"{name}: line {n} is a comment ({line.strip()[:40]!r}): skipped, it is "
+                                          "not a shipment")
+                continue
+            yield parse(line)
 
-    return InputTable(name, "jsonl", columns, applied, rows(), encoding=enc, warnings=warnings, closers=[text])
+    table = InputTable(name, "jsonl", columns, applied, rows(), encoding=enc, warnings=warnings, closers=[text])
+    return table
 
 
 def _int_or_digits(digits: str) -> int | str:

@@ -1,0 +1,137 @@
+"""Hostile shipment files made on the fly (sixth audit): every data row comes out exactly once,
+in order, with a verdict; an ERROR row names its row; a file refused as a whole says why."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from compliance.engine import iter_results
+from compliance.exc import InputFileError
+from compliance.io import open_input
+from compliance.models import ScreeningResult
+from compliance.screener import Screener
+
+H = ["shipment_id", "hs_code", "destination_country", "description"]
+
+
+def _rows(n: int, desc: Callable[[int], str] = lambda i: f"goods {i}") -> list[list[str]]:
+    return [[f"S{i}", "847130", "DE", desc(i)] for i in range(1, n + 1)]
+
+
+def _csv(header: list[str], rows: list[list[str]], delim: str = ",", nl: str = "\n", enc: str = "utf-8") -> bytes:
+    s = io.StringIO()
+    csv.writer(s, delimiter=delim, lineterminator=nl).writerows([header, *rows])
+    return s.getvalue().encode(enc)
+
+
+def _ids(n: int) -> list[str]:
+    return [f"S{i}" for i in range(1, n + 1)]
+
+
+@pytest.fixture(scope="module")
+def screener() -> Screener:
+    return Screener.load(include_imported=False)
+
+
+def _screen(screener: Screener, path: Path) -> tuple[list[ScreeningResult], list[str]]:
+    with open_input(path) as table:
+        return list(iter_results(screener, table.chunks(7))), table.warnings
+
+
+def _check(results: list[ScreeningResult], ids: list[str | None]) -> None:
+    assert [r.shipment_id or None for r in results] == ids
+    assert [r.row_number for r in results] == list(range(1, len(ids) + 1))
+    for r in results:
+        assert r.verdict.value != "ERROR" or f"row {r.row_number}" in (r.error or ""), r.error
+
+
+# Each case: the file's bytes and the shipment ids of its rows, in order (None: no id read).
+CASES: dict[str, tuple[bytes, list[str | None]]] = {
+    # Descriptions with line breaks and commas on every line, as Excel or csv.writer quote them:
+    # not an unclosed quote (the lines are not rows), so no row is split off.
+    "multiline_commas.csv": (_csv(H, _rows(40, lambda i: f"Steel bolts, M8, zinc plated\nPacked in boxes, 100 pcs, "
+                                                         f"pallet {i}\r\nNote: a;b|c, d, e")), _ids(40)),
+    "multiline_commas_wide.csv": (_csv([*H, "consignee_name", "value", "currency", "date"],
+                                       [[*r, "Acme, Ltd.", "100", "EUR", "2024-01-05"] for r in
+                                        _rows(20, lambda i: "One, two, three\nx, y, z, w, v, u, t, s")]),
+                                  _ids(20)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_hostile_file(screener: Screener, tmp_path: Path, name: str) -> None:
+    data, ids = CASES[name]
+    path = tmp_path / name
+    path.write_bytes(data)
+    results, _ = _screen(screener, path)
+    _check(results, ids)
+
+
+_JOINED = _csv(H, _rows(2)) + b"\xef\xbb\xbf" + _csv([h.upper() for h in H], [["S3", "847130", "DE", "x"]])
+MORE: dict[str, tuple[bytes, list[str | None], str | None]] = {
+    # Two exports joined with cat: the second header (with its BOM) is not a shipment.
+    "header_repeated.csv": (_JOINED, ["S1", "S2", "S3"], "line 4 repeats the header"),
+    "header_repeated_semicolon.csv": (_csv(H, _rows(1), ";") + b"shipment_id;hs_code;destination_country;description;\n"
+                                      + b"S2;847130;DE;y\n", ["S1", "S2"], "line 3 repeats the header"),
+    # A BOM before a data row (files joined) is not part of its shipment_id.
+    "bom_before_row.csv": (_csv(H, _rows(1)) + b"\xef\xbb\xbfS2,847130,DE,x\n", ["S1", "S2"], None),
+    # JSON has no comments: '#' and '//' lines are skipped and said; blank lines skipped.
+    "comments.jsonl": (b'# exported 2024-03-01\n{"shipment_id":"S1","hs_code":"847130","destination_country":"DE"}\n\n'
+                       b'  // next\n{"shipment_id":"S2","hs_code":"847130","destination_country":"DE"}\n',
+                       ["S1", "S2"], "line 4 is a comment"),
+    # A cell over the 16 MB limit: that row is an ERROR saying so, the next row is read.
+    "cell_over_limit.csv": (b"shipment_id,hs_code,destination_country\nS1,847130,DE" + b"x" * (17 << 20)
+                            + b"\nS2,847130,DE\n", [None, "S2"], None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MORE))
+def test_hostile_file_with_warning(screener: Screener, tmp_path: Path, name: str) -> None:
+    data, ids, warning = MORE[name]
+    path = tmp_path / name
+    path.write_bytes(data)
+    results, warnings = _screen(screener, path)
+    _check(results, ids)
+    if warning:
+        assert any(warning in w for w in warnings), warnings
+    if name == "cell_over_limit.csv":
+        assert "longer than the 16 MB" in (results[0].error or "")
+
+
+def test_pipe_and_fifo_are_read_as_streams(screener: Screener, tmp_path: Path) -> None:
+    """``compliance screen <(zcat x.csv.gz)`` and a FIFO: not 'file not found'; a workbook too."""
+    import os
+    import threading
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["shipment_id", "hs_code", "destination_country"])
+    ws.append(["X1", 402, "DE"])
+    book = io.BytesIO()
+    wb.save(book)
+    for data, ids in ((_csv(H, _rows(3)), _ids(3)), (book.getvalue(), ["X1"])):
+        fifo = tmp_path / f"fifo{len(ids)}"
+        os.mkfifo(fifo)
+        writer = threading.Thread(target=fifo.write_bytes, args=(data,))
+        writer.start()
+        results, _ = _screen(screener, fifo)
+        writer.join()
+        _check(results, list(ids))
+
+
+def test_links_and_directories_get_clear_messages(tmp_path: Path) -> None:
+    (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
+    (tmp_path / "dangling").symlink_to(tmp_path / "gone.csv")
+    for name, words in (("loop1", "loop of symbolic links"), ("dangling", "symbolic link to a file that does not exist"),
+                        ("missing.csv", "file not found"), (".", "is a directory")):
+        with pytest.raises(InputFileError, match=words):
+            open_input(tmp_path / name)
