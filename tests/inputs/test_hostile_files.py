@@ -135,3 +135,26 @@ def test_links_and_directories_get_clear_messages(tmp_path: Path) -> None:
                         ("missing.csv", "file not found"), (".", "is a directory")):
         with pytest.raises(InputFileError, match=words):
             open_input(tmp_path / name)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_formula_in_a_header_is_neutralised(screener: Screener, tmp_path: Path, fmt: str) -> None:
+    """Input column names are echoed as output headers: '=HYPERLINK(...)' was a live formula."""
+    from openpyxl import load_workbook
+
+    from compliance.io import ResultWriter
+
+    src = tmp_path / "in.csv"
+    src.write_bytes(b'shipment_id,hs_code,destination_country,"=HYPERLINK(""http://x"")",@cmd\n1,847130,DE,a,b\n')
+    results, _ = _screen(screener, src)
+    out = tmp_path / f"out.{fmt}"
+    w = ResultWriter(out, fmt, list(results[0].input))
+    w.write(results)
+    w.close()
+    if fmt == "csv":
+        header = next(csv.reader(out.open(encoding="utf-8")))
+    else:
+        wb = load_workbook(out)
+        assert not [c for ws in wb.worksheets for r in ws.iter_rows() for c in r if c.data_type == "f"]
+        header = [str(c.value) for c in next(wb["CLEAR"].iter_rows())]
+    assert "'=HYPERLINK(\"http://x\")" in header and "'@cmd" in header
