@@ -250,7 +250,8 @@ def import_list(path: str | Path, format: str | None = None, *, name: str | None
         raise ListLoadError(f"{path}: this {loaded.info.name} list is dated {loaded.info.date}, older than the one "
                             f"already imported ({previous.date}, {previous.entries} entries); kept the stored "
                             "list (use --force to replace it anyway)")
-    if previous is not None and loaded.info.entries < previous.entries // 2:
+    if previous is not None and loaded.info.entries < previous.entries * 0.8:
+        # Lists change by a few per cent from one release to the next: a fifth fewer is worth a word.
         loaded.info.warnings.append(f"{loaded.info.entries} entries replace the {previous.entries} of the stored "
                                     f"{previous.name} list (dated {previous.date or 'unknown'}): a partial file?")
         log.warning("%s", loaded.info.warnings[-1])
