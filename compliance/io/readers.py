@@ -164,6 +164,7 @@ def _norm_header(h: str) -> str:
     return " ".join(_HEADER_PUNCT.sub(" ", text).split())
 
 
+_FLOAT_TEXT = re.compile(r"\s*([0-9]{1,10})\.([0-9])\s*")  # '402.0', '8471.3': a float's text
 _HEADER_PUNCT = re.compile(r"[_\-./#:()\[\]*'\"]+")
 _UNIT_SUFFIX = re.compile(r"\s*(?:\(.*\)|\[.*\])\s*$")
 
@@ -523,6 +524,14 @@ class InputTable:
                 warnings.append(f"row {i}: hs_code was stored as the number {shown} and is read as {code} "
                                 "(numbers drop leading and trailing zeros); store HS codes as text")
             changes["hs_code"] = code
+        elif type(hs) is str and "." in hs and (m := _FLOAT_TEXT.fullmatch(hs)):
+            # One digit after the point is no HS notation (its groups are pairs: 8542.31): it is a
+            # number written out by a spreadsheet or pandas ("402.0" for 0402, "8471.3" for 8471.30),
+            # read as that number is.
+            code = hs_from_number(float(f"{m[1]}.{m[2]}"))
+            warnings.append(f"row {i}: hs_code {hs!r} is a number as a spreadsheet writes it out (one digit after "
+                            f"the point is no HS notation): read as {code}; store HS codes as text")
+            changes["hs_code"] = code
         for name in ("value", "quantity"):
             v = data.get(name)
             if not isinstance(v, str) or not v.strip():
@@ -760,9 +769,12 @@ def _format_of(name: str, head: bytes, fmt: str | None, warnings: list[str]) -> 
             return by_suffix  # let the reader say what is wrong with it
         warnings.append(f"{name}: the file is called {suffix} but holds text; read as CSV/JSON")
         by_suffix = None
+    stripped = head.lstrip(b"\xef\xbb\xbf \r\n\t")
+    if by_suffix == "jsonl" and stripped.startswith(b"["):
+        warnings.append(f"{name}: the file is called {suffix} but holds one JSON array; read as JSON")
+        return "json"
     if by_suffix:
         return by_suffix
-    stripped = head.lstrip(b"\xef\xbb\xbf \r\n\t")
     if stripped.startswith(b"["):
         return "json"
     if stripped.startswith(b"{"):
@@ -945,7 +957,7 @@ def _open_text(name: str, fmt: str, head: bytes, stream: IO[bytes], encoding: st
     return table
 
 
-def _clean_lines(text: io.TextIOWrapper) -> Iterator[str]:
+def _clean_lines(text: IO[str]) -> Iterator[str]:
     # NUL bytes make the csv module abort the whole file. ``str.replace`` mapped over the lines
     # runs without a Python frame per line (a line without NUL comes back as it is).
     return map(str.replace, text, itertools.repeat("\x00"), itertools.repeat(""))
@@ -1145,7 +1157,7 @@ def _header_key(row: list[str]) -> list[str]:
     return key
 
 
-def _open_jsonl(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, str]) -> InputTable:
+def _open_jsonl(name: str, text: IO[str], enc: str, mapping: dict[str, str]) -> InputTable:
     # Columns are the contract's plus whatever the first objects carry (JSON has no header).
     lines = _clean_lines(text)
     first: list[str] = []
@@ -1165,6 +1177,12 @@ def _open_jsonl(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, 
             obj = _no_lone_surrogates(obj)
         return obj if isinstance(obj, dict) else "the line is not a JSON object"
 
+    if _spans_lines(first):
+        # Objects pretty-printed over several lines, one after another: no line is a record of its
+        # own, so the file is read as a stream of JSON values.
+        values = _json_values(text, "".join(first))
+        return _json_table(name, "jsonl", values, enc, mapping, [text], [
+            f"{name}: the objects span several lines (pretty-printed), not one per line: read one after another"])
     columns: list[str] = []
     for line in first:
         if line.strip() and isinstance(obj := parse(line), dict):
@@ -1288,6 +1306,84 @@ class _JsonCut:
     reason: str
 
 
+def _spans_lines(first: list[str]) -> bool:
+    """Does the first object of these JSONL lines run over more than one line (and decode so)?"""
+    text = "".join(first)
+    start = len(text) - len(text.lstrip(" \t\r\n\ufeff"))
+    line = text[start:].split("\n", 1)[0].strip()
+    if not line.startswith("{") or line.endswith("}"):
+        return False
+    try:
+        _, end = _JSON.raw_decode(text, start)
+    except (json.JSONDecodeError, RecursionError):
+        return False
+    return "\n" in text[start:end]
+
+
+def _json_values(text: IO[str], first: str) -> Iterator[Any | _JsonCut]:
+    """Stream JSON values written one after another (whitespace or commas between them): pretty-
+    printed objects in a .jsonl file, JSON lines in a .json file. A broken value ends the stream
+    with a ``_JsonCut``: where one value breaks, the next cannot be found reliably."""
+    buf, pos, eof = first, 0, False
+    while True:
+        while True:
+            while pos < len(buf) and buf[pos] in " \t\r\n,\ufeff":
+                pos += 1
+            if pos < len(buf) or eof:
+                break
+            chunk = text.read(1 << 16)
+            eof = not chunk
+            buf, pos = buf[pos:] + chunk, 0
+        if pos >= len(buf):
+            return
+        try:
+            obj, end = _JSON.raw_decode(buf, pos)
+            if end == len(buf) and not eof:
+                raise json.JSONDecodeError("may go on", buf, end)  # a number cut at the buffer's end
+        except RecursionError:
+            yield _JsonCut("not valid JSON from here (nested too deeply to read); the values after it cannot be read")
+            return
+        except json.JSONDecodeError as e:
+            if not eof and len(buf) - pos < 16 * 1024 * 1024:
+                chunk = text.read(1 << 16)
+                eof = not chunk
+                buf, pos = buf[pos:] + chunk, 0
+                continue
+            yield _JsonCut(f"not valid JSON from here ({e.msg}); the values after it cannot be read")
+            return
+        yield _no_lone_surrogates(obj) if "\\u" in buf[pos:end] else obj
+        pos = end
+
+
+def _json_table(name: str, fmt: str, values: Iterable[Any], enc: str, mapping: dict[str, str],
+                closers: list[IO[Any]], warnings: list[str]) -> InputTable:
+    """A table of JSON values (objects are rows): columns from the first 50 objects."""
+    values = iter(values)
+    head = list(itertools.islice(values, 50))
+    if len(head) == 1 and isinstance(head[0], _JsonCut):
+        for f in closers:
+            f.close()
+        raise InputFileError(f"{name}: not valid JSON ({head[0].reason})")
+    columns: list[str] = []
+    for it in head:
+        if isinstance(it, dict):
+            columns.extend(str(k) for k in it if str(k) not in columns)
+    applied, more = map_headers(columns, mapping)
+    for c in INPUT_COLUMNS:  # keys that appear only in later items still map
+        if c not in applied.values() and c not in columns:
+            applied.setdefault(c, c)
+    _required(name, columns or list(INPUT_COLUMNS), applied)
+
+    def rows() -> Iterator[Item]:
+        for it in itertools.chain(head, values):
+            if isinstance(it, _JsonCut):
+                yield it.reason
+            else:
+                yield it if isinstance(it, dict) else "the item is not a JSON object"
+
+    return InputTable(name, fmt, columns, applied, rows(), encoding=enc, warnings=warnings + more, closers=closers)
+
+
 def _open_json(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, str]) -> InputTable:
     """A JSON array of shipment objects is streamed item by item; ``{"shipments": [...]}`` (a
     wrapper object) is read whole. A broken or cut array gives its readable items, then one
@@ -1307,19 +1403,34 @@ def _open_json(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, s
         sample = [it for it in first if isinstance(it, dict)]
         closers: list[IO[Any]] = [text]
     else:
+        body = start + text.read()
+        text.close()
         try:
-            whole = _no_lone_surrogates(_JSON.decode(start + text.read()))
+            whole = _no_lone_surrogates(_JSON.decode(body))
         except json.JSONDecodeError as e:
+            if e.msg == "Extra data":  # values one after another: JSON lines in a file called .json
+                table = _open_jsonl(name, io.StringIO(body), enc, mapping)
+                table.warnings.insert(0, f"{name}: holds JSON values one after another (JSON lines), not one "
+                                         "array: read as JSON lines")
+                return table
             raise InputFileError(f"{name}: not valid JSON ({e.msg} at line {e.lineno} column {e.colno})") from None
         except RecursionError:
             raise InputFileError(f"{name}: not valid JSON (nested too deeply to read)") from None
-        finally:
-            text.close()
-        if isinstance(whole, dict) and isinstance(whole.get("shipments"), list):
-            whole = whole["shipments"]
+        said: list[str] = []
+        if isinstance(whole, dict):
+            arrays = [k for k, v in whole.items() if isinstance(v, list) and any(isinstance(x, dict) for x in v)]
+            if isinstance(whole.get("shipments"), list):
+                whole = whole["shipments"]
+            elif map_headers([str(k) for k in whole], mapping)[0]:  # one shipment, not in an array
+                whole = [whole]
+            elif len(arrays) == 1:
+                said.append(f"{name}: the shipments are read from the array under {arrays[0]!r}")
+                whole = whole[arrays[0]]
         if not isinstance(whole, list):
             raise InputFileError(f"{name}: a JSON input is an array of shipment objects "
                                  "(or {\"shipments\": [...]})")
+        if said:
+            return _json_table(name, "json", whole, enc, mapping, [], said)
         data, sample, closers = whole, [it for it in whole if isinstance(it, dict)], []
     columns: list[str] = []
     for it in sample:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -158,3 +159,62 @@ def test_formula_in_a_header_is_neutralised(screener: Screener, tmp_path: Path, 
         assert not [c for ws in wb.worksheets for r in ws.iter_rows() for c in r if c.data_type == "f"]
         header = [str(c.value) for c in next(wb["CLEAR"].iter_rows())]
     assert "'=HYPERLINK(\"http://x\")" in header and "'@cmd" in header
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("402.0", "0402"), ("0402.0", "0402"), ("8471.0", "8471"), ("8471.3", "847130"), ("310420.0", "310420"),
+    ("84713000.0", "84713000"), (" 854231.0 ", "854231"),
+])
+def test_hs_code_written_out_as_a_float(screener: Screener, tmp_path: Path, text: str, code: str) -> None:
+    """'402.0' (pandas or a spreadsheet writing 0402 as a float) was read as 4020, another chapter."""
+    path = tmp_path / "floats.csv"
+    path.write_text(f"shipment_id,hs_code,destination_country\n1,{text},DE\n", encoding="utf-8")
+    with open_input(path) as table:
+        (raw,) = [r for chunk in table.chunks() for r in chunk]
+    assert raw.data["hs_code"] == code
+    assert any(f"read as {code}" in w for w in raw.warnings)
+    assert raw.original["hs_code"] == text  # echoed as the customer wrote it
+
+
+@pytest.mark.parametrize("text", ["8542.31", "3104.20.50", "0409.00", "8471 30", "84.71"])
+def test_hs_notation_is_not_taken_for_a_float(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "codes.csv"
+    path.write_text(f"shipment_id,hs_code,destination_country\n1,{text},DE\n", encoding="utf-8")
+    with open_input(path) as table:
+        (raw,) = [r for chunk in table.chunks() for r in chunk]
+    assert raw.data["hs_code"] == text and not raw.warnings
+
+
+_S = '{{"shipment_id": "{}", "hs_code": "847130", "destination_country": "DE"}}'
+JSON_SHAPES: dict[str, tuple[str, list[str | None], str | None]] = {
+    # JSON lines saved as .json: read line by line (a broken line is one ERROR row, the rest read).
+    "lines.json": (f"{_S.format('S1')}\n{{broken\n{_S.format('S3')}\n", ["S1", None, "S3"], "read as JSON lines"),
+    # One pretty-printed array saved as .jsonl.
+    "array.jsonl": (f"[\n  {_S.format('S1')},\n  {_S.format('S2')}\n]\n", ["S1", "S2"], "holds one JSON array"),
+    # Objects pretty-printed over several lines, one after another.
+    "pretty.jsonl": (json.dumps(json.loads(_S.format("S1")), indent=2) + "\n" + json.dumps(json.loads(_S.format("S2")),
+                                                                                         indent=2), ["S1", "S2"],
+                     "span several lines"),
+    # One shipment object, not in an array; an array under another key than 'shipments'.
+    "single.json": (_S.format("S1"), ["S1"], None),
+    "wrapped.json": (f'{{"exported": "2024-03-01", "data": [{_S.format("S1")}, {_S.format("S2")}]}}', ["S1", "S2"],
+                     "array under 'data'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(JSON_SHAPES))
+def test_json_shapes(screener: Screener, tmp_path: Path, name: str) -> None:
+    text, ids, warning = JSON_SHAPES[name]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    results, warnings = _screen(screener, path)
+    _check(results, ids)
+    if warning:
+        assert any(warning in w for w in warnings), warnings
+
+
+def test_json_object_that_is_no_shipment_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "config.json"
+    path.write_text('{"a": 1, "b": [1, 2]}', encoding="utf-8")
+    with pytest.raises(InputFileError, match="array of shipment objects"):
+        open_input(path)
