@@ -1578,9 +1578,14 @@ def _open_parquet(name: str, stream: IO[bytes], mapping: dict[str, str], *, from
     warnings += _unused_mapping(name, columns, mapping)
     _required(name, columns, applied)
 
+    # Numbers in the hs_code column stay numbers: _normalise restores their zeros (a float column,
+    # as pandas makes of integer codes with a gap, held 402.0 for 0402 and was read as '402').
+    hs_columns = {c for c, t in applied.items() if t == "hs_code"}
+
     def rows() -> Iterator[dict[str, Any]]:
         for batch in pf.iter_batches(batch_size=10_000):
             for rec in batch.to_pylist():
-                yield {k: _cell(v) for k, v in rec.items()}
+                yield {k: v if k in hs_columns and isinstance(v, int | float) and not isinstance(v, bool) else _cell(v)
+                       for k, v in rec.items()}
 
     return InputTable(name, "parquet", columns, applied, rows(), warnings=warnings)

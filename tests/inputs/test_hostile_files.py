@@ -218,3 +218,16 @@ def test_json_object_that_is_no_shipment_is_refused(tmp_path: Path) -> None:
     path.write_text('{"a": 1, "b": [1, 2]}', encoding="utf-8")
     with pytest.raises(InputFileError, match="array of shipment objects"):
         open_input(path)
+
+
+def test_parquet_float_hs_codes_get_their_zeros_back(screener: Screener, tmp_path: Path) -> None:
+    """pandas turns an integer column with a gap into floats: 402.0 was read as '402' (an ERROR)."""
+    import pandas as pd
+
+    path = tmp_path / "gap.parquet"
+    pd.DataFrame({"shipment_id": ["P1", "P2", "P3"], "hs_code": [402, None, 847130],
+                  "destination_country": ["DE", "DE", "BY"]}).to_parquet(path)
+    results, warnings = _screen(screener, path)
+    _check(results, ["P1", "P2", "P3"])
+    assert [r.verdict.value for r in results] == ["CLEAR", "ERROR", "BLOCK"]
+    assert any("read as 0402" in w for w in warnings)
