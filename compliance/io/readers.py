@@ -1421,8 +1421,8 @@ def _open_json(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, s
             arrays = [k for k, v in whole.items() if isinstance(v, list) and any(isinstance(x, dict) for x in v)]
             if isinstance(whole.get("shipments"), list):
                 whole = whole["shipments"]
-            elif map_headers([str(k) for k in whole], mapping)[0]:  # one shipment, not in an array
-                whole = [whole]
+            elif set(REQUIRED_COLUMNS) <= set(map_headers([str(k) for k in whole], mapping)[0].values()):
+                whole = [whole]  # one whole shipment, not in an array
             elif len(arrays) == 1:
                 said.append(f"{name}: the shipments are read from the array under {arrays[0]!r}")
                 whole = whole[arrays[0]]
