@@ -76,3 +76,15 @@ def test_ofac_list_twice_in_one_file_is_merged(tmp_path: Path) -> None:
     loaded = load_list(p)
     assert len(loaded.entities) == 3
     assert any("repeated; merged with the earlier record" in w for w in loaded.info.warnings)
+
+
+def test_control_characters_are_removed_from_names(tmp_path: Path) -> None:
+    p = tmp_path / "sdn.csv"
+    p.write_bytes(b'1,"LUKA\x07SHEN\x1bKA, Alyaksandr","individual","BELARUS",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,'
+                  b'"a.k.a. \'LUKASHENKO,\tAlexander\'."\r\n2,"BELARUSKALI OAO","-0- ","BELARUS",-0- ,-0- ,-0- ,'
+                  b'-0- ,-0- ,-0- ,-0- ,-0- \r\n\x1a')
+    loaded = load_list(p)
+    person, org = loaded.entities
+    assert person.name == "LUKASHENKA, Alyaksandr" and org.name == "BELARUSKALI OAO"
+    assert all(ch.isprintable() for e in loaded.entities for n in e.all_names for ch in n)
+    assert any("control characters" in w for w in loaded.info.warnings)
