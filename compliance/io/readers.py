@@ -164,6 +164,8 @@ def _norm_header(h: str) -> str:
     return " ".join(_HEADER_PUNCT.sub(" ", text).split())
 
 
+# Spreadsheet day numbers read as dates: 1980-01-01 up to 2099-12-31 (other numbers are no shipment date).
+_EXCEL_DAYS = (29221, 73051)
 _FLOAT_TEXT = re.compile(r"\s*([0-9]{1,10})\.([0-9])\s*")  # '402.0', '8471.3': a float's text
 _HEADER_PUNCT = re.compile(r"[_\-./#:()\[\]*'\"]+")
 _UNIT_SUFFIX = re.compile(r"\s*(?:\(.*\)|\[.*\])\s*$")
@@ -532,6 +534,14 @@ class InputTable:
             warnings.append(f"row {i}: hs_code {hs!r} is a number as a spreadsheet writes it out (one digit after "
                             f"the point is no HS notation): read as {code}; store HS codes as text")
             changes["hs_code"] = code
+        day = data.get("date")
+        if (type(day) is int or type(day) is float) and _EXCEL_DAYS[0] <= day < _EXCEL_DAYS[1]:
+            # A number in the date column: a spreadsheet cell that lost its date format holds the
+            # day number (days since 1899-12-30, Excel's and LibreOffice's epoch), time as a fraction.
+            iso = (dt.date(1899, 12, 30) + dt.timedelta(days=int(day))).isoformat()
+            warnings.append(f"row {i}: date {day!r} is a spreadsheet day number, read as {iso}; format the "
+                            "column as a date (or write ISO 8601)")
+            changes["date"] = iso
         for name in ("value", "quantity"):
             v = data.get(name)
             if not isinstance(v, str) or not v.strip():

@@ -231,3 +231,27 @@ def test_parquet_float_hs_codes_get_their_zeros_back(screener: Screener, tmp_pat
     _check(results, ["P1", "P2", "P3"])
     assert [r.verdict.value for r in results] == ["CLEAR", "ERROR", "BLOCK"]
     assert any("read as 0402" in w for w in warnings)
+
+
+def test_xlsx_date_cells_that_lost_their_format(screener: Screener, tmp_path: Path) -> None:
+    """A date column whose cells are plain numbers holds Excel day numbers: read as dates, said."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["shipment_id", "hs_code", "destination_country", "date"])
+    for sid, day in (("X1", dt.datetime(2024, 3, 1)), ("X2", 45352), ("X3", 45352.75), ("X4", 20240301), ("X5", True)):
+        ws.append([sid, "940360", "DE", day])
+    path = tmp_path / "dates.xlsx"
+    wb.save(path)
+    with open_input(path) as table:
+        raws = [r for chunk in table.chunks() for r in chunk]
+    assert [r.data["date"] for r in raws[:3]] == ["2024-03-01"] * 3
+    assert raws[3].data["date"] == 20240301 and raws[4].data["date"] is True  # not day numbers: the model decides
+    assert any("day number, read as 2024-03-01" in w for w in raws[1].warnings)
+    results, _ = _screen(screener, path)
+    assert [r.verdict.value for r in results] == ["CLEAR", "CLEAR", "CLEAR", "CLEAR", "ERROR"]  # 20240301: YYYYMMDD
+    assert "row 5" in (results[4].error or "") and "date" in (results[4].error or "")
