@@ -153,3 +153,15 @@ def test_screen_from_stdin() -> None:
     result = runner.invoke(app, ["screen", "-", "--format", "jsonl", "--quiet"], input=data.getvalue())
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout.splitlines()[0])["verdict"] == "CLEAR"
+
+
+def test_out_that_is_the_input_file_is_refused(shipments: Path, tmp_path: Path) -> None:
+    """The results would have replaced the shipments they came from (also through a symlink)."""
+    before = shipments.read_bytes()
+    link = tmp_path / "link.csv"
+    link.symlink_to(shipments)
+    for given, out in ((shipments, shipments), (link, shipments), (shipments, link)):
+        result = runner.invoke(app, ["screen", str(given), "--out", str(out), "--no-db"])
+        assert result.exit_code == 2 and "is the input file" in result.output
+    assert shipments.read_bytes() == before and link.is_symlink()
+    assert runner.invoke(app, ["screen", str(shipments), "--out", str(tmp_path / "out.csv"), "--no-db"]).exit_code == 0

@@ -47,6 +47,13 @@ class _RateColumn(ProgressColumn):
         return Text(f"{speed:,.0f} rows/s" if speed else "… rows/s", style="progress.data.speed")
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return str(a) != "-" and a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
+
+
 def estimate_rows(path: str, fmt: str) -> int | None:
     """How many rows a file has, quickly (for the ETA): line count of a CSV/JSONL file, the
     row count in a Parquet footer; None when it cannot be known cheaply (stdin, XLSX)."""
@@ -142,6 +149,10 @@ def register(app: typer.Typer) -> None:
         if engine not in ("local", "dask"):
             raise typer.BadParameter("--engine must be local or dask")
         out_format = _format_for(out, fmt)
+        if out is not None and (same := next((f for f in files if _same_file(f, Path(out))), None)) is not None:
+            # The results would replace the shipments they were made from.
+            raise typer.BadParameter(f"{out} is the input file {same}: write the results to another file",
+                                     param_hint="--out")
         as_of_date = parse_as_of(as_of)
         with user_errors():
             column_map = parse_mapping(mapping or [], mapping_file)
