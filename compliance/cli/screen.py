@@ -19,6 +19,7 @@ from compliance.cli.common import (
     err_console,
     load_screener,
     parse_as_of,
+    refuse_overwrite,
     user_errors,
 )
 from compliance.engine import BatchSummary, Rendered, run_batch
@@ -45,13 +46,6 @@ class _RateColumn(ProgressColumn):
     def render(self, task: Task) -> Text:
         speed = task.finished_speed or task.speed
         return Text(f"{speed:,.0f} rows/s" if speed else "… rows/s", style="progress.data.speed")
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return str(a) != "-" and a.exists() and b.exists() and a.samefile(b)
-    except OSError:
-        return False
 
 
 def estimate_rows(path: str, fmt: str) -> int | None:
@@ -149,10 +143,7 @@ def register(app: typer.Typer) -> None:
         if engine not in ("local", "dask"):
             raise typer.BadParameter("--engine must be local or dask")
         out_format = _format_for(out, fmt)
-        if out is not None and (same := next((f for f in files if _same_file(f, Path(out))), None)) is not None:
-            # The results would replace the shipments they were made from.
-            raise typer.BadParameter(f"{out} is the input file {same}: write the results to another file",
-                                     param_hint="--out")
+        refuse_overwrite(files, "--out", out)  # the results would replace the shipments they came from
         as_of_date = parse_as_of(as_of)
         with user_errors():
             column_map = parse_mapping(mapping or [], mapping_file)
