@@ -88,3 +88,21 @@ def test_control_characters_are_removed_from_names(tmp_path: Path) -> None:
     assert person.name == "LUKASHENKA, Alyaksandr" and org.name == "BELARUSKALI OAO"
     assert all(ch.isprintable() for e in loaded.entities for n in e.all_names for ch in n)
     assert any("control characters" in w for w in loaded.info.warnings)
+
+
+def test_ftm_non_target_records_are_not_listings(tmp_path: Path) -> None:
+    """OpenSanctions' entity exports carry related records with "target": false (an owner, a
+    relative): their datasets are context, not a listing, so they can never block a shipment."""
+    records = [
+        {"id": "t1", "schema": "Company", "target": True, "datasets": ["us_ofac_sdn"],
+         "properties": {"name": ["BELARUSKALI OAO"]}},
+        {"id": "n1", "schema": "Person", "target": False, "datasets": ["us_ofac_sdn"],
+         "properties": {"name": ["Ivan Petrov"]}},
+        {"id": "n2", "schema": "Person", "target": False, "datasets": ["eu_fsf"],
+         "properties": {"name": ["Olga Sidorova"], "topics": ["sanction"]}},
+    ]
+    p = tmp_path / "entities.ftm.json"
+    p.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    by_id = {e.id: e for e in load_list(p).entities}
+    assert by_id["os:t1"].listings and by_id["os:n2"].listings  # a sanction topic still lists it
+    assert by_id["os:n1"].listings == []

@@ -252,7 +252,10 @@ def _entity(rec: dict[str, Any], sanctions: dict[str, list[dict[str, Any]]],
     datasets = _strs(rec.get("datasets") or [])
     topics = set(_strs(props.get("topics", [])))
     listings = [_sanction_listing(s, datasets, rid) for s in sanctions.get(rid, [])]
-    if not listings and (not topics or topics & {"sanction", "sanction.linked", "sanction.counter"}):
+    # "target": false marks a record OpenSanctions carries as context (an owner, a relative), not a
+    # sanctioned party: its datasets are no listing, only a Sanction or a sanction topic would be.
+    context_only = rec.get("target") is False and not topics & _SANCTION_TOPICS
+    if not listings and not context_only and (not topics or topics & _SANCTION_TOPICS):
         listed = min((d for d in (parse_date(x) for x in _strs(props.get("createdAt", []))) if d), default=None)
         for ds in datasets:
             regime = _regime(ds)
