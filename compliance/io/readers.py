@@ -766,7 +766,14 @@ def _format_of(name: str, head: bytes, fmt: str | None, warnings: list[str]) -> 
         return fmt
     for magic, what in _MAGIC_REFUSED.items():
         if head.startswith(magic):
+            if magic == b"\xd0\xcf\x11\xe0" and "EncryptedPackage".encode("utf-16-le") in head:
+                what = "a password-protected workbook: remove the password (or save it as CSV) first"
             raise InputFileError(f"{name}: {what}")
+    if head.startswith(b"PK\x03\x04") and b"opendocument.spreadsheet" in head[:400]:
+        raise InputFileError(f"{name}: an OpenDocument spreadsheet (.ods): save it as .xlsx or CSV")
+    if head.lstrip(b"\xef\xbb\xbf \r\n\t")[:15].lower().startswith((b"<!doctype html", b"<html", b"<table")):
+        raise InputFileError(f"{name}: an HTML page, not a shipment table (web exports often save tables as HTML "
+                             "called .xls): open it in a spreadsheet and save it as .xlsx or CSV")
     suffix = Path(name).suffix.lower()
     by_suffix = _SUFFIX.get(suffix)
     by_magic = "xlsx" if head.startswith(b"PK\x03\x04") else "parquet" if head.startswith(b"PAR1") else None
@@ -1493,6 +1500,17 @@ def _sheet_header(rows: Iterator[tuple[Any, ...]], mapping: dict[str, str]) -> t
     return (seen[0] if seen else []), [], 0
 
 
+def _zip_names(src: IO[bytes]) -> set[str]:
+    import zipfile
+
+    try:
+        src.seek(0)
+        with zipfile.ZipFile(src) as z:
+            return set(z.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return set()
+
+
 def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_memory: bool) -> InputTable:
     """Every sheet whose header names the required columns is read, in workbook order (rows of
     other sheets are not shipments: the warnings say which were skipped). With more than one such
@@ -1508,6 +1526,8 @@ def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_me
         wb = load_workbook(src, read_only=True, data_only=True)
     except Exception as e:  # noqa: BLE001 - zipfile, XML and openpyxl errors all mean "not a workbook"
         if isinstance(e, KeyError) and "[Content_Types].xml" in str(e):  # a zip archive of other files
+            if _zip_names(src) >= {"content.xml", "META-INF/manifest.xml"}:
+                raise InputFileError(f"{name}: an OpenDocument spreadsheet (.ods): save it as .xlsx or CSV") from None
             raise InputFileError(f"{name}: a zip archive, not an .xlsx workbook: extract the shipment file "
                                  "first") from None
         raise InputFileError(f"{name}: not a readable .xlsx workbook ({type(e).__name__}: {e})"[:400]) from None

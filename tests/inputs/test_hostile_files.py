@@ -255,3 +255,26 @@ def test_xlsx_date_cells_that_lost_their_format(screener: Screener, tmp_path: Pa
     results, _ = _screen(screener, path)
     assert [r.verdict.value for r in results] == ["CLEAR", "CLEAR", "CLEAR", "CLEAR", "ERROR"]  # 20240301: YYYYMMDD
     assert "row 5" in (results[4].error or "") and "date" in (results[4].error or "")
+
+
+def test_other_spreadsheet_files_are_named(tmp_path: Path) -> None:
+    """An .ods, an HTML table called .xls, a password-protected workbook: each refused saying what it is."""
+    import zipfile
+
+    ods = tmp_path / "shipments.ods"
+    with zipfile.ZipFile(ods, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+        z.writestr("META-INF/manifest.xml", "<manifest/>")
+    bare = tmp_path / "renamed.xlsx"  # no mimetype entry first, as some writers make them
+    with zipfile.ZipFile(bare, "w") as z:
+        z.writestr("content.xml", "<office:document-content/>")
+        z.writestr("META-INF/manifest.xml", "<manifest/>")
+    html = tmp_path / "export.xls"
+    html.write_bytes(b"\xef\xbb\xbf<!DOCTYPE html><html><table><tr><td>shipment_id</td></tr></table></html>")
+    locked = tmp_path / "locked.xlsx"
+    locked.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le"))
+    for path, words in ((ods, "OpenDocument spreadsheet"), (bare, "OpenDocument spreadsheet"),
+                        (html, "an HTML page"), (locked, "password-protected")):
+        with pytest.raises(InputFileError, match=words):
+            open_input(path)
