@@ -90,7 +90,30 @@ _ALIAS_GROUPS: dict[str, tuple[str, ...]] = {
     "date": ("ship date", "shipment date", "shipping date", "export date", "dispatch date", "date of shipment",
              "departure date", "дата", "дата отгрузки", "дата отправки"),
 }
-HEADER_ALIASES: dict[str, str] = {alias: col for col, names in _ALIAS_GROUPS.items() for alias in names}
+# German, Polish and Lithuanian exports (EU brokers' ERP systems in the neighbouring countries).
+_ALIAS_GROUPS_EU: dict[str, tuple[str, ...]] = {
+    "shipment_id": ("sendungsnummer", "sendungsnr", "sendung", "sendungs nr", "auftragsnummer", "auftragsnr",
+                    "lieferscheinnummer", "numer przesyłki", "nr przesyłki", "siuntos nr", "siuntos numeris"),
+    "hs_code": ("zolltarifnummer", "warennummer", "warentarifnummer", "kn code", "kn nummer", "kod cn", "kod hs",
+                "kod taric", "kod towaru", "kn kodas", "prekės kodas"),
+    "destination_country": ("bestimmungsland", "empfangsland", "zielland", "kraj przeznaczenia",
+                            "paskirties šalis"),
+    "origin_country": ("ursprungsland", "kraj pochodzenia", "kilmės šalis"),
+    "description": ("warenbeschreibung", "beschreibung", "warenbezeichnung", "bezeichnung", "opis", "opis towaru",
+                    "aprašymas", "prekių aprašymas"),
+    "consignee_name": ("empfänger", "warenempfänger", "odbiorca", "gavėjas"),
+    "exporter_name": ("versender", "ausführer", "exporteur", "nadawca", "eksporter", "siuntėjas",
+                      "eksportuotojas"),
+    "end_user_name": ("endverwender", "endempfänger", "użytkownik końcowy", "galutinis naudotojas"),
+    "manufacturer_name": ("hersteller", "producent", "gamintojas"),
+    "quantity": ("menge", "anzahl", "ilość", "kiekis"),
+    "unit": ("einheit", "mengeneinheit", "jednostka", "matavimo vienetas"),
+    "value": ("wert", "warenwert", "rechnungsbetrag", "wartość", "vertė"),
+    "currency": ("währung", "waluta", "valiuta"),
+    "date": ("datum", "versanddatum", "ausfuhrdatum", "data wysyłki", "siuntimo data"),
+}
+HEADER_ALIASES: dict[str, str] = {alias: col for groups in (_ALIAS_GROUPS, _ALIAS_GROUPS_EU)
+                                  for col, names in groups.items() for alias in names}
 
 
 @dataclass(slots=True)
@@ -1073,7 +1096,8 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
     if header is None:
         if not above:
             raise InputFileError(f"{name}: no header row (the file has no data)")
-        columns = _dedupe_headers(above[0])[0]
+        # The message shows the row most like a header (the most cells), not a title line above it.
+        columns = _dedupe_headers(max(above, key=lambda r: sum(1 for c in r if c.strip())))[0]
         _required(name, columns, map_headers(columns, mapping)[0])
     assert header is not None
     columns, warnings = _dedupe_headers(header)

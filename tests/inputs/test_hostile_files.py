@@ -278,3 +278,18 @@ def test_other_spreadsheet_files_are_named(tmp_path: Path) -> None:
                         (html, "an HTML page"), (locked, "password-protected")):
         with pytest.raises(InputFileError, match=words):
             open_input(path)
+
+
+@pytest.mark.parametrize(("header", "row"), [
+    ("Sendungsnr;Zolltarifnummer;Bestimmungsland;Warenbeschreibung;Empfänger;Wert;Währung",
+     "S1;8471.30.00;Weißrussland;Gerät;OAO Test;1.234,50;EUR"),
+    ("Nr przesyłki;Kod CN;Kraj przeznaczenia;Opis towaru;Odbiorca", "S1;8471 30 00;Białoruś;Komputery;OAO Test"),
+    ("Siuntos Nr;KN kodas;Paskirties šalis;Aprašymas", "S1;847130;Baltarusija;Kompiuteriai"),
+])
+def test_german_polish_lithuanian_headers(screener: Screener, tmp_path: Path, header: str, row: str) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes(f"Export 01.03.2024\r\n\r\n{header}\r\n{row}\r\n".encode())
+    results, warnings = _screen(screener, path)
+    _check(results, ["S1"])
+    assert results[0].verdict.value == "BLOCK", results[0]
+    assert any("above the header skipped" in w for w in warnings)
