@@ -293,3 +293,10 @@ def test_german_polish_lithuanian_headers(screener: Screener, tmp_path: Path, he
     _check(results, ["S1"])
     assert results[0].verdict.value == "BLOCK", results[0]
     assert any("above the header skipped" in w for w in warnings)
+
+
+def test_float_text_hs_code_through_the_python_api(screener: Screener) -> None:
+    """One shipment screened directly (Python API, HTTP /v1/screen) reads '8471.0' as files do."""
+    result = screener.screen({"shipment_id": "1", "hs_code": "8471.0", "destination_country": "BY"})
+    assert result.verdict.value == "BLOCK"
+    assert screener.screen({"shipment_id": "2", "hs_code": "402.0", "destination_country": "DE"}).verdict.value == "CLEAR"
