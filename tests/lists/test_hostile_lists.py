@@ -106,3 +106,13 @@ def test_ftm_non_target_records_are_not_listings(tmp_path: Path) -> None:
     by_id = {e.id: e for e in load_list(p).entities}
     assert by_id["os:t1"].listings and by_id["os:n2"].listings  # a sanction topic still lists it
     assert by_id["os:n1"].listings == []
+
+
+def test_ofac_side_file_without_its_end_byte_is_said(tmp_path: Path) -> None:
+    sdn = _sdn(tmp_path / "sdn.csv", 2)
+    (tmp_path / "alt.csv").write_bytes(b'1,10,"aka","BELARUS FIRST",-0- \r\n')  # cut after a line break
+    loaded = load_list(sdn)
+    assert loaded.entities[0].aliases == ["BELARUS FIRST"]
+    assert [w for w in loaded.info.warnings if "0x1A" in w] == [
+        "alt.csv: no end-of-file byte (0x1A), which OFAC's own files end with: if this copy was downloaded or cut, "
+        "check that it is complete (its rows are joined to the records)"]

@@ -237,9 +237,11 @@ def read_csv(path: Path) -> LoadedList:
                                remarks=remarks or None,
                                raw={"ent_num": ent_num, "type": r[2], "program": program, "title": r[4],
                                     "vessel_type": r[6], "vessel_flag": r[9], "vessel_owner": r[10]}))
-    if not _has_eof_byte(path):
-        warnings.append(f"{path.name}: no end-of-file byte (0x1A), which OFAC's own files end with: if this copy "
-                        f"was downloaded or cut, check that it is complete ({len(entities)} records read)")
+    for f in files:  # the side files too: an alt.csv cut at a line break silently drops aliases
+        if not _has_eof_byte(f):
+            what = f"{len(entities)} records read" if f == path else "its rows are joined to the records"
+            warnings.append(f"{f.name}: no end-of-file byte (0x1A), which OFAC's own files end with: if this copy "
+                            f"was downloaded or cut, check that it is complete ({what})")
     version, date = version_from_dirname(path)
     info = ListInfo(name=list_name, format="ofac-csv", version=version, date=date, entries=len(entities),
                     sha256=sha256_of(files), path=str(path), date_source="folder name" if version else None,
