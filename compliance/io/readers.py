@@ -1524,6 +1524,34 @@ def _sheet_header(rows: Iterator[tuple[Any, ...]], mapping: dict[str, str]) -> t
     return (seen[0] if seen else []), [], 0
 
 
+def _formulas_without_values(src: IO[bytes], name: str, values: Any, header_row: int) -> str | None:
+    """A warning when the first data rows hold formulas whose results were never saved (a workbook
+    written by a program rather than saved by Excel): those cells read as empty, and a row
+    then says 'hs_code is missing' though the sheet shows a code."""
+    from openpyxl import load_workbook
+
+    try:
+        copy: IO[bytes] = io.BytesIO(src.getvalue()) if isinstance(src, io.BytesIO) else open(name, "rb")  # noqa: SIM115
+        with copy:
+            wb = load_workbook(copy, read_only=True, data_only=False)
+            try:
+                rows = range(header_row + 1, header_row + 201)
+                found = [c.coordinate for row, shown in
+                         zip(wb[values.title].iter_rows(min_row=rows[0], max_row=rows[-1]),
+                             values.iter_rows(min_row=rows[0], max_row=rows[-1], values_only=True), strict=False)
+                         for c, v in zip(row, shown, strict=False)
+                         if isinstance(c.value, str) and c.value.startswith("=") and v is None]
+            finally:
+                wb.close()
+    except Exception:  # noqa: BLE001 - only a hint: any failure means no warning
+        return None
+    if not found:
+        return None
+    return (f"{name}: sheet {values.title!r} has formulas without a saved result ({', '.join(found[:3])}"
+            f"{' ...' if len(found) > 3 else ''}): the workbook was written by a program and never saved in a "
+            "spreadsheet, so those cells read as empty; open and save it in Excel or LibreOffice, or paste values")
+
+
 def _zip_names(src: IO[bytes]) -> set[str]:
     import zipfile
 
@@ -1581,6 +1609,8 @@ def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_me
             raise InputFileError(f"{name}: the workbook is empty (no sheet has any cells)")
         _required(name, first_columns, map_headers(first_columns, mapping)[0])
         raise InputFileError(f"{name}: no sheet has the required columns")  # pragma: no cover
+    if (lost := _formulas_without_values(src, name, sheets[0][0], sheets[0][2])) is not None:
+        warnings.append(lost)
     multi = len(sheets) > 1
     columns: list[str] = []
     for _, cols, _ in sheets:

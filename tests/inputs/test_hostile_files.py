@@ -300,3 +300,22 @@ def test_float_text_hs_code_through_the_python_api(screener: Screener) -> None:
     result = screener.screen({"shipment_id": "1", "hs_code": "8471.0", "destination_country": "BY"})
     assert result.verdict.value == "BLOCK"
     assert screener.screen({"shipment_id": "2", "hs_code": "402.0", "destination_country": "DE"}).verdict.value == "CLEAR"
+
+
+def test_xlsx_formulas_without_saved_results_are_said(screener: Screener, tmp_path: Path) -> None:
+    """openpyxl and other writers save formulas without their results: the cells read as empty, and
+    the file's warnings say why a row's hs_code is 'missing'."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["shipment_id", "hs_code", "destination_country"])
+    ws.append(["S1", "847130", "DE"])
+    ws.append(["S2", '="0402"', "DE"])
+    path = tmp_path / "formulas.xlsx"
+    wb.save(path)
+    results, warnings = _screen(screener, path)
+    _check(results, ["S1", "S2"])
+    assert results[1].verdict.value == "ERROR" and "hs_code" in (results[1].error or "")
+    assert any("formulas without a saved result (B3)" in w for w in warnings), warnings
