@@ -74,6 +74,9 @@ def hs_from_number(value: int | float) -> str:
     return "0" + digits if len(digits) % 2 else digits
 
 
+_FLOAT_TEXT = re.compile(r"\s*([0-9]{1,10})\.([0-9])\s*")
+
+
 def normalise_hs(value: object) -> str:
     """Digits of an HS/CN/HTS code, 4 to 10 of them, or raise ``InvalidHSCode``."""
     if value is None:
@@ -87,6 +90,10 @@ def normalise_hs(value: object) -> str:
         text = hs_from_number(value)
     else:
         text = str(value)
+        if "." in text and (m := _FLOAT_TEXT.fullmatch(text)):
+            # One digit after the point is no HS notation (its groups are pairs): a number's text,
+            # '402.0' for 0402, '8471.3' for 8471.30 (as compliance.io.readers reads it too).
+            text = hs_from_number(float(f"{m[1]}.{m[2]}"))
     raw = _plain_digits(text).strip().lstrip("'")  # a leading apostrophe is Excel's "store as text" mark
     if raw[:2].upper() == "HS":
         raw = raw[2:].lstrip(" :")

@@ -153,3 +153,28 @@ def test_screen_from_stdin() -> None:
     result = runner.invoke(app, ["screen", "-", "--format", "jsonl", "--quiet"], input=data.getvalue())
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout.splitlines()[0])["verdict"] == "CLEAR"
+
+
+def test_out_that_is_the_input_file_is_refused(shipments: Path, tmp_path: Path) -> None:
+    """The results would have replaced the shipments they came from (also through a symlink)."""
+    before = shipments.read_bytes()
+    link = tmp_path / "link.csv"
+    link.symlink_to(shipments)
+    for given, out in ((shipments, shipments), (link, shipments), (shipments, link)):
+        result = runner.invoke(app, ["screen", str(given), "--out", str(out), "--no-db"])
+        said = " ".join(result.output.replace("│", " ").split())  # rich wraps the message in a box
+        assert result.exit_code == 2 and "is the input file" in said, said
+    assert shipments.read_bytes() == before and link.is_symlink()
+    assert runner.invoke(app, ["screen", str(shipments), "--out", str(tmp_path / "out.csv"), "--no-db"]).exit_code == 0
+
+
+def test_rescreen_and_report_do_not_overwrite_the_results(shipments: Path, tmp_path: Path) -> None:
+    results = tmp_path / "results.csv"
+    assert runner.invoke(app, ["screen", str(shipments), "--out", str(results), "--no-db"]).exit_code == 0
+    before = results.read_bytes()
+    for args in (["rescreen", str(results), "--out", str(results), "--no-db"],
+                 ["report", str(results), "--html", str(results)]):
+        result = runner.invoke(app, args)
+        said = " ".join(result.output.replace("│", " ").split())
+        assert result.exit_code == 2 and "is the input file" in said, said
+    assert results.read_bytes() == before

@@ -725,7 +725,18 @@ async def _open_body(request: Request, fmt: str | None) -> tuple[Iterable[list[R
         table.close()
         Path(tmp).unlink(missing_ok=True)
 
-    return table.chunks(BATCH_CHUNK_ROWS), table.warnings, cleanup
+    def scrub() -> None:
+        # Warnings name the file they are about: here the spool file, which means nothing to the client.
+        table.warnings[:] = [w.replace(tmp, "body") for w in table.warnings]
+
+    def chunks() -> Iterator[list[RawRow]]:
+        scrub()
+        for chunk in table.chunks(BATCH_CHUNK_ROWS):
+            scrub()  # what was said while this chunk was read (a repeated header, a code page)
+            yield chunk
+        scrub()
+
+    return chunks(), table.warnings, cleanup
 
 
 async def _copy_upload(request: Request, out: IO[bytes]) -> tuple[str | None, str | None]:

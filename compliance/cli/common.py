@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
@@ -61,3 +61,17 @@ def load_screener(rules: Path | None, lists: list[Path] | None, jurisdiction: st
 
 if False:  # pragma: no cover - typing only
     from compliance.screener import Screener  # noqa: F401
+
+
+def refuse_overwrite(inputs: Iterable[Path], option: str, out: str | Path | None) -> None:
+    """A usage error when ``out`` is one of ``inputs`` (or a link to it): the output would replace
+    the file it is made from."""
+    if out is None:
+        return
+    for given in inputs:
+        try:
+            same = str(given) != "-" and given.exists() and Path(out).exists() and given.samefile(out)
+        except OSError:
+            same = False
+        if same:
+            raise typer.BadParameter(f"{out} is the input file {given}: write to another file", param_hint=option)

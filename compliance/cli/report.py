@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from compliance.cli.common import EXIT_OK, EXIT_USAGE, err_console, user_errors
+from compliance.cli.common import EXIT_OK, EXIT_USAGE, err_console, refuse_overwrite, user_errors
 
 
 def register(app: typer.Typer) -> None:
@@ -39,6 +39,8 @@ def register(app: typer.Typer) -> None:
             err_console.print("[bold red]error:[/] nothing to write: give --html FILE and/or --xlsx FILE",
                               highlight=False)
             raise typer.Exit(EXIT_USAGE)
+        refuse_overwrite([results], "--html", html)
+        refuse_overwrite([results], "--xlsx", xlsx)
         with user_errors():
             column_map = parse_mapping(mapping or [], mapping_file)
             outcome = build_report(results, html=html, xlsx=xlsx, meta=meta, mapping=column_map,

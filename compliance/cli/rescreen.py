@@ -9,7 +9,15 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from compliance.cli.common import EXIT_FAIL_ON, EXIT_OK, err_console, load_screener, parse_as_of, user_errors
+from compliance.cli.common import (
+    EXIT_FAIL_ON,
+    EXIT_OK,
+    err_console,
+    load_screener,
+    parse_as_of,
+    refuse_overwrite,
+    user_errors,
+)
 
 _OUT_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json")
 CHANGE_FIELDS = ("row_number", "shipment_id", "old_verdict", "new_verdict", "old_rule_ids", "new_rule_ids",
@@ -49,6 +57,7 @@ def register(app: typer.Typer) -> None:
         if fail_on not in (None, "block", "review"):
             raise typer.BadParameter("--fail-on must be block or review")
         as_of_date = parse_as_of(as_of)
+        refuse_overwrite([results], "--out", out)  # the changes would replace the results file
         if out and Path(out).suffix.lower() not in _OUT_SUFFIXES:
             raise typer.BadParameter(f"{out}: write the changes to a .csv, .jsonl or .json file", param_hint="--out")
         with user_errors():

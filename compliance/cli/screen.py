@@ -19,6 +19,7 @@ from compliance.cli.common import (
     err_console,
     load_screener,
     parse_as_of,
+    refuse_overwrite,
     user_errors,
 )
 from compliance.engine import BatchSummary, Rendered, run_batch
@@ -142,6 +143,7 @@ def register(app: typer.Typer) -> None:
         if engine not in ("local", "dask"):
             raise typer.BadParameter("--engine must be local or dask")
         out_format = _format_for(out, fmt)
+        refuse_overwrite(files, "--out", out)  # the results would replace the shipments they came from
         as_of_date = parse_as_of(as_of)
         with user_errors():
             column_map = parse_mapping(mapping or [], mapping_file)

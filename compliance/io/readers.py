@@ -11,14 +11,18 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import errno
 import io
 import itertools
 import json
 import logging
+import os
 import re
+import stat
 import sys
 import unicodedata
 from array import array
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -86,7 +90,30 @@ _ALIAS_GROUPS: dict[str, tuple[str, ...]] = {
     "date": ("ship date", "shipment date", "shipping date", "export date", "dispatch date", "date of shipment",
              "departure date", "дата", "дата отгрузки", "дата отправки"),
 }
-HEADER_ALIASES: dict[str, str] = {alias: col for col, names in _ALIAS_GROUPS.items() for alias in names}
+# German, Polish and Lithuanian exports (EU brokers' ERP systems in the neighbouring countries).
+_ALIAS_GROUPS_EU: dict[str, tuple[str, ...]] = {
+    "shipment_id": ("sendungsnummer", "sendungsnr", "sendung", "sendungs nr", "auftragsnummer", "auftragsnr",
+                    "lieferscheinnummer", "numer przesyłki", "nr przesyłki", "siuntos nr", "siuntos numeris"),
+    "hs_code": ("zolltarifnummer", "warennummer", "warentarifnummer", "kn code", "kn nummer", "kod cn", "kod hs",
+                "kod taric", "kod towaru", "kn kodas", "prekės kodas"),
+    "destination_country": ("bestimmungsland", "empfangsland", "zielland", "kraj przeznaczenia",
+                            "paskirties šalis"),
+    "origin_country": ("ursprungsland", "kraj pochodzenia", "kilmės šalis"),
+    "description": ("warenbeschreibung", "beschreibung", "warenbezeichnung", "bezeichnung", "opis", "opis towaru",
+                    "aprašymas", "prekių aprašymas"),
+    "consignee_name": ("empfänger", "warenempfänger", "odbiorca", "gavėjas"),
+    "exporter_name": ("versender", "ausführer", "exporteur", "nadawca", "eksporter", "siuntėjas",
+                      "eksportuotojas"),
+    "end_user_name": ("endverwender", "endempfänger", "użytkownik końcowy", "galutinis naudotojas"),
+    "manufacturer_name": ("hersteller", "producent", "gamintojas"),
+    "quantity": ("menge", "anzahl", "ilość", "kiekis"),
+    "unit": ("einheit", "mengeneinheit", "jednostka", "matavimo vienetas"),
+    "value": ("wert", "warenwert", "rechnungsbetrag", "wartość", "vertė"),
+    "currency": ("währung", "waluta", "valiuta"),
+    "date": ("datum", "versanddatum", "ausfuhrdatum", "data wysyłki", "siuntimo data"),
+}
+HEADER_ALIASES: dict[str, str] = {alias: col for groups in (_ALIAS_GROUPS, _ALIAS_GROUPS_EU)
+                                  for col, names in groups.items() for alias in names}
 
 
 @dataclass(slots=True)
@@ -160,6 +187,9 @@ def _norm_header(h: str) -> str:
     return " ".join(_HEADER_PUNCT.sub(" ", text).split())
 
 
+# Spreadsheet day numbers read as dates: 1980-01-01 up to 2099-12-31 (other numbers are no shipment date).
+_EXCEL_DAYS = (29221, 73051)
+_FLOAT_TEXT = re.compile(r"\s*([0-9]{1,10})\.([0-9])\s*")  # '402.0', '8471.3': a float's text
 _HEADER_PUNCT = re.compile(r"[_\-./#:()\[\]*'\"]+")
 _UNIT_SUFFIX = re.compile(r"\s*(?:\(.*\)|\[.*\])\s*$")
 
@@ -519,6 +549,22 @@ class InputTable:
                 warnings.append(f"row {i}: hs_code was stored as the number {shown} and is read as {code} "
                                 "(numbers drop leading and trailing zeros); store HS codes as text")
             changes["hs_code"] = code
+        elif type(hs) is str and "." in hs and (m := _FLOAT_TEXT.fullmatch(hs)):
+            # One digit after the point is no HS notation (its groups are pairs: 8542.31): it is a
+            # number written out by a spreadsheet or pandas ("402.0" for 0402, "8471.3" for 8471.30),
+            # read as that number is.
+            code = hs_from_number(float(f"{m[1]}.{m[2]}"))
+            warnings.append(f"row {i}: hs_code {hs!r} is a number as a spreadsheet writes it out (one digit after "
+                            f"the point is no HS notation): read as {code}; store HS codes as text")
+            changes["hs_code"] = code
+        day = data.get("date")
+        if (type(day) is int or type(day) is float) and _EXCEL_DAYS[0] <= day < _EXCEL_DAYS[1]:
+            # A number in the date column: a spreadsheet cell that lost its date format holds the
+            # day number (days since 1899-12-30, Excel's and LibreOffice's epoch), time as a fraction.
+            iso = (dt.date(1899, 12, 30) + dt.timedelta(days=int(day))).isoformat()
+            warnings.append(f"row {i}: date {day!r} is a spreadsheet day number, read as {iso}; format the "
+                            "column as a date (or write ISO 8601)")
+            changes["date"] = iso
         for name in ("value", "quantity"):
             v = data.get(name)
             if not isinstance(v, str) or not v.strip():
@@ -743,7 +789,14 @@ def _format_of(name: str, head: bytes, fmt: str | None, warnings: list[str]) -> 
         return fmt
     for magic, what in _MAGIC_REFUSED.items():
         if head.startswith(magic):
+            if magic == b"\xd0\xcf\x11\xe0" and "EncryptedPackage".encode("utf-16-le") in head:
+                what = "a password-protected workbook: remove the password (or save it as CSV) first"
             raise InputFileError(f"{name}: {what}")
+    if head.startswith(b"PK\x03\x04") and b"opendocument.spreadsheet" in head[:400]:
+        raise InputFileError(f"{name}: an OpenDocument spreadsheet (.ods): save it as .xlsx or CSV")
+    if head.lstrip(b"\xef\xbb\xbf \r\n\t")[:15].lower().startswith((b"<!doctype html", b"<html", b"<table")):
+        raise InputFileError(f"{name}: an HTML page, not a shipment table (web exports often save tables as HTML "
+                             "called .xls): open it in a spreadsheet and save it as .xlsx or CSV")
     suffix = Path(name).suffix.lower()
     by_suffix = _SUFFIX.get(suffix)
     by_magic = "xlsx" if head.startswith(b"PK\x03\x04") else "parquet" if head.startswith(b"PAR1") else None
@@ -756,9 +809,12 @@ def _format_of(name: str, head: bytes, fmt: str | None, warnings: list[str]) -> 
             return by_suffix  # let the reader say what is wrong with it
         warnings.append(f"{name}: the file is called {suffix} but holds text; read as CSV/JSON")
         by_suffix = None
+    stripped = head.lstrip(b"\xef\xbb\xbf \r\n\t")
+    if by_suffix == "jsonl" and stripped.startswith(b"["):
+        warnings.append(f"{name}: the file is called {suffix} but holds one JSON array; read as JSON")
+        return "json"
     if by_suffix:
         return by_suffix
-    stripped = head.lstrip(b"\xef\xbb\xbf \r\n\t")
     if stripped.startswith(b"["):
         return "json"
     if stripped.startswith(b"{"):
@@ -771,14 +827,30 @@ def _open_binary(path: str | Path) -> tuple[str, IO[bytes]]:
     if name == "-":
         return "<stdin>", sys.stdin.buffer
     p = Path(path)
-    if p.is_dir():
+    try:
+        mode = p.stat().st_mode
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise InputFileError(f"{name}: a loop of symbolic links, not a shipment file") from None
+        if p.is_symlink():
+            raise InputFileError(f"{name}: a symbolic link to a file that does not exist") from None
+        if e.errno == errno.ENOENT:
+            raise InputFileError(f"{name}: file not found") from None
+        raise InputFileError(f"{name}: cannot open: {e.strerror}") from None
+    if stat.S_ISDIR(mode):
         raise InputFileError(f"{name}: is a directory, not a shipment file")
-    if not p.is_file():
-        raise InputFileError(f"{name}: file not found")
+    # A pipe (``<(zcat x.csv.gz)``, a FIFO) or a device is read as a stream like stdin.
     try:
         return name, p.open("rb")
     except OSError as e:
         raise InputFileError(f"{name}: cannot open: {e.strerror}") from None
+
+
+def _regular(fh: IO[bytes]) -> bool:
+    try:
+        return stat.S_ISREG(os.fstat(fh.fileno()).st_mode)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return False
 
 
 class _TolerantGzip(io.RawIOBase):
@@ -858,6 +930,8 @@ def open_input(path: str | Path, *, format: str | None = None, encoding: str | N
         fh.close()
         raise InputFileError(f"{name}: cannot read: {e}") from None
     buffered = io.BufferedReader(_Peekable(head, stream), buffer_size=1 << 16)
+    # Workbooks and Parquet are opened again by name, unless the bytes can only be read once.
+    from_memory = stream is not fh or name == "<stdin>" or not _regular(fh)
     warnings: list[str] = []
     try:
         if not head.replace(codecs.BOM_UTF8, b"").strip():
@@ -866,9 +940,9 @@ def open_input(path: str | Path, *, format: str | None = None, encoding: str | N
             raise InputFileError(f"{name}: the file is empty")
         fmt = _format_of(name_for_format, head, format, warnings)
         if fmt == "xlsx":
-            table = _open_xlsx(name, buffered, mapping or {}, from_memory=stream is not fh or name == "<stdin>")
+            table = _open_xlsx(name, buffered, mapping or {}, from_memory=from_memory)
         elif fmt == "parquet":
-            table = _open_parquet(name, buffered, mapping or {}, from_memory=stream is not fh or name == "<stdin>")
+            table = _open_parquet(name, buffered, mapping or {}, from_memory=from_memory)
         else:
             table = _open_text(name, fmt, head, buffered, encoding, delimiter, mapping or {})
     except BaseException:
@@ -923,7 +997,7 @@ def _open_text(name: str, fmt: str, head: bytes, stream: IO[bytes], encoding: st
     return table
 
 
-def _clean_lines(text: io.TextIOWrapper) -> Iterator[str]:
+def _clean_lines(text: IO[str]) -> Iterator[str]:
     # NUL bytes make the csv module abort the whole file. ``str.replace`` mapped over the lines
     # runs without a Python frame per line (a line without NUL comes back as it is).
     return map(str.replace, text, itertools.repeat("\x00"), itertools.repeat(""))
@@ -974,6 +1048,8 @@ def _recover_unclosed_quote(row: list[str], columns: list[str], delim: str) -> I
                 yield line.split(delim)
 
 
+# Physical lines kept for re-reading a record with line breaks (a longer record is judged without).
+_RECENT_LINES = 256
 _SEP_LINE = re.compile(r"^\ufeff?\"?sep=(.)\"?\s*$", re.IGNORECASE)
 
 
@@ -994,6 +1070,11 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
         delim = sep.group(1)
     else:
         delim = sniff_delimiter(sample, mapping)
+    # The last physical lines read, kept (without a Python frame per line) so that a record with
+    # line breaks can be parsed again strictly: was its quote closed where the writer put it?
+    recent: deque[str] = deque(maxlen=_RECENT_LINES)
+    fed, kept = itertools.tee(lines)
+    lines = map(itemgetter(0), zip(fed, map(recent.append, kept), strict=False))
     reader = csv.reader(lines, delimiter=delim)
     header: list[str] | None = None
     above: list[list[str]] = []  # non-empty rows read before the header
@@ -1015,7 +1096,8 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
     if header is None:
         if not above:
             raise InputFileError(f"{name}: no header row (the file has no data)")
-        columns = _dedupe_headers(above[0])[0]
+        # The message shows the row most like a header (the most cells), not a title line above it.
+        columns = _dedupe_headers(max(above, key=lambda r: sum(1 for c in r if c.strip())))[0]
         _required(name, columns, map_headers(columns, mapping)[0])
     assert header is not None
     columns, warnings = _dedupe_headers(header)
@@ -1041,6 +1123,21 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
                     return True
         return False
 
+    def well_quoted(row: list[str]) -> bool:
+        """Is the record with line breaks what a CSV writer makes: parsed strictly (every quote
+        closed, and closed right before a delimiter or the line's end), it is the same row?"""
+        n = 1 + sum(c.count("\n") + c.count("\r") - c.count("\r\n") for c in row)
+        if n >= len(recent):
+            return False
+        text = "".join(itertools.islice(recent, len(recent) - n, None))
+        try:
+            return list(csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)) == [row]
+        except csv.Error:
+            return False
+
+    header_first, header_key = header[0].lstrip("\ufeff"), _header_key(header)
+    repeats: list[int] = []  # lines that repeat the header
+
     def rows() -> Iterator[Item]:
         while True:
             try:
@@ -1048,17 +1145,32 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
             except StopIteration:
                 return
             except csv.Error as e:
-                yield f"the CSV row cannot be read ({e}); check quotes on this line"
+                if "field limit" in str(e):
+                    yield (f"a cell is longer than the {csv.field_size_limit() // (1 << 20)} MB a cell may hold, so the "
+                           "row cannot be read: shorten it, or close the quote that runs on")
+                else:
+                    yield f"the CSV row cannot be read ({e}); check quotes on this line"
                 continue
             except (OSError, EOFError) as e:  # a truncated .gz, a disk error
                 yield f"the file cannot be read past this point ({e}); the rows after it are missing"
                 return
             if not (row and row[0].strip()) and not any(c.strip() for c in row):
                 continue
-            if _multiline(row) and (_swallowed_rows(row, len(columns), delim) or starts_a_row(row)):
-                # A quoted line break in a description is fine. Lines inside a cell that look
-                # like rows (many delimiters, or an id like the ids above) are an unclosed quote
-                # that swallowed the rows after it: give them back, never lose them.
+            if row[0] == header_first or row[0][:1] == "\ufeff":
+                row[0] = row[0].lstrip("\ufeff")  # a BOM inside the file: where two files were joined
+                if _header_key(row) == header_key:
+                    repeats.append(reader.line_num)
+                    if len(repeats) <= 20:
+                        table.warnings.append(f"{name}: line {reader.line_num} repeats the header (files joined "
+                                              "together?): skipped, it is not a shipment")
+                    continue
+            if _multiline(row) and (starts_a_row(row) or not well_quoted(row)
+                                    and _swallowed_rows(row, len(columns), delim)):
+                # A quoted line break in a description is fine, commas on its lines too when the
+                # quotes are where a CSV writer puts them. Lines inside a cell that look like rows
+                # (an id like the ids above; or many delimiters, when a quote is not closed right
+                # before a delimiter) are an unclosed quote that swallowed the rows after it:
+                # give them back, never lose them.
                 yield from _recover_unclosed_quote(row, columns, delim)
                 continue
             if id_index is not None and len(id_shapes) < 50 and id_index < len(row):
@@ -1073,11 +1185,20 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
                 id_shapes.add(shape)
             yield row
 
-    return InputTable(name, "csv", columns, applied, rows(), encoding=enc, delimiter=delim,
-                      warnings=warnings + more, closers=[text])
+    table = InputTable(name, "csv", columns, applied, rows(), encoding=enc, delimiter=delim,
+                       warnings=warnings + more, closers=[text])
+    return table
 
 
-def _open_jsonl(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, str]) -> InputTable:
+def _header_key(row: list[str]) -> list[str]:
+    """A header row as compared with a later row (case, spaces, BOMs and empty cells at the end aside)."""
+    key = [c.replace("\ufeff", "").strip().casefold() for c in row]
+    while key and not key[-1]:
+        key.pop()
+    return key
+
+
+def _open_jsonl(name: str, text: IO[str], enc: str, mapping: dict[str, str]) -> InputTable:
     # Columns are the contract's plus whatever the first objects carry (JSON has no header).
     lines = _clean_lines(text)
     first: list[str] = []
@@ -1097,6 +1218,12 @@ def _open_jsonl(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, 
             obj = _no_lone_surrogates(obj)
         return obj if isinstance(obj, dict) else "the line is not a JSON object"
 
+    if _spans_lines(first):
+        # Objects pretty-printed over several lines, one after another: no line is a record of its
+        # own, so the file is read as a stream of JSON values.
+        values = _json_values(text, "".join(first))
+        return _json_table(name, "jsonl", values, enc, mapping, [text], [
+            f"{name}: the objects span several lines (pretty-printed), not one per line: read one after another"])
     columns: list[str] = []
     for line in first:
         if line.strip() and isinstance(obj := parse(line), dict):
@@ -1108,11 +1235,21 @@ def _open_jsonl(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, 
     _required(name, columns or list(INPUT_COLUMNS), applied)
 
     def rows() -> Iterator[dict[str, Any] | str]:
-        for line in [*first, *lines]:
-            if line.strip():
-                yield parse(line)
+        comments = 0
+        for n, line in enumerate(itertools.chain(first, lines), start=1):
+            if not line.strip():
+                continue
+            if line.lstrip().startswith(("#", "//")):
+                # '# ...' or '// ...': a comment line (JSON has none), not a shipment; said, not screened.
+                comments += 1
+                if comments <= 20:
+                    table.warnings.append(f"{name}: line {n} is a comment ({line.strip()[:40]!r}): skipped, it is "
+                                          "not a shipment")
+                continue
+            yield parse(line)
 
-    return InputTable(name, "jsonl", columns, applied, rows(), encoding=enc, warnings=warnings, closers=[text])
+    table = InputTable(name, "jsonl", columns, applied, rows(), encoding=enc, warnings=warnings, closers=[text])
+    return table
 
 
 def _int_or_digits(digits: str) -> int | str:
@@ -1210,6 +1347,84 @@ class _JsonCut:
     reason: str
 
 
+def _spans_lines(first: list[str]) -> bool:
+    """Does the first object of these JSONL lines run over more than one line (and decode so)?"""
+    text = "".join(first)
+    start = len(text) - len(text.lstrip(" \t\r\n\ufeff"))
+    line = text[start:].split("\n", 1)[0].strip()
+    if not line.startswith("{") or line.endswith("}"):
+        return False
+    try:
+        _, end = _JSON.raw_decode(text, start)
+    except (json.JSONDecodeError, RecursionError):
+        return False
+    return "\n" in text[start:end]
+
+
+def _json_values(text: IO[str], first: str) -> Iterator[Any | _JsonCut]:
+    """Stream JSON values written one after another (whitespace or commas between them): pretty-
+    printed objects in a .jsonl file, JSON lines in a .json file. A broken value ends the stream
+    with a ``_JsonCut``: where one value breaks, the next cannot be found reliably."""
+    buf, pos, eof = first, 0, False
+    while True:
+        while True:
+            while pos < len(buf) and buf[pos] in " \t\r\n,\ufeff":
+                pos += 1
+            if pos < len(buf) or eof:
+                break
+            chunk = text.read(1 << 16)
+            eof = not chunk
+            buf, pos = buf[pos:] + chunk, 0
+        if pos >= len(buf):
+            return
+        try:
+            obj, end = _JSON.raw_decode(buf, pos)
+            if end == len(buf) and not eof:
+                raise json.JSONDecodeError("may go on", buf, end)  # a number cut at the buffer's end
+        except RecursionError:
+            yield _JsonCut("not valid JSON from here (nested too deeply to read); the values after it cannot be read")
+            return
+        except json.JSONDecodeError as e:
+            if not eof and len(buf) - pos < 16 * 1024 * 1024:
+                chunk = text.read(1 << 16)
+                eof = not chunk
+                buf, pos = buf[pos:] + chunk, 0
+                continue
+            yield _JsonCut(f"not valid JSON from here ({e.msg}); the values after it cannot be read")
+            return
+        yield _no_lone_surrogates(obj) if "\\u" in buf[pos:end] else obj
+        pos = end
+
+
+def _json_table(name: str, fmt: str, values: Iterable[Any], enc: str, mapping: dict[str, str],
+                closers: list[IO[Any]], warnings: list[str]) -> InputTable:
+    """A table of JSON values (objects are rows): columns from the first 50 objects."""
+    values = iter(values)
+    head = list(itertools.islice(values, 50))
+    if len(head) == 1 and isinstance(head[0], _JsonCut):
+        for f in closers:
+            f.close()
+        raise InputFileError(f"{name}: not valid JSON ({head[0].reason})")
+    columns: list[str] = []
+    for it in head:
+        if isinstance(it, dict):
+            columns.extend(str(k) for k in it if str(k) not in columns)
+    applied, more = map_headers(columns, mapping)
+    for c in INPUT_COLUMNS:  # keys that appear only in later items still map
+        if c not in applied.values() and c not in columns:
+            applied.setdefault(c, c)
+    _required(name, columns or list(INPUT_COLUMNS), applied)
+
+    def rows() -> Iterator[Item]:
+        for it in itertools.chain(head, values):
+            if isinstance(it, _JsonCut):
+                yield it.reason
+            else:
+                yield it if isinstance(it, dict) else "the item is not a JSON object"
+
+    return InputTable(name, fmt, columns, applied, rows(), encoding=enc, warnings=warnings + more, closers=closers)
+
+
 def _open_json(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, str]) -> InputTable:
     """A JSON array of shipment objects is streamed item by item; ``{"shipments": [...]}`` (a
     wrapper object) is read whole. A broken or cut array gives its readable items, then one
@@ -1229,19 +1444,34 @@ def _open_json(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, s
         sample = [it for it in first if isinstance(it, dict)]
         closers: list[IO[Any]] = [text]
     else:
+        body = start + text.read()
+        text.close()
         try:
-            whole = _no_lone_surrogates(_JSON.decode(start + text.read()))
+            whole = _no_lone_surrogates(_JSON.decode(body))
         except json.JSONDecodeError as e:
+            if e.msg == "Extra data":  # values one after another: JSON lines in a file called .json
+                table = _open_jsonl(name, io.StringIO(body), enc, mapping)
+                table.warnings.insert(0, f"{name}: holds JSON values one after another (JSON lines), not one "
+                                         "array: read as JSON lines")
+                return table
             raise InputFileError(f"{name}: not valid JSON ({e.msg} at line {e.lineno} column {e.colno})") from None
         except RecursionError:
             raise InputFileError(f"{name}: not valid JSON (nested too deeply to read)") from None
-        finally:
-            text.close()
-        if isinstance(whole, dict) and isinstance(whole.get("shipments"), list):
-            whole = whole["shipments"]
+        said: list[str] = []
+        if isinstance(whole, dict):
+            arrays = [k for k, v in whole.items() if isinstance(v, list) and any(isinstance(x, dict) for x in v)]
+            if isinstance(whole.get("shipments"), list):
+                whole = whole["shipments"]
+            elif set(REQUIRED_COLUMNS) <= set(map_headers([str(k) for k in whole], mapping)[0].values()):
+                whole = [whole]  # one whole shipment, not in an array
+            elif len(arrays) == 1:
+                said.append(f"{name}: the shipments are read from the array under {arrays[0]!r}")
+                whole = whole[arrays[0]]
         if not isinstance(whole, list):
             raise InputFileError(f"{name}: a JSON input is an array of shipment objects "
                                  "(or {\"shipments\": [...]})")
+        if said:
+            return _json_table(name, "json", whole, enc, mapping, [], said)
         data, sample, closers = whole, [it for it in whole if isinstance(it, dict)], []
     columns: list[str] = []
     for it in sample:
@@ -1294,6 +1524,45 @@ def _sheet_header(rows: Iterator[tuple[Any, ...]], mapping: dict[str, str]) -> t
     return (seen[0] if seen else []), [], 0
 
 
+def _formulas_without_values(src: IO[bytes], name: str, values: Any, header_row: int) -> str | None:
+    """A warning when the first data rows hold formulas whose results were never saved (a workbook
+    written by a program rather than saved by Excel): those cells read as empty, and a row
+    then says 'hs_code is missing' though the sheet shows a code."""
+    from openpyxl import load_workbook
+
+    try:
+        copy: IO[bytes] = io.BytesIO(src.getvalue()) if isinstance(src, io.BytesIO) else open(name, "rb")  # noqa: SIM115
+        with copy:
+            wb = load_workbook(copy, read_only=True, data_only=False)
+            try:
+                rows = range(header_row + 1, header_row + 201)
+                found = [c.coordinate for row, shown in
+                         zip(wb[values.title].iter_rows(min_row=rows[0], max_row=rows[-1]),
+                             values.iter_rows(min_row=rows[0], max_row=rows[-1], values_only=True), strict=False)
+                         for c, v in zip(row, shown, strict=False)
+                         if isinstance(c.value, str) and c.value.startswith("=") and v is None]
+            finally:
+                wb.close()
+    except Exception:  # noqa: BLE001 - only a hint: any failure means no warning
+        return None
+    if not found:
+        return None
+    return (f"{name}: sheet {values.title!r} has formulas without a saved result ({', '.join(found[:3])}"
+            f"{' ...' if len(found) > 3 else ''}): the workbook was written by a program and never saved in a "
+            "spreadsheet, so those cells read as empty; open and save it in Excel or LibreOffice, or paste values")
+
+
+def _zip_names(src: IO[bytes]) -> set[str]:
+    import zipfile
+
+    try:
+        src.seek(0)
+        with zipfile.ZipFile(src) as z:
+            return set(z.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return set()
+
+
 def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_memory: bool) -> InputTable:
     """Every sheet whose header names the required columns is read, in workbook order (rows of
     other sheets are not shipments: the warnings say which were skipped). With more than one such
@@ -1309,6 +1578,8 @@ def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_me
         wb = load_workbook(src, read_only=True, data_only=True)
     except Exception as e:  # noqa: BLE001 - zipfile, XML and openpyxl errors all mean "not a workbook"
         if isinstance(e, KeyError) and "[Content_Types].xml" in str(e):  # a zip archive of other files
+            if _zip_names(src) >= {"content.xml", "META-INF/manifest.xml"}:
+                raise InputFileError(f"{name}: an OpenDocument spreadsheet (.ods): save it as .xlsx or CSV") from None
             raise InputFileError(f"{name}: a zip archive, not an .xlsx workbook: extract the shipment file "
                                  "first") from None
         raise InputFileError(f"{name}: not a readable .xlsx workbook ({type(e).__name__}: {e})"[:400]) from None
@@ -1338,6 +1609,8 @@ def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_me
             raise InputFileError(f"{name}: the workbook is empty (no sheet has any cells)")
         _required(name, first_columns, map_headers(first_columns, mapping)[0])
         raise InputFileError(f"{name}: no sheet has the required columns")  # pragma: no cover
+    if (lost := _formulas_without_values(src, name, sheets[0][0], sheets[0][2])) is not None:
+        warnings.append(lost)
     multi = len(sheets) > 1
     columns: list[str] = []
     for _, cols, _ in sheets:
@@ -1389,9 +1662,14 @@ def _open_parquet(name: str, stream: IO[bytes], mapping: dict[str, str], *, from
     warnings += _unused_mapping(name, columns, mapping)
     _required(name, columns, applied)
 
+    # Numbers in the hs_code column stay numbers: _normalise restores their zeros (a float column,
+    # as pandas makes of integer codes with a gap, held 402.0 for 0402 and was read as '402').
+    hs_columns = {c for c, t in applied.items() if t == "hs_code"}
+
     def rows() -> Iterator[dict[str, Any]]:
         for batch in pf.iter_batches(batch_size=10_000):
             for rec in batch.to_pylist():
-                yield {k: _cell(v) for k, v in rec.items()}
+                yield {k: v if k in hs_columns and isinstance(v, int | float) and not isinstance(v, bool) else _cell(v)
+                       for k, v in rec.items()}
 
     return InputTable(name, "parquet", columns, applied, rows(), warnings=warnings)

@@ -167,7 +167,7 @@ class ResultWriter:
             self._fh = open(self._tmp, "w", encoding="utf-8", newline="") if self._tmp else sys.stdout  # noqa: SIM115
             if format == "csv":
                 self._csv = csv.writer(self._fh)
-                self._csv.writerow(self.columns)
+                self._csv.writerow([neutralise(c) for c in self.columns])  # an input header '=...' too
             elif format == "json":
                 self._fh.write('{"meta": ' + json.dumps(meta, ensure_ascii=False, default=str) + ', "results": [\n')
         elif format == "xlsx":

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -164,7 +165,7 @@ def load_list(path: str | Path, format: str | None = None) -> LoadedList:
     finally:
         if gc_was_enabled:
             gc.enable()
-    loaded = _merge_duplicate_ids(loaded)
+    loaded = _merge_duplicate_ids(_clean_names(loaded))
     if len(loaded.info.warnings) > _MAX_WARNINGS:  # a badly damaged file: keep the status readable
         extra = len(loaded.info.warnings) - _MAX_WARNINGS
         loaded.info.warnings = [*loaded.info.warnings[:_MAX_WARNINGS], f"... and {extra} more warnings"]
@@ -172,6 +173,35 @@ def load_list(path: str | Path, format: str | None = None) -> LoadedList:
         log.warning("%s", w)
     log.info("loaded %s (%s): %d entries", p, fmt, len(loaded.entities))
     return loaded
+
+
+# C0/C1 control characters (a damaged export, a stray escape): they match nothing and would be
+# written into results as they are. Line breaks and tabs read as a space, the rest as nothing.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_BREAKS = str.maketrans("\t\n\r\x0b\x0c", "     ")
+
+
+def _clean_name(name: str) -> str:
+    return " ".join(_CONTROL.sub("", name.translate(_BREAKS)).split())
+
+
+def _clean_names(loaded: LoadedList) -> LoadedList:
+    """Names and aliases without control characters (a name left empty by it keeps its text)."""
+    changed = 0
+    entities = []
+    for e in loaded.entities:
+        if not any(_CONTROL.search(n) for n in e.all_names):
+            entities.append(e)
+            continue
+        changed += 1
+        name = _clean_name(e.name) or e.name
+        aliases = [a for a in dict.fromkeys(_clean_name(x) or x for x in e.aliases) if a != name]
+        entities.append(e.model_copy(update={"name": name, "aliases": aliases}))
+    if not changed:
+        return loaded
+    info = loaded.info.model_copy(update={"warnings": [
+        *loaded.info.warnings, f"{changed} records had control characters in their names; removed"]})
+    return LoadedList(info=info, entities=entities)
 
 
 def _merge_duplicate_ids(loaded: LoadedList) -> LoadedList:
@@ -250,7 +280,8 @@ def import_list(path: str | Path, format: str | None = None, *, name: str | None
         raise ListLoadError(f"{path}: this {loaded.info.name} list is dated {loaded.info.date}, older than the one "
                             f"already imported ({previous.date}, {previous.entries} entries); kept the stored "
                             "list (use --force to replace it anyway)")
-    if previous is not None and loaded.info.entries < previous.entries // 2:
+    if previous is not None and loaded.info.entries < previous.entries * 0.8:
+        # Lists change by a few per cent from one release to the next: a fifth fewer is worth a word.
         loaded.info.warnings.append(f"{loaded.info.entries} entries replace the {previous.entries} of the stored "
                                     f"{previous.name} list (dated {previous.date or 'unknown'}): a partial file?")
         log.warning("%s", loaded.info.warnings[-1])

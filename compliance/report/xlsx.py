@@ -156,7 +156,7 @@ class _VerdictSheet:
         ws.freeze_panes = "B2" if first == "shipment_id" else "A2"
         header = []
         for col in self.columns:
-            c = WriteOnlyCell(ws, value=col)
+            c = WriteOnlyCell(ws, value=cell_value(col))  # a column named "=..." is a cell too
             c.style = "header"
             header.append(c)
         ws.append(header)

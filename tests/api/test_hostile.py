@@ -98,3 +98,22 @@ def test_fuzzed_json_never_500(client: TestClient, body: Any) -> None:
     assert r.status_code in (200, 422), r.text[:300]
     if r.status_code == 200 and isinstance(batch, list):
         assert len(r.json()["results"]) == len(batch)
+
+
+def test_batch_warnings_name_the_body_not_the_spool_file(client: TestClient) -> None:
+    """Warnings said while the rows are read (a repeated header, a title row above the header)
+    named the server's temporary file; they say 'body'. Multi-line quoted cells with commas stay
+    one row each."""
+    body = (b"Weekly export\nshipment_id;hs_code;destination_country;description\n"
+            b'1;9403.60;DE;"Tables, chairs\nstools, 4 pcs, oak"\n'
+            b"shipment_id;hs_code;destination_country;description\n2;9403.60;DE;x\n")
+    for accept in ("application/json", "application/x-ndjson"):
+        r = client.post("/v1/screen/batch", content=body, headers={"content-type": "text/csv", "accept": accept})
+        assert r.status_code == 200
+        assert "compliance-body" not in r.text and "/tmp" not in r.text
+        lines = [json.loads(x) for x in r.text.splitlines()] if "ndjson" in accept else [r.json()]
+        tail = lines[-1]
+        rows = r.json()["results"] if "ndjson" not in accept else [x for x in lines if "verdict" in x]
+        assert [x["shipment_id"] for x in rows] == ["1", "2"]
+        assert any(w.startswith("body: line 5 repeats the header") for w in tail["warnings"]), tail
+        assert any(w.startswith("body: 1 line(s) above the header") for w in tail["warnings"]), tail

@@ -49,6 +49,24 @@ def _xml_root(text: str) -> tuple[str, str]:
     return (m[1].rsplit(":", 1)[-1], m[2]) if m else ("", "")
 
 
+def _zip_spreadsheet(path: Path) -> str | None:
+    """'uk-ods' or 'uk-xlsx' from the parts a zip holds (an ODS need not start with its mimetype
+    entry, nor carry the .ods extension); None for other archives, or an unreadable one."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            mimetype = z.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return None
+    if b"opendocument.spreadsheet" in mimetype or ("content.xml" in names and "META-INF/manifest.xml" in names):
+        return "uk-ods"
+    if "xl/workbook.xml" in names:
+        return "uk-xlsx"
+    return None
+
+
 def detect_format(path: Path) -> str:
     """The format of a list file from its first bytes (the name is only a tie-breaker)."""
     head = sniff(path, 16384)
@@ -59,6 +77,9 @@ def detect_format(path: Path) -> str:
             return "uk-ods"
         if b"[Content_Types].xml" in head or b"xl/" in head or path.suffix.lower() == ".xlsx":
             return "uk-xlsx"
+        kind = _zip_spreadsheet(path)  # the parts named in the archive's directory, for any name
+        if kind:
+            return kind
         raise ListLoadError(f"{path}: a zip archive that is neither an ODS nor an XLSX spreadsheet; unzip it first")
     if head.startswith(b"\x1f\x8b"):
         raise ListLoadError(f"{path}: a gzip-compressed file: decompress it first (gunzip {path.name})")

@@ -38,6 +38,7 @@ _REGIMES = {"eu_fsf": "EU", "us_ofac_sdn": "US", "us_ofac_cons": "US", "gb_hmt_s
             "gb_fcdo_sanctions": "UK", "un_sc_sanctions": "UN", "ch_seco_sanctions": "CH", "ca_dfatd_sema_sanctions": "CA"}
 _PREFIX_REGIMES = {"eu": "EU", "us": "US", "gb": "UK", "un": "UN", "ch": "CH", "ca": "CA"}
 _SECTORAL_DATASETS = {"us_ofac_cons"}
+_SANCTION_TOPICS = {"sanction", "sanction.linked", "sanction.counter"}
 _NAME_PROPS = ("name", "alias", "previousName", "weakAlias", "abbreviation")
 _COUNTRY_PROPS = ("country", "nationality", "citizenship", "jurisdiction", "mainCountry", "flag")
 
@@ -186,6 +187,7 @@ def read(path: Path) -> LoadedList:
     address_country: dict[str, list[str]] = {}
     latest: str | None = None
     skipped = 0
+    named: dict[str, list[dict[str, Any]]] = defaultdict(list)  # records of other schemas that have a name
     for rec in _records(path):
         schema = str(rec.get("schema", ""))
         props = rec.get("properties") or {}
@@ -206,6 +208,13 @@ def read(path: Path) -> LoadedList:
             parties.append(rec)
         else:
             skipped += 1
+            if any(_strs(props.get(p, [])) for p in _NAME_PROPS):
+                named[schema].append(rec)
+    # A named record of another schema (a Security, a CryptoWallet, a schema newer than this reader)
+    # that a sanction names or whose topics say sanctioned is a party all the same: kept, kind unknown.
+    sanctioned = [r for recs in named.values() for r in recs if str(r.get("id")) in sanctions
+                  or set(_strs((r.get("properties") or {}).get("topics", []))) & _SANCTION_TOPICS]
+    parties.extend(sanctioned)
     entities = [e for e in (_entity(r, sanctions, address_country) for r in parties) if e is not None]
     date = parse_date(latest)
     info = ListInfo(name="opensanctions", format="ftm-json", version=latest, date=date, entries=len(entities),
@@ -213,6 +222,16 @@ def read(path: Path) -> LoadedList:
                     files=[str(path)])
     if len(entities) < len(parties):
         info.warnings.append(f"{len(parties) - len(entities)} party entities without any name were skipped")
+    if sanctioned:
+        info.warnings.append(f"{len(sanctioned)} sanctioned records of other schemas "
+                             f"({', '.join(sorted({str(r.get('schema')) for r in sanctioned})[:5])}) kept as parties "
+                             "of kind unknown")
+    kept = {id(r) for r in sanctioned}
+    left = [r for recs in named.values() for r in recs if id(r) not in kept]
+    if left:
+        info.warnings.append(f"{len(left)} named records of other schemas "
+                             f"({', '.join(sorted({str(r.get('schema')) for r in left})[:5])}), neither parties nor "
+                             "sanctioned, were skipped")
     return LoadedList(info=info, entities=entities)
 
 
@@ -220,7 +239,7 @@ def _entity(rec: dict[str, Any], sanctions: dict[str, list[dict[str, Any]]],
             address_country: dict[str, list[str]]) -> Entity | None:
     props: dict[str, Any] = rec.get("properties") or {}
     rid = str(rec.get("id"))
-    kind = _PARTY_SCHEMAS[str(rec.get("schema"))]
+    kind = _PARTY_SCHEMAS.get(str(rec.get("schema")), "unknown")
     names = dedupe([str(rec["caption"])] if isinstance(rec.get("caption"), str) and rec.get("caption") else [])
     all_names = dedupe(n for p in _NAME_PROPS for n in _strs(props.get(p, [])))
     caption = names[0] if names else (all_names[0] if all_names else "")
@@ -233,7 +252,10 @@ def _entity(rec: dict[str, Any], sanctions: dict[str, list[dict[str, Any]]],
     datasets = _strs(rec.get("datasets") or [])
     topics = set(_strs(props.get("topics", [])))
     listings = [_sanction_listing(s, datasets, rid) for s in sanctions.get(rid, [])]
-    if not listings and (not topics or topics & {"sanction", "sanction.linked", "sanction.counter"}):
+    # "target": false marks a record OpenSanctions carries as context (an owner, a relative), not a
+    # sanctioned party: its datasets are no listing, only a Sanction or a sanction topic would be.
+    context_only = rec.get("target") is False and not topics & _SANCTION_TOPICS
+    if not listings and not context_only and (not topics or topics & _SANCTION_TOPICS):
         listed = min((d for d in (parse_date(x) for x in _strs(props.get("createdAt", []))) if d), default=None)
         for ds in datasets:
             regime = _regime(ds)

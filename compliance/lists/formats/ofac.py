@@ -172,6 +172,14 @@ def _listing(program: str, consolidated: bool, source: str) -> Listing:
                    (f": {basis}" if basis else ""), source=source)
 
 
+def _has_eof_byte(path: Path) -> bool:
+    """Does the file end with the DOS end-of-file byte (after it at most blanks)? A copy cut at a
+    line break reads as a complete, shorter list: without the byte, that is worth a word."""
+    with path.open("rb") as f:
+        f.seek(max(0, path.stat().st_size - 64))
+        return f.read().rstrip(b" \t\r\n").endswith(b"\x1a")
+
+
 def read_csv(path: Path) -> LoadedList:
     lower = path.name.lower()
     consolidated = lower.startswith("cons")
@@ -204,7 +212,7 @@ def read_csv(path: Path) -> LoadedList:
         if not ent_num.isdigit() or not name:
             raise ListLoadError(f"{path}: line {n}: no ent_num / SDN_Name ({ent_num!r}, {name!r}): not an OFAC record")
         if ent_num in seen:
-            warnings.append(f"{path.name} line {n}: ent_num {ent_num} repeated; kept both records")
+            warnings.append(f"{path.name} line {n}: ent_num {ent_num} repeated; merged with the earlier record")
         seen.add(ent_num)
         # Remarks overflow continues the Remarks text (may start mid-word).
         remarks = r[11] + comments[ent_num] if ent_num in comments else r[11]
@@ -229,6 +237,11 @@ def read_csv(path: Path) -> LoadedList:
                                remarks=remarks or None,
                                raw={"ent_num": ent_num, "type": r[2], "program": program, "title": r[4],
                                     "vessel_type": r[6], "vessel_flag": r[9], "vessel_owner": r[10]}))
+    for f in files:  # the side files too: an alt.csv cut at a line break silently drops aliases
+        if not _has_eof_byte(f):
+            what = f"{len(entities)} records read" if f == path else "its rows are joined to the records"
+            warnings.append(f"{f.name}: no end-of-file byte (0x1A), which OFAC's own files end with: if this copy "
+                            f"was downloaded or cut, check that it is complete ({what})")
     version, date = version_from_dirname(path)
     info = ListInfo(name=list_name, format="ofac-csv", version=version, date=date, entries=len(entities),
                     sha256=sha256_of(files), path=str(path), date_source="folder name" if version else None,
