@@ -407,9 +407,12 @@ class NameIndex:
         self._name_long = [_long_tokens(rep.skeletons) for _, _, rep in self._names]
         self._name_flags = [_share_flags(rep.skeletons) for _, _, rep in self._names]
         # Names align reads the same way (one person on several lists, written alike) share an
-        # id: a query aligns each such form once.
+        # id: a query aligns each such form once. The legal-form words align strips are part of
+        # the form (its legal-form acronym rule reads them): else whichever name of a form was
+        # aligned first would set the others' scores.
         forms: dict[tuple[Any, ...], int] = {}
-        self._name_form = [forms.setdefault((rep.tokens, rep.skeletons, rep.concepts, rep.text.isascii()), len(forms))
+        self._name_form = [forms.setdefault((rep.tokens, rep.skeletons, rep.concepts, rep.text.isascii(),
+                                             tuple(rep.ignored)), len(forms))
                            for _, _, rep in self._names]
         kinds = [1 if e.kind in PERSON_KINDS else 2 if e.kind == "unknown" else 0 for e in self._entities]
         self._name_kind = [kinds[ei] for ei, _, _ in self._names]

@@ -228,3 +228,17 @@ def test_listed_persons_keep_short_legal_form_words_as_name_parts() -> None:
     assert top.entity_id == "p" and top.score >= 0.9
     reps = {idx._entities[ei].id: rep for ei, _, rep in idx._names}
     assert reps["p"].tokens == ("se", "bong", "paek") and reps["o"].tokens == ("bong", "paek")
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_names_differing_in_legal_form_words_are_aligned_apart(reverse: bool) -> None:
+    """Two listed names alike but for the legal-form words align strips: each gets its own score,
+    whichever was loaded first (align reads those words for its legal-form acronym rule)."""
+    names = ["STATE OWNED FOREIGN TRADE UNITARY ENTERPRISE BELSPETSVNESHTECHNIKA", "Belspetsvneshtechnika"]
+    if reverse:
+        names.reverse()
+    idx = NameIndex([Entity(id=str(i), list_name="test", kind="organization", name=n, countries=["BY"],
+                            listings=[Listing(regime="EU")]) for i, n in enumerate(names)])
+    got = {m.entity_name: m.score for m in idx.search("SFTUE BELSPETSVNESHTECHNIKA", threshold=0.5)}
+    assert got[names[0]] != got[names[1]]
+    assert got["STATE OWNED FOREIGN TRADE UNITARY ENTERPRISE BELSPETSVNESHTECHNIKA"] == 1.0
