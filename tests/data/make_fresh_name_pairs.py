@@ -89,8 +89,9 @@ belarus belarusian minsk moscow""".split())
 
 # Legal-form words: two entities whose names differ only in these (Paramount Energy &
 # Commodities DMCC / ... SA, Avangard / Avangard JSC) are sister firms no name can tell apart.
-_LEGAL = set("""ltd limited llc sa dmcc jsc ao oao ooo zao pao ojsc cjsc pjsc fze fzco fzc gmbh inc co
-company corp corporation llp plc ag bv nv srl spa joint stock open closed public liability""".split())
+_LEGAL = set("""ltd limited llc sa dmcc jsc ao oao ooo zao pao ojsc cjsc pjsc fze fzco fzc fz gmbh inc co
+company corp corporation llp plc ag bv nv srl spa joint stock open closed public liability pte pvt
+private sarl sas oy ab as kg llc the""".split())
 
 
 def _undecidable(a: str, b: str) -> bool:
