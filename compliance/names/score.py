@@ -187,6 +187,23 @@ def _kh_reading(token: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(given.get(sk, sk) for sk in out))
 
 
+# Latin c before a, o, u or a consonant is k, and ti before a vowel is ts (Latin natio): how
+# English and Latin spellings differ from a Russian word's transliteration (Product / Produkt,
+# Elektronika / Electronica, Auction / Aukcion = аукцион, Konstruktsiya / Constructia).
+_LATIN_C = re.compile(r"c(?![eiyhzs])")
+_LATIN_TI = re.compile(r"(?<=[^s])ti(?=[aeou])")
+
+
+@lru_cache(maxsize=200_000)
+def _latin_reading(token: str) -> tuple[str, ...]:
+    """The skeleton of an organisation's word read with Latin c and ti (``_LATIN_C``), () when
+    that reads the same. Not for persons: Matias and Macias are two families."""
+    if "c" not in token and "ti" not in token:
+        return ()
+    sk = skeleton(_LATIN_TI.sub("tsi", _LATIN_C.sub("k", token)))
+    return (sk,) if sk != skeleton(token) else ()
+
+
 # English words as Russian and Belarusian write them down by ear (Emirates Blue Sky = Эмирейтс
 # Блю Скай = Emireits Blyu Skai; Leasing = Лизинг; Solutions = Солюшнс), ordered.
 _ENGLISH_SOUNDS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple((hint, re.compile(p), r) for hint, p, r in (
@@ -709,6 +726,29 @@ def _syllable_variant(x: str, y: str) -> bool:
     return ix != iy and _SYLLABLE_INITIAL.get(ix, ix) == _SYLLABLE_INITIAL.get(iy, iy)
 
 
+ARABIC_VOWEL_CREDIT = 0.9  # Teir / Tair in an Arabic name: one name part written two ways
+_AR_DIPHTHONG = re.compile(r"[ae][iy]")
+
+
+@lru_cache(maxsize=100_000)
+def _arabic_key(token: str) -> str:
+    """A name part of an Arabic name with its vowels read as the lists' romanisations write
+    them: ta marbuta -ah / -eh as -a (Jamileh / Jamila, Salameh / Salama), o / ou / oo as u
+    (Omar / Umar, Thouaib), ee / ie as i, the diphthongs ai, ay, ei, ey as one (Teir / Tair,
+    Seif / Saif), fatha e as a (Yehia / Yahia); doubled letters once. Vowel qualities and
+    positions that make other names stay apart (Said / Saad, Rami / Rima)."""
+    t = token[:-1] if len(token) >= 5 and token.endswith(("ah", "eh")) else token
+    t = t.replace("ou", "u").replace("oo", "u").replace("o", "u").replace("ee", "i").replace("ie", "i")
+    t = _AR_DIPHTHONG.sub("ay", t).replace("e", "a")
+    return _DOUBLE.sub(r"\1", t)
+
+
+@lru_cache(maxsize=50_000)
+def _arabic_name(skeletons: tuple[str, ...]) -> bool:
+    """Whether a person's name has a part that marks it as Arabic (names.yaml arabic_markers)."""
+    return not name_data().arabic_markers.isdisjoint(skeletons)
+
+
 TYPO_FLOOR = 0.8
 
 
@@ -872,14 +912,16 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     translate = not person and any(ka) and any(kb)
     ra, rb = a.raw or a.skeletons, b.raw or b.skeletons
     ta, tb = a.tokens, b.tokens
-    ha = [_kh_reading(t) for t in ta]
-    hb = [_kh_reading(t) for t in tb]
+    ha = [_kh_reading(t) for t in ta] if person else [_kh_reading(t) + _latin_reading(t) for t in ta]
+    hb = [_kh_reading(t) for t in tb] if person else [_kh_reading(t) + _latin_reading(t) for t in tb]
     tsim = _token_similarity
     # The Arabic article written apart somewhere in a name (Al Ali, Al Haytham).
     art_a = not _ARTICLE_SET.isdisjoint(a.skeletons)
     art_b = not _ARTICLE_SET.isdisjoint(b.skeletons)
     # Korean and Chinese names written syllable by syllable (Paek Se Bong, Myong-Chin).
     syllabic = person and _syllabic(ta) and _syllabic(tb)
+    # An Arabic name on either side: its name parts' vowels are written many ways.
+    arabic = person and (_arabic_name(a.skeletons) or _arabic_name(b.skeletons))
     slipped: set[tuple[int, int]] = set()  # pairs of a misspelled translation
     last_a, last_b = len(ta) - 1, len(tb) - 1  # a list's field cuts a name at its end
     dims = name_data().diminutives if person else None
@@ -919,8 +961,14 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             if person and c < TRUNCATED_CREDIT and (i == last_a or j == last_b) and tx[:5] == tb[j][:5] and \
                     _truncated(tx, tb[j]):
                 c, how = TRUNCATED_CREDIT, "truncated"
-            if (art_a or art_b) and c < ARTICLE_CREDIT and _article_joined(x, y, art_a, art_b):
+            if person and x in _ARTICLE_SET and y in _ARTICLE_SET:
+                # The Arabic article as each romanisation writes it (Al-Astal / El-Astal).
+                c, how = 1.0, "article"
+            elif (art_a or art_b) and c < ARTICLE_CREDIT and _article_joined(x, y, art_a, art_b):
                 c, how = ARTICLE_CREDIT, "article"
+            if arabic and c < ARABIC_VOWEL_CREDIT and len(tx) >= 4 and len(tb[j]) >= 4 and tx[0] == tb[j][0] and \
+                    _arabic_key(tx) == _arabic_key(tb[j]):
+                c, how = ARABIC_VOWEL_CREDIT, "vowel variant"
             if syllabic and c < SYLLABLE_CREDIT and _syllable_variant(tx, tb[j]):
                 c, how = SYLLABLE_CREDIT, "romanised"
             if kx and c < TRANSLATED_CREDIT and kb[j] and kx & kb[j]:
@@ -1086,7 +1134,9 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         full = [k for k in range(len(more.skeletons)) if len(more.skeletons[k]) > 1 and more.skeletons[k] not in _STOPWORDS]
         other_gender = any(how.endswith("gender form") for *_, how in pairs)
         extra = [k for k in range(len(less.skeletons)) if k not in got_less and less.skeletons[k] not in _STOPWORDS]
-        if len(full) >= 2 and not other_gender and all(got_more.get(k, 0.0) >= 0.9 for k in full) and len(extra) <= 2:
+        # An Arabic name's alias may give the whole chain of fathers' names (nasab): up to four more.
+        if len(full) >= 2 and not other_gender and all(got_more.get(k, 0.0) >= 0.9 for k in full) and \
+                len(extra) <= (4 if _arabic_name(a.skeletons) or _arabic_name(b.skeletons) else 2):
             # Less when a part matched only as a near spelling (Maria / Mayra); a vowel variant
             # with the same consonants (Mustafa / Mostafa) is the name written another way.
             vowel = {(i if more is a else j) for i, j, c, how in pairs if how == "vowel variant" and c >= 0.9}
@@ -1174,8 +1224,11 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         ia = {i for i, *_ in pairs}
         ib = {j for _, j, *_ in pairs}
         pat_a, pat_b = _patronymic_index(a.skeletons), _patronymic_index(b.skeletons)
-        own_a = [i for i, sk in enumerate(a.skeletons) if i not in ia and len(sk) > 1 and i != pat_a]
-        own_b = [j for j, sk in enumerate(b.skeletons) if j not in ib and len(sk) > 1 and j != pat_b]
+        # (An article or particle is no name of its own: Al, El, de, da.)
+        own_a = [i for i, sk in enumerate(a.skeletons) if i not in ia and len(sk) > 1 and i != pat_a and
+                 sk not in _STOPWORDS]
+        own_b = [j for j, sk in enumerate(b.skeletons) if j not in ib and len(sk) > 1 and j != pat_b and
+                 sk not in _STOPWORDS]
         if own_a and own_b:
             if score > SURNAME_ONLY_CAP:
                 notes.append("each name has a part the other lacks")
