@@ -187,11 +187,14 @@ def _kh_reading(token: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(given.get(sk, sk) for sk in out))
 
 
-# Latin c before a, o, u or a consonant is k, and ti before a vowel is ts (Latin natio): how
+# Latin c before a, o, u or a consonant is k, and ti in -tion, -tia is ts (Latin natio): how
 # English and Latin spellings differ from a Russian word's transliteration (Product / Produkt,
 # Elektronika / Electronica, Auction / Aukcion = аукцион, Konstruktsiya / Constructia).
 _LATIN_C = re.compile(r"c(?![eiyhzs])")
-_LATIN_TI = re.compile(r"(?<=[^s])ti(?=[aeou])")
+_LATIN_TI = re.compile(r"(?<=[^s])ti(?=ons?$|ya$|i?a$)")  # -tion, -tia (not Matias: a Spanish name)
+
+
+LATIN_FLOOR = 0.9
 
 
 @lru_cache(maxsize=200_000)
@@ -912,8 +915,10 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     translate = not person and any(ka) and any(kb)
     ra, rb = a.raw or a.skeletons, b.raw or b.skeletons
     ta, tb = a.tokens, b.tokens
-    ha = [_kh_reading(t) for t in ta] if person else [_kh_reading(t) + _latin_reading(t) for t in ta]
-    hb = [_kh_reading(t) for t in tb] if person else [_kh_reading(t) + _latin_reading(t) for t in tb]
+    ha = [_kh_reading(t) for t in ta]
+    hb = [_kh_reading(t) for t in tb]
+    la = [() if person else _latin_reading(t) for t in ta]
+    lb = [() if person else _latin_reading(t) for t in tb]
     tsim = _token_similarity
     # The Arabic article written apart somewhere in a name (Al Ali, Al Haytham).
     art_a = not _ARTICLE_SET.isdisjoint(a.skeletons)
@@ -949,6 +954,15 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                         c2, how2 = token_similarity(xa, yb, person, tx, tb[j])
                         if c2 > c:
                             c, how = c2, "transliterated" if how2 == "exact" else how2
+            if c < LATIN_FLOOR and (la[i] or lb[j]):
+                # Latin c and ti against a transliteration: the same letters, or one slip in a long
+                # word (Tvernefteprodukt), never a vowel variant on top (Campus is no Kompas).
+                for xa in (x, *la[i]):
+                    for yb in (y, *lb[j]):
+                        if xa is not x or yb is not y:
+                            s2 = 1.0 if xa == yb else OSA.normalized_similarity(xa, yb)
+                            if s2 >= LATIN_FLOOR and s2 > c:
+                                c, how = s2, "transliterated" if s2 == 1.0 else f"fuzzy {s2:.2f}"
             if c < TYPO_FLOOR and not person and tx[0] == tb[j][0] and len(tx) >= 5 and len(tb[j]) >= 5 and \
                     -1 <= len(tx) - len(tb[j]) <= 1:
                 # A typo the skeleton makes worse (Peleng / Peeng: ee is one letter there;
@@ -966,7 +980,8 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 c, how = 1.0, "article"
             elif (art_a or art_b) and c < ARTICLE_CREDIT and _article_joined(x, y, art_a, art_b):
                 c, how = ARTICLE_CREDIT, "article"
-            if arabic and c < ARABIC_VOWEL_CREDIT and len(tx) >= 4 and len(tb[j]) >= 4 and tx[0] == tb[j][0] and \
+            if arabic and c < ARABIC_VOWEL_CREDIT and len(tx) >= 4 and len(tb[j]) >= 4 and \
+                    (tx[0] == tb[j][0] or (tx[0] in "aeiou" and tb[j][0] in "aeiou")) and \
                     _arabic_key(tx) == _arabic_key(tb[j]):
                 c, how = ARABIC_VOWEL_CREDIT, "vowel variant"
             if syllabic and c < SYLLABLE_CREDIT and _syllable_variant(tx, tb[j]):
