@@ -73,9 +73,19 @@ def default_weight(sk: str) -> float:
 def _descriptive(sk: str) -> bool:
     """A generic word, a stop word or a word of the translation vocabulary (tyre, works,
     management): it describes an organisation rather than names it."""
-    if sk in _TRADE_WORDS:
+    if sk in _TRADE_WORDS or sk in _REGION_WORDS:
         return False
-    return default_weight(sk) < 1.0 or bool(concepts_of(sk, name_data()))
+    concepts = concepts_of(sk, name_data())
+    if concepts and not concepts.isdisjoint(_REGION_CONCEPTS):
+        return False
+    return default_weight(sk) < 1.0 or bool(concepts)
+
+
+# Where a firm works (Transneft-Sibir / Transneft-Central Siberia, X / North X): another regional
+# firm of the group as often as the same one, so not a description of it.
+_REGION_CONCEPTS = frozenset(("central", "northern", "southern", "eastern", "western", "north", "south", "east",
+                              "west"))
+_REGION_WORDS = frozenset(skeleton(w) for w in _REGION_CONCEPTS)
 
 
 # A name plus one of these is as often a separate trading or holding vehicle (Belaruskali /
@@ -752,6 +762,23 @@ def _arabic_name(skeletons: tuple[str, ...]) -> bool:
     return not name_data().arabic_markers.isdisjoint(skeletons)
 
 
+ARABIC_SAME_SCORE = 0.95
+# Abd (servant of) joined to the article as the lists write it: Abdul, Abdel, Abdoul, Abdol = Abd al.
+_ABD_AL = re.compile(r"^abd(?:ou|[aeiou])l")
+
+
+@lru_cache(maxsize=50_000)
+def _arabic_compact(tokens: tuple[str, ...]) -> str:
+    """An Arabic name as one word, each part read by ``_arabic_key`` after Abed / Abd and
+    Abdul / Abdel are written Abd / Abdal: Abdullah and Abed Allah, Abd al-Aziz and Abdelaziz
+    read alike; the order of the parts is kept."""
+    out = []
+    for t in tokens:
+        t = "abd" if t == "abed" else _ABD_AL.sub("abdal", t)
+        out.append(_arabic_key(t))
+    return _DOUBLE.sub(r"\1", "".join(out))
+
+
 TYPO_FLOOR = 0.8
 
 
@@ -901,6 +928,28 @@ def token_weights(rep: NameRep, weight: Weight, person: bool) -> list[float]:
     return out
 
 
+_NAMED_AFTER = (("named", "after"), ("imeni",), ("imeny",), ("imia",))  # imia: Belarusian імя
+
+
+@lru_cache(maxsize=50_000)
+def _honorific(skeletons: tuple[str, ...]) -> tuple[int, ...]:
+    """The tokens of the person an organisation is named after (Iz-Kartex named after P.G.
+    Korobkov, Zavod imeni V.I. Lenina): initials, then a surname or a given name and surname.
+    An honour, not the firm's own name, and many firms share it: low weight."""
+    for k, sk in enumerate(skeletons):
+        for marker in _NAMED_AFTER:
+            if tuple(skeletons[k:k + len(marker)]) == tuple(skeleton(m) for m in marker):
+                j = k + len(marker)
+                while j < len(skeletons) and len(skeletons[j]) == 1:
+                    j += 1
+                if j < len(skeletons) and not skeletons[j].isdigit():
+                    if skeletons[j] in name_data().common_given and j + 1 < len(skeletons):
+                        j += 1  # Named after Sergei Kirov
+                    return tuple(range(k + len(marker), j + 1))
+                return ()
+    return ()
+
+
 def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weight,
           wa_pre: Sequence[float] | None = None, wb_pre: Sequence[float] | None = None) -> Alignment:
     """Score two names (see module docstring). ``wa_pre``/``wb_pre``: token weights computed
@@ -909,6 +958,16 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         return Alignment(0.0)
     wa = list(wa_pre) if wa_pre is not None else token_weights(a, weight, person)
     wb = list(wb_pre) if wb_pre is not None else token_weights(b, weight, person)
+    if not person:
+        # The person a firm is named after, given on one side only, weighs little (Iz-Kartex /
+        # Iz-Kartex named after P.G. Korobkov); on both sides it tells two firms apart (Plant
+        # named after Lenin / named after Kirov).
+        hon_a, hon_b = _honorific(a.skeletons), _honorific(b.skeletons)
+        if bool(hon_a) != bool(hon_b):
+            for k in hon_a:
+                wa[k] = min(wa[k], GENERIC_WEIGHT)
+            for k in hon_b:
+                wb[k] = min(wb[k], GENERIC_WEIGHT)
     cands: list[tuple[float, int, int, str]] = []
     ascii_both = a.text.isascii() and b.text.isascii()
     ka, kb = a.concepts, b.concepts
@@ -1177,6 +1236,16 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 notes.append(f"joined spelling matches ({cs:.2f})")
                 pairs = [(i, 0, 1.0, "joined") for i in range(len(a.skeletons))] if not pairs else pairs
 
+    arabic_same = False
+    if arabic and not joined and score < ARABIC_SAME_SCORE and len(a.tokens) >= 2 and len(b.tokens) >= 2:
+        # An Arabic name in another romanisation, its parts run together or apart the other way
+        # (Abdullah / Abed Allah, Abd al-Aziz / Abdelaziz): the same name read in one spelling.
+        ka, kb = _arabic_compact(a.tokens), _arabic_compact(b.tokens)
+        if len(ka) >= 8 and ka == kb:
+            score = ARABIC_SAME_SCORE
+            arabic_same = True
+            notes.append("the same Arabic name in another romanisation")
+
     if not person and pairs and not joined and all(how.startswith(("fuzzy", "vowel", "transcribed")) for *_, how in pairs) and \
             (len(got_a) < len(a.skeletons) or len(got_b) < len(b.skeletons)):
         # A near spelling (or an English word as heard) plus words of its own (Naftan / Neftan
@@ -1232,7 +1301,7 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 notes.append("acronym mostly of filler words (company, trading): " +
                              ("review at most" if cap >= 0.8 else "not a match"))
             score = min(score, cap)
-    if person and not joined:
+    if person and not joined and not arabic_same:
         full_a = [s for s in a.skeletons if len(s) > 1]
         full_b = [s for s in b.skeletons if len(s) > 1]
         # Each side has a name of its own the other lacks (another first name or surname).
