@@ -928,7 +928,8 @@ def token_weights(rep: NameRep, weight: Weight, person: bool) -> list[float]:
     return out
 
 
-_NAMED_AFTER = (("named", "after"), ("imeni",), ("imeny",), ("imia",))  # imia: Belarusian імя
+# Skeletons of the words before the person's name (imia: Belarusian імя).
+_NAMED_AFTER = tuple(tuple(skeleton(w) for w in m) for m in (("named", "after"), ("imeni",), ("imeny",), ("imia",)))
 
 
 @lru_cache(maxsize=50_000)
@@ -936,9 +937,9 @@ def _honorific(skeletons: tuple[str, ...]) -> tuple[int, ...]:
     """The tokens of the person an organisation is named after (Iz-Kartex named after P.G.
     Korobkov, Zavod imeni V.I. Lenina): initials, then a surname or a given name and surname.
     An honour, not the firm's own name, and many firms share it: low weight."""
-    for k, sk in enumerate(skeletons):
+    for k in range(len(skeletons)):
         for marker in _NAMED_AFTER:
-            if tuple(skeletons[k:k + len(marker)]) == tuple(skeleton(m) for m in marker):
+            if skeletons[k:k + len(marker)] == marker:
                 j = k + len(marker)
                 while j < len(skeletons) and len(skeletons[j]) == 1:
                     j += 1
@@ -1240,8 +1241,8 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     if arabic and not joined and score < ARABIC_SAME_SCORE and len(a.tokens) >= 2 and len(b.tokens) >= 2:
         # An Arabic name in another romanisation, its parts run together or apart the other way
         # (Abdullah / Abed Allah, Abd al-Aziz / Abdelaziz): the same name read in one spelling.
-        ka, kb = _arabic_compact(a.tokens), _arabic_compact(b.tokens)
-        if len(ka) >= 8 and ka == kb:
+        arab_a, arab_b = _arabic_compact(a.tokens), _arabic_compact(b.tokens)
+        if len(arab_a) >= 8 and arab_a == arab_b:
             score = ARABIC_SAME_SCORE
             arabic_same = True
             notes.append("the same Arabic name in another romanisation")

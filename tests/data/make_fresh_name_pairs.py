@@ -192,7 +192,7 @@ def main(argv: list[str]) -> int:
 
     # Cross-list hard negatives: a UK person and an OFAC person linked to others, same surname.
     ofac_by_sur: dict[str, list[str]] = defaultdict(list)
-    for g, e in links.items():
+    for e in links.values():
         ofac_by_sur[ofac_people[e][1][0]].append(e)
     made = 0
     for g in rng.sample(sorted(links), len(links)):
