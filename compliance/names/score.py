@@ -217,6 +217,13 @@ def _latin_reading(token: str) -> tuple[str, ...]:
     return (sk,) if sk != skeleton(token) else ()
 
 
+@lru_cache(maxsize=50_000)
+def _latin_readings(tokens: tuple[str, ...], person: bool) -> tuple[tuple[str, ...], ...]:
+    """``_latin_reading`` of each token of a name, once per name; none for a person's."""
+    empty: tuple[str, ...] = ()
+    return tuple(empty for _ in tokens) if person else tuple(_latin_reading(t) for t in tokens)
+
+
 # English words as Russian and Belarusian write them down by ear (Emirates Blue Sky = Эмирейтс
 # Блю Скай = Emireits Blyu Skai; Leasing = Лизинг; Solutions = Солюшнс), ordered.
 _ENGLISH_SOUNDS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple((hint, re.compile(p), r) for hint, p, r in (
@@ -977,8 +984,8 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     ta, tb = a.tokens, b.tokens
     ha = [_kh_reading(t) for t in ta]
     hb = [_kh_reading(t) for t in tb]
-    la = [() if person else _latin_reading(t) for t in ta]
-    lb = [() if person else _latin_reading(t) for t in tb]
+    la = _latin_readings(ta, person)
+    lb = _latin_readings(tb, person)
     tsim = _token_similarity
     # The Arabic article written apart somewhere in a name (Al Ali, Al Haytham).
     art_a = not _ARTICLE_SET.isdisjoint(a.skeletons)
@@ -1014,12 +1021,13 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                         c2, how2 = token_similarity(xa, yb, person, tx, tb[j])
                         if c2 > c:
                             c, how = c2, "transliterated" if how2 == "exact" else how2
-            if c < LATIN_FLOOR and (la[i] or lb[j]):
+            if c < LATIN_FLOOR and (la[i] or lb[j]) and -2 <= len(x) - len(y) <= 2 and \
+                    (x[0] == y[0] or x[0] + y[0] in ("ck", "kc")):
                 # Latin c and ti against a transliteration: the same letters, or one slip in a long
                 # word (Tvernefteprodukt), never a vowel variant on top (Campus is no Kompas).
                 for xa in (x, *la[i]):
                     for yb in (y, *lb[j]):
-                        if xa is not x or yb is not y:
+                        if (xa is not x or yb is not y) and xa[0] == yb[0] and -1 <= len(xa) - len(yb) <= 1:
                             s2 = 1.0 if xa == yb else OSA.normalized_similarity(xa, yb)
                             if s2 >= LATIN_FLOOR and s2 > c:
                                 c, how = s2, "transliterated" if s2 == 1.0 else f"fuzzy {s2:.2f}"
@@ -1035,7 +1043,7 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             if person and c < TRUNCATED_CREDIT and (i == last_a or j == last_b) and tx[:5] == tb[j][:5] and \
                     _truncated(tx, tb[j]):
                 c, how = TRUNCATED_CREDIT, "truncated"
-            if person and x in _ARTICLE_SET and y in _ARTICLE_SET:
+            if art_a and art_b and x in _ARTICLE_SET and y in _ARTICLE_SET and person:
                 # The Arabic article as each romanisation writes it (Al-Astal / El-Astal).
                 c, how = 1.0, "article"
             elif (art_a or art_b) and c < ARTICLE_CREDIT and _article_joined(x, y, art_a, art_b):
