@@ -774,14 +774,35 @@ ARABIC_SAME_SCORE = 0.95
 _ABD_AL = re.compile(r"^abd(?:ou|[aeiou])l")
 
 
+# The article assimilated to a sun letter (ad-Din, ar-Rahman, as-Salam) or written ul / el, and the
+# second parts of compound names it joins (Nur ad-Din = Nuruddin = Nur al-Din, Abd ar-Rahman =
+# Abdurrahman, Shams ud-Din = Shamsuddin).
+_ARTICLE_FORMS = frozenset(("al", "el", "ul", "il", "ad", "ud", "ed", "ar", "ur", "er", "as", "us", "es", "az", "uz",
+                            "an", "un", "at", "ut", "ash", "ush", "ath", "uth", "adh", "udh"))
+_SUN_JOINED = re.compile(r"^(?P<stem>[a-z]{3,}?)(?:[aeiu]l|[aeiu](?P<c>[dtrszn])(?=(?P=c)))"
+                         r"(?P<rest>(?:din|deen|dine|rahman|rahim|razzaq|salam|sattar|zaman|nur|noor|islam|haq|haqq|"
+                         r"aziz|karim|jabbar|ghani|qadir|latif|wahab|wahhab|majid|hamid|hakim|malik|llah|lah|lla|la)$)")
+
+
 @lru_cache(maxsize=50_000)
 def _arabic_compact(tokens: tuple[str, ...]) -> str:
     """An Arabic name as one word, each part read by ``_arabic_key`` after Abed / Abd and
-    Abdul / Abdel are written Abd / Abdal: Abdullah and Abed Allah, Abd al-Aziz and Abdelaziz
-    read alike; the order of the parts is kept."""
+    Abdul / Abdel are written Abd / Abdal and the article of a compound as al, apart (ad-Din) or
+    joined (Shamsuddin): Abdullah and Abed Allah, Abd al-Aziz and Abdelaziz, Nuruddin and Nur
+    ad-Din read alike; the order of the parts is kept."""
     out = []
-    for t in tokens:
+    for k, t in enumerate(tokens):
+        if t in _ARTICLE_FORMS and k + 1 < len(tokens) and (t in _ARTICLES or tokens[k + 1][:1] == t[1:2]):
+            out.append("al")  # ad-Din, ar-Rahman: the article before its sun letter
+            continue
         t = "abd" if t == "abed" else _ABD_AL.sub("abdal", t)
+        m = _SUN_JOINED.match(t) if len(t) >= 7 else None
+        if m is not None:  # the parts read as if written apart (Salahuddin = Salah ud-Din)
+            rest = m.group("rest")
+            # Allah as the whole word reads (alla: -ah as ta marbuta): Abdullah = Abed Allah.
+            rest = "la" if rest in ("llah", "lah", "lla", "la") else _arabic_key(rest)
+            out.extend((_arabic_key(m.group("stem")), "al", rest))
+            continue
         out.append(_arabic_key(t))
     return _DOUBLE.sub(r"\1", "".join(out))
 
