@@ -1480,17 +1480,6 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         ceiling = min(ceiling, REVIEW_CEILING)
         if score > ceiling:
             notes.append("a compound of two syllables: review, not proof")
-    if not person and not joined and pairs:
-        # One name is the other plus a trade word (Shanghai New Chess / Shanghai New Chess Int'l
-        # Logistics, Belaruskali / Belaruskali Trading House): the firm's trading or holding
-        # vehicle as often as the firm itself, which only the documents tell apart: review.
-        paired_a, paired_b = {i for i, *_ in pairs}, {j for _, j, *_ in pairs}
-        trade_a = any(sk in _TRADE_WORDS for k, sk in enumerate(a.skeletons) if k not in paired_a)
-        trade_b = any(sk in _TRADE_WORDS for k, sk in enumerate(b.skeletons) if k not in paired_b)
-        if trade_a != trade_b:
-            ceiling = min(ceiling, REVIEW_CEILING)
-            if score > ceiling:
-                notes.append("the other name plus a trade word: review, not proof")
     if slipped and any((i, j) in slipped for i, j, *_ in pairs):
         # A word read as a misspelled translation may be another word one slip away: review.
         ceiling = min(ceiling, REVIEW_CEILING)
