@@ -81,6 +81,9 @@ class NameData:
     diminutives: dict[str, frozenset[str]] = dataclass_field(default_factory=dict)
     # Places (skeletons) of four letters whose stem, the last vowel cut, is three: Lida, Tula.
     short_places: frozenset[str] = frozenset()
+    # Skeletons of name parts that mark a name as Arabic (names.yaml arabic_markers: Abu, Al,
+    # Mohammed): its vowels are written many ways (Teir / Tair, Jamileh / Jamila).
+    arabic_markers: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -148,7 +151,8 @@ def name_data() -> NameData:
                     common_given, sk_set("common_surnames"), sk_set("common_words"),
                     {k: frozenset(v) for k, v in initials.items()}, modifiers,
                     {k: frozenset(v) for k, v in dims.items()},
-                    frozenset(sk for sk in sk_set("short_places") if len(sk) == 4 and sk[-1] in "aoe"))
+                    frozenset(sk for sk in sk_set("short_places") if len(sk) == 4 and sk[-1] in "aoe"),
+                    frozenset(given.get(sk, sk) for sk in sk_set("arabic_markers")))
 
 
 _PAT_MALE = ("ovich", "evich", "avich", "ich", "yevich", "ievich", "yich")

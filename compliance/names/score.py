@@ -73,9 +73,19 @@ def default_weight(sk: str) -> float:
 def _descriptive(sk: str) -> bool:
     """A generic word, a stop word or a word of the translation vocabulary (tyre, works,
     management): it describes an organisation rather than names it."""
-    if sk in _TRADE_WORDS:
+    if sk in _TRADE_WORDS or sk in _REGION_WORDS:
         return False
-    return default_weight(sk) < 1.0 or bool(concepts_of(sk, name_data()))
+    concepts = concepts_of(sk, name_data())
+    if concepts and not concepts.isdisjoint(_REGION_CONCEPTS):
+        return False
+    return default_weight(sk) < 1.0 or bool(concepts)
+
+
+# Where a firm works (Transneft-Sibir / Transneft-Central Siberia, X / North X): another regional
+# firm of the group as often as the same one, so not a description of it.
+_REGION_CONCEPTS = frozenset(("central", "northern", "southern", "eastern", "western", "north", "south", "east",
+                              "west"))
+_REGION_WORDS = frozenset(skeleton(w) for w in _REGION_CONCEPTS)
 
 
 # A name plus one of these is as often a separate trading or holding vehicle (Belaruskali /
@@ -185,6 +195,33 @@ def _kh_reading(token: str) -> tuple[str, ...]:
         out.append(skeleton(_CH.sub("kh", _GERMAN_S.sub("\x00", token.replace("z", "ts")).replace("\x00", "z"))))
     given = name_data().given
     return tuple(dict.fromkeys(given.get(sk, sk) for sk in out))
+
+
+# Latin c before a, o, u or a consonant is k, and ti in -tion, -tia is ts (Latin natio): how
+# English and Latin spellings differ from a Russian word's transliteration (Product / Produkt,
+# Elektronika / Electronica, Auction / Aukcion = аукцион, Konstruktsiya / Constructia).
+_LATIN_C = re.compile(r"c(?![eiyhzs])")
+_LATIN_TI = re.compile(r"(?<=[^s])ti(?=ons?$|ya$|i?a$)")  # -tion, -tia (not Matias: a Spanish name)
+
+
+LATIN_FLOOR = 0.9
+
+
+@lru_cache(maxsize=200_000)
+def _latin_reading(token: str) -> tuple[str, ...]:
+    """The skeleton of an organisation's word read with Latin c and ti (``_LATIN_C``), () when
+    that reads the same. Not for persons: Matias and Macias are two families."""
+    if "c" not in token and "ti" not in token:
+        return ()
+    sk = skeleton(_LATIN_TI.sub("tsi", _LATIN_C.sub("k", token)))
+    return (sk,) if sk != skeleton(token) else ()
+
+
+@lru_cache(maxsize=50_000)
+def _latin_readings(tokens: tuple[str, ...], person: bool) -> tuple[tuple[str, ...], ...]:
+    """``_latin_reading`` of each token of a name, once per name; none for a person's."""
+    empty: tuple[str, ...] = ()
+    return tuple(empty for _ in tokens) if person else tuple(_latin_reading(t) for t in tokens)
 
 
 # English words as Russian and Belarusian write them down by ear (Emirates Blue Sky = Эмирейтс
@@ -709,6 +746,67 @@ def _syllable_variant(x: str, y: str) -> bool:
     return ix != iy and _SYLLABLE_INITIAL.get(ix, ix) == _SYLLABLE_INITIAL.get(iy, iy)
 
 
+ARABIC_VOWEL_CREDIT = 0.9  # Teir / Tair in an Arabic name: one name part written two ways
+_AR_DIPHTHONG = re.compile(r"[ae][iy]")
+
+
+@lru_cache(maxsize=100_000)
+def _arabic_key(token: str) -> str:
+    """A name part of an Arabic name with its vowels read as the lists' romanisations write
+    them: ta marbuta -ah / -eh as -a (Jamileh / Jamila, Salameh / Salama), o / ou / oo as u
+    (Omar / Umar, Thouaib), ee / ie as i, the diphthongs ai, ay, ei, ey as one (Teir / Tair,
+    Seif / Saif), fatha e as a (Yehia / Yahia); doubled letters once. Vowel qualities and
+    positions that make other names stay apart (Said / Saad, Rami / Rima)."""
+    t = token[:-1] if len(token) >= 5 and token.endswith(("ah", "eh")) else token
+    t = t.replace("ou", "u").replace("oo", "u").replace("o", "u").replace("ee", "i").replace("ie", "i")
+    t = _AR_DIPHTHONG.sub("ay", t).replace("e", "a")
+    return _DOUBLE.sub(r"\1", t)
+
+
+@lru_cache(maxsize=50_000)
+def _arabic_name(skeletons: tuple[str, ...]) -> bool:
+    """Whether a person's name has a part that marks it as Arabic (names.yaml arabic_markers)."""
+    return not name_data().arabic_markers.isdisjoint(skeletons)
+
+
+ARABIC_SAME_SCORE = 0.95
+# Abd (servant of) joined to the article as the lists write it: Abdul, Abdel, Abdoul, Abdol = Abd al.
+_ABD_AL = re.compile(r"^abd(?:ou|[aeiou])l")
+
+
+# The article assimilated to a sun letter (ad-Din, ar-Rahman, as-Salam) or written ul / el, and the
+# second parts of compound names it joins (Nur ad-Din = Nuruddin = Nur al-Din, Abd ar-Rahman =
+# Abdurrahman, Shams ud-Din = Shamsuddin).
+_ARTICLE_FORMS = frozenset(("al", "el", "ul", "il", "ad", "ud", "ed", "ar", "ur", "er", "as", "us", "es", "az", "uz",
+                            "an", "un", "at", "ut", "ash", "ush", "ath", "uth", "adh", "udh"))
+_SUN_JOINED = re.compile(r"^(?P<stem>[a-z]{3,}?)(?:[aeiu]l|[aeiu](?P<c>[dtrszn])(?=(?P=c)))"
+                         r"(?P<rest>(?:din|deen|dine|rahman|rahim|razzaq|salam|sattar|zaman|nur|noor|islam|haq|haqq|"
+                         r"aziz|karim|jabbar|ghani|qadir|latif|wahab|wahhab|majid|hamid|hakim|malik|llah|lah|lla|la)$)")
+
+
+@lru_cache(maxsize=50_000)
+def _arabic_compact(tokens: tuple[str, ...]) -> str:
+    """An Arabic name as one word, each part read by ``_arabic_key`` after Abed / Abd and
+    Abdul / Abdel are written Abd / Abdal and the article of a compound as al, apart (ad-Din) or
+    joined (Shamsuddin): Abdullah and Abed Allah, Abd al-Aziz and Abdelaziz, Nuruddin and Nur
+    ad-Din read alike; the order of the parts is kept."""
+    out = []
+    for k, t in enumerate(tokens):
+        if t in _ARTICLE_FORMS and k + 1 < len(tokens) and (t in _ARTICLES or tokens[k + 1][:1] == t[1:2]):
+            out.append("al")  # ad-Din, ar-Rahman: the article before its sun letter
+            continue
+        t = "abd" if t == "abed" else _ABD_AL.sub("abdal", t)
+        m = _SUN_JOINED.match(t) if len(t) >= 7 else None
+        if m is not None:  # the parts read as if written apart (Salahuddin = Salah ud-Din)
+            rest = m.group("rest")
+            # Allah as the whole word reads (alla: -ah as ta marbuta): Abdullah = Abed Allah.
+            rest = "la" if rest in ("llah", "lah", "lla", "la") else _arabic_key(rest)
+            out.extend((_arabic_key(m.group("stem")), "al", rest))
+            continue
+        out.append(_arabic_key(t))
+    return _DOUBLE.sub(r"\1", "".join(out))
+
+
 TYPO_FLOOR = 0.8
 
 
@@ -858,6 +956,29 @@ def token_weights(rep: NameRep, weight: Weight, person: bool) -> list[float]:
     return out
 
 
+# Skeletons of the words before the person's name (imia: Belarusian імя).
+_NAMED_AFTER = tuple(tuple(skeleton(w) for w in m) for m in (("named", "after"), ("imeni",), ("imeny",), ("imia",)))
+
+
+@lru_cache(maxsize=50_000)
+def _honorific(skeletons: tuple[str, ...]) -> tuple[int, ...]:
+    """The tokens of the person an organisation is named after (Iz-Kartex named after P.G.
+    Korobkov, Zavod imeni V.I. Lenina): initials, then a surname or a given name and surname.
+    An honour, not the firm's own name, and many firms share it: low weight."""
+    for k in range(len(skeletons)):
+        for marker in _NAMED_AFTER:
+            if skeletons[k:k + len(marker)] == marker:
+                j = k + len(marker)
+                while j < len(skeletons) and len(skeletons[j]) == 1:
+                    j += 1
+                if j < len(skeletons) and not skeletons[j].isdigit():
+                    if skeletons[j] in name_data().common_given and j + 1 < len(skeletons):
+                        j += 1  # Named after Sergei Kirov
+                    return tuple(range(k + len(marker), j + 1))
+                return ()
+    return ()
+
+
 def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weight,
           wa_pre: Sequence[float] | None = None, wb_pre: Sequence[float] | None = None) -> Alignment:
     """Score two names (see module docstring). ``wa_pre``/``wb_pre``: token weights computed
@@ -866,6 +987,16 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         return Alignment(0.0)
     wa = list(wa_pre) if wa_pre is not None else token_weights(a, weight, person)
     wb = list(wb_pre) if wb_pre is not None else token_weights(b, weight, person)
+    if not person:
+        # The person a firm is named after, given on one side only, weighs little (Iz-Kartex /
+        # Iz-Kartex named after P.G. Korobkov); on both sides it tells two firms apart (Plant
+        # named after Lenin / named after Kirov).
+        hon_a, hon_b = _honorific(a.skeletons), _honorific(b.skeletons)
+        if bool(hon_a) != bool(hon_b):
+            for k in hon_a:
+                wa[k] = min(wa[k], GENERIC_WEIGHT)
+            for k in hon_b:
+                wb[k] = min(wb[k], GENERIC_WEIGHT)
     cands: list[tuple[float, int, int, str]] = []
     ascii_both = a.text.isascii() and b.text.isascii()
     ka, kb = a.concepts, b.concepts
@@ -874,12 +1005,16 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
     ta, tb = a.tokens, b.tokens
     ha = [_kh_reading(t) for t in ta]
     hb = [_kh_reading(t) for t in tb]
+    la = _latin_readings(ta, person)
+    lb = _latin_readings(tb, person)
     tsim = _token_similarity
     # The Arabic article written apart somewhere in a name (Al Ali, Al Haytham).
     art_a = not _ARTICLE_SET.isdisjoint(a.skeletons)
     art_b = not _ARTICLE_SET.isdisjoint(b.skeletons)
     # Korean and Chinese names written syllable by syllable (Paek Se Bong, Myong-Chin).
     syllabic = person and _syllabic(ta) and _syllabic(tb)
+    # An Arabic name on either side: its name parts' vowels are written many ways.
+    arabic = person and (_arabic_name(a.skeletons) or _arabic_name(b.skeletons))
     slipped: set[tuple[int, int]] = set()  # pairs of a misspelled translation
     last_a, last_b = len(ta) - 1, len(tb) - 1  # a list's field cuts a name at its end
     dims = name_data().diminutives if person else None
@@ -907,6 +1042,16 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                         c2, how2 = token_similarity(xa, yb, person, tx, tb[j])
                         if c2 > c:
                             c, how = c2, "transliterated" if how2 == "exact" else how2
+            if c < LATIN_FLOOR and (la[i] or lb[j]) and -2 <= len(x) - len(y) <= 2 and \
+                    (x[0] == y[0] or x[0] + y[0] in ("ck", "kc")):
+                # Latin c and ti against a transliteration: the same letters, or one slip in a long
+                # word (Tvernefteprodukt), never a vowel variant on top (Campus is no Kompas).
+                for xa in (x, *la[i]):
+                    for yb in (y, *lb[j]):
+                        if (xa is not x or yb is not y) and xa[0] == yb[0] and -1 <= len(xa) - len(yb) <= 1:
+                            s2 = 1.0 if xa == yb else OSA.normalized_similarity(xa, yb)
+                            if s2 >= LATIN_FLOOR and s2 > c:
+                                c, how = s2, "transliterated" if s2 == 1.0 else f"fuzzy {s2:.2f}"
             if c < TYPO_FLOOR and not person and tx[0] == tb[j][0] and len(tx) >= 5 and len(tb[j]) >= 5 and \
                     -1 <= len(tx) - len(tb[j]) <= 1:
                 # A typo the skeleton makes worse (Peleng / Peeng: ee is one letter there;
@@ -919,8 +1064,15 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             if person and c < TRUNCATED_CREDIT and (i == last_a or j == last_b) and tx[:5] == tb[j][:5] and \
                     _truncated(tx, tb[j]):
                 c, how = TRUNCATED_CREDIT, "truncated"
-            if (art_a or art_b) and c < ARTICLE_CREDIT and _article_joined(x, y, art_a, art_b):
+            if art_a and art_b and x in _ARTICLE_SET and y in _ARTICLE_SET and person:
+                # The Arabic article as each romanisation writes it (Al-Astal / El-Astal).
+                c, how = 1.0, "article"
+            elif (art_a or art_b) and c < ARTICLE_CREDIT and _article_joined(x, y, art_a, art_b):
                 c, how = ARTICLE_CREDIT, "article"
+            if arabic and c < ARABIC_VOWEL_CREDIT and len(tx) >= 4 and len(tb[j]) >= 4 and \
+                    (tx[0] == tb[j][0] or (tx[0] in "aeiou" and tb[j][0] in "aeiou")) and \
+                    _arabic_key(tx) == _arabic_key(tb[j]):
+                c, how = ARABIC_VOWEL_CREDIT, "vowel variant"
             if syllabic and c < SYLLABLE_CREDIT and _syllable_variant(tx, tb[j]):
                 c, how = SYLLABLE_CREDIT, "romanised"
             if kx and c < TRANSLATED_CREDIT and kb[j] and kx & kb[j]:
@@ -1086,7 +1238,9 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         full = [k for k in range(len(more.skeletons)) if len(more.skeletons[k]) > 1 and more.skeletons[k] not in _STOPWORDS]
         other_gender = any(how.endswith("gender form") for *_, how in pairs)
         extra = [k for k in range(len(less.skeletons)) if k not in got_less and less.skeletons[k] not in _STOPWORDS]
-        if len(full) >= 2 and not other_gender and all(got_more.get(k, 0.0) >= 0.9 for k in full) and len(extra) <= 2:
+        # An Arabic name's alias may give the whole chain of fathers' names (nasab): up to four more.
+        if len(full) >= 2 and not other_gender and all(got_more.get(k, 0.0) >= 0.9 for k in full) and \
+                len(extra) <= (4 if _arabic_name(a.skeletons) or _arabic_name(b.skeletons) else 2):
             # Less when a part matched only as a near spelling (Maria / Mayra); a vowel variant
             # with the same consonants (Mustafa / Mostafa) is the name written another way.
             vowel = {(i if more is a else j) for i, j, c, how in pairs if how == "vowel variant" and c >= 0.9}
@@ -1111,6 +1265,16 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 joined = True
                 notes.append(f"joined spelling matches ({cs:.2f})")
                 pairs = [(i, 0, 1.0, "joined") for i in range(len(a.skeletons))] if not pairs else pairs
+
+    arabic_same = False
+    if arabic and not joined and score < ARABIC_SAME_SCORE and len(a.tokens) >= 2 and len(b.tokens) >= 2:
+        # An Arabic name in another romanisation, its parts run together or apart the other way
+        # (Abdullah / Abed Allah, Abd al-Aziz / Abdelaziz): the same name read in one spelling.
+        arab_a, arab_b = _arabic_compact(a.tokens), _arabic_compact(b.tokens)
+        if len(arab_a) >= 8 and arab_a == arab_b:
+            score = ARABIC_SAME_SCORE
+            arabic_same = True
+            notes.append("the same Arabic name in another romanisation")
 
     if not person and pairs and not joined and all(how.startswith(("fuzzy", "vowel", "transcribed")) for *_, how in pairs) and \
             (len(got_a) < len(a.skeletons) or len(got_b) < len(b.skeletons)):
@@ -1167,15 +1331,18 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 notes.append("acronym mostly of filler words (company, trading): " +
                              ("review at most" if cap >= 0.8 else "not a match"))
             score = min(score, cap)
-    if person and not joined:
+    if person and not joined and not arabic_same:
         full_a = [s for s in a.skeletons if len(s) > 1]
         full_b = [s for s in b.skeletons if len(s) > 1]
         # Each side has a name of its own the other lacks (another first name or surname).
         ia = {i for i, *_ in pairs}
         ib = {j for _, j, *_ in pairs}
         pat_a, pat_b = _patronymic_index(a.skeletons), _patronymic_index(b.skeletons)
-        own_a = [i for i, sk in enumerate(a.skeletons) if i not in ia and len(sk) > 1 and i != pat_a]
-        own_b = [j for j, sk in enumerate(b.skeletons) if j not in ib and len(sk) > 1 and j != pat_b]
+        # (An article or particle is no name of its own: Al, El, de, da.)
+        own_a = [i for i, sk in enumerate(a.skeletons) if i not in ia and len(sk) > 1 and i != pat_a and
+                 sk not in _STOPWORDS]
+        own_b = [j for j, sk in enumerate(b.skeletons) if j not in ib and len(sk) > 1 and j != pat_b and
+                 sk not in _STOPWORDS]
         if own_a and own_b:
             if score > SURNAME_ONLY_CAP:
                 notes.append("each name has a part the other lacks")
