@@ -296,7 +296,7 @@ class FastParser:
         for name, default in self._made_defaults:
             if name not in given:
                 values[name] = default()
-        shipment = Shipment.__new__(Shipment)
+        shipment = _new(Shipment)
         _setattr(shipment, "__dict__", values)
         _setattr(shipment, "__pydantic_fields_set__", set(given))
         _setattr(shipment, "__pydantic_extra__", None)

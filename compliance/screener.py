@@ -302,14 +302,18 @@ class Screener:
 _RESULT_SET = frozenset({"row_number", "shipment_id", "verdict", "risk_score", "findings", "warnings", "input"})
 
 
+_setattr = object.__setattr__
+_new = object.__new__  # what ``ScreeningResult.__new__`` is (a pydantic model defines none)
+
+
 def _construct_result(values: dict[str, Any]) -> ScreeningResult:
     # ``model_construct`` without its per-call overhead: every field given, in the model's
     # order; the fields set are those ``complete`` passes when it validates.
-    result = ScreeningResult.__new__(ScreeningResult)
-    object.__setattr__(result, "__dict__", values)
-    object.__setattr__(result, "__pydantic_fields_set__", set(_RESULT_SET))
-    object.__setattr__(result, "__pydantic_extra__", None)
-    object.__setattr__(result, "__pydantic_private__", None)
+    result: ScreeningResult = _new(ScreeningResult)
+    _setattr(result, "__dict__", values)
+    _setattr(result, "__pydantic_fields_set__", set(_RESULT_SET))
+    _setattr(result, "__pydantic_extra__", None)
+    _setattr(result, "__pydantic_private__", None)
     return result
 
 

@@ -202,3 +202,11 @@ def test_context_facts_the_goods_cache_fills_are_the_computed(screener: Screener
         assert filled["hits"].keys() == fresh.hits.keys()
         seen += 1
     assert seen > 1000 and isinstance(Context.__dict__["document_status"].func(fresh), str)
+
+
+def test_models_are_made_by_object_new() -> None:
+    """The parser and the screener make Shipments and results with ``object.__new__``: what the
+    models' own ``__new__`` is (pydantic defines none); a model that defined one would need it."""
+    from compliance.models import ScreeningResult
+
+    assert Shipment.__new__ is object.__new__ and ScreeningResult.__new__ is object.__new__
