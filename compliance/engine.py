@@ -32,6 +32,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
@@ -203,6 +204,10 @@ class BatchEngine:
         self._counting = _CountingStore() if defer_quota else None
         self.tracker = QuotaTracker(screener.bundle, self._counting) if self._counting is not None else \
             (tracker or QuotaTracker(screener.bundle, quota_store))
+        try:
+            self._context = screener.context_maker(jurisdiction=jurisdiction, as_of=as_of)
+        except ComplianceError:  # an unknown jurisdiction: each row's ERROR, as ``context`` gives it
+            self._context = partial(screener.context, jurisdiction=jurisdiction, as_of=as_of)
         self.parser = FastParser()
         self.parties = PartyCache(screener.index, party_cache_limit)
         self.goods: GoodsCache | None = GoodsCache(screener, goods_cache_limit) if cache_goods else None
@@ -246,7 +251,7 @@ class BatchEngine:
 
     def _screen(self, raw: RawRow, s: Shipment) -> ScreeningResult | PendingRow:
         screener = self.screener
-        ctx = screener.context(s, jurisdiction=self.jurisdiction, as_of=self.as_of)
+        ctx = self._context(s)
         goods = self.goods.findings(ctx) if self.goods is not None else screener.goods_findings(ctx)
         parties = screener._screen_parties(ctx, self.parties)
         if self._counting is not None:

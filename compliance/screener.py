@@ -148,6 +148,21 @@ class Screener:
         return Context(shipment=shipment, date=self._date(shipment, as_of), bundle=self.bundle,
                        jurisdiction_code=j, same_name=self._same_name)
 
+    def context_maker(self, *, jurisdiction: str | None = None,
+                      as_of: dt.date | None = None) -> Callable[[Shipment], Context]:
+        """``context`` with these arguments, for many shipments: the jurisdiction checked once
+        (the batch engine makes one per row)."""
+        j = (jurisdiction or self.jurisdiction).upper()
+        if j not in self.bundle.countries.jurisdictions:
+            raise ComplianceError(f"unknown jurisdiction {j!r}: use one of "
+                                  f"{', '.join(self.bundle.countries.jurisdictions)}")
+        bundle, same_name, date_of = self.bundle, self._same_name, self._date
+
+        def make(shipment: Shipment) -> Context:
+            return Context(shipment, date_of(shipment, as_of), bundle, j, same_name)
+
+        return make
+
     def screen(self, shipment: Mapping[str, Any] | Shipment, *, row_number: int | None = None,
                jurisdiction: str | None = None, as_of: dt.date | None = None,
                quota: QuotaTracker | None = None,
@@ -287,14 +302,18 @@ class Screener:
 _RESULT_SET = frozenset({"row_number", "shipment_id", "verdict", "risk_score", "findings", "warnings", "input"})
 
 
+_setattr = object.__setattr__
+_new = object.__new__  # what ``ScreeningResult.__new__`` is (a pydantic model defines none)
+
+
 def _construct_result(values: dict[str, Any]) -> ScreeningResult:
     # ``model_construct`` without its per-call overhead: every field given, in the model's
     # order; the fields set are those ``complete`` passes when it validates.
-    result = ScreeningResult.__new__(ScreeningResult)
-    object.__setattr__(result, "__dict__", values)
-    object.__setattr__(result, "__pydantic_fields_set__", set(_RESULT_SET))
-    object.__setattr__(result, "__pydantic_extra__", None)
-    object.__setattr__(result, "__pydantic_private__", None)
+    result: ScreeningResult = _new(ScreeningResult)
+    _setattr(result, "__dict__", values)
+    _setattr(result, "__pydantic_fields_set__", set(_RESULT_SET))
+    _setattr(result, "__pydantic_extra__", None)
+    _setattr(result, "__pydantic_private__", None)
     return result
 
 
@@ -304,6 +323,20 @@ def _construct_result(values: dict[str, Any]) -> ScreeningResult:
 _DESCRIPTION = "\x00description\x00"
 _DOC_ID = "\x00end_use_doc_id\x00"
 _PER_ROW = {_DESCRIPTION: "description", _DOC_ID: "end_use_doc_id"}
+
+
+# The cached property's function (the class attribute is the ``cached_property``).
+_STATUS_OF: Callable[[Context], str] = Context.__dict__["document_status"].func
+
+
+def _document_status(ctx: Context) -> str:
+    """``ctx.document_status`` (a cached property), computed and kept as it would be, without
+    the descriptor's per-call lock (Python 3.11): read on every row."""
+    d = ctx.__dict__
+    status: str | None = d.get("document_status")
+    if status is None:
+        status = d["document_status"] = _STATUS_OF(ctx)
+    return status
 
 
 def _evict(cache: dict[Any, Any], limit: int) -> None:
@@ -341,6 +374,7 @@ class _Hits:
     hits: dict[str, GoodsHit]
     signature: int  # the same number for the same hits (entries and relations) and humanitarian flag
     per_item: bool  # a hit rule reads the value per item (luxury thresholds): amounts join the key
+    humanitarian: bool  # ``Context.humanitarian``: a function of the code and its hits
 
 
 @dataclass(slots=True)
@@ -399,7 +433,7 @@ class GoodsCache:
                 if isinstance(v, list) and all(isinstance(x, str) for x in v):
                     groups.append(set(v))
         self._groups = groups
-        self._classes: dict[str, int] = {}
+        self._classes: dict[str | None, int | None] = {None: None}  # no country: no class
         self._class_ids: dict[tuple[bool, ...], int] = {}
         # Goods entries by code, and by every prefix of their code: the entries a declared
         # code can relate to (prefix either way), so hits never scan the whole bundle.
@@ -460,12 +494,15 @@ class GoodsCache:
             # A small number in the keys instead of the nested tuple (hashed on every row).
             sid = self._signatures.setdefault(signature, len(self._signatures))
             per_item = any("min_item_value_eur" in h.rule.params for h in hits.values())
-            found = _Hits(hits, sid, per_item)
+            found = _Hits(hits, sid, per_item, ctx.humanitarian)
             _evict(self._hits, self.limit)
             self._hits[key] = found
         else:
             self._hits[key] = self._hits.pop(key)  # most recently used last: evicted last
-            ctx.__dict__["hits"] = found.hits  # Context.hits is a cached_property
+            # Context.hits and .humanitarian are cached properties: set as they would be computed
+            # (and without the descriptor's per-call lock, in Python 3.11).
+            ctx.__dict__["hits"] = found.hits
+            ctx.__dict__["humanitarian"] = found.humanitarian
         return found
 
     def prepare(self, ctx: Context) -> None:
@@ -479,18 +516,24 @@ class GoodsCache:
         gh = self._goods_hits(ctx, bucket)
         cls = self._cls
         dest, exporter, origin = s.destination_country, s.exporter_country, s.origin_country
+        consignee, end_user = s.consignee_country, s.end_user_country
         route = s.transit_countries
         common = (gh.signature, bucket, ctx.jurisdiction_code, s.end_use_doc_type, s.end_use_doc_issuer,
-                  ctx.document_status, s.description is None, s.end_use_doc_id is None,
+                  _document_status(ctx), s.description is None, s.end_use_doc_id is None,
                   (s.value, s.quantity, s.unit, s.currency) if gh.per_item else None)
-        shape = (*common, cls(dest), cls(s.consignee_country), cls(s.end_user_country), cls(origin), cls(exporter),
-                 cls(s.manufacturer_country),
+        maker = s.manufacturer_country
+        # The countries' classes as known (-1: not yet, worked out by ``_cls``): read per row.
+        get = self._classes.get
+        classes = (get(dest, -1), get(consignee, -1), get(end_user, -1), get(origin, -1), get(exporter, -1),
+                   get(maker, -1))
+        if -1 in classes:
+            classes = (cls(dest), cls(consignee), cls(end_user), cls(origin), cls(exporter), cls(maker))
+        shape = (*common, *classes,
                  tuple((cls(c), c == dest, c == exporter, c == origin) for c in route) if route else ())
         if self._fires.get(shape) is False:
             self.hits += 1
             return []
-        full = (*common, dest, s.consignee_country, s.end_user_country, origin, exporter, s.manufacturer_country,
-                tuple(route), s.hs_code)
+        full = (*common, dest, consignee, end_user, origin, exporter, maker, tuple(route), s.hs_code)
         cached = self._found.get(full)
         if cached is None:
             self.misses += 1
