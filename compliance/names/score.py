@@ -206,6 +206,9 @@ def _kh_reading(token: str) -> tuple[str, ...]:
         # Italian: sc(i) is ш, c(i) ч before a vowel or at the end (Sciusckevic, Gorbaciov).
         it = _IT_C.sub("ch", _IT_SC.sub("sh", token))
         out.append(skeleton(_IO.sub("yo", it)))
+    if "sch" in token:
+        # German sch is ж as well as ш (Schukow = Zhukov, Breschnew = Brezhnev).
+        out.append(skeleton(token.replace("schtsch", "shch").replace("tsch", "ch").replace("sch", "zh")))
     if "cs" in token or "zs" in token:
         # Hungarian: cs is ч, zs ж, scs щ (s is ш and sz с: the skeleton reads those alike).
         out.append(skeleton(token.replace("scs", "shch").replace("cs", "ch").replace("zs", "zh")))
@@ -726,7 +729,9 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
         # (Belarus / Belarusian) and Latin / Romance noun endings (Milenio / Millennium).
         if a[:5] == b[:5] and len(a) != len(b):
             x, y = (a, b) if len(a) > len(b) else (b, a)
-            if x.startswith(y) and (x[len(y):] in _DEMONYM_ENDS or (y.endswith("ia") and x == y + "n")):
+            # German -er adjectives of places too (Grodnoer, Minsker = of Grodno, of Minsk).
+            if x.startswith(y) and (x[len(y):] in _DEMONYM_ENDS or (y.endswith("ia") and x == y + "n") or
+                                    (x == y + "er" and y.endswith(("o", "a", "sk")))):
                 return 0.9, "inflected"
         if a[:5] == b[:5]:  # the stems below are 5 letters or more
             sa, sb = _ROMANCE.sub("", a), _ROMANCE.sub("", b)
