@@ -171,6 +171,13 @@ _LETTER = {"g": "h", "w": "v", "j": "i", "y": "i", "q": "k", "x": "k"}
 
 
 _CH = re.compile(r"(?<![st])ch")
+_FR_GU = re.compile(r"gu(?=[eiy])")
+_FR_INE = re.compile(r"(?<=[iy]n)e$")
+_IO = re.compile(r"(?<=[^aeiouy])io(?=[^aeiouy]|$)")
+_IT_SC = re.compile(r"sci(?=[aou])|sc(?=[eiy]|$|[^aeiouyh])")
+_IT_C = re.compile(r"ci(?=[aou])|c(?=[eiy]|$|[^aeiouyhkszt])")
+# A Baltic man's ending after a consonant.
+_BALTIC = re.compile(r"(?<=[^aeiouy])[ai]?s$|(?<=[aei]j)us$")  # not -us (Henrikus is no Henrik)
 _GERMAN_S = re.compile(r"^s(?=[aeiouy])")
 
 
@@ -182,11 +189,36 @@ def _kh_reading(token: str) -> tuple[str, ...]:
     out: list[str] = []
     if "ch" in token:
         out.append(skeleton(_CH.sub("kh", token)))
-    if "ou" in token or "ch" in token:
-        out.append(skeleton(_CH.sub("sh", token.replace("ou", "u"))))
-    if "tj" in token or "sj" in token:
-        # Swedish and Norwegian: tj is ч, sj is ш (Andrejevitj = Andreevich, Sjapetko = Shapetko).
-        out.append(skeleton(token.replace("tj", "ch").replace("sj", "sh")))
+    if "ou" in token or "ch" in token or "j" in token or "gu" in token:
+        # French: ou is у, ch ш, tch ч, j ж, gu before e/i г, -ine -ин, io ё (Joukov, Gueorgui,
+        # Khrouchtchiov); Turkish j is ж too (Jukov).
+        fr = _FR_GU.sub("g", _FR_INE.sub("n", token.replace("ou", "u").replace("tch", "\x00")))
+        out.append(skeleton(_IO.sub("yo", _CH.sub("sh", fr).replace("\x00", "ch").replace("j", "zh"))))
+    if "j" in token and len(token) >= 5:
+        # Spanish: j is х, gu before e/i г (Jruschov, Mijail); not a Korean syllable (Jin / Chin).
+        out.append(skeleton(_IO.sub("yo", _FR_GU.sub("g", token.replace("j", "kh")))))
+    if "tj" in token or "sj" in token or "oe" in token or "zj" in token:
+        # Swedish and Norwegian: tj is ч, sj is ш (Andrejevitj = Andreevich, Sjapetko = Shapetko);
+        # Dutch: oe is у, sjtsj щ, tsj ч, zj ж (Sjtsjoekin = Shchukin, Zjoekov = Zhukov).
+        nl = token.replace("sjtsj", "shch").replace("tsj", "ch").replace("zj", "zh").replace("oe", "u")
+        out.append(skeleton(nl.replace("tj", "ch").replace("sj", "sh")))
+    if "sc" in token or "c" in token[-1:] or "ci" in token:
+        # Italian: sc(i) is ш, c(i) ч before a vowel or at the end (Sciusckevic, Gorbaciov).
+        it = _IT_C.sub("ch", _IT_SC.sub("sh", token))
+        out.append(skeleton(_IO.sub("yo", it)))
+    if "sch" in token:
+        # German sch is ж as well as ш (Schukow = Zhukov, Breschnew = Brezhnev).
+        out.append(skeleton(token.replace("schtsch", "shch").replace("tsch", "ch").replace("sch", "zh")))
+    if "cs" in token or "zs" in token:
+        # Hungarian: cs is ч, zs ж, scs щ (s is ш and sz с: the skeleton reads those alike).
+        out.append(skeleton(token.replace("scs", "shch").replace("cs", "ch").replace("zs", "zh")))
+    if len(token) >= 5 and _BALTIC.search(token):
+        # Lithuanian and Latvian add a man's nominative ending to his name (Viktoras, Andrejus,
+        # Sečinas; Viktors, Dmitrijs): the name without it, if four letters or more stay
+        # (Lukas, Jonas, Linas are no Luk, Jon, Lin).
+        stem = _BALTIC.sub("", token)
+        if len(stem) >= 4:
+            out.append(skeleton(stem))
     if "ck" in token:
         # Polish and Czech ck is ц + к (Słuck = Slutsk); the skeleton reads English ck as k.
         out.append(skeleton(token.replace("ck", "tsk")))
@@ -697,7 +729,9 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
         # (Belarus / Belarusian) and Latin / Romance noun endings (Milenio / Millennium).
         if a[:5] == b[:5] and len(a) != len(b):
             x, y = (a, b) if len(a) > len(b) else (b, a)
-            if x.startswith(y) and (x[len(y):] in _DEMONYM_ENDS or (y.endswith("ia") and x == y + "n")):
+            # German -er adjectives of places too (Grodnoer, Minsker = of Grodno, of Minsk).
+            if x.startswith(y) and (x[len(y):] in _DEMONYM_ENDS or (y.endswith("ia") and x == y + "n") or
+                                    (x == y + "er" and y.endswith(("o", "a", "sk")))):
                 return 0.9, "inflected"
         if a[:5] == b[:5]:  # the stems below are 5 letters or more
             sa, sb = _ROMANCE.sub("", a), _ROMANCE.sub("", b)
@@ -1032,7 +1066,7 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 c2, how2 = token_similarity(rx, rb[j], person, tx, tb[j])
                 if c2 > c:
                     c, how = c2, how2
-            if c < 0.9 and (hx or hb[j]) and abs(len(x) - len(y)) <= 3:
+            if (c < 0.9 or how == "vowel variant") and (hx or hb[j]) and abs(len(x) - len(y)) <= 3:
                 # ch read as х (Łacinka, Polish, Czech, German: Pachodava / Паходава) or as ш with
                 # ou as у (French: Loukachenko, Choïgou).
                 for xa in (x, *hx):
@@ -1563,12 +1597,14 @@ def _common_person(a: NameRep, b: NameRep, pairs: list[tuple[int, int, float, st
     if not full or len(full) > 2 or any(i == pat_a or j == pat_b for i, j in full):
         return False
 
-    def common(sk: str) -> bool:
-        forms = {sk, _be_u(sk), sk[:-1] if sk.endswith("a") else sk}
+    def common(rep: NameRep, k: int) -> bool:
+        sk = rep.skeletons[k]
+        # And as other languages spell it (Chevtchenko, Ševčukas = Shevchenko, Shevchuk).
+        forms = {sk, _be_u(sk), sk[:-1] if sk.endswith("a") else sk, *_kh_reading(rep.tokens[k])}
         return any(f in data.common_given or f in data.common_surnames for f in forms) or \
             weight(sk) < LIST_COMMON_WEIGHT
 
-    return all(common(a.skeletons[i]) or common(b.skeletons[j]) for i, j in full)
+    return all(common(a, i) or common(b, j) for i, j in full)
 
 
 def explain(a: NameRep, b: NameRep, al: Alignment) -> tuple[str, list[dict[str, object]]]:

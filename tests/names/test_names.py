@@ -111,6 +111,28 @@ def test_fresh_pairs_quality() -> None:
     assert p >= 0.97 and 2 * p * r / (p + r) >= 0.89, (p, r)
 
 
+def test_euro_pairs_quality() -> None:
+    """Russian and Belarusian names as French, Spanish, Italian, Polish, Czech, Lithuanian,
+    Latvian, Hungarian, Dutch and Turkish write them, against each other, the Cyrillic and BGN,
+    with namesakes and look-alike surnames as negatives (tests/data/euro_name_pairs.csv,
+    make_euro_name_pairs.py; issue #4): F1 at the review threshold, precision at block."""
+    rows = list(csv.DictReader(PAIRS.with_name("euro_name_pairs.csv").open(encoding="utf-8")))
+    assert len(rows) >= 500
+    scored = [(similarity(r["a"], r["b"], r["kind"]), r["label"] == "1") for r in rows]
+
+    def prf(th: float) -> tuple[float, float, float]:
+        tp = sum(1 for s, y in scored if s >= th and y)
+        fp = sum(1 for s, y in scored if s >= th and not y)
+        fn = sum(1 for s, y in scored if s < th and y)
+        p, r = tp / (tp + fp), tp / (tp + fn)
+        return p, r, 2 * p * r / (p + r)
+
+    p, r, f1 = prf(REVIEW_THRESHOLD)
+    assert p >= 0.92 and f1 >= 0.95, (p, r, f1)
+    p_block, r_block, _ = prf(BLOCK_THRESHOLD)
+    assert p_block >= 0.98 and r_block >= 0.95, (p_block, r_block)
+
+
 def _entity(id: str, name: str, aliases: list[str], kind: str = "organization", countries: list[str] | None = None) -> Entity:
     return Entity(id=id, list_name="test", kind=kind, name=name, aliases=aliases, countries=countries or ["BY"],
                   listings=[Listing(regime="EU")])
