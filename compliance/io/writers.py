@@ -159,10 +159,14 @@ class ResultWriter:
         # The common layout: the input columns, then the result columns, none shared. Then a
         # row's input cells are picked at once (``_csv_rows``) and a clear row's result cells
         # are the same but for its number.
+        # A renamed id (--map, "Order No") adds the shipment_id column last of the input ones:
+        # a row's own id goes there.
         head = self.columns[: len(self.columns) - len(OUTPUT_COLUMNS)]
-        simple = self.columns[len(head):] == list(OUTPUT_COLUMNS) and len(head) >= 2 \
-            and not set(head) & set(OUTPUT_COLUMNS)
-        self._pick: Callable[[dict[str, Any]], tuple[Any, ...]] | None = itemgetter(*head) if simple else None
+        self._add_id = "shipment_id" not in input_columns
+        own = head[:-1] if self._add_id else head
+        simple = self.columns[len(head):] == list(OUTPUT_COLUMNS) and len(own) >= 2 \
+            and len(set(head)) == len(head) and not set(head) & set(OUTPUT_COLUMNS)
+        self._pick: Callable[[dict[str, Any]], tuple[Any, ...]] | None = itemgetter(*own) if simple else None
         self._head = head  # the input columns (of the common layout)
         self._clear_json: dict[tuple[Any, int | None], str] = {}
         self._clear_cells: dict[tuple[Any, int | None], list[Any]] = {}
@@ -232,7 +236,7 @@ class ResultWriter:
         holds no quote, CR, LF or extra comma and no cell starts like a formula, ``csv.writer``
         would write it as it is, so it is the row's start; a clear row's result cells are
         then the same text but for its number (cached). Any other row goes cell by cell."""
-        columns, start, pick = self.columns, _FORMULA_START, self._pick
+        columns, start, pick, add_id = self.columns, _FORMULA_START, self._pick, self._add_id
         commas = len(columns) - len(OUTPUT_COLUMNS) - 1  # the commas between the input cells
         starts = _FORMULA_CHARS
         clear, clear_text = self._clear_cells, self._clear_text
@@ -250,6 +254,8 @@ class ResultWriter:
             if pick is not None:
                 try:
                     cells = pick(inp)
+                    if add_id:  # the id of result_record (a row with a shipment_id cell: not text, the slow way)
+                        cells = (*cells, r.shipment_id or "") if "shipment_id" not in inp else (None,)
                     text = ",".join(cells)
                 except (KeyError, TypeError):
                     pass  # a column this row lacks (a renamed id, another file's columns), or non-text
@@ -304,7 +310,7 @@ class ResultWriter:
         thousand rows at a time. The common row, with every input column and all of them
         text: the input cells encoded one by one into their keys' line, then the result columns
         (a clear row's cached but for its number) — the same text as the record's, key by key."""
-        columns, pick, enc, quote = self.columns, self._pick, _JSON_ENCODE, encode_basestring
+        columns, pick, add_id, enc, quote = self.columns, self._pick, self._add_id, _JSON_ENCODE, encode_basestring
         # '{"shipment_id": %s, ...': the input columns' keys, as the encoder writes them.
         template = "{" + ", ".join(enc(c).replace("%", "%%") + ": %s" for c in self._head) if pick else ""
         start: str | None = None
@@ -321,7 +327,10 @@ class ResultWriter:
             if pick is not None:
                 try:
                     # All text (a TypeError else): each cell as the encoder writes it, under its key.
-                    start = template % tuple(map(quote, pick(inp)))
+                    cells = pick(inp)
+                    if add_id:  # as in _csv_rows
+                        cells = (*cells, r.shipment_id or "") if "shipment_id" not in inp else (None,)
+                    start = template % tuple(map(quote, cells))
                 except (KeyError, TypeError):
                     start = None  # a column this row lacks (a renamed id, another file's columns), or not text
             if start is not None:

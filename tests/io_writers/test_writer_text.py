@@ -47,10 +47,11 @@ def _results(rng: random.Random, columns: list[str], n: int) -> list[ScreeningRe
         if rng.random() < 0.05:
             del inp[rng.choice(columns)]
         if rng.random() < 0.03:
-            inp["extra"] = "=x"
+            inp[rng.choice(["extra", "shipment_id"])] = "=x"
         findings = [_finding(rng) for _ in range(rng.choice([0, 0, 0, 1, 2]))]
         verdict = Verdict.CLEAR if not findings else rng.choice([Verdict.REVIEW, Verdict.BLOCK])
-        out.append(ScreeningResult(row_number=rng.choice([i + 1] * 9 + [None]), shipment_id="S",
+        out.append(ScreeningResult(row_number=rng.choice([i + 1] * 9 + [None]),
+                                   shipment_id=rng.choice(["S-1", "S,2", _cell(rng), None]),
                                    verdict=rng.choice([verdict, Verdict.ERROR]) if rng.random() < 0.05 else verdict,
                                    risk_score=rng.choice([0, 0, 40, None]), findings=findings,
                                    error=rng.choice([None] * 9 + ["bad =row"]),
@@ -75,7 +76,9 @@ def _reference(fmt: str, columns: list[str], results: list[ScreeningResult]) -> 
 
 
 LAYOUTS = {"contract": list(INPUT_COLUMNS), "few": ["shipment_id", "description", "weird %s \"col\""],
-           "no_id": ["description", "hs_code"], "shares_a_result_column": ["shipment_id", "verdict", "note"]}
+           "no_id": ["description", "hs_code"], "renamed_id": ["Order No", "Goods Description", "Ship-to Country"],
+           "one_and_renamed_id": ["Order No"], "shares_a_result_column": ["shipment_id", "verdict", "note"],
+           "repeated_column": ["shipment_id", "description", "description"]}
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "json"])
