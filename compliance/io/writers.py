@@ -15,6 +15,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
+from json.encoder import encode_basestring
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
@@ -27,11 +28,10 @@ OUTPUT_COLUMNS: tuple[str, ...] = ("row_number", "verdict", "risk_score", "rule_
                                    "warnings")
 OUTPUT_FORMATS = ("csv", "jsonl", "json", "xlsx", "parquet")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-# The first character of each cell (of a text cell: a TypeError for other values), joined: one
-# test whether any cell starts like a formula, with no Python loop over the cells.
-_FIRST_CHAR = itemgetter(slice(0, 1))
 _FORMULA_CHARS = frozenset(_FORMULA_START)
 # "-12.5", "+1 234,56", "-1e3": a signed number is not a formula, so it is left as it is.
+# ``json.dumps(v, ensure_ascii=False, default=str)`` without a new encoder each call.
+_JSON_ENCODE = json.JSONEncoder(ensure_ascii=False, default=str).encode
 _SIGNED_NUMBER = re.compile(r"[+-]?(?:\d[\d.,\u00a0 ]*\d|\d)(?:[eE][+-]?\d+)?")
 
 
@@ -51,8 +51,14 @@ def result_record(result: ScreeningResult, input_columns: list[str]) -> dict[str
         # The id came from a renamed column (--map, an alias such as "Order No"): the added
         # shipment_id column carries it, so results can be matched without the mapping.
         rec["shipment_id"] = result.shipment_id or ""
+    rec.update(_result_values(result))
+    return rec
+
+
+def _result_values(result: ScreeningResult) -> dict[str, Any]:
+    """The result columns of ``result_record``, in ``OUTPUT_COLUMNS`` order."""
     top = result.top_party
-    rec.update({
+    return {
         "row_number": result.row_number,
         "verdict": result.verdict.value,
         "risk_score": result.risk_score,
@@ -66,8 +72,7 @@ def result_record(result: ScreeningResult, input_columns: list[str]) -> dict[str
         # What was read differently from how it was written (ragged row, repeated id, a number's
         # separators): the row is screened, but its sender should fix the file.
         "warnings": ";".join(result.warnings),
-    })
-    return rec
+    }
 
 
 def _result_cells(result: ScreeningResult) -> dict[str, Any]:
@@ -121,6 +126,22 @@ def _csv_cell(v: Any) -> Any:
     return neutralise(str(_scalar(v)))
 
 
+class _Sink:
+    """A file for ``csv.writer`` whose ``write`` is given (a list's ``append``)."""
+
+    __slots__ = ("write",)
+
+    def __init__(self, write: Callable[[str], Any]) -> None:
+        self.write = write
+
+
+def _csv_line(cells: list[Any]) -> str:
+    """``cells`` as ``csv.writer`` writes them: one line, with its CRLF."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(cells)
+    return buffer.getvalue()
+
+
 class ResultWriter:
     """Streams result rows to ``out`` (None or '-' = stdout) in one of ``OUTPUT_FORMATS``."""
 
@@ -138,11 +159,18 @@ class ResultWriter:
         # The common layout: the input columns, then the result columns, none shared. Then a
         # row's input cells are picked at once (``_csv_rows``) and a clear row's result cells
         # are the same but for its number.
+        # A renamed id (--map, "Order No") adds the shipment_id column last of the input ones:
+        # a row's own id goes there.
         head = self.columns[: len(self.columns) - len(OUTPUT_COLUMNS)]
-        simple = self.columns[len(head):] == list(OUTPUT_COLUMNS) and len(head) >= 2 \
-            and not set(head) & set(OUTPUT_COLUMNS)
-        self._pick: Callable[[dict[str, Any]], tuple[Any, ...]] | None = itemgetter(*head) if simple else None
+        self._add_id = "shipment_id" not in input_columns
+        own = head[:-1] if self._add_id else head
+        simple = self.columns[len(head):] == list(OUTPUT_COLUMNS) and len(own) >= 2 \
+            and len(set(head)) == len(head) and not set(head) & set(OUTPUT_COLUMNS)
+        self._pick: Callable[[dict[str, Any]], tuple[Any, ...]] | None = itemgetter(*own) if simple else None
+        self._head = head  # the input columns (of the common layout)
+        self._clear_json: dict[tuple[Any, int | None], str] = {}
         self._clear_cells: dict[tuple[Any, int | None], list[Any]] = {}
+        self._clear_text: dict[tuple[Any, int | None], str] = {}  # the same cells as CSV text
         self.rows_written = 0
         self._tmp: str | None = None
         if self.out is None and format in ("xlsx", "parquet"):
@@ -186,13 +214,9 @@ class ResultWriter:
         ``write`` would write them: a worker process renders, the parent writes the text."""
         buffer = io.StringIO()
         if self.format == "csv":
-            n = self._csv_rows(results, csv.writer(buffer).writerow)
+            n = self._csv_rows(results, buffer.write)
         elif self.format == "jsonl":
-            n = 0
-            for r in results:
-                rec = result_record(r, self.columns)
-                buffer.write(json.dumps({c: rec.get(c) for c in self.columns}, ensure_ascii=False, default=str) + "\n")
-                n += 1
+            n = self._jsonl_rows(results, buffer.write)
         else:
             raise InputFileError(f"{self.format} output cannot be rendered in parts")
         return buffer.getvalue(), n
@@ -204,59 +228,147 @@ class ResultWriter:
         self.rows_written += rows
         self._first = self._first and rows == 0
 
-    def _csv_rows(self, results: Iterable[ScreeningResult], writerow: Callable[[list[Any]], Any]) -> int:
-        """The batch path: one call per row, plain text cells without
-        the generic conversions. ``_csv_cell(result_record(r, columns)[c])`` for each column,
-        without the record: input cells that are plain text not starting like a formula go as
-        they are. (Rows are written as made: a chunk's rows gathered for one ``writerows`` were
-        slower, all alive at once.)"""
-        columns, start, pick = self.columns, _FORMULA_START, self._pick
-        clear = self._clear_cells
+    def _csv_rows(self, results: Iterable[ScreeningResult], out: Callable[[str], Any]) -> int:
+        """The batch path: each row's CSV text, handed to ``out`` some thousand rows at a time;
+        ``_csv_cell(result_record(r, columns)[c])`` of each column, as ``csv.writer`` writes it.
+
+        The common row (``_pick``): its input cells joined with commas once. When that text
+        holds no quote, CR, LF or extra comma and no cell starts like a formula, ``csv.writer``
+        would write it as it is, so it is the row's start; a clear row's result cells are
+        then the same text but for its number (cached). Any other row goes cell by cell."""
+        columns, start, pick, add_id = self.columns, _FORMULA_START, self._pick, self._add_id
+        commas = len(columns) - len(OUTPUT_COLUMNS) - 1  # the commas between the input cells
+        starts = _FORMULA_CHARS
+        clear, clear_text = self._clear_cells, self._clear_text
+        parts: list[str] = []
+        append = parts.append
+        writerow = csv.writer(_Sink(append)).writerow
+        writecells = csv.writer(_Sink(append), lineterminator="").writerow
         n = 0
         for r in results:
             n += 1
+            if not n & 4095:
+                out("".join(parts))
+                parts.clear()
             inp = r.input
             if pick is not None:
                 try:
-                    cells = list(pick(inp))
-                    # One test for all cells: none starts like a formula. Not all text:
-                    # TypeError (or KeyError), the per-cell path.
-                    if _FORMULA_CHARS.isdisjoint("".join(map(_FIRST_CHAR, cells))):
+                    cells = pick(inp)
+                    if add_id:  # the id of result_record (a row with a shipment_id cell: not text, the slow way)
+                        cells = (*cells, r.shipment_id or "") if "shipment_id" not in inp else (None,)
+                    text = ",".join(cells)
+                except (KeyError, TypeError):
+                    pass  # a column this row lacks (a renamed id, another file's columns), or non-text
+                else:
+                    # Every cell starts the text or follows a comma: none starts like a formula
+                    # (a comma inside a cell can only send a row the slow way).
+                    if not (text[:1] in starts or ",=" in text or ",+" in text or ",-" in text or ",@" in text
+                            or ",\t" in text or ",\r" in text
+                            or not text.isascii() and (",\uff1d" in text or ",\uff0b" in text
+                                                       or ",\uff0d" in text or ",\uff20" in text)):
+                        # As csv.writer writes it: no cell holds a comma, quote, CR or LF; or only
+                        # commas (cells quoted but unchanged): the cells as a line of their own.
+                        plain = not ('"' in text or "\n" in text or "\r" in text)
+                        if plain and text.count(",") != commas:
+                            writecells(cells)
+                            text = parts.pop()
+                        number = r.row_number
                         if not r.findings and not r.warnings and r.error is None:
                             key = (r.verdict, r.risk_score)
                             tail = clear.get(key)
                             if tail is None:
                                 tail = clear[key] = [_result_cells(r)[c] for c in OUTPUT_COLUMNS[1:]]
-                            cells.append(r.row_number)
-                            cells.extend(tail)
+                                clear_text[key] = _csv_line(tail)
+                            if plain and type(number) is int:
+                                append(f"{text},{number},{clear_text[key]}")
+                            else:
+                                row = [*cells, number]
+                                row.extend(tail)
+                                writerow(row)
                         else:
                             res = _result_cells(r)
-                            cells.extend([res[c] for c in OUTPUT_COLUMNS])
-                        writerow(cells)
+                            if plain:
+                                append(text + ",")
+                                writerow([res[c] for c in OUTPUT_COLUMNS])
+                            else:
+                                row = list(cells)
+                                row.extend([res[c] for c in OUTPUT_COLUMNS])
+                                writerow(row)
                         continue
-                except (KeyError, TypeError):
-                    pass  # a column this row lacks (a renamed id, another file's columns), or non-text
             res = _result_cells(r)
             if "shipment_id" not in inp:  # the id came from a renamed column: as result_record
                 res["shipment_id"] = _csv_cell(r.shipment_id or "")
             writerow([res[c] if c in res else
                       (v if type(v := inp.get(c, "")) is str and not v.startswith(start) else _csv_cell(v))
                       for c in columns])
+        if parts:
+            out("".join(parts))
+        return n
+
+    def _jsonl_rows(self, results: Iterable[ScreeningResult], out: Callable[[str], Any]) -> int:
+        """Each row's JSON line (``result_record`` in column order), handed to ``out`` some
+        thousand rows at a time. The common row, with every input column and all of them
+        text: the input cells encoded one by one into their keys' line, then the result columns
+        (a clear row's cached but for its number) — the same text as the record's, key by key."""
+        columns, pick, add_id, enc, quote = self.columns, self._pick, self._add_id, _JSON_ENCODE, encode_basestring
+        # '{"shipment_id": %s, ...': the input columns' keys, as the encoder writes them.
+        template = "{" + ", ".join(enc(c).replace("%", "%%") + ": %s" for c in self._head) if pick else ""
+        start: str | None = None
+        clear = self._clear_json
+        parts: list[str] = []
+        append = parts.append
+        n = 0
+        for r in results:
+            n += 1
+            if not n & 4095:
+                out("".join(parts))
+                parts.clear()
+            inp = r.input
+            if pick is not None:
+                try:
+                    # All text (a TypeError else): each cell as the encoder writes it, under its key.
+                    cells = pick(inp)
+                    if add_id:  # as in _csv_rows
+                        cells = (*cells, r.shipment_id or "") if "shipment_id" not in inp else (None,)
+                    start = template % tuple(map(quote, cells))
+                except (KeyError, TypeError):
+                    start = None  # a column this row lacks (a renamed id, another file's columns), or not text
+            if start is not None:
+                number = r.row_number
+                if not r.findings and not r.warnings and r.error is None and type(number) is int:
+                    key = (r.verdict, r.risk_score)
+                    tail = clear.get(key)
+                    if tail is None:
+                        values = _result_values(r)
+                        del values["row_number"]
+                        tail = clear[key] = ", " + enc(values)[1:] + "\n"
+                    append(f"{start}, \"row_number\": {number}{tail}")
+                else:
+                    append(f"{start}, {enc(_result_values(r))[1:]}\n")
+                continue
+            rec = result_record(r, columns)
+            append(enc({c: rec.get(c) for c in columns}) + "\n")
+        if parts:
+            out("".join(parts))
         return n
 
     def write(self, results: Iterable[ScreeningResult]) -> None:
         if self.format == "csv":
-            n = self._csv_rows(results, self._csv.writerow)
+            assert self._fh is not None
+            n = self._csv_rows(results, self._fh.write)
+            self.rows_written += n
+            self._first = self._first and n == 0
+            return
+        if self.format == "jsonl":
+            assert self._fh is not None
+            n = self._jsonl_rows(results, self._fh.write)
             self.rows_written += n
             self._first = self._first and n == 0
             return
         for r in results:
             rec = result_record(r, self.columns)
             rec = {c: rec.get(c) for c in self.columns}
-            if self.format == "csv":
-                self._csv.writerow([neutralise(str(_scalar(v))) if not isinstance(v, int | float) else v
-                                    for v in rec.values()])
-            elif self.format == "xlsx":
+            if self.format == "xlsx":
                 self._xlsx.append(rec)
             elif self.format == "parquet":
                 self._pq_buffer.append({k: (None if v is None else str(_scalar(v))) for k, v in rec.items()})
@@ -264,11 +376,7 @@ class ResultWriter:
                     self._flush_parquet()
             else:
                 assert self._fh is not None
-                line = json.dumps(rec, ensure_ascii=False, default=str)
-                if self.format == "json":
-                    self._fh.write(("" if self._first else ",\n") + line)
-                else:
-                    self._fh.write(line + "\n")
+                self._fh.write(("" if self._first else ",\n") + _JSON_ENCODE(rec))  # json
             self._first = False
             self.rows_written += 1
 
