@@ -53,6 +53,7 @@ from compliance.names.score import (
     SYLLABIC_CREDIT,
     TRANSLATED_CREDIT,
     Alignment,
+    _kh_reading,
     _patronymic_index,
     align,
     default_weight,
@@ -340,6 +341,18 @@ def _keys_of(rep: NameRep) -> tuple[str, ...]:
     return tuple(keys)
 
 
+def _readings(rep: NameRep) -> list[tuple[int, str]]:
+    """(token, skeleton) of each token's other readings (score._kh_reading: French ou/ch/j,
+    Dutch oe/sj/tsj, Baltic -as/-is/-jus, Italian sc/c, Hungarian cs/zs, ...): align credits a
+    token by any reading against any reading of the other side's."""
+    out: list[tuple[int, str]] = []
+    for j, (t, sk) in enumerate(zip(rep.tokens, rep.skeletons, strict=True)):
+        for r in _kh_reading(t):
+            if r and r != sk:
+                out.append((j, r))
+    return out
+
+
 def _concept_keys(rep: NameRep) -> list[str]:
     """Index keys of the English concepts of translated words ('\x01plant' for zavod and plant)."""
     return ["\x01" + c for cs in rep.concepts for c in sorted(cs)]
@@ -353,6 +366,10 @@ class NameIndex:
         self._names: list[tuple[int, str, NameRep]] = []  # (entity index, listed name, parsed)
         postings: dict[str, list[int]] = defaultdict(list)
         acr_keys: list[list[tuple[str, tuple[int, ...]]]] = []  # per name: acronym keys, words credited
+        # Other readings of listed tokens (``_readings``): keyed apart so they weigh nothing in
+        # the document frequencies (weights, and so scores, stay as without them).
+        read_post: dict[str, list[int]] = defaultdict(list)
+        read_keys: list[list[tuple[int, str]]] = []  # per name: (token, reading)
         for e in entities:
             ei = len(self._entities)
             self._entities.append(e)
@@ -368,8 +385,13 @@ class NameIndex:
                     seen.add(rep.skeletons)
                     ni = len(self._names)
                     self._names.append((ei, variant, rep))
-                    for k in _keys_of(rep):
+                    keys = _keys_of(rep)
+                    for k in keys:
                         postings[k].append(ni)
+                    reads = _readings(rep)
+                    for r in dict.fromkeys(r for _, r in reads if r not in keys):
+                        read_post[r].append(ni)
+                    read_keys.append(reads)
                     acr = acronym_keys.listed_keys(rep, e.kind)
                     for k in dict.fromkeys(k for k, _ in acr):
                         postings[k].append(ni)
@@ -379,6 +401,12 @@ class NameIndex:
         self._common = max(50, int(total * COMMON_SHARE))
         # Weights: rare words count more (inverse document frequency over the listed names).
         self._df = {k: len(v) for k, v in postings.items()}
+        for k, post in read_post.items():
+            if k in postings:  # a reading that is another name's token: one posting, names in order
+                postings[k] = sorted(set(postings[k]).union(post))
+            else:
+                postings[k] = post
+        del read_post
         self._weight_cache: dict[str, float] = {}
         # Every key gets an id; postings are slices of one int array (``_off[kid]:_off[kid + 1]``).
         self._kid: dict[str, int] = {k: i for i, k in enumerate(postings)}
@@ -425,6 +453,12 @@ class NameIndex:
              tuple((j, kid["\x01" + c]) for j, cs in enumerate(rep.concepts) for c in cs))
             for _, _, rep in self._names
         ]
+        # Per name, its tokens' readings: (token, key id); names without share one empty tuple.
+        empty: tuple[tuple[int, int], ...] = ()
+        self._name_reads: list[tuple[tuple[int, int], ...]] = [
+            tuple((j, kid[r]) for j, r in reads) if reads else empty for reads in read_keys]
+        self._p_reads = np.array([bool(r) for r in self._name_reads], dtype=bool)
+        del read_keys
         # Per name, its acronym keys (``acronym_keys``) and the words each credits.
         self._name_acr: list[tuple[tuple[int, tuple[int, ...]], ...]] = [
             tuple((kid[k], run) for k, run in acr) for acr in acr_keys]
@@ -644,6 +678,8 @@ class NameIndex:
         probes += [(x + y, (i, i + 1)) for i, (x, y) in enumerate(zip(sks, sks[1:], strict=False))]
         if n > 2:
             probes.append((rep.compact, tuple(range(n))))
+        # The query's tokens read the other ways (Loekasjenka as Lukashenka, Viktoras as Viktor).
+        probes += [(r, (i,)) for i, r in _readings(rep)]
         parts: list[np.ndarray] = []
         toks: list[int] = []
         qnear: dict[int, float] = {}
@@ -896,7 +932,7 @@ class NameIndex:
         side may always)."""
         # The query side depends on the closeness row only: many names share it.
         q_side: dict[tuple[tuple[float, ...], int], tuple[float, float, bool, bool]] = {}
-        flags, acr = self._name_flags, self._name_acr
+        flags, acr, reads = self._name_flags, self._name_acr, self._name_reads
         q_unseen: dict[tuple[float, ...], int] = {}
         out: list[float] = []
         get = qnear.get
@@ -917,6 +953,10 @@ class NameIndex:
                     c = get(k, 0.0)
                     if c > cb[j]:
                         cb[j] = c
+            for j, k in reads[ni]:
+                c = get(k, 0.0)
+                if c > cb[j]:
+                    cb[j] = c
             if acronyms:
                 for k, run in acr[ni]:
                     c = get(k, 0.0)
@@ -1001,6 +1041,11 @@ class NameIndex:
                     c = qnear.get(k, 0.0)
                     if c > cb[r, j]:
                         cb[r, j] = c
+        for r in np.flatnonzero(self._p_reads[cand]).tolist():
+            for j, k in self._name_reads[names[r]]:
+                c = qnear.get(k, 0.0)
+                if c > cb[r, j]:
+                    cb[r, j] = c
         if acronyms:
             for r, ni in enumerate(names):
                 for k, run in self._name_acr[ni]:
