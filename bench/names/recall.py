@@ -26,7 +26,6 @@ from run import ROOT, SETS  # noqa: E402
 from compliance.lists.model import Entity, Listing  # noqa: E402
 from compliance.names import REVIEW_THRESHOLD, NameIndex, similarity  # noqa: E402
 
-
 # Russian and Belarusian names as European languages write them (issue #4).
 SETS = {**SETS, "euro": ROOT / "tests" / "data" / "euro_name_pairs.csv"}
 
