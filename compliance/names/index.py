@@ -209,16 +209,21 @@ def _coverage(weights: list[float], closeness: list[float], pat: int | None, lon
     unseen: list[float] = []
     for i, (w, c) in enumerate(zip(weights, closeness, strict=True)):
         if c == 0.0:
-            if long[i]:
-                unseen.append(w)
             if i == pat:
                 continue
+            if long[i]:
+                unseen.append(w)
         total += w
         got += w * c
     if pairs and unseen:
         unseen.sort(reverse=True)
         got += UNSEEN_CREDIT * sum(unseen[:pairs])
-    return got / total if total else 0.0
+    cov = got / total if total else 0.0
+    if pairs and pat is not None and closeness[pat] == 0.0 and long[pat]:
+        # The patronymic either stays unmatched (not counted: above) or aligns fuzzily (counted):
+        # counting its credit but not its weight would exceed 1.
+        cov = max(cov, _coverage(weights, closeness, None, long, pairs))
+    return cov
 
 
 def _total(weights: list[float]) -> float:
@@ -235,17 +240,23 @@ def _side(weights: list[float], total: float, closeness: list[float], pat: int |
     got = 0.0
     for w, c in zip(weights, closeness, strict=True):
         got += w * c
-    if pat is not None and closeness[pat] == 0.0:
+    all_total = total
+    skip = pat is not None and closeness[pat] == 0.0
+    if skip:
         total = 0.0
         for i, w in enumerate(weights):
             if i != pat:
                 total += w
     if pairs:
-        unseen = [w for w, c, x in zip(weights, closeness, long, strict=True) if x and c == 0.0]
+        unseen = [w for i, (w, c, x) in enumerate(zip(weights, closeness, long, strict=True))
+                  if x and c == 0.0 and i != pat]
         if unseen:
             unseen.sort(reverse=True)
             got += UNSEEN_CREDIT * sum(unseen[:pairs])
-    return got / total if total else 0.0
+    cov = got / total if total else 0.0
+    if pairs and skip and pat is not None and long[pat]:  # as ``_coverage``
+        cov = max(cov, _side(weights, all_total, closeness, None, long, pairs))
+    return cov
 
 
 def _coverage_np(weights: np.ndarray, closeness: np.ndarray, pat: np.ndarray, long: np.ndarray,
@@ -257,10 +268,14 @@ def _coverage_np(weights: np.ndarray, closeness: np.ndarray, pat: np.ndarray, lo
     skip = zero & (np.arange(weights.shape[1]) == pat[:, None])
     total = np.cumsum(np.where(skip, 0.0, weights), axis=1)[:, -1]
     if pairs.any():
-        unseen = -np.sort(-np.where(zero & long, weights, 0.0), axis=1)  # heaviest first
+        unseen = -np.sort(-np.where(zero & long & ~skip, weights, 0.0), axis=1)  # heaviest first
         top = np.cumsum(unseen, axis=1)[np.arange(len(pairs)), np.maximum(pairs - 1, 0)]
         got = np.where(pairs > 0, got + UNSEEN_CREDIT * top, got)
     cov: np.ndarray = np.where(total != 0.0, got / np.where(total != 0.0, total, 1.0), 0.0)
+    # As ``_coverage``: an unseen long patronymic either uncounted (above) or aligned fuzzily.
+    both = (pairs > 0) & (skip & long).any(axis=1)
+    if both.any():
+        cov = np.where(both, np.maximum(cov, _coverage_np(weights, closeness, np.full(len(pat), -1), long, pairs)), cov)
     return cov
 
 
