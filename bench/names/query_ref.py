@@ -6,7 +6,8 @@ threshold and limit 5, the screener's limit 10 with a country, and a lower thres
 bounds and pruning are tested harder there). ``compare REF.json NEW.json`` lists every query
 whose results differ. Queries: the bench's typo queries and fixed queries, more typo queries
 (deleted, inserted, swapped letters, swapped words), and every name of tests/data/name_pairs.csv
-and tests/data/real_name_pairs.csv.
+tests/data/real_name_pairs.csv and tests/data/euro_name_pairs.csv;
+the comparison also counts the entities lost and gained (a result list's entities).
 
 Needs ../shared/data (COMPLIANCE_SHARED_DATA).
 """
@@ -72,7 +73,8 @@ def bench_queries(entities: list[Entity]) -> list[str]:
 
 def pair_names() -> list[str]:
     names: dict[str, None] = {}
-    for path in SETS.values():
+    # And the European-language spellings of Russian and Belarusian names (issue #4).
+    for path in [*SETS.values(), ROOT / "tests" / "data" / "euro_name_pairs.csv"]:
         for r in csv.DictReader(path.open(encoding="utf-8")):
             names[r["a"]] = None
             names[r["b"]] = None
@@ -114,7 +116,7 @@ def dump(out: Path) -> None:
 def compare(ref_path: Path, new_path: Path) -> int:
     ref = json.loads(ref_path.read_text(encoding="utf-8"))
     new = json.loads(new_path.read_text(encoding="utf-8"))
-    diffs = 0
+    diffs = lost = gained = 0
     for label, d in ref.items():
         for q, modes in d.items():
             for mode, r in modes.items():
@@ -122,8 +124,11 @@ def compare(ref_path: Path, new_path: Path) -> int:
                 if r != n:
                     diffs += 1
                     print(f"[{label}/{mode}] {q!r}\n   ref: {r}\n   new: {n}")
+                    ids_r, ids_n = {x[0] for x in r}, {x[0] for x in n}
+                    lost += len(ids_r - ids_n)
+                    gained += len(ids_n - ids_r)
     total = sum(len(d) * 3 for d in ref.values())
-    print(f"{diffs} of {total} result lists differ")
+    print(f"{diffs} of {total} result lists differ; entities lost {lost}, gained {gained}")
     return 1 if diffs else 0
 
 

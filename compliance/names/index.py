@@ -53,6 +53,7 @@ from compliance.names.score import (
     SYLLABIC_CREDIT,
     TRANSLATED_CREDIT,
     Alignment,
+    _kh_reading,
     _patronymic_index,
     align,
     default_weight,
@@ -69,7 +70,9 @@ REVIEW_THRESHOLD = 0.80
 COUNTRY_MATCH_BONUS = 0.03
 COUNTRY_MISMATCH_PENALTY = 0.05
 # Names aligned at most per query (limits up to 10; above, three entities per result asked for).
-MAX_CANDIDATES = 15
+# 20, not 15: readings lift namesakes' bounds, and at 15 they took the places of the entity
+# looked for (query_ref: 18 entities lost at the default limit with 15, 6 with 20).
+MAX_CANDIDATES = 20
 # Names of one entity aligned before the rest of its aliases wait for other entities' names
 # (``_cap_per_entity``; 3 lost fewest entities against an uncapped search on query_ref's lists).
 PER_ENTITY = 3
@@ -208,16 +211,21 @@ def _coverage(weights: list[float], closeness: list[float], pat: int | None, lon
     unseen: list[float] = []
     for i, (w, c) in enumerate(zip(weights, closeness, strict=True)):
         if c == 0.0:
-            if long[i]:
-                unseen.append(w)
             if i == pat:
                 continue
+            if long[i]:
+                unseen.append(w)
         total += w
         got += w * c
     if pairs and unseen:
         unseen.sort(reverse=True)
         got += UNSEEN_CREDIT * sum(unseen[:pairs])
-    return got / total if total else 0.0
+    cov = got / total if total else 0.0
+    if pairs and pat is not None and closeness[pat] == 0.0 and long[pat]:
+        # The patronymic either stays unmatched (not counted: above) or aligns fuzzily (counted):
+        # counting its credit but not its weight would exceed 1.
+        cov = max(cov, _coverage(weights, closeness, None, long, pairs))
+    return cov
 
 
 def _total(weights: list[float]) -> float:
@@ -234,17 +242,23 @@ def _side(weights: list[float], total: float, closeness: list[float], pat: int |
     got = 0.0
     for w, c in zip(weights, closeness, strict=True):
         got += w * c
-    if pat is not None and closeness[pat] == 0.0:
+    all_total = total
+    skip = pat is not None and closeness[pat] == 0.0
+    if skip:
         total = 0.0
         for i, w in enumerate(weights):
             if i != pat:
                 total += w
     if pairs:
-        unseen = [w for w, c, x in zip(weights, closeness, long, strict=True) if x and c == 0.0]
+        unseen = [w for i, (w, c, x) in enumerate(zip(weights, closeness, long, strict=True))
+                  if x and c == 0.0 and i != pat]
         if unseen:
             unseen.sort(reverse=True)
             got += UNSEEN_CREDIT * sum(unseen[:pairs])
-    return got / total if total else 0.0
+    cov = got / total if total else 0.0
+    if pairs and skip and pat is not None and long[pat]:  # as ``_coverage``
+        cov = max(cov, _side(weights, all_total, closeness, None, long, pairs))
+    return cov
 
 
 def _coverage_np(weights: np.ndarray, closeness: np.ndarray, pat: np.ndarray, long: np.ndarray,
@@ -256,10 +270,14 @@ def _coverage_np(weights: np.ndarray, closeness: np.ndarray, pat: np.ndarray, lo
     skip = zero & (np.arange(weights.shape[1]) == pat[:, None])
     total = np.cumsum(np.where(skip, 0.0, weights), axis=1)[:, -1]
     if pairs.any():
-        unseen = -np.sort(-np.where(zero & long, weights, 0.0), axis=1)  # heaviest first
+        unseen = -np.sort(-np.where(zero & long & ~skip, weights, 0.0), axis=1)  # heaviest first
         top = np.cumsum(unseen, axis=1)[np.arange(len(pairs)), np.maximum(pairs - 1, 0)]
         got = np.where(pairs > 0, got + UNSEEN_CREDIT * top, got)
     cov: np.ndarray = np.where(total != 0.0, got / np.where(total != 0.0, total, 1.0), 0.0)
+    # As ``_coverage``: an unseen long patronymic either uncounted (above) or aligned fuzzily.
+    both = (pairs > 0) & (skip & long).any(axis=1)
+    if both.any():
+        cov = np.where(both, np.maximum(cov, _coverage_np(weights, closeness, np.full(len(pat), -1), long, pairs)), cov)
     return cov
 
 
@@ -340,6 +358,18 @@ def _keys_of(rep: NameRep) -> tuple[str, ...]:
     return tuple(keys)
 
 
+def _readings(rep: NameRep) -> list[tuple[int, str]]:
+    """(token, skeleton) of each token's other readings (score._kh_reading: French ou/ch/j,
+    Dutch oe/sj/tsj, Baltic -as/-is/-jus, Italian sc/c, Hungarian cs/zs, ...): align credits a
+    token by any reading against any reading of the other side's."""
+    out: list[tuple[int, str]] = []
+    for j, (t, sk) in enumerate(zip(rep.tokens, rep.skeletons, strict=True)):
+        for r in _kh_reading(t):
+            if r and r != sk:
+                out.append((j, r))
+    return out
+
+
 def _concept_keys(rep: NameRep) -> list[str]:
     """Index keys of the English concepts of translated words ('\x01plant' for zavod and plant)."""
     return ["\x01" + c for cs in rep.concepts for c in sorted(cs)]
@@ -353,6 +383,10 @@ class NameIndex:
         self._names: list[tuple[int, str, NameRep]] = []  # (entity index, listed name, parsed)
         postings: dict[str, list[int]] = defaultdict(list)
         acr_keys: list[list[tuple[str, tuple[int, ...]]]] = []  # per name: acronym keys, words credited
+        # Other readings of listed tokens (``_readings``): keyed apart so they weigh nothing in
+        # the document frequencies (weights, and so scores, stay as without them).
+        read_post: dict[str, list[int]] = defaultdict(list)
+        read_keys: list[list[tuple[int, str]]] = []  # per name: (token, reading)
         for e in entities:
             ei = len(self._entities)
             self._entities.append(e)
@@ -368,8 +402,13 @@ class NameIndex:
                     seen.add(rep.skeletons)
                     ni = len(self._names)
                     self._names.append((ei, variant, rep))
-                    for k in _keys_of(rep):
+                    keys = _keys_of(rep)
+                    for k in keys:
                         postings[k].append(ni)
+                    reads = _readings(rep)
+                    for r in dict.fromkeys(r for _, r in reads if r not in keys):
+                        read_post[r].append(ni)
+                    read_keys.append(reads)
                     acr = acronym_keys.listed_keys(rep, e.kind)
                     for k in dict.fromkeys(k for k, _ in acr):
                         postings[k].append(ni)
@@ -379,6 +418,12 @@ class NameIndex:
         self._common = max(50, int(total * COMMON_SHARE))
         # Weights: rare words count more (inverse document frequency over the listed names).
         self._df = {k: len(v) for k, v in postings.items()}
+        for k, post in read_post.items():
+            if k in postings:  # a reading that is another name's token: one posting, names in order
+                postings[k] = sorted(set(postings[k]).union(post))
+            else:
+                postings[k] = post
+        del read_post
         self._weight_cache: dict[str, float] = {}
         # Every key gets an id; postings are slices of one int array (``_off[kid]:_off[kid + 1]``).
         self._kid: dict[str, int] = {k: i for i, k in enumerate(postings)}
@@ -425,6 +470,12 @@ class NameIndex:
              tuple((j, kid["\x01" + c]) for j, cs in enumerate(rep.concepts) for c in cs))
             for _, _, rep in self._names
         ]
+        # Per name, its tokens' readings: (token, key id); names without share one empty tuple.
+        empty: tuple[tuple[int, int], ...] = ()
+        self._name_reads: list[tuple[tuple[int, int], ...]] = [
+            tuple((j, kid[r]) for j, r in reads) if reads else empty for reads in read_keys]
+        self._p_reads = np.array([bool(r) for r in self._name_reads], dtype=bool)
+        del read_keys
         # Per name, its acronym keys (``acronym_keys``) and the words each credits.
         self._name_acr: list[tuple[tuple[int, tuple[int, ...]], ...]] = [
             tuple((kid[k], run) for k, run in acr) for acr in acr_keys]
@@ -644,6 +695,8 @@ class NameIndex:
         probes += [(x + y, (i, i + 1)) for i, (x, y) in enumerate(zip(sks, sks[1:], strict=False))]
         if n > 2:
             probes.append((rep.compact, tuple(range(n))))
+        # The query's tokens read the other ways (Loekasjenka as Lukashenka, Viktoras as Viktor).
+        probes += [(r, (i,)) for i, r in _readings(rep)]
         parts: list[np.ndarray] = []
         toks: list[int] = []
         qnear: dict[int, float] = {}
@@ -896,7 +949,7 @@ class NameIndex:
         side may always)."""
         # The query side depends on the closeness row only: many names share it.
         q_side: dict[tuple[tuple[float, ...], int], tuple[float, float, bool, bool]] = {}
-        flags, acr = self._name_flags, self._name_acr
+        flags, acr, reads = self._name_flags, self._name_acr, self._name_reads
         q_unseen: dict[tuple[float, ...], int] = {}
         out: list[float] = []
         get = qnear.get
@@ -917,6 +970,10 @@ class NameIndex:
                     c = get(k, 0.0)
                     if c > cb[j]:
                         cb[j] = c
+            for j, k in reads[ni]:
+                c = get(k, 0.0)
+                if c > cb[j]:
+                    cb[j] = c
             if acronyms:
                 for k, run in acr[ni]:
                     c = get(k, 0.0)
@@ -1001,6 +1058,11 @@ class NameIndex:
                     c = qnear.get(k, 0.0)
                     if c > cb[r, j]:
                         cb[r, j] = c
+        for r in np.flatnonzero(self._p_reads[cand]).tolist():
+            for j, k in self._name_reads[names[r]]:
+                c = qnear.get(k, 0.0)
+                if c > cb[r, j]:
+                    cb[r, j] = c
         if acronyms:
             for r, ni in enumerate(names):
                 for k, run in self._name_acr[ni]:
