@@ -69,6 +69,8 @@ REVIEW_THRESHOLD = 0.80
 
 COUNTRY_MATCH_BONUS = 0.03
 COUNTRY_MISMATCH_PENALTY = 0.05
+# Legal forms of a person's own business (individual entrepreneur): a query with one may be a person.
+_PERSON_BUSINESS_FORMS = frozenset(("ipu", "pboyul", "fop", "spd", "chp", "ie"))
 # Names aligned at most per query (limits up to 10; above, three entities per result asked for).
 # 20, not 15: readings lift namesakes' bounds, and at 15 they took the places of the entity
 # looked for (query_ref: 18 entities lost at the default limit with 15, 6 with 20).
@@ -1135,6 +1137,12 @@ class NameIndex:
             cut = f"; query too long: screened on its first {len(rep.tokens)} words"
         floor = REVIEW_THRESHOLD if threshold is None else threshold
         query_person = bool(kind) and kind in PERSON_KINDS
+        # A query that names a company's legal form (Kft., GmbH, LLC, ООО) is no person: listed
+        # persons are not matched to it (a nickname 'EL CHATO' is not 'Sato Engineering Kft.').
+        # Two-letter forms are name parts of some persons (Kim Se, Ag), and a sole proprietor
+        # (ИП, IP) is a person: they do not count.
+        query_org = not query_person and kind not in ("unknown",) and any(
+            len(f) > 2 and f not in _PERSON_BUSINESS_FORMS for f in rep.ignored)
         q_weights = (token_weights(rep, self.weight, False), token_weights(rep, self.weight, True))
         best: dict[int, tuple[float, Alignment, int]] = {}
         aligned: dict[tuple[int, bool], Alignment] = {}
@@ -1154,7 +1162,7 @@ class NameIndex:
             if cur is not None and cur[0] >= 1.0 and not later[self._name_form[ni]]:
                 continue  # another of the entity's names already scored the most there is
             entity = self._entities[ei]
-            if query_person and entity.kind not in ("person", "unknown"):
+            if query_person and entity.kind not in ("person", "unknown") or query_org and entity.kind in PERSON_KINDS:
                 continue
             person = (entity.kind if entity.kind != "unknown" else (kind or "")) in PERSON_KINDS
             form = (self._name_form[ni], person)

@@ -242,3 +242,15 @@ def test_names_differing_in_legal_form_words_are_aligned_apart(reverse: bool) ->
     got = {m.entity_name: m.score for m in idx.search("RTUE BELSPETSVNESHTECHNIKA", threshold=0.5)}
     assert got[names[0]] != got[names[1]]
     assert got["REPUBLICAN TRADE UNITARY ENTERPRISE BELSPETSVNESHTECHNIKA"] == 1.0
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("Sato Engineering Kft.", False),  # a company's legal form: no person matched to it
+    ("Chato Trading GmbH", False),
+    ("El Chato", True),
+    ("ИП Чато", True),  # a sole proprietor is a person
+])
+def test_company_queries_do_not_match_listed_persons(query: str, found: bool) -> None:
+    idx = NameIndex([Entity(id="p", list_name="test", kind="person", name="QUINTERO ARCE, Juan Francisco",
+                            aliases=["EL CHATO"], countries=["MX"], listings=[Listing(regime="US")])])
+    assert bool(idx.search(query, threshold=0.6)) is found
