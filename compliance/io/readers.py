@@ -1397,10 +1397,11 @@ def _json_values(text: IO[str], first: str) -> Iterator[Any | _JsonCut]:
 
 
 def _json_table(name: str, fmt: str, values: Iterable[Any], enc: str, mapping: dict[str, str],
-                closers: list[IO[Any]], warnings: list[str]) -> InputTable:
-    """A table of JSON values (objects are rows): columns from the first 50 objects."""
+                closers: list[IO[Any]], warnings: list[str], sample: int | None = 50) -> InputTable:
+    """A table of JSON values (objects are rows): columns from the first ``sample`` values
+    (all of them with None)."""
     values = iter(values)
-    head = list(itertools.islice(values, 50))
+    head = list(itertools.islice(values, sample))
     if len(head) == 1 and isinstance(head[0], _JsonCut):
         for f in closers:
             f.close()
@@ -1431,65 +1432,35 @@ def _open_json(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, s
     ERROR row saying where it broke."""
     start = text.read(4096)
     if start.lstrip(" \t\r\n\ufeff").startswith("["):
-        items = _json_array_items(text, start)
-        first: list[Any] = []
-        for it in items:
-            first.append(it)
-            if len(first) >= 50:
-                break
-        if first and isinstance(first[0], _JsonCut) and len(first) == 1:
-            text.close()
-            raise InputFileError(f"{name}: not valid JSON ({first[0].reason})")
-        data: Iterable[Any] = itertools.chain(first, items)
-        sample = [it for it in first if isinstance(it, dict)]
-        closers: list[IO[Any]] = [text]
-    else:
-        body = start + text.read()
-        text.close()
-        try:
-            whole = _no_lone_surrogates(_JSON.decode(body))
-        except json.JSONDecodeError as e:
-            if e.msg == "Extra data":  # values one after another: JSON lines in a file called .json
-                table = _open_jsonl(name, io.StringIO(body), enc, mapping)
-                table.warnings.insert(0, f"{name}: holds JSON values one after another (JSON lines), not one "
-                                         "array: read as JSON lines")
-                return table
-            raise InputFileError(f"{name}: not valid JSON ({e.msg} at line {e.lineno} column {e.colno})") from None
-        except RecursionError:
-            raise InputFileError(f"{name}: not valid JSON (nested too deeply to read)") from None
-        said: list[str] = []
-        if isinstance(whole, dict):
-            arrays = [k for k, v in whole.items() if isinstance(v, list) and any(isinstance(x, dict) for x in v)]
-            if isinstance(whole.get("shipments"), list):
-                whole = whole["shipments"]
-            elif set(REQUIRED_COLUMNS) <= set(map_headers([str(k) for k in whole], mapping)[0].values()):
-                whole = [whole]  # one whole shipment, not in an array
-            elif len(arrays) == 1:
-                said.append(f"{name}: the shipments are read from the array under {arrays[0]!r}")
-                whole = whole[arrays[0]]
-        if not isinstance(whole, list):
-            raise InputFileError(f"{name}: a JSON input is an array of shipment objects "
-                                 "(or {\"shipments\": [...]})")
-        if said:
-            return _json_table(name, "json", whole, enc, mapping, [], said)
-        data, sample, closers = whole, [it for it in whole if isinstance(it, dict)], []
-    columns: list[str] = []
-    for it in sample:
-        columns.extend(str(k) for k in it if str(k) not in columns)
-    applied, warnings = map_headers(columns, mapping)
-    for c in INPUT_COLUMNS:  # keys that appear only in later items still map
-        if c not in applied.values() and c not in columns:
-            applied.setdefault(c, c)
-    _required(name, columns or list(INPUT_COLUMNS), applied)
-
-    def rows() -> Iterator[Item]:
-        for it in data:
-            if isinstance(it, _JsonCut):
-                yield it.reason
-            else:
-                yield it if isinstance(it, dict) else "the item is not a JSON object"
-
-    return InputTable(name, "json", columns, applied, rows(), encoding=enc, warnings=warnings, closers=closers)
+        return _json_table(name, "json", _json_array_items(text, start), enc, mapping, [text], [])
+    body = start + text.read()
+    text.close()
+    try:
+        whole = _no_lone_surrogates(_JSON.decode(body))
+    except json.JSONDecodeError as e:
+        if e.msg == "Extra data":  # values one after another: JSON lines in a file called .json
+            table = _open_jsonl(name, io.StringIO(body), enc, mapping)
+            table.warnings.insert(0, f"{name}: holds JSON values one after another (JSON lines), not one "
+                                     "array: read as JSON lines")
+            return table
+        raise InputFileError(f"{name}: not valid JSON ({e.msg} at line {e.lineno} column {e.colno})") from None
+    except RecursionError:
+        raise InputFileError(f"{name}: not valid JSON (nested too deeply to read)") from None
+    said: list[str] = []
+    if isinstance(whole, dict):
+        arrays = [k for k, v in whole.items() if isinstance(v, list) and any(isinstance(x, dict) for x in v)]
+        if isinstance(whole.get("shipments"), list):
+            whole = whole["shipments"]
+        elif set(REQUIRED_COLUMNS) <= set(map_headers([str(k) for k in whole], mapping)[0].values()):
+            whole = [whole]  # one whole shipment, not in an array
+        elif len(arrays) == 1:
+            said.append(f"{name}: the shipments are read from the array under {arrays[0]!r}")
+            whole = whole[arrays[0]]
+    if not isinstance(whole, list):
+        raise InputFileError(f"{name}: a JSON input is an array of shipment objects "
+                             "(or {\"shipments\": [...]})")
+    # A wrapper's array is read whole, so its columns come from every object (a keyed array: the first 50).
+    return _json_table(name, "json", whole, enc, mapping, [], said, sample=50 if said else None)
 
 
 def _cell(v: Any) -> Any:
