@@ -147,6 +147,11 @@ def load_list(path: str | Path, format: str | None = None) -> LoadedList:
     readers = _readers()
     if format is not None and format not in readers:
         raise ListLoadError(f"{p}: unknown list format {format!r}; use one of {', '.join(sorted(readers))}")
+    if format not in ("uk-ods", "uk-xlsx"):
+        from compliance.lists.archive import archive_kind
+
+        if (kind := archive_kind(p)) is not None:
+            return _load_archive(p, kind, format)
     fmt = format or detect_format(p)
     # Building tens of thousands of small objects: the cyclic GC would rescan them again and
     # again (about a third of the import time); nothing here creates cycles.
@@ -173,6 +178,22 @@ def load_list(path: str | Path, format: str | None = None) -> LoadedList:
         log.warning("%s", w)
     log.info("loaded %s (%s): %d entries", p, fmt, len(loaded.entities))
     return loaded
+
+
+def _load_archive(path: Path, kind: str, format: str | None) -> LoadedList:
+    """The list inside a zip or gzip file, recorded under the archive's path and checksum (the
+    file the user has); errors and files name the member inside the archive."""
+    from compliance.lists.archive import unpacked
+
+    with unpacked(path, kind) as (inner, member):
+        try:
+            loaded = load_list(inner, format)
+        except ListLoadError as e:
+            raise ListLoadError(str(e).replace(str(inner.parent) + os.sep, f"{path}!")) from None
+        files = [f"{path}!{Path(f).name}" for f in loaded.info.files]
+    info = loaded.info.model_copy(update={"path": str(path), "sha256": _sha256(path), "files": files})
+    log.info("read %s from the %s archive %s", member, kind, path)
+    return LoadedList(info=info, entities=loaded.entities)
 
 
 # C0/C1 control characters (a damaged export, a stray escape): they match nothing and would be

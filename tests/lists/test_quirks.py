@@ -406,9 +406,11 @@ def test_last_record_spanning_lines_without_a_final_line_break_is_complete(tmp_p
         load_list(_write(tmp_path / "cut.csv", text[:-12]), "us-csl-csv")
 
 
-def test_gzip_list_file_says_decompress(tmp_path: Path) -> None:
+def test_gzip_list_file_is_read_and_a_cut_one_refused(tmp_path: Path) -> None:
     import gzip
 
-    p = _write(tmp_path / "sdn.csv.gz", gzip.compress(_sdn(SDN_ROW.format(n=1, name="A", t="-0- ", p="CUBA", r="-0- "))))
-    with pytest.raises(ListLoadError, match="gzip-compressed file: decompress it first"):
-        load_list(p)
+    packed = gzip.compress(_sdn(SDN_ROW.format(n=1, name="A", t="-0- ", p="CUBA", r="-0- ")))
+    loaded = load_list(_write(tmp_path / "sdn.csv.gz", packed))
+    assert [e.name for e in loaded.entities] == ["A"] and loaded.info.path == str(tmp_path / "sdn.csv.gz")
+    with pytest.raises(ListLoadError, match=r"sdn\.csv\.gz: a damaged or cut-short gzip file"):
+        load_list(_write(tmp_path / "cut" / "sdn.csv.gz", packed[: len(packed) // 2]))
