@@ -6,7 +6,6 @@ the list inside it read as if given directly; spreadsheets (ODS, XLSX are zips t
 from __future__ import annotations
 
 import gzip
-import shutil
 import tempfile
 import zipfile
 import zlib

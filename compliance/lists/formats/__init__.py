@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from compliance.exc import ListLoadError
-from compliance.lists.formats import eu, ftm, ofac, uk, un, us
+from compliance.lists.formats import eu, ftm, ofac, opensanctions, uk, un, us
 from compliance.lists.formats._common import looks_binary, sniff
 from compliance.lists.model import LoadedList
 
@@ -27,12 +27,19 @@ FORMATS: dict[str, Callable[[Path], LoadedList]] = {
     "uk-ods": uk.read_ods,
     "uk-xlsx": uk.read_xlsx,
     "uk-csv": uk.read_csv,
+    "uk-xml": uk.read_xml,
     "ftm-json": ftm.read,
+    "os-simple-csv": opensanctions.read_simple_csv,
+    "os-senzing-json": opensanctions.read_senzing,
     "us-csl-csv": us.read_csl,
+    "us-csl-json": us.read_csl_json,
     "us-bis-dpl": us.read_dpl,
 }
 
 _ROOT = re.compile(r"<([A-Za-z_][\w.:-]*)([^>]*)(?:>|$)")  # the end: a file cut inside its root tag
+# trade.gov CSL JSON keys; FtM records always have a schema (Senzing records a RECORD_TYPE).
+_CSL_JSON = re.compile(r'"(?:sources_used|alt_names|entity_number|source_list_url)"\s*:')
+_FTM_JSON = re.compile(r'"(?:schema|RECORD_TYPE)"\s*:')
 _OFAC_SIDE = {5: "alt.csv (aliases)", 6: "add.csv (addresses)", 2: "sdn_comments.csv (remarks overflow)"}
 
 
@@ -96,11 +103,17 @@ def detect_format(path: Path) -> str:
             return "un-xml"
         if (root == "export" and ("fsd" in attrs or "sanctionEntity" in text)) or (root == "WHOLE" and "<ENTITY" in text):
             return "eu-fsf-xml"
+        if root in uk.XML_ROOTS:
+            return "uk-xml"
         if not root:
             raise ListLoadError(f"{path}: XML without a root element (the file is cut short, or not a list)")
         raise ListLoadError(f"{path}: XML with root <{root}> is not a known list format; give --format "
                             f"(one of {', '.join(FORMATS)})")
     if text.startswith(("{", "[")):
+        if opensanctions.is_senzing(text[:4096]):
+            return "os-senzing-json"
+        if _CSL_JSON.search(text) and not _FTM_JSON.search(text):
+            return "us-csl-json"
         return "ftm-json"
     lines = text.splitlines()
     first = lines[0] if lines else ""
@@ -111,6 +124,8 @@ def detect_format(path: Path) -> str:
         return "us-csl-csv"
     if '"Name"\t"Street_Address"' in first or first.startswith("Name\tStreet_Address"):
         return "us-bis-dpl"
+    if opensanctions.is_simple_csv(first):
+        return "os-simple-csv"
     if "entity_id" in first and "prop" in first and "value" in first:
         return "ftm-json"  # FtM statements CSV
     if any(("name 6" in ln.lower() or "unique id" in ln.lower()) and "id" in ln.lower() for ln in lines[:30]):

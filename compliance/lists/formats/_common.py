@@ -210,7 +210,8 @@ def dedupe(values: Iterable[str | None]) -> list[str]:
 
 
 # Delimited text formats and their delimiter: a download cut short is caught before parsing.
-DELIMITED = {"ofac-csv": ",", "us-csl-csv": ",", "us-bis-dpl": "\t", "uk-csv": ",", "eu-fsf-csv": None}
+DELIMITED = {"ofac-csv": ",", "us-csl-csv": ",", "us-bis-dpl": "\t", "uk-csv": ",", "eu-fsf-csv": None,
+             "os-simple-csv": ","}
 
 
 def check_not_cut(path: Path, delimiter: str | None) -> None:

@@ -66,8 +66,9 @@ def _json_records(path: Path, f: IO[str]) -> Iterator[dict[str, Any]]:
                 yield from _whole(path, f.read().lstrip("\ufeff"))
                 return
             raise ListLoadError(f"{path}: line {n}: not valid JSON: {e.msg} (column {e.colno})") from None
-        if n == 1 and isinstance(rec, dict) and "schema" not in rec and any(
-                isinstance(rec.get(k), list) for k in ("results", "entities", "data")):
+        if n == 1 and isinstance(rec, dict) and "schema" not in rec and (any(
+                isinstance(rec.get(k), list) for k in ("results", "entities", "data"))
+                or isinstance(rec.get("responses"), dict)):
             yield from _whole(path, line)  # a wrapper object on one line
             continue
         if not isinstance(rec, dict):
@@ -82,7 +83,12 @@ def _whole(path: Path, text: str) -> Iterator[dict[str, Any]]:
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise ListLoadError(f"{path}: not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}") from None
-    if isinstance(data, dict):
+    if isinstance(data, dict) and isinstance(data.get("responses"), dict):
+        # yente /match: {"responses": {"q1": {"results": [...]}, ...}}; a candidate found by two
+        # queries is one entity (merged on its id later).
+        data = [r for resp in data["responses"].values() if isinstance(resp, dict)
+                for r in resp.get("results") or [] if isinstance(resp.get("results"), list)]
+    elif isinstance(data, dict):
         data = next((data[k] for k in ("results", "entities", "data") if isinstance(data.get(k), list)),
                     [data] if "schema" in data else None)
     if not isinstance(data, list):
@@ -247,6 +253,8 @@ def _entity(rec: dict[str, Any], sanctions: dict[str, list[dict[str, Any]]],
         return None
     countries = [country_code(c) for p in _COUNTRY_PROPS for c in _strs(props.get(p, []))]
     for addr in props.get("addressEntity", []) or []:
+        if isinstance(addr, dict):  # targets.nested.json / yente: the Address entity itself
+            countries.extend(country_code(c) for c in _strs((addr.get("properties") or {}).get("country", [])))
         ref = addr.get("id") if isinstance(addr, dict) else addr
         countries.extend(country_code(c) for c in address_country.get(str(ref), []))
     datasets = _strs(rec.get("datasets") or [])

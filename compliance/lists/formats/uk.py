@@ -30,6 +30,7 @@ from compliance.lists.formats._common import (
     partial_date,
     sha256_of,
     sniff,
+    xml_error,
 )
 from compliance.lists.model import Entity, ListInfo, Listing, LoadedList
 
@@ -272,3 +273,95 @@ def read_xlsx(path: Path) -> LoadedList:
         return _from_rows(rows, path, "uk-xlsx")
     finally:
         wb.close()
+
+
+# XML: the FCDO UK Sanctions List (<Designations><Designation>) and the OFSI ConList.xml
+# (<ArrayOfFinancialSanctionsTarget><FinancialSanctionsTarget>), read into the rows above. -----
+_XML_RECORDS = {"designation", "financialsanctionstarget"}
+XML_ROOTS = ("Designations", "ArrayOfFinancialSanctionsTarget", "FinancialSanctionsTargets")
+_XML_HEADER = ["Unique ID", "OFSI Group ID", "Name 1", "Name 2", "Name 3", "Name 4", "Name 5", "Name 6", "Name type",
+               "Name non-latin script", "Regime Name", "Designation Type", "Date Designated", "Sanctions Imposed",
+               "DOB", "Designation source", "Country"]
+_XML_ONE = {"uniqueid": "Unique ID", "ofsigroupid": "OFSI Group ID", "groupid": "OFSI Group ID",
+            "regimename": "Regime Name", "regime": "Regime Name", "individualentityship": "Designation Type",
+            "designationtype": "Designation Type", "grouptypedescription": "Designation Type",
+            "grouptype": "Designation Type", "entitytype": "Designation Type", "datedesignated": "Date Designated",
+            "datelisted": "Date Designated", "listedon": "Date Designated", "sanctionsimposed": "Sanctions Imposed",
+            "designationsource": "Designation source"}
+_XML_NAME_PARTS = {f"name{i}": f"Name {i}" for i in range(1, 7)}
+_XML_COUNTRY = {"addresscountry", "country", "nationality", "countryofbirth", "currentbelievedflagofship",
+                "citizenship", "flag"}
+_XML_DOB = {"dob", "dateofbirth", "individualdateofbirth"}
+_XML_DATE = {"lastupdated", "dategenerated", "reportdate", "publicationdate", "datepublished"}
+
+
+def _xml_rows(el: ET.Element) -> tuple[list[list[str]], list[str]]:
+    """(rows in the _XML_HEADER layout, dates the record was updated) for one designation."""
+    one: dict[str, str] = {}
+    names: list[dict[str, str]] = []
+    extra: list[tuple[str, str]] = []  # (column, value): non-Latin names, DOBs, countries
+    dates: list[str] = []
+    for node in el.iter():
+        tag = _norm(node.tag.rsplit("}", 1)[-1]) if isinstance(node.tag, str) else ""
+        text = (node.text or "").strip()
+        parts = {_XML_NAME_PARTS[k]: (c.text or "").strip() for c in node
+                 if (k := _norm(c.tag.rsplit("}", 1)[-1])) in _XML_NAME_PARTS}
+        if parts and any(parts.values()):
+            kind = next(((c.text or "").strip() for c in node
+                         if _norm(c.tag.rsplit("}", 1)[-1]) in ("nametype", "aliastype")), "")
+            names.append({**parts, "Name type": kind})
+        if not text or len(node):
+            continue
+        if tag in _XML_ONE and not one.get(_XML_ONE[tag]):
+            one[_XML_ONE[tag]] = text
+        elif tag == "namenonlatinscript":
+            extra.append(("Name non-latin script", text))
+        elif tag in _XML_DOB:
+            extra.append(("DOB", text))
+        elif tag in _XML_COUNTRY:
+            extra.append(("Country", text))
+        elif tag in _XML_DATE:
+            dates.append(text)
+    rows = []
+    for i in range(max(len(names), len(extra), 1)):
+        row = {**one, **(names[i] if i < len(names) else {})}
+        if i < len(extra):
+            row[extra[i][0]] = extra[i][1]
+        rows.append([row.get(h, "") for h in _XML_HEADER])
+    return rows, dates
+
+
+def read_xml(path: Path) -> LoadedList:
+    dates: list[str] = []
+
+    def rows() -> Iterator[list[str]]:
+        root: str | None = None
+        last = "the start"
+        try:
+            for event, el in ET.iterparse(path, events=("start", "end")):
+                tag = el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
+                if event == "start":
+                    if root is None:
+                        root = tag
+                        if tag not in XML_ROOTS:
+                            raise ListLoadError(f"{path}: root element <{tag}>, expected <Designations> (FCDO) or "
+                                                "<ArrayOfFinancialSanctionsTarget> (OFSI): not a UK sanctions list")
+                    continue
+                low = _norm(tag)
+                if low in _XML_RECORDS:
+                    got, when = _xml_rows(el)
+                    dates.extend(when)
+                    last = f"{tag} {got[0][0] or got[0][1]}"
+                    el.clear()
+                    yield from got
+                elif low in _XML_DATE and el.text and len(el) == 0:
+                    dates.append(el.text.strip())  # a generation date outside the records
+        except ET.ParseError as e:
+            raise xml_error(path, "UK sanctions list XML", e, last) from None
+
+    loaded = _from_rows(iter([_XML_HEADER, *rows()]), path, "uk-xml")
+    parsed = [d for d in (parse_date(x) for x in dates) if d]
+    if parsed:
+        loaded.info.date = max(parsed)
+        loaded.info.version, loaded.info.date_source = loaded.info.date.isoformat(), "file"
+    return loaded
