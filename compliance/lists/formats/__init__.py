@@ -21,6 +21,7 @@ FORMATS: dict[str, Callable[[Path], LoadedList]] = {
     "ofac-csv": ofac.read_csv,
     "ofac-xml": ofac.read_xml,
     "ofac-advanced-xml": ofac.read_advanced_xml,
+    "ofac-enhanced-xml": ofac.read_enhanced_xml,
     "un-xml": un.read,
     "eu-fsf-xml": eu.read_xml,
     "eu-fsf-csv": eu.read_csv,
@@ -99,6 +100,8 @@ def detect_format(path: Path) -> str:
             return "ofac-xml"
         if root == "Sanctions":
             return "ofac-advanced-xml"
+        if root == "sanctionsData":
+            return "ofac-enhanced-xml"
         if root == "CONSOLIDATED_LIST":
             return "un-xml"
         if (root == "export" and ("fsd" in attrs or "sanctionEntity" in text)) or (root == "WHOLE" and "<ENTITY" in text):

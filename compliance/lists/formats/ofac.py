@@ -177,7 +177,7 @@ def _has_eof_byte(path: Path) -> bool:
     line break reads as a complete, shorter list: without the byte, that is worth a word."""
     with path.open("rb") as f:
         f.seek(max(0, path.stat().st_size - 64))
-        return f.read().rstrip(b" \t\r\n").endswith(b"\x1a")
+        return f.read().replace(b"\x00", b"").rstrip(b" \t\r\n").endswith(b"\x1a")  # NULs: a UTF-16 copy
 
 
 def read_csv(path: Path) -> LoadedList:
@@ -340,6 +340,24 @@ def _ymd(el: ET.Element | None) -> str | None:
                      *([f"{int(d):02d}"] if m.isdigit() and d.isdigit() else [])])
 
 
+def _period(period: ET.Element | None) -> str | None:
+    """A DatePeriod as precise as it is: OFAC writes a birth year as 1 Jan to 31 Dec of it and a
+    month as its first to last day, so From alone would invent a day ('1954' -> '1954-01-01')."""
+    if period is None:
+        return None
+    start = _ymd(_find(period, "Start", "From"))
+    end = _ymd(_find(period, "End", "To")) or _ymd(_find(period, "Start", "To")) or start
+    if start is None:
+        return None
+    if end is None or end == start or len(start) < 10:
+        return start
+    if start[:4] == end[:4] and start[5:] == "01-01" and end[5:] == "12-31":
+        return start[:4]
+    if start[:7] == end[:7] and start[8:] == "01":
+        return start[:7]
+    return start[:4]  # a range of dates or years: its first year, as the CSV's '1954 to 1956'
+
+
 class _AdvancedRefs:
     def __init__(self) -> None:
         self.values: dict[str, dict[str, str]] = defaultdict(dict)
@@ -359,15 +377,28 @@ def _advanced_party(el: ET.Element, refs: _AdvancedRefs) -> tuple[str, dict[str,
         _KIND.get(party_type.lower(), "organization")
     names: list[str] = []
     primary = ""
+    # NamePartGroupID -> its part type ("Last Name", "First Name", ...), declared in the Identity.
+    group_type = {g.get("ID", ""): refs.values["NamePartType"].get(g.get("NamePartTypeID", ""), "")
+                  for g in profile.iter() if local(g.tag) == "NamePartGroup"}
     for alias in profile.iter():
         if local(alias.tag) != "Alias":
             continue
         for doc in alias.iter():
             if local(doc.tag) != "DocumentedName":
                 continue
-            text = " ".join((p.text or "").strip() for p in doc.iter() if local(p.tag) == "NamePartValue" and p.text)
+            parts = [(group_type.get(p.get("NamePartGroupID", ""), "").lower(), (p.text or "").strip())
+                     for p in doc.iter() if local(p.tag) == "NamePartValue" and (p.text or "").strip()]
+            text = " ".join(v for _, v in parts)
+            lasts = [v for t, v in parts if t == "last name"]
+            rest = [v for t, v in parts if t != "last name"]
+            forms = [text]
+            if kind == "person" and lasts and rest:
+                # As the SDN CSV writes a person ("LUKASHENKA, Aliaksandr Ryhoravich"), whatever the part
+                # order in the file, and the given names first as an alias.
+                text = f"{' '.join(lasts)}, {' '.join(rest)}"
+                forms = [text, f"{' '.join(rest)} {' '.join(lasts)}"]
             if text:
-                names.append(text)
+                names.extend(forms)
                 if alias.get("Primary") == "true" and not primary:
                     primary = text
     countries: list[str] = []
@@ -377,8 +408,7 @@ def _advanced_party(el: ET.Element, refs: _AdvancedRefs) -> tuple[str, dict[str,
             continue
         ftype = refs.values["FeatureType"].get(feat.get("FeatureTypeID", ""), "")
         if ftype.lower().startswith("birthdate"):
-            start = _find(feat, "FeatureVersion", "DatePeriod", "Start", "From")
-            if (d := _ymd(start)) is not None:
+            if (d := _period(_find(feat, "FeatureVersion", "DatePeriod"))) is not None:
                 dobs.append(d)
         for loc in feat.iter():
             if local(loc.tag) == "VersionLocation":
@@ -395,7 +425,7 @@ def read_advanced_xml(path: Path) -> LoadedList:
     issued: str | None = None
     last: str | None = None
     lists_seen: set[str] = set()
-    ref_tags = {"AliasType", "PartySubType", "PartyType", "SanctionsProgram", "List", "FeatureType", "SanctionsType",
+    ref_tags = {"AliasType", "NamePartType", "PartySubType", "PartyType", "SanctionsProgram", "List", "FeatureType", "SanctionsType",
                 "EntryEventType"}
     try:
         for _, el in ET.iterparse(path, events=("end",)):
@@ -453,4 +483,115 @@ def read_advanced_xml(path: Path) -> LoadedList:
     info = ListInfo(name=list_name, format="ofac-advanced-xml", version=issued, date=date, entries=len(entities),
                     sha256=sha256_of([path]), path=str(path), date_source="file" if date else None,
                     files=[str(path)])
+    return LoadedList(info=info, entities=entities)
+
+
+# SDN_ENHANCED.XML / CONS_ENHANCED.XML (the Sanctions List Service's "enhanced" XML): one
+# <entity> per record with its names (every script as a translation), programs, addresses and
+# features. Paths are followed from the entity down, never searched for anywhere: a
+# relationship names *another* entity and an identity document has a <name> of its own.
+def _kids(el: ET.Element | None, tag: str) -> list[ET.Element]:
+    return [c for c in el if local(c.tag) == tag] if el is not None else []
+
+
+def _path(el: ET.Element | None, *tags: str) -> list[ET.Element]:
+    nodes = [el] if el is not None else []
+    for t in tags:
+        nodes = [c for n in nodes for c in _kids(n, t)]
+    return nodes
+
+
+def _enhanced_entity(el: ET.Element, fname: str) -> tuple[Entity, bool]:
+    """(the entity, whether it is on the SDN List rather than a non-SDN list)."""
+    eid = el.get("id") or ""
+    general = _find(el, "generalInfo")
+    kind = _KIND.get(child_text(general, "entityType").lower(), "organization") if general is not None \
+        else "organization"
+    primary: str | None = None
+    names: list[str] = []
+    for nm in _path(el, "names", "name"):
+        is_primary = child_text(nm, "isPrimary").lower() == "true"
+        for tr in _path(nm, "translations", "translation"):
+            first, last = child_text(tr, "formattedFirstName"), child_text(tr, "formattedLastName")
+            full = child_text(tr, "formattedFullName") or " ".join(
+                child_text(p, "value") for p in _path(tr, "nameParts", "namePart") if child_text(p, "value"))
+            forms = [f"{last}, {first}"] if kind == "person" and first and last else []
+            forms += [full, f"{first} {last}".strip()]
+            if is_primary and child_text(tr, "isPrimary").lower() == "true" and primary is None:
+                primary = next((f for f in forms if f), None)
+            names.extend(forms)
+    names = dedupe(names)
+    name = primary or (names[0] if names else "")
+    lists = [(lst.text or "").strip() for lst in _path(el, "sanctionsLists", "sanctionsList")]
+    on_sdn = not lists or any("sdn" in x.lower() and "non-sdn" not in x.lower() for x in lists)
+    published = [d for d in (parse_date(lst.get("datePublished")) for lst in _path(el, "sanctionsLists",
+                                                                                   "sanctionsList")) if d]
+    programs = dedupe((p.text or "").strip() for p in _path(el, "sanctionsPrograms", "sanctionsProgram"))
+    countries = [country_code(child_text(a, "country")) for a in _path(el, "addresses", "address")]
+    dobs: list[str | None] = []
+    for feat in _path(el, "features", "feature"):
+        ftype, value = child_text(feat, "type").lower(), child_text(feat, "value")
+        if ftype.startswith("birthdate"):
+            exact = _find(feat, "valueDate")
+            iso = child_text(exact, "fromDateBegin") if exact is not None else ""
+            ranged = exact is not None and child_text(exact, "isDateRange").lower() == "true"
+            dobs.append(partial_date(value) if ranged or not iso else partial_date(iso) or partial_date(value))
+        elif "country" in ftype or "flag" in ftype:
+            countries.append(country_code(value))
+        elif "place of birth" in ftype:
+            countries.append(country_code(value.rsplit(",", 1)[-1]))
+    ids: dict[str, str] = {}
+    for doc in _path(el, "identityDocuments", "identityDocument"):
+        key, value = child_text(doc, "type"), child_text(doc, "documentNumber")
+        if key and value:
+            ids[key] = f"{ids[key]}; {value}" if key in ids else value
+    listings = [_listing(p, not on_sdn, f"{fname} entity {eid}") for p in programs or [""]]
+    for lst in listings:
+        lst.listed_on = min(published, default=None)
+    remarks = child_text(general, "remarks") if general is not None else ""
+    return Entity(id=f"ofac:{eid}", list_name="ofac-sdn" if on_sdn else "ofac-cons", kind=kind, name=name,
+                  aliases=[a for a in names if a != name], countries=dedupe(countries), listings=listings,
+                  identifiers=ids, birth_dates=dedupe(dobs) if kind == "person" else [], remarks=remarks or None,
+                  raw={"id": eid, "lists": lists}), on_sdn
+
+
+def read_enhanced_xml(path: Path) -> LoadedList:
+    entities: list[Entity] = []
+    on_sdn = 0
+    as_of: str | None = None
+    root: str | None = None
+    last: str | None = None
+    warnings: list[str] = []
+    try:
+        for event, el in ET.iterparse(path, events=("start", "end")):
+            tag = local(el.tag)
+            if event == "start":
+                if root is None:
+                    root = tag
+                    if tag != "sanctionsData":
+                        raise ListLoadError(f"{path}: root element <{tag}>, expected <sanctionsData>: "
+                                            "not OFAC SDN_ENHANCED.XML")
+                continue
+            if tag == "dataAsOf" and as_of is None:
+                as_of = (el.text or "").strip()
+            elif tag == "entity" and el.get("id"):
+                entity, sdn = _enhanced_entity(el, path.name)
+                last = f"entity id={el.get('id')}"
+                if entity.name:
+                    entities.append(entity)
+                    on_sdn += sdn
+                else:
+                    warnings.append(f"{path.name}: entity {el.get('id')} has no name; skipped")
+                el.clear()
+    except ET.ParseError as e:
+        raise xml_error(path, "OFAC SDN_ENHANCED XML", e, last) from None
+    list_name = "ofac-sdn" if on_sdn or not entities else "ofac-cons"
+    if on_sdn and on_sdn < len(entities):  # one file, both lists: stored as one list named by the majority
+        warnings.append(f"{len(entities) - on_sdn} entities are on non-SDN lists (kept with measure 'sectoral')")
+    for ent in entities:
+        ent.list_name = list_name
+    date = parse_date(as_of)
+    info = ListInfo(name=list_name, format="ofac-enhanced-xml", version=as_of, date=date, entries=len(entities),
+                    sha256=sha256_of([path]), path=str(path), date_source="file" if date else None,
+                    files=[str(path)], warnings=warnings)
     return LoadedList(info=info, entities=entities)
