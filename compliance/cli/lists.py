@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from compliance.cli.common import EXIT_USAGE, err_console, user_errors
+from compliance.lists.model import ListInfo
 
 lists_app = typer.Typer(help="Import and inspect sanctions lists.", no_args_is_help=True,
                         epilog="Example: compliance lists import ../shared/data/ofac/sdn_2024-05/sdn.csv")
@@ -19,9 +22,10 @@ console = Console()
 
 @lists_app.command("import", epilog="Example: compliance lists import ../shared/data/ofac/sdn_2024-05/sdn.csv")
 def import_cmd(
-    path: Path = typer.Argument(..., help="The list file (OFAC sdn.csv/sdn.xml/sdn_advanced.xml, UN XML, EU FSF "
-                                         "XML/CSV, UK ODS/XLSX/CSV, OpenSanctions FtM JSON, or a YAML list in the "
-                                         "curated format)."),
+    path: Path = typer.Argument(..., help="The list file (OFAC sdn.csv/sdn.xml/sdn_advanced.xml/SDN_ENHANCED.XML "
+                                         "or their .zip, UN XML, EU FSF XML/CSV, UK ODS/XLSX/CSV/XML, US CSL "
+                                         "CSV/JSON, BIS DPL, OpenSanctions FtM JSON/simple CSV/Senzing, or a YAML "
+                                         "list in the curated format)."),
     format: str | None = typer.Option(None, "--format", help="Format (default: detected from the content)."),
     name: str | None = typer.Option(None, "--name", help="Store under this list name (default: the format's)."),
     force: bool = typer.Option(False, "--force", help="Replace a stored list even if this file is older."),
@@ -30,16 +34,59 @@ def import_cmd(
     from compliance.lists import import_list
 
     started = dt.datetime.now(dt.UTC)
-    with user_errors():
-        info = import_list(path, format, name=name, force=force)
+    # The warnings are printed below, once, with the result: not also as log lines while reading.
+    lists_log = logging.getLogger("compliance.lists")
+    level = lists_log.level
+    lists_log.setLevel(logging.ERROR)
+    try:
+        with user_errors():
+            info = import_list(path, format, name=name, force=force)
+    finally:
+        lists_log.setLevel(level)
     fresh = info.imported_at is not None and info.imported_at >= started
-    verb = "imported" if fresh else "unchanged (same file already imported)"
-    err_console.print(f"{verb} {info.name} ({info.format}): {info.entries} entries, version "
-                      f"{info.version or info.date or 'unknown'}, sha256 {(info.sha256 or '')[:12]}")
+    if fresh:
+        err_console.print(f"imported {info.name} ({info.format}): {info.entries} entries", highlight=False)
+    else:
+        when = info.imported_at.isoformat(timespec="seconds") if info.imported_at else "earlier"
+        err_console.print(f"unchanged: {info.name} ({info.format}) already holds this file (imported {when}): "
+                          f"{info.entries} entries", highlight=False)
+    for line in describe(info):
+        err_console.print(f"  {escape(line)}", highlight=False)
+    if info.warnings:
+        err_console.print(f"  [yellow]{len(info.warnings)} warning{'s' if len(info.warnings) > 1 else ''}:[/]")
     for w in info.warnings[:10]:
-        err_console.print(f"[yellow]warning:[/] {w}")
+        err_console.print(f"    - {escape(w)}", highlight=False)
     if len(info.warnings) > 10:
-        err_console.print(f"[yellow]warning:[/] ... and {len(info.warnings) - 10} more")
+        err_console.print(f"    ... and {len(info.warnings) - 10} more (compliance lists status --json)")
+
+
+def _when(info: ListInfo, both: str) -> str:
+    """Version and date, the date only where it says more than the version ('2021-07' is not
+    given a day it does not have, '2026-02-27T00:00:09Z' is not repeated)."""
+    v, d = info.version or "", info.date.isoformat() if info.date else ""
+    if not d or v.startswith(d) or d.startswith(v) and v:
+        return v or d
+    return both.format(v=v, d=d) if v else d
+
+
+def _version(info: ListInfo) -> str:
+    """The list's version and date, and where they come from: a date guessed from a folder or
+    file name is only as good as the name, and a list with none cannot be told from an older one."""
+    if not info.version and not info.date:
+        return "unknown: the file states no date (a newer or older copy cannot be told apart)"
+    text = _when(info, "{v}, dated {d}")
+    if info.date_source == "file":
+        return f"{text} (stated in the file)"
+    if info.date_source:
+        return f"{text} (taken from the {info.date_source}: the file states no date)"
+    return text
+
+
+def describe(info: ListInfo) -> list[str]:
+    """The lines telling a user what a list is: source file(s), version and date, checksum."""
+    files = [Path(f).name for f in info.files[1:]]
+    source = (info.path or "bundled with the program") + (f" (read with {', '.join(files)})" if files else "")
+    return [f"source:  {source}", f"version: {_version(info)}", f"sha256:  {info.sha256 or 'unknown'}"]
 
 
 @lists_app.command("status", epilog="Example: compliance lists status --json")
@@ -53,17 +100,22 @@ def status(as_json: bool = typer.Option(False, "--json", help="JSON output.")) -
         typer.echo(json.dumps([i.model_dump(mode="json") for i in infos], indent=2))
         return
     table = Table(title="sanctions lists", title_justify="left")
-    for col in ("name", "format", "version / date", "entries", "sha256", "imported at"):
+    for col in ("name", "format", "version / date", "entries", "sha256", "imported at", "warnings"):
         table.add_column(col, overflow="fold")
     for i in infos:
-        when = i.version or (i.date.isoformat() if i.date else "unknown")
+        when = _when(i, "{v} ({d})") or "unknown"
         if i.date_source and i.date_source != "file":
-            when += f" (from {i.date_source})"
+            when += f" (from the {i.date_source})"
         table.add_row(i.name, i.format, when, str(i.entries), (i.sha256 or "")[:12],
-                      i.imported_at.isoformat(timespec="seconds") if i.imported_at else "bundled")
+                      i.imported_at.isoformat(timespec="seconds") if i.imported_at else "bundled",
+                      str(len(i.warnings)) if i.warnings else "")
     console.print(table)
-    if any(i.path for i in infos):
-        console.print("files: " + "; ".join(f"{i.name} = {i.path}" for i in infos if i.path), soft_wrap=True)
+    for i in infos:
+        if i.path:
+            console.print(f"{i.name}: {escape(describe(i)[0].removeprefix('source:  '))}", soft_wrap=True,
+                          highlight=False)
+    if any(i.warnings for i in infos):
+        console.print("warnings: compliance lists status --json shows them", highlight=False)
 
 
 @lists_app.command("show", epilog="Example: compliance lists show curated:belaruskali")

@@ -397,3 +397,27 @@ def test_yente_match_response_and_nested_addresses(shared_data: Path, tmp_path: 
     nested = tmp_path / "targets.nested.json"
     nested.write_text(json.dumps(person) + "\n", encoding="utf-8")
     assert load_list(nested).entities[0].countries == ["BY"]
+
+
+# What the user is told -----------------------------------------------------------------------------
+def test_cli_import_says_source_version_hash_and_each_warning_once(shared_data: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from compliance.cli import app
+
+    folder = shared_data / "ofac" / "sdn_2021-07"
+    r = CliRunner().invoke(app, ["lists", "import", str(folder / "sdn.csv")])
+    assert r.exit_code == 0, r.output
+    assert "imported ofac-sdn (ofac-csv): 8976 entries" in r.output
+    assert f"source:  {folder / 'sdn.csv'} (read with alt.csv, add.csv, sdn_comments.csv)" in r.output
+    assert "version: 2021-07 (taken from the folder name: the file states no date)" in r.output
+    assert "sha256:  " in r.output and "1 warning:" in r.output
+    assert r.output.count("sdn_comments.csv: no end-of-file byte") == 1  # not also as a log line
+    r = CliRunner().invoke(app, ["lists", "status"])
+    assert r.exit_code == 0 and "2021-07" in r.output and "2021-07-01" not in r.output  # no invented day
+
+
+def test_ofac_xml_excerpt_is_said_from_its_record_count(shared_data: Path) -> None:
+    loaded = load_list(shared_data / "ofac" / "sample_sdn_xml_2020-04" / "sdn.xml")
+    assert loaded.info.warnings == ["the file's Record_Count says 8197 entries, it holds 8: an excerpt or an edited "
+                                    "copy, not the whole published list?"]

@@ -253,6 +253,7 @@ def read_csv(path: Path) -> LoadedList:
 def read_xml(path: Path) -> LoadedList:
     entities: list[Entity] = []
     publish: str | None = None
+    count = ""
     root: str | None = None
     last = None
     try:
@@ -268,6 +269,8 @@ def read_xml(path: Path) -> LoadedList:
                 continue
             if tag == "Publish_Date":
                 publish = (el.text or "").strip()
+            elif tag == "Record_Count":
+                count = (el.text or "").strip()
             elif tag == "sdnEntry":
                 entities.append(_xml_entity(el, path.name))
                 last = entities[-1].id
@@ -277,9 +280,12 @@ def read_xml(path: Path) -> LoadedList:
     if root == "Sanctions":
         return read_advanced_xml(path)
     date = parse_date(publish, month_first=True)
+    # The file states its own size: fewer entries is an excerpt or a file edited by hand.
+    warnings = [f"the file's Record_Count says {count} entries, it holds {len(entities)}: an excerpt or an edited "
+                "copy, not the whole published list?"] if count.isdigit() and int(count) != len(entities) else []
     info = ListInfo(name="ofac-sdn", format="ofac-xml", version=publish, date=date, entries=len(entities),
                     sha256=sha256_of([path]), path=str(path), date_source="file" if date else None,
-                    files=[str(path)])
+                    files=[str(path)], warnings=warnings)
     return LoadedList(info=info, entities=entities)
 
 
@@ -304,6 +310,9 @@ def _xml_entity(el: ET.Element, fname: str) -> Entity:
                 aliases.append(f"{al}, {af}")
         elif t in ("country", "vesselFlag") and c.text:
             if (code := country_code(c.text)) and code not in countries:
+                countries.append(code)
+        elif t == "placeOfBirth" and c.text:
+            if (code := country_code(c.text.rsplit(",", 1)[-1])) and code not in countries:
                 countries.append(code)
         elif t == "dateOfBirth" and c.text:
             dobs.append(partial_date(c.text) or "")
