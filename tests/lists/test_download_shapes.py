@@ -108,12 +108,15 @@ def _reencode(data: bytes, how: str) -> bytes:
 
 _COPIES = [(rel, how) for rel in ("ofac/sdn_2024-05/sdn.csv", "csl/consolidated_selection_2025-06.csv",
                                    "csl/bis_dpl_2022-09.txt", "opensanctions/yente_t1_entities.ftm.json",
-                                   "ofac/sample_sdn_xml_2020-04/sdn.xml")
+                                   "ofac/sample_sdn_xml_2020-04/sdn.xml", "un/UN_consolidated.xml",
+                                   "eu/sample_eu_fsf_xml_2020-04.xml")
            for how in ("bom", "utf-16", "cp1252", "lf", "crlf")
-           if not (how == "cp1252" and rel.startswith("opensanctions"))]  # Cyrillic: not in cp1252
+           if not (how == "cp1252" and rel.startswith(("opensanctions", "un/")))]  # text not in cp1252
 
 
 @pytest.mark.parametrize(("rel", "how"), _COPIES)
+# An editor re-saving an XML list as UTF-16 or cp1252 keeps its encoding="utf-8" declaration: the
+# parser stopped at the first byte ("encoding specified in XML declaration is incorrect").
 def test_reencoded_copies_read_the_same(shared_data: Path, tmp_path: Path, rel: str, how: str) -> None:
     src = shared_data / rel
     copy = tmp_path / src.parent.name / src.name

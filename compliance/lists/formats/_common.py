@@ -6,12 +6,13 @@ import codecs
 import csv
 import datetime as dt
 import hashlib
+import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from compliance import countries as _countries
 from compliance.exc import ListLoadError
@@ -250,3 +251,50 @@ def check_not_cut(path: Path, delimiter: str | None) -> None:
                             f"{widths[len(widths) // 2]}, and the file ends without a line break: the file is "
                             "truncated (cut short, e.g. an interrupted download); get the complete file")
 
+
+
+_DECLARED = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+class _Recoded(io.RawIOBase):
+    """A text file in one encoding read as UTF-8 bytes, its XML declaration saying so."""
+
+    def __init__(self, path: Path, encoding: str) -> None:
+        self._f = path.open(encoding=encoding, errors="replace" if encoding == "cp1252" else "strict", newline="")
+        self._buf = b""
+        self._first = True
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while not self._buf:
+            text = "" if self._f.closed else self._f.read(1 << 16)
+            if not text:
+                self._f.close()
+                return 0
+            if self._first:
+                text = _DECLARED.sub(lambda m: m[0].replace(m[1], "utf-8"), text.lstrip("\ufeff"), count=1)
+                self._first = False
+            self._buf = text.encode("utf-8")
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n
+
+
+def xml_source(path: Path) -> Path | IO[bytes]:
+    """The XML file as the parser should read it: as it is, or re-encoded to UTF-8 when its bytes
+    are not in the encoding its declaration names. An editor re-saving a list as UTF-16
+    ("Unicode") or cp1252 ("ANSI") keeps ``encoding="utf-8"`` in the first line, and the
+    parser would stop at the first byte with a misleading error."""
+    head = sniff(path, 512)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        m = _DECLARED.match(head.decode("utf-16", errors="replace").lstrip("\ufeff"))
+        if m and m[1].lower().replace("-", "") in ("utf16", "utf16le", "utf16be"):
+            return path
+        return io.BufferedReader(_Recoded(path, "utf-16"))
+    m = _DECLARED.match(head.decode("utf-8", errors="replace").lstrip("\ufeff"))
+    if (m is None or m[1].lower().replace("-", "") == "utf8") and detect_encoding(path) == "cp1252":
+        return io.BufferedReader(_Recoded(path, "cp1252"))
+    return path

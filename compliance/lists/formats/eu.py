@@ -23,6 +23,7 @@ from compliance.lists.formats._common import (
     sha256_of,
     sniff,
     xml_error,
+    xml_source,
 )
 from compliance.lists.model import Entity, ListInfo, Listing, LoadedList
 
@@ -82,7 +83,7 @@ def read_xml(path: Path) -> LoadedList:
     root: str | None = None
     last: str | None = None
     try:
-        for event, el in ET.iterparse(path, events=("start", "end")):
+        for event, el in ET.iterparse(xml_source(path), events=("start", "end")):
             tag = local(el.tag)
             if event == "start":
                 if root is None:

@@ -32,6 +32,7 @@ from compliance.lists.formats._common import (
     sniff,
     version_from_dirname,
     xml_error,
+    xml_source,
 )
 from compliance.lists.model import Entity, ListInfo, Listing, LoadedList
 
@@ -257,7 +258,7 @@ def read_xml(path: Path) -> LoadedList:
     root: str | None = None
     last = None
     try:
-        for event, el in ET.iterparse(path, events=("start", "end")):
+        for event, el in ET.iterparse(xml_source(path), events=("start", "end")):
             tag = local(el.tag)
             if event == "start":
                 if root is None:
@@ -437,7 +438,7 @@ def read_advanced_xml(path: Path) -> LoadedList:
     ref_tags = {"AliasType", "NamePartType", "PartySubType", "PartyType", "SanctionsProgram", "List", "FeatureType", "SanctionsType",
                 "EntryEventType"}
     try:
-        for _, el in ET.iterparse(path, events=("end",)):
+        for _, el in ET.iterparse(xml_source(path), events=("end",)):
             tag = local(el.tag)
             if tag in ref_tags and el.get("ID") and len(el) == 0:
                 refs.values[tag][el.get("ID", "")] = (el.text or "").strip()
@@ -572,7 +573,7 @@ def read_enhanced_xml(path: Path) -> LoadedList:
     last: str | None = None
     warnings: list[str] = []
     try:
-        for event, el in ET.iterparse(path, events=("start", "end")):
+        for event, el in ET.iterparse(xml_source(path), events=("start", "end")):
             tag = local(el.tag)
             if event == "start":
                 if root is None:

@@ -31,6 +31,7 @@ from compliance.lists.formats._common import (
     sha256_of,
     sniff,
     xml_error,
+    xml_source,
 )
 from compliance.lists.model import Entity, ListInfo, Listing, LoadedList
 
@@ -338,7 +339,7 @@ def read_xml(path: Path) -> LoadedList:
         root: str | None = None
         last = "the start"
         try:
-            for event, el in ET.iterparse(path, events=("start", "end")):
+            for event, el in ET.iterparse(xml_source(path), events=("start", "end")):
                 tag = el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
                 if event == "start":
                     if root is None:

@@ -15,6 +15,7 @@ from compliance.lists.formats._common import (
     partial_date,
     sha256_of,
     xml_error,
+    xml_source,
 )
 from compliance.lists.model import Entity, ListInfo, Listing, LoadedList
 
@@ -31,7 +32,7 @@ def read(path: Path) -> LoadedList:
     root: str | None = None
     last: str | None = None
     try:
-        for event, el in ET.iterparse(path, events=("start", "end")):
+        for event, el in ET.iterparse(xml_source(path), events=("start", "end")):
             tag = local(el.tag)
             if event == "start":
                 if root is None:
