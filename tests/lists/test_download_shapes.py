@@ -244,7 +244,7 @@ def test_ofac_enhanced_xml_has_every_belarus_entry(shared_data: Path, tmp_path: 
 def test_ofac_advanced_person_name_parts_and_a_birth_year(tmp_path: Path) -> None:
     from tests.lists.test_quirks import ADVANCED
 
-    person = """<DistinctParty FixedRef="9760"><Profile ID="9760" PartySubTypeID="4">
+    person = """<DistinctParty FixedRef="9760"><Comment>Head of state</Comment><Profile ID="9760" PartySubTypeID="4">
         <Identity ID="2" FixedRef="9760" Primary="true">
           <Alias FixedRef="9760" AliasTypeID="1403" Primary="true" LowQuality="false">
             <DocumentedName ID="21" FixedRef="9760">
@@ -260,7 +260,12 @@ def test_ofac_advanced_person_name_parts_and_a_birth_year(tmp_path: Path) -> Non
           <End><From><Year>1954</Year><Month>12</Month><Day>31</Day></From><To><Year>1954</Year><Month>12</Month>
           <Day>31</Day></To></End></DatePeriod></FeatureVersion></Feature>
       </Profile></DistinctParty>"""
+    docs = ('<IDRegDocuments><IDRegDocument ID="5" IDRegDocTypeID="1571" IdentityID="2">'
+            "<IDRegistrationNo>MP0000001</IDRegistrationNo></IDRegDocument></IDRegDocuments>")
     text = ADVANCED.replace("</DistinctParties>", person + "</DistinctParties>").replace(
+        "<DistinctParties>", docs + "<DistinctParties>").replace(
+        "<ListValues>", '<IDRegDocTypeValues><IDRegDocType ID="1571">Passport</IDRegDocType></IDRegDocTypeValues>'
+        "<ListValues>").replace(
         "<PartyTypeValues>", '<NamePartTypeValues><NamePartType ID="1520">Last Name</NamePartType>'
         '<NamePartType ID="1521">First Name</NamePartType></NamePartTypeValues><PartyTypeValues>')
     p = tmp_path / "sdn_advanced.xml"
@@ -268,6 +273,7 @@ def test_ofac_advanced_person_name_parts_and_a_birth_year(tmp_path: Path) -> Non
     luk = next(e for e in load_list(p).entities if e.id == "ofac:9760")
     assert luk.kind == "person" and luk.name == "LUKASHENKA, Aliaksandr" and luk.aliases == ["Aliaksandr LUKASHENKA"]
     assert luk.birth_dates == ["1954"]  # the year, not 1 January of it
+    assert luk.identifiers == {"Passport": "MP0000001"} and luk.remarks == "Head of state"
 
 
 # UK XML ---------------------------------------------------------------------------------------------
@@ -424,3 +430,21 @@ def test_ofac_xml_excerpt_is_said_from_its_record_count(shared_data: Path) -> No
     loaded = load_list(shared_data / "ofac" / "sample_sdn_xml_2020-04" / "sdn.xml")
     assert loaded.info.warnings == ["the file's Record_Count says 8197 entries, it holds 8: an excerpt or an edited "
                                     "copy, not the whole published list?"]
+
+
+# OFAC's non-SDN lists in the XML layouts are sectoral, and never replace the stored SDN list --------
+def test_ofac_consolidated_xml_is_not_the_sdn_list(shared_data: Path, tmp_path: Path) -> None:
+    from tests.lists.test_quirks import ADVANCED
+
+    cons = tmp_path / "consolidated.xml"
+    cons.write_bytes((shared_data / "ofac" / "sample_sdn_xml_2020-04" / "sdn.xml").read_bytes())
+    loaded = load_list(cons)
+    assert loaded.info.name == "ofac-cons" and {e.list_name for e in loaded.entities} == {"ofac-cons"}
+    assert {li.measure for e in loaded.entities for li in e.listings} == {"sectoral"}
+    adv = tmp_path / "cons_advanced.xml"
+    adv.write_text(ADVANCED.replace(">SDN List<", ">Non-SDN Menu-Based Sanctions List<"), encoding="utf-8")
+    loaded = load_list(adv)
+    assert loaded.info.name == "ofac-cons" and loaded.entities[0].listings[0].measure == "sectoral"
+    sdn = tmp_path / "sdn_advanced.xml"
+    sdn.write_text(ADVANCED, encoding="utf-8")
+    assert load_list(sdn).entities[0].listings[0].measure == "asset_freeze"

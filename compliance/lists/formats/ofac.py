@@ -173,6 +173,12 @@ def _listing(program: str, consolidated: bool, source: str) -> Listing:
                    (f": {basis}" if basis else ""), source=source)
 
 
+def _is_sdn_list(name: str) -> bool:
+    """'SDN List' is; 'Non-SDN Menu-Based Sanctions List', 'SSI List', 'NS-PLC List' are not."""
+    low = name.lower()
+    return "sdn" in low and "non-sdn" not in low and "non sdn" not in low
+
+
 def _has_eof_byte(path: Path) -> bool:
     """Does the file end with the DOS end-of-file byte (after it at most blanks)? A copy cut at a
     line break reads as a complete, shorter list: without the byte, that is worth a word."""
@@ -252,6 +258,11 @@ def read_csv(path: Path) -> LoadedList:
 
 # sdn.xml (the legacy XML, any namespace: tempuri.org in old releases, treas.gov in newer) ---------
 def read_xml(path: Path) -> LoadedList:
+    # consolidated.xml (the non-SDN lists) has the same schema and no list marker in its entries:
+    # only its name tells it from sdn.xml. Read as SDN it would block sectoral-only parties and
+    # replace the stored SDN list.
+    consolidated = path.name.lower().startswith("cons")
+    list_name = "ofac-cons" if consolidated else "ofac-sdn"
     entities: list[Entity] = []
     publish: str | None = None
     count = ""
@@ -273,7 +284,7 @@ def read_xml(path: Path) -> LoadedList:
             elif tag == "Record_Count":
                 count = (el.text or "").strip()
             elif tag == "sdnEntry":
-                entities.append(_xml_entity(el, path.name))
+                entities.append(_xml_entity(el, path.name, consolidated))
                 last = entities[-1].id
                 el.clear()
     except ET.ParseError as e:
@@ -284,13 +295,13 @@ def read_xml(path: Path) -> LoadedList:
     # The file states its own size: fewer entries is an excerpt or a file edited by hand.
     warnings = [f"the file's Record_Count says {count} entries, it holds {len(entities)}: an excerpt or an edited "
                 "copy, not the whole published list?"] if count.isdigit() and int(count) != len(entities) else []
-    info = ListInfo(name="ofac-sdn", format="ofac-xml", version=publish, date=date, entries=len(entities),
+    info = ListInfo(name=list_name, format="ofac-xml", version=publish, date=date, entries=len(entities),
                     sha256=sha256_of([path]), path=str(path), date_source="file" if date else None,
                     files=[str(path)], warnings=warnings)
     return LoadedList(info=info, entities=entities)
 
 
-def _xml_entity(el: ET.Element, fname: str) -> Entity:
+def _xml_entity(el: ET.Element, fname: str, consolidated: bool) -> Entity:
     uid = child_text(el, "uid")
     first, last = child_text(el, "firstName"), child_text(el, "lastName")
     kind = _KIND.get(child_text(el, "sdnType").lower(), "organization")
@@ -323,8 +334,8 @@ def _xml_entity(el: ET.Element, fname: str) -> Entity:
                 ids[key] = f"{ids[key]}; {value}" if key in ids else value
     if kind == "person" and first:
         aliases.append(f"{first} {last}")
-    listings = [_listing(p, False, f"{fname} uid {uid}") for p in dedupe(programs) or [""]]
-    return Entity(id=f"ofac:{uid}", list_name="ofac-sdn", kind=kind, name=name,
+    listings = [_listing(p, consolidated, f"{fname} uid {uid}") for p in dedupe(programs) or [""]]
+    return Entity(id=f"ofac:{uid}", list_name="ofac-cons" if consolidated else "ofac-sdn", kind=kind, name=name,
                   aliases=[a for a in dedupe(aliases) if a != name], countries=countries, listings=listings,
                   identifiers=ids, birth_dates=dedupe(dobs), remarks=child_text(el, "remarks") or None,
                   raw={"uid": uid, "sdnType": child_text(el, "sdnType")})
@@ -424,8 +435,10 @@ def _advanced_party(el: ET.Element, refs: _AdvancedRefs) -> tuple[str, dict[str,
             if local(loc.tag) == "VersionLocation":
                 countries.extend(refs.location.get(loc.get("LocationID", ""), []))
     fixed = el.get("FixedRef") or profile.get("ID") or ""
+    identities = [i.get("ID", "") for i in profile if local(i.tag) == "Identity"]
     return profile.get("ID") or fixed, {"fixed": fixed, "kind": kind, "name": primary or (names[0] if names else ""),
-                                      "aliases": names, "countries": dedupe(countries), "dobs": dedupe(dobs)}
+                                      "aliases": names, "countries": dedupe(countries), "dobs": dedupe(dobs),
+                                      "identities": identities, "remarks": child_text(el, "Comment")}
 
 
 def read_advanced_xml(path: Path) -> LoadedList:
@@ -435,7 +448,8 @@ def read_advanced_xml(path: Path) -> LoadedList:
     issued: str | None = None
     last: str | None = None
     lists_seen: set[str] = set()
-    ref_tags = {"AliasType", "NamePartType", "PartySubType", "PartyType", "SanctionsProgram", "List", "FeatureType", "SanctionsType",
+    documents: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    ref_tags = {"AliasType", "IDRegDocType", "NamePartType", "PartySubType", "PartyType", "SanctionsProgram", "List", "FeatureType", "SanctionsType",
                 "EntryEventType"}
     try:
         for _, el in ET.iterparse(xml_source(path), events=("end",)):
@@ -455,6 +469,13 @@ def read_advanced_xml(path: Path) -> LoadedList:
                 el.clear()
             elif tag == "DateOfIssue":
                 issued = _ymd(el)
+            elif tag == "IDRegDocument":
+                # Passports, registration numbers...: listed apart from the parties, by identity.
+                number = child_text(el, "IDRegistrationNo")
+                if number:
+                    kind = refs.values["IDRegDocType"].get(el.get("IDRegDocTypeID", ""), "") or "document"
+                    documents[el.get("IdentityID", "")].append((kind, number))
+                el.clear()
             elif tag == "DistinctParty":
                 pid, party = _advanced_party(el, refs)
                 parties[pid] = party
@@ -471,7 +492,8 @@ def read_advanced_xml(path: Path) -> LoadedList:
                         continue
                     comment = child_text(measure, "Comment")
                     if comment and (comment in programs or not programs):
-                        lst = _listing(comment, "SDN" not in list_name.upper(), f"{path.name} entry {el.get('ID')}")
+                        lst = _listing(comment, bool(list_name) and not _is_sdn_list(list_name),
+                                       f"{path.name} entry {el.get('ID')}")
                         lst.listed_on = created
                         listings[el.get("ProfileID", "")].append(lst)
                 el.clear()
@@ -479,13 +501,17 @@ def read_advanced_xml(path: Path) -> LoadedList:
         raise xml_error(path, "OFAC SDN Advanced XML", e, last) from None
     except ListLoadError as e:
         raise ListLoadError(f"{path}: {e}") from None
-    consolidated = bool(lists_seen) and not any("SDN" in x.upper() for x in lists_seen)
+    consolidated = bool(lists_seen) and not any(_is_sdn_list(x) for x in lists_seen)
     list_name = "ofac-cons" if consolidated else "ofac-sdn"
     entities = []
     for pid, p in parties.items():
         if not p["name"]:
             continue
+        ids: dict[str, str] = {}
+        for key, value in (d for i in p["identities"] for d in documents.get(i, [])):
+            ids[key] = f"{ids[key]}; {value}" if key in ids and value not in ids[key] else value
         entities.append(Entity(id=f"ofac:{p['fixed']}", list_name=list_name, kind=p["kind"], name=p["name"],
+                               identifiers=ids, remarks=p["remarks"] or None,
                                aliases=[a for a in dedupe(p["aliases"]) if a != p["name"]], countries=p["countries"],
                                birth_dates=p["dobs"] if p["kind"] == "person" else [],
                                listings=listings.get(pid, []), raw={"fixed_ref": p["fixed"], "profile_id": pid}))
@@ -533,7 +559,7 @@ def _enhanced_entity(el: ET.Element, fname: str) -> tuple[Entity, bool]:
     names = dedupe(names)
     name = primary or (names[0] if names else "")
     lists = [(lst.text or "").strip() for lst in _path(el, "sanctionsLists", "sanctionsList")]
-    on_sdn = not lists or any("sdn" in x.lower() and "non-sdn" not in x.lower() for x in lists)
+    on_sdn = not lists or any(_is_sdn_list(x) for x in lists)
     published = [d for d in (parse_date(lst.get("datePublished")) for lst in _path(el, "sanctionsLists",
                                                                                    "sanctionsList")) if d]
     programs = dedupe((p.text or "").strip() for p in _path(el, "sanctionsPrograms", "sanctionsProgram"))
