@@ -150,7 +150,11 @@ def _from_rows(rows: Iterator[list[str]], path: Path, fmt: str) -> LoadedList:
     for g in groups.values():
         names = dedupe(g["names"])
         if not names:
-            warnings.append(f"{path.name}: {g['uid']} (rows {', '.join(map(str, g['rows']))}) has no name; skipped")
+            regimes = ", ".join(str(li.program) for li in g["listings"] if li.program)
+            rows_text = ", ".join(map(str, g["rows"][:5]))
+            warnings.append(f"{path.name} row{'s' if len(g['rows']) > 1 else ''} {rows_text}: {g['uid']}"
+                            + (f" ({regimes})" if regimes else "") + " has an empty name in the file, so it cannot "
+                            "be screened; skipped")
             continue
         entities.append(Entity(id=f"uk:{g['uid']}", list_name="uk-sanctions", kind=g["kind"], name=names[0],
                                aliases=names[1:], countries=dedupe(g["countries"]),
