@@ -450,3 +450,28 @@ def test_ofac_consolidated_xml_is_not_the_sdn_list(shared_data: Path, tmp_path: 
     sdn = tmp_path / "sdn_advanced.xml"
     sdn.write_text(ADVANCED, encoding="utf-8")
     assert load_list(sdn).entities[0].listings[0].measure == "asset_freeze"
+
+
+@pytest.mark.parametrize(("query", "who"), [
+    ("Віктар Уладзіміравіч СОЙКА", "Sojko"),  # Belarusian Cyrillic alias
+    ("Viktar Uladzimiravich Soika", "Sojko"),  # its Latin transliteration, in no field of the file
+    ("Святлана Паўлаўна ПАХОДАВА", "PACHODAVA"),
+    ("Светлана Павловна ПОХОДОВА", "PACHODAVA"),  # Russian form
+])
+def test_ftm_cyrillic_aliases_reach_the_index(shared_data: Path, query: str, who: str) -> None:
+    loaded = load_list(shared_data / "opensanctions" / "yente_t1_entities.ftm.json")
+    hits = NameIndex(loaded.entities).search(query)
+    assert hits and who in next(e.name for e in loaded.entities if e.id == hits[0].entity_id)
+
+
+def test_eu_fsf_csv_saved_with_commas_reads_as_with_semicolons(tmp_path: Path) -> None:
+    from tests.lists.test_quirks import EU_CSV_11
+
+    rows = list(csv.reader(io.StringIO(EU_CSV_11.lstrip("\ufeff")), delimiter=";"))
+    out = io.StringIO()
+    csv.writer(out, quoting=csv.QUOTE_ALL).writerows(rows)
+    semi, comma = tmp_path / "semi.csv", tmp_path / "comma.csv"
+    semi.write_text(EU_CSV_11, encoding="utf-8")
+    comma.write_text(out.getvalue(), encoding="utf-8-sig")
+    assert detect_format(comma) == "eu-fsf-csv"
+    assert _summary(load_list(comma)) == _summary(load_list(semi))
