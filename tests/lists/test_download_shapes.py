@@ -475,3 +475,25 @@ def test_eu_fsf_csv_saved_with_commas_reads_as_with_semicolons(tmp_path: Path) -
     comma.write_text(out.getvalue(), encoding="utf-8-sig")
     assert detect_format(comma) == "eu-fsf-csv"
     assert _summary(load_list(comma)) == _summary(load_list(semi))
+
+
+@pytest.mark.parametrize(("name", "text", "expect"), [
+    ("csl.json", '{"results": [{"name": "A", "source": "Entity List (EL)", "alt_names": []},\n {"name": "B", "sour',
+     r"csl\.json: not valid JSON at line 2, column 16"),
+    ("senzing.json", '{"DATA_SOURCE": "OS", "RECORD_ID": "1", "NAMES": [{"NAME_FULL": "A"}]}\n'
+                     '{"DATA_SOURCE": "OS", "RECORD_ID": "2", "NAMES": [{"NAME_FU\n', r"senzing\.json: line 2: not valid JSON"),
+    ("targets.simple.csv", 'id,schema,name,aliases,birth_date,countries,sanctions\nNK-1,Person,Ivan,,,by,EU\nNK-2,P,"Pe',
+     r"targets\.simple\.csv: line 3: the file ends inside a quoted field"),
+    ("uk.xml", '<?xml version="1.0"?>\n<Designations>\n<Designation><UniqueID>BEL1</UniqueID><Names><Name><Name6>X'
+               "</Name6></Name></Names></Designation>\n<Designation><UniqueID>BEL2</Uni",
+     r"uk\.xml: not valid UK sanctions list XML at line 4, column 27 \(after Designation BEL1\)"),
+    ("SDN_ENHANCED.XML", '<?xml version="1.0"?>\n<sanctionsData><entities>\n<entity id="1"><names><name><isPrimary>'
+                         "true</isPrimary><translations><translation><isPrimary>true</isPrimary><formattedFullName>A"
+                         '</formattedFullName></translation></translations></name></names></entity>\n<entity id="2"><na',
+     r"SDN_ENHANCED\.XML: not valid OFAC SDN_ENHANCED XML at line 4, column 15 \(after entity id=1\)"),
+])
+def test_cut_files_of_the_new_layouts_say_where(tmp_path: Path, name: str, text: str, expect: str) -> None:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(ListLoadError, match=expect):
+        load_list(p)
