@@ -140,6 +140,23 @@ def test_csl_csv_with_columns_reordered_by_a_spreadsheet(shared_data: Path, tmp_
     assert _summary(load_list(copy)) == _summary(load_list(src))
 
 
+def test_csl_tsv(shared_data: Path, tmp_path: Path) -> None:
+    src = shared_data / "csl" / "consolidated_selection_2025-06.csv"
+    with src.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    out = io.StringIO()
+    csv.writer(out, delimiter="\t").writerows(rows)
+    copy = tmp_path / "consolidated.tsv"
+    copy.write_text(out.getvalue(), encoding="utf-8")
+    assert detect_format(copy) == "us-csl-csv"
+    assert _summary(load_list(copy)) == _summary(load_list(src))
+    cut = tmp_path / "consolidated_cut.tsv"
+    text = out.getvalue()
+    cut.write_text(text[: text.index("\n", len(text) // 2) + 30], encoding="utf-8")  # 30 characters into a row
+    with pytest.raises(ListLoadError, match=r"consolidated_cut\.tsv: line \d+: .* the file is truncated"):
+        load_list(cut)
+
+
 # CSL JSON ------------------------------------------------------------------------------------------
 def _csl_json(src: Path, total: int | None = None) -> dict[str, Any]:
     with src.open(encoding="utf-8", newline="") as f:

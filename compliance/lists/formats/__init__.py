@@ -123,7 +123,7 @@ def detect_format(path: Path) -> str:
     low = text[:8192].lower()
     if "entity_logicalid" in low or "entity_logical_id" in low:
         return "eu-fsf-csv"
-    if first.startswith("_id,") or ("source" in first and "entity_number" in first and "alt_names" in first):
+    if first.startswith(("_id,", "_id\t")) or ("source" in first and "entity_number" in first and "alt_names" in first):
         return "us-csl-csv"
     if '"Name"\t"Street_Address"' in first or first.startswith("Name\tStreet_Address"):
         return "us-bis-dpl"

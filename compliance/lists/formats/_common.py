@@ -211,7 +211,7 @@ def dedupe(values: Iterable[str | None]) -> list[str]:
 
 
 # Delimited text formats and their delimiter: a download cut short is caught before parsing.
-DELIMITED = {"ofac-csv": ",", "us-csl-csv": ",", "us-bis-dpl": "\t", "uk-csv": ",", "eu-fsf-csv": None,
+DELIMITED = {"ofac-csv": ",", "us-csl-csv": None, "us-bis-dpl": "\t", "uk-csv": ",", "eu-fsf-csv": None,
              "os-simple-csv": ","}
 
 
@@ -242,7 +242,8 @@ def check_not_cut(path: Path, delimiter: str | None) -> None:
             return  # the closing line of a record that spans lines: complete
         raise ListLoadError(f"{path}: line {line}: the file ends inside a quoted field ({last[-40:]!r}): "
                             "the file is truncated (cut short, e.g. an interrupted download); get the complete file")
-    delim = delimiter or (";" if head.count(b";") > head.count(b",") else ",")
+    first = head.split(b"\n", 1)[0]
+    delim = delimiter or max((";", ",", "\t"), key=lambda d: first.count(d.encode()))
     widths = sorted(len(r) for r in csv.reader(head.decode("utf-8", errors="replace").splitlines()[:6],
                                                 delimiter=delim))
     fields = len(next(csv.reader([last], delimiter=delim), []))

@@ -116,8 +116,11 @@ def read_csl(path: Path) -> LoadedList:
         raise ListLoadError(f"{path}: binary data, not a Consolidated Screening List CSV")
     entities: list[Entity] = []
     with open_text(path) as f:
-        reader = csv.DictReader(f)
-        fields = [c.strip().lower() for c in reader.fieldnames or []]
+        head = f.readline()
+        f.seek(0)
+        # trade.gov offers the CSL as CSV and as TSV; the header says which.
+        reader = csv.DictReader(f, delimiter="\t" if head.count("\t") > head.count(",") else ",")
+        fields = [c.strip().lower().lstrip("\ufeff") for c in reader.fieldnames or []]
         if not {"source", "name"} <= set(fields):
             raise ListLoadError(f"{path}: line 1: no 'source' and 'name' columns: not a Consolidated Screening List")
         reader.fieldnames = fields
