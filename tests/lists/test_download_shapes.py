@@ -514,3 +514,18 @@ def test_cut_files_of_the_new_layouts_say_where(tmp_path: Path, name: str, text:
     p.write_text(text, encoding="utf-8")
     with pytest.raises(ListLoadError, match=expect):
         load_list(p)
+
+
+@pytest.mark.parametrize(("title", "regime", "confidence"), [
+    ("EU Financial Sanctions Files (FSF)", "EU", "confirmed"),
+    ("US OFAC Specially Designated Nationals (SDN) List", "US", "confirmed"),
+    ("UK HMT/OFSI Consolidated List of Targets", "UK", "confirmed"),
+    ("Belarus KGB List of Terrorists", "UNKNOWN", "unverified"),  # 'Belarus KGB' holds no 'US '
+    ("Ukraine NSDC State Register of Sanctions", "UNKNOWN", "unverified"),
+])
+def test_simple_csv_regime_from_the_dataset_title(tmp_path: Path, title: str, regime: str, confidence: str) -> None:
+    p = tmp_path / "targets.simple.csv"
+    p.write_text("id,schema,name,aliases,birth_date,countries,sanctions,dataset\n"
+                 f'NK-1,Person,Ivan Ivanau,,,by,Listed 2021,"{title}"\n', encoding="utf-8")
+    (e,) = load_list(p).entities
+    assert [(li.regime, li.confidence) for li in e.listings] == [(regime, confidence)]

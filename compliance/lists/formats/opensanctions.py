@@ -32,9 +32,11 @@ from compliance.lists.model import Entity, ListInfo, Listing, LoadedList
 _KIND = {"person": "person", "organization": "organization", "company": "organization",
          "legalentity": "organization", "publicbody": "organization", "vessel": "vessel", "airplane": "aircraft"}
 # Dataset titles as the simple CSV writes them -> regime.
-_TITLE_REGIMES = (("EU ", "EU"), ("European Union", "EU"), ("OFAC", "US"), ("US ", "US"), ("UK ", "UK"),
-                  ("HM Treasury", "UK"), ("FCDO", "UK"), ("OFSI", "UK"), ("UN Security Council", "UN"),
-                  ("Swiss", "CH"), ("SECO", "CH"), ("Canad", "CA"))
+# Abbreviations as whole words and in capitals: 'US' is not the end of 'Belarus KGB' or 'Cyprus'.
+_TITLE_REGIMES = ((re.compile(r"\bEU\b|European Union"), "EU"), (re.compile(r"\bOFAC\b|\bUS\b"), "US"),
+                  (re.compile(r"\bUK\b|HM Treasury|\bFCDO\b|\bOFSI\b"), "UK"),
+                  (re.compile(r"\bUN Security Council|United Nations Security Council"), "UN"),
+                  (re.compile(r"\bSwiss\b|\bSECO\b"), "CH"), (re.compile(r"\bCanad(?:a|ian)\b"), "CA"))
 _PROGRAM_PREFIX = {"EU": "EU", "US": "US", "GB": "UK", "UK": "UK", "UN": "UN", "CH": "CH", "CA": "CA"}
 _SIMPLE_COLUMNS = {"id", "schema", "name", "aliases"}
 
@@ -44,7 +46,7 @@ def _split(text: str | None) -> list[str]:
 
 
 def _title_regime(title: str) -> str | None:
-    return next((r for key, r in _TITLE_REGIMES if key.lower() in f"{title} ".lower()), None)
+    return next((r for pattern, r in _TITLE_REGIMES if pattern.search(title)), None)
 
 
 def is_simple_csv(first_line: str) -> bool:
