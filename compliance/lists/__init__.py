@@ -143,7 +143,7 @@ def load_list(path: str | Path, format: str | None = None) -> LoadedList:
     if not p.exists():
         raise ListLoadError(f"{p}: no such file")
     if p.is_dir():
-        raise ListLoadError(f"{p}: is a directory; give the list file (e.g. sdn.csv)")
+        return load_list(_list_in_folder(p), format)
     readers = _readers()
     if format is not None and format not in readers:
         raise ListLoadError(f"{p}: unknown list format {format!r}; use one of {', '.join(sorted(readers))}")
@@ -178,6 +178,25 @@ def load_list(path: str | Path, format: str | None = None) -> LoadedList:
         log.warning("%s", w)
     log.info("loaded %s (%s): %d entries", p, fmt, len(loaded.entities))
     return loaded
+
+
+def _list_in_folder(folder: Path) -> Path:
+    """The list file of a folder given instead of a file (an unzipped OFAC SDN.ZIP: its sdn.csv,
+    which reads the side files beside it; or the folder's only list-like file)."""
+    from compliance.lists.archive import LIST_SUFFIXES, OFAC_MAIN
+
+    try:
+        files = sorted(f for f in folder.iterdir() if f.is_file() and not f.name.startswith("."))
+    except OSError as e:
+        raise ListLoadError(f"{folder}: cannot read the folder: {e.strerror or e}") from None
+    main = next((f for m in OFAC_MAIN for f in files if f.name.lower() == m), None)
+    if main is not None:
+        return main
+    lists = [f for f in files if f.suffix.lower() in (*LIST_SUFFIXES, ".zip", ".gz")]
+    if len(lists) == 1:
+        return lists[0]
+    shown = ", ".join(f.name for f in lists[:8]) or "no list file"
+    raise ListLoadError(f"{folder}: is a directory ({shown}); give the list file (e.g. sdn.csv)")
 
 
 def _load_archive(path: Path, kind: str, format: str | None) -> LoadedList:

@@ -19,8 +19,8 @@ from compliance.lists.formats._common import sniff
 # Far above any real list (the EU FSF XML, the largest, is ~30 MB): an archive that unpacks to
 # more is refused rather than allowed to fill the disk.
 MAX_UNPACKED = 2 << 30
-_LIST_SUFFIXES = (".csv", ".xml", ".json", ".jsonl", ".ndjson", ".txt", ".ods", ".xlsx", ".tsv")
-_OFAC_MAIN = ("sdn.csv", "cons_prim.csv")
+LIST_SUFFIXES = (".csv", ".xml", ".json", ".jsonl", ".ndjson", ".txt", ".ods", ".xlsx", ".tsv")
+OFAC_MAIN = ("sdn.csv", "cons_prim.csv")
 
 
 def archive_kind(path: Path) -> str | None:
@@ -55,7 +55,7 @@ def _pick(path: Path, names: list[str]) -> list[str]:
     files = [n for n in names if not n.endswith("/") and "__MACOSX" not in n and not Path(n).name.startswith(".")]
     if not files:
         raise ListLoadError(f"{path}: an empty zip archive (no list file in it)")
-    for main in _OFAC_MAIN:  # OFAC's SDN.ZIP: sdn.csv with alt/add/comments beside it, read together
+    for main in OFAC_MAIN:  # OFAC's SDN.ZIP: sdn.csv with alt/add/comments beside it, read together
         hit = next((n for n in files if Path(n).name.lower() == main), None)
         if hit is not None:
             folder = str(Path(hit).parent)
@@ -63,7 +63,7 @@ def _pick(path: Path, names: list[str]) -> list[str]:
                            and Path(n).suffix.lower() == ".csv")]
     if len(files) == 1:
         return files
-    lists = [n for n in files if Path(n).suffix.lower() in _LIST_SUFFIXES]
+    lists = [n for n in files if Path(n).suffix.lower() in LIST_SUFFIXES]
     if len(lists) == 1:
         return lists
     shown = ", ".join(files[:8]) + (f", ... ({len(files)} files)" if len(files) > 8 else "")

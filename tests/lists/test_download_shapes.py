@@ -529,3 +529,14 @@ def test_simple_csv_regime_from_the_dataset_title(tmp_path: Path, title: str, re
                  f'NK-1,Person,Ivan Ivanau,,,by,Listed 2021,"{title}"\n', encoding="utf-8")
     (e,) = load_list(p).entities
     assert [(li.regime, li.confidence) for li in e.listings] == [(regime, confidence)]
+
+
+def test_a_folder_given_for_a_file(shared_data: Path, tmp_path: Path) -> None:
+    # An unzipped SDN.ZIP: its sdn.csv, with the side files beside it.
+    assert load_list(shared_data / "ofac" / "sdn_2021-07").info.entries == 8976
+    (tmp_path / "one").mkdir()
+    (tmp_path / "one" / "UN_consolidated.xml").write_bytes((shared_data / "un" / "UN_consolidated.xml").read_bytes())
+    assert load_list(tmp_path / "one").info.entries == 1003
+    (tmp_path / "one" / "eu.xml").write_bytes((shared_data / "eu" / "sample_eu_fsf_xml_2020-04.xml").read_bytes())
+    with pytest.raises(ListLoadError, match=r"one: is a directory \(UN_consolidated\.xml, eu\.xml\); give the list"):
+        load_list(tmp_path / "one")
