@@ -106,7 +106,7 @@ def detect_format(path: Path) -> str:
             return "un-xml"
         if (root == "export" and ("fsd" in attrs or "sanctionEntity" in text)) or (root == "WHOLE" and "<ENTITY" in text):
             return "eu-fsf-xml"
-        if root in uk.XML_ROOTS:
+        if uk.is_uk_root(root):
             return "uk-xml"
         if not root:
             raise ListLoadError(f"{path}: XML without a root element (the file is cut short, or not a list)")

@@ -284,6 +284,13 @@ def read_xlsx(path: Path) -> LoadedList:
 # (<ArrayOfFinancialSanctionsTarget><FinancialSanctionsTarget>), read into the rows above. -----
 _XML_RECORDS = {"designation", "financialsanctionstarget"}
 XML_ROOTS = ("Designations", "ArrayOfFinancialSanctionsTarget", "FinancialSanctionsTargets")
+
+
+def is_uk_root(tag: str) -> bool:
+    """The roots above, and the like ('ArrayOfDesignation'): the schema is not published with a
+    fixed root name, the record elements are what is read."""
+    low = tag.lower()
+    return tag in XML_ROOTS or "designation" in low or "financialsanctionstarget" in low
 _XML_HEADER = ["Unique ID", "OFSI Group ID", "Name 1", "Name 2", "Name 3", "Name 4", "Name 5", "Name 6", "Name type",
                "Name non-latin script", "Regime Name", "Designation Type", "Date Designated", "Sanctions Imposed",
                "DOB", "Designation source", "Country"]
@@ -348,7 +355,7 @@ def read_xml(path: Path) -> LoadedList:
                 if event == "start":
                     if root is None:
                         root = tag
-                        if tag not in XML_ROOTS:
+                        if not is_uk_root(tag):
                             raise ListLoadError(f"{path}: root element <{tag}>, expected <Designations> (FCDO) or "
                                                 "<ArrayOfFinancialSanctionsTarget> (OFSI): not a UK sanctions list")
                     continue
