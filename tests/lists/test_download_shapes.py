@@ -540,3 +540,9 @@ def test_a_folder_given_for_a_file(shared_data: Path, tmp_path: Path) -> None:
     (tmp_path / "one" / "eu.xml").write_bytes((shared_data / "eu" / "sample_eu_fsf_xml_2020-04.xml").read_bytes())
     with pytest.raises(ListLoadError, match=r"one: is a directory \(UN_consolidated\.xml, eu\.xml\); give the list"):
         load_list(tmp_path / "one")
+
+
+def test_csl_csv_identifiers(shared_data: Path) -> None:
+    ids = {e.name: e.identifiers for e in load_list(shared_data / "csl" / "consolidated_selection_2025-06.csv").entities}
+    assert ids["SME BANK"] == {"Public Registration Number": "1027739108649", "SWIFT/BIC": "RUDVRUMM"}
+    assert ids["RIM, Ryong Nam"] == {"Passport": "836238033"}  # not 'Gender' nor 'Secondary sanctions risk:'

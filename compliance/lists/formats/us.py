@@ -47,6 +47,12 @@ def _measure(source: str) -> tuple[str, str]:
     return "sectoral", "confirmed"
 
 
+# Entries of the CSL 'ids' field that are facts about the party, not identifiers of it.
+_NOT_IDS = frozenset(("Gender", "Email Address", "Website", "Phone Number", "Organization Established Date",
+                      "Organization Type", "Target Type", "Nationality of Registration", "Other Vessel Flag",
+                      "Other Vessel Type", "Vessel Year of Build"))
+
+
 def _split(text: str) -> list[str]:
     return [x.strip() for x in text.split(";") if x.strip()] if text else []
 
@@ -89,10 +95,15 @@ def _csl_entity(rec: dict[str, Any], where: str) -> Entity | None:
     kind = _KIND.get(get("type").lower(), "organization" if get("type") == "" else "unknown")
     ids: dict[str, str] = {}
     raw_ids = rec.get("ids")
-    for d in raw_ids if isinstance(raw_ids, list) else []:
-        if isinstance(d, dict) and d.get("type") and d.get("number"):
-            key = str(d["type"])
-            ids[key] = f"{ids[key]}; {d['number']}" if key in ids else str(d["number"])
+    if isinstance(raw_ids, list):  # JSON: [{"type": "Passport", "number": "...", "country": "BY"}, ...]
+        pairs = [(str(d["type"]), str(d["number"])) for d in raw_ids
+                 if isinstance(d, dict) and d.get("type") and d.get("number")]
+    else:  # CSV: "Passport, 836238033, KP; Gender, Male; Secondary sanctions risk:, ..."
+        pairs = [(t.strip(), n.strip()) for t, _, n in (x.partition(",") for x in _split(str(raw_ids or "")))]
+    for key, number in pairs:
+        if key and number and not key.endswith((":", "-")) and key not in _NOT_IDS:
+            number = number.split(",")[0].strip()  # the issuing country follows
+            ids[key] = f"{ids[key]}; {number}" if key in ids and number not in ids[key] else number
     return Entity(id=f"csl:{rid}", list_name="us-csl", kind=kind, name=name,
                   aliases=[a for a in dedupe(_many(rec.get("alt_names"))) if a != name],
                   countries=dedupe(countries), listings=listings, identifiers=ids,
