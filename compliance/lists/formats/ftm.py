@@ -253,8 +253,9 @@ def _entity(rec: dict[str, Any], sanctions: dict[str, list[dict[str, Any]]],
         return None
     countries = [country_code(c) for p in _COUNTRY_PROPS for c in _strs(props.get(p, []))]
     for addr in props.get("addressEntity", []) or []:
-        if isinstance(addr, dict):  # targets.nested.json / yente: the Address entity itself
-            countries.extend(country_code(c) for c in _strs((addr.get("properties") or {}).get("country", [])))
+        nested = addr.get("properties") if isinstance(addr, dict) else None
+        if isinstance(nested, dict):  # targets.nested.json / yente: the Address entity itself
+            countries.extend(country_code(c) for c in _strs(nested.get("country", [])))
         ref = addr.get("id") if isinstance(addr, dict) else addr
         countries.extend(country_code(c) for c in address_country.get(str(ref), []))
     datasets = _strs(rec.get("datasets") or [])
