@@ -233,6 +233,8 @@ def test_ofac_enhanced_xml_has_every_belarus_entry(shared_data: Path, tmp_path: 
         "<formattedFullName>Аляксандр Рыгоравіч Лукашэнка</formattedFullName></translation></translations>")
     feats = ('<features><feature><type featureTypeId="8">Birthdate</type><value>30 Aug 1954</value><valueDate>'
              '<fromDateBegin>1954-08-30</fromDateBegin><isDateRange>false</isDateRange></valueDate></feature>'
+             '<feature><type featureTypeId="8">Birthdate</type><value>1955</value><valueDate><fromDateBegin>1955-01-01'
+             '</fromDateBegin><fromDateEnd>1955-12-31</fromDateEnd></valueDate></feature>'
              '<feature><type featureTypeId="10">Nationality Country</type><value>Belarus</value></feature></features>')
     lukashenka = lukashenka.replace("<identityDocuments>", feats + "<identityDocuments>")
     body = "".join(lukashenka if r[0] == "9760" else _enhanced_entity(r) for r in belarus)
@@ -252,7 +254,7 @@ def test_ofac_enhanced_xml_has_every_belarus_entry(shared_data: Path, tmp_path: 
         assert "SOMEONE ELSE" not in e.all_names and "NOT A NAME" not in e.all_names
         assert e.countries[0] == "BY" and e.identifiers["Passport"] == f"MP{e.id[5:]}"
     luk = next(e for e in loaded.entities if e.id == "ofac:9760")
-    assert "Аляксандр Рыгоравіч Лукашэнка" in luk.aliases and luk.birth_dates == ["1954-08-30"]
+    assert "Аляксандр Рыгоравіч Лукашэнка" in luk.aliases and luk.birth_dates == ["1954-08-30", "1955"]
     assert NameIndex(loaded.entities).search("Лукашэнка Аляксандр Рыгоравіч", country="BY")[0].entity_id == \
         "ofac:9760"
 

@@ -468,7 +468,7 @@ def read_advanced_xml(path: Path) -> LoadedList:
                                                    and c.get("CountryID", "") in refs.country]
                 el.clear()
             elif tag == "DateOfIssue":
-                issued = _ymd(el)
+                issued = issued or _ymd(el)  # the file's own, which comes first
             elif tag == "IDRegDocument":
                 # Passports, registration numbers...: listed apart from the parties, by identity.
                 number = child_text(el, "IDRegistrationNo")
@@ -568,10 +568,11 @@ def _enhanced_entity(el: ET.Element, fname: str) -> tuple[Entity, bool]:
     for feat in _path(el, "features", "feature"):
         ftype, value = child_text(feat, "type").lower(), child_text(feat, "value")
         if ftype.startswith("birthdate"):
+            # The text first ('30 Aug 1954', 'Aug 1954', '1954', '1954 to 1956'): the structured date
+            # of a birth year runs from its 1 January, which is no birth date.
             exact = _find(feat, "valueDate")
-            iso = child_text(exact, "fromDateBegin") if exact is not None else ""
-            ranged = exact is not None and child_text(exact, "isDateRange").lower() == "true"
-            dobs.append(partial_date(value) if ranged or not iso else partial_date(iso) or partial_date(value))
+            dobs.append(partial_date(value) or partial_date(child_text(exact, "fromDateBegin") if exact is not None
+                                                           else None))
         elif "country" in ftype or "flag" in ftype:
             countries.append(country_code(value))
         elif "place of birth" in ftype:
