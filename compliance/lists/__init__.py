@@ -202,9 +202,11 @@ def _list_in_folder(folder: Path) -> Path:
 def _load_archive(path: Path, kind: str, format: str | None) -> LoadedList:
     """The list inside a zip or gzip file, recorded under the archive's path and checksum (the
     file the user has); errors and files name the member inside the archive."""
-    from compliance.lists.archive import unpacked
+    from compliance.lists.archive import archive_kind, unpacked
 
     with unpacked(path, kind) as (inner, member):
+        if archive_kind(inner) is not None:  # one level only: a zip holding itself would never end
+            raise ListLoadError(f"{path}!{member}: an archive inside an archive; unpack it and import the list file")
         try:
             loaded = load_list(inner, format)
         except ListLoadError as e:

@@ -84,6 +84,11 @@ def test_damaged_or_ambiguous_archives_say_why(shared_data: Path, tmp_path: Path
     gz.write_bytes(packed[: len(packed) // 2])
     with pytest.raises(ListLoadError, match=r"UN_consolidated\.xml\.gz: a damaged or cut-short gzip file"):
         load_list(gz)
+    nested = tmp_path / "nested.zip"
+    with zipfile.ZipFile(nested, "w") as z:
+        z.write(single, "inner.zip")
+    with pytest.raises(ListLoadError, match=r"nested\.zip!inner\.zip: an archive inside an archive"):
+        load_list(nested)
     # A list inside an archive that does not parse is named as archive!member.
     bad = tmp_path / "bad.zip"
     with zipfile.ZipFile(bad, "w") as z:
