@@ -553,3 +553,16 @@ def test_csl_csv_identifiers(shared_data: Path) -> None:
     ids = {e.name: e.identifiers for e in load_list(shared_data / "csl" / "consolidated_selection_2025-06.csv").entities}
     assert ids["SME BANK"] == {"Public Registration Number": "1027739108649", "SWIFT/BIC": "RUDVRUMM"}
     assert ids["RIM, Ryong Nam"] == {"Passport": "836238033"}  # not 'Gender' nor 'Secondary sanctions risk:'
+
+
+def test_eu_identification_documents(shared_data: Path, tmp_path: Path) -> None:
+    ids = {e.name: e.identifiers for e in load_list(shared_data / "eu" / "sample_eu_fsf_xml_2020-04.xml").entities}
+    assert ids["Mohamed Ben Belkacem Aouadi"] == {"National identification card": "04643632",
+                                                  "National passport": "L191609", "eu_reference": "EU.3343.85"}
+    p = tmp_path / "eu.csv"
+    p.write_text("fileGenerationDate;Entity_LogicalId;NameAlias_WholeName;Identification_Number;"
+                 "Identification_TypeCode;Identification_TypeDescription\n"
+                 "2025-06-30;14;Aliaksandr LUKASHENKA;MP0000001;passport;National passport\n"
+                 "2025-06-30;14;Alexander LUKASHENKO;;;\n", encoding="utf-8")
+    (e,) = load_list(p).entities
+    assert e.identifiers == {"National passport": "MP0000001"} and e.aliases == ["Alexander LUKASHENKO"]

@@ -58,6 +58,14 @@ class _Acc:
         self.eu_ref: str | None = None
         self.un_ref: str | None = None
         self.remark: str | None = None
+        self.ids: dict[str, str] = {}
+
+    def add_id(self, kind: str, number: str) -> None:
+        """A passport, national id or registration number ('National passport': 'MP1234567')."""
+        kind, number = kind.strip() or "identification", number.strip()
+        if number:
+            self.ids[kind] = f"{self.ids[kind]}; {number}" if kind in self.ids and number not in self.ids[kind] \
+                else number
 
     def entity(self, fname: str) -> Entity | None:
         names = dedupe(self.names)
@@ -70,7 +78,7 @@ class _Acc:
         programmes = dedupe(self.programmes) or [""]
         listings = [Listing(regime="EU", program=p or None, legal_basis=_basis(p or None, dedupe(self.acts)),
                             listed_on=listed, source=src) for p in programmes]
-        ids = {k: v for k, v in (("eu_reference", self.eu_ref), ("un_reference", self.un_ref)) if v}
+        ids = {**self.ids, **{k: v for k, v in (("eu_reference", self.eu_ref), ("un_reference", self.un_ref)) if v}}
         return Entity(id=f"eu:{self.lid}", list_name="eu-fsf", kind=self.kind, name=names[0], aliases=names[1:],
                       countries=dedupe(self.countries), birth_dates=dedupe(self.dobs) if self.kind == "person" else [],
                       listings=listings, identifiers=ids, remarks=self.remark,
@@ -137,6 +145,9 @@ def _xml_entity(el: ET.Element, fname: str) -> Entity | None:
                 acc.acts.append(c.get("numberTitle", ""))
             if (d := parse_date(c.get("publicationDate"))) is not None:
                 acc.act_dates.append(d)
+        elif tag == "identification":
+            acc.add_id(c.get("identificationTypeDescription") or c.get("identificationTypeCode") or "",
+                       c.get("number") or "")
         elif tag == "remark" and c.text and acc.remark is None and local(el.tag) == "sanctionEntity":
             acc.remark = c.text.strip()
     return acc.entity(fname)
@@ -196,6 +207,8 @@ _COLS = {
     "dob": ("birthdatebirthdate", "birtdate"),
     "dob_year": ("birthdateyear",),
     "file_date": ("filegenerationdate", "datefile"),
+    "id_number": ("identificationnumber", "passnumber"),
+    "id_type": ("identificationtypedescription", "identificationtypecode", "passtype"),
 }
 
 
@@ -241,6 +254,8 @@ def read_csv(path: Path) -> LoadedList:
                 acc.countries.append(country_code(code) if code and code != "00" else
                                      country_code(get(desc_key)) if desc_key else None)
             acc.dobs.append(partial_date(get("dob")) or partial_date(get("dob_year")))
+            acc.add_id(get("id_type") or ("passport" if idx["id_number"] is not None and
+                                          norm[idx["id_number"]] == "passnumber" else ""), get("id_number"))
             if get("programme"):
                 acc.programmes.append(get("programme"))
             if get("act"):
