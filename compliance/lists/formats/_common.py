@@ -9,7 +9,7 @@ import hashlib
 import io
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
@@ -191,6 +191,25 @@ def child_text(el: ET.Element, tag: str) -> str:
         if local(c.tag) == tag:
             return (c.text or "").strip()
     return ""
+
+
+ROOT = ""  # the tag iter_xml gives the root element, at its start
+
+
+def iter_xml(path: Path, root_ok: Callable[[str], bool], expected: str) -> Iterator[tuple[str, ET.Element]]:
+    """A list's XML elements streamed as (local tag, element) at their end, the root first at its
+    start as (ROOT, root) so its attributes can be read. A root ``root_ok`` refuses stops the read
+    with ``expected`` (what the root should have been and what the file is then not)."""
+    seen_root = False
+    for event, el in ET.iterparse(xml_source(path), events=("start", "end")):
+        if event == "start":
+            if not seen_root:
+                seen_root = True
+                if not root_ok(tag := local(el.tag)):
+                    raise ListLoadError(f"{path}: root element <{tag}>, expected {expected}")
+                yield ROOT, el
+            continue
+        yield local(el.tag), el
 
 
 def xml_error(path: Path, kind: str, err: Exception, where: str | None = None) -> ListLoadError:

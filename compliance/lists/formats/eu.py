@@ -13,8 +13,10 @@ from pathlib import Path
 
 from compliance.exc import ListLoadError
 from compliance.lists.formats._common import (
+    ROOT,
     country_code,
     dedupe,
+    iter_xml,
     local,
     looks_binary,
     open_text,
@@ -23,7 +25,6 @@ from compliance.lists.formats._common import (
     sha256_of,
     sniff,
     xml_error,
-    xml_source,
 )
 from compliance.lists.model import Entity, ListInfo, Listing, LoadedList
 
@@ -91,16 +92,11 @@ def read_xml(path: Path) -> LoadedList:
     root: str | None = None
     last: str | None = None
     try:
-        for event, el in ET.iterparse(xml_source(path), events=("start", "end")):
-            tag = local(el.tag)
-            if event == "start":
-                if root is None:
-                    root = tag
-                    if tag not in ("export", "WHOLE"):
-                        raise ListLoadError(f"{path}: root element <{tag}>, expected <export>: not an EU FSF XML file")
-                    generated = el.get("generationDate") or el.get("Date")
-                continue
-            if tag == "ENTITY" and root == "WHOLE":  # the FSF 1.0 XML (global.xml)
+        for tag, el in iter_xml(path, lambda t: t in ("export", "WHOLE"), "<export>: not an EU FSF XML file"):
+            if tag == ROOT:
+                root = local(el.tag)
+                generated = el.get("generationDate") or el.get("Date")
+            elif tag == "ENTITY" and root == "WHOLE":  # the FSF 1.0 XML (global.xml)
                 if (e := _xml10_entity(el, path.name)) is not None:
                     entities.append(e)
                 last = f"ENTITY Id={el.get('Id')}"

@@ -19,9 +19,11 @@ from typing import Any
 
 from compliance.exc import ListLoadError
 from compliance.lists.formats._common import (
+    ROOT,
     child_text,
     country_code,
     dedupe,
+    iter_xml,
     local,
     looks_binary,
     numbered_lines,
@@ -269,17 +271,12 @@ def read_xml(path: Path) -> LoadedList:
     root: str | None = None
     last = None
     try:
-        for event, el in ET.iterparse(xml_source(path), events=("start", "end")):
-            tag = local(el.tag)
-            if event == "start":
-                if root is None:
-                    root = tag
-                    if tag == "Sanctions":
-                        break  # SDN Advanced: a different schema
-                    if tag != "sdnList":
-                        raise ListLoadError(f"{path}: root element <{tag}>, expected <sdnList>: not OFAC sdn.xml")
-                continue
-            if tag == "Publish_Date":
+        for tag, el in iter_xml(path, lambda t: t in ("sdnList", "Sanctions"), "<sdnList>: not OFAC sdn.xml"):
+            if tag == ROOT:
+                root = local(el.tag)
+                if root == "Sanctions":
+                    break  # SDN Advanced: a different schema
+            elif tag == "Publish_Date":
                 publish = (el.text or "").strip()
             elif tag == "Record_Count":
                 count = (el.text or "").strip()
@@ -596,18 +593,11 @@ def read_enhanced_xml(path: Path) -> LoadedList:
     entities: list[Entity] = []
     on_sdn = 0
     as_of: str | None = None
-    root: str | None = None
     last: str | None = None
     warnings: list[str] = []
     try:
-        for event, el in ET.iterparse(xml_source(path), events=("start", "end")):
-            tag = local(el.tag)
-            if event == "start":
-                if root is None:
-                    root = tag
-                    if tag != "sanctionsData":
-                        raise ListLoadError(f"{path}: root element <{tag}>, expected <sanctionsData>: "
-                                            "not OFAC SDN_ENHANCED.XML")
+        for tag, el in iter_xml(path, lambda t: t == "sanctionsData", "<sanctionsData>: not OFAC SDN_ENHANCED.XML"):
+            if tag == ROOT:
                 continue
             if tag == "dataAsOf" and as_of is None:
                 as_of = (el.text or "").strip()

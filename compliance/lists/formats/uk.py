@@ -22,8 +22,10 @@ from typing import Any
 
 from compliance.exc import ListLoadError
 from compliance.lists.formats._common import (
+    ROOT,
     country_code,
     dedupe,
+    iter_xml,
     looks_binary,
     open_text,
     parse_date,
@@ -31,7 +33,6 @@ from compliance.lists.formats._common import (
     sha256_of,
     sniff,
     xml_error,
-    xml_source,
 )
 from compliance.lists.model import Entity, ListInfo, Listing, LoadedList
 
@@ -347,17 +348,11 @@ def read_xml(path: Path) -> LoadedList:
     dates: list[str] = []
 
     def rows() -> Iterator[list[str]]:
-        root: str | None = None
         last = "the start"
         try:
-            for event, el in ET.iterparse(xml_source(path), events=("start", "end")):
-                tag = el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
-                if event == "start":
-                    if root is None:
-                        root = tag
-                        if not is_uk_root(tag):
-                            raise ListLoadError(f"{path}: root element <{tag}>, expected <Designations> (FCDO) or "
-                                                "<ArrayOfFinancialSanctionsTarget> (OFSI): not a UK sanctions list")
+            for tag, el in iter_xml(path, is_uk_root, "<Designations> (FCDO) or <ArrayOfFinancialSanctionsTarget> "
+                                    "(OFSI): not a UK sanctions list"):
+                if tag == ROOT:
                     continue
                 low = _norm(tag)
                 if low in _XML_RECORDS:

@@ -5,17 +5,17 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from compliance.exc import ListLoadError
 from compliance.lists.formats._common import (
+    ROOT,
     child_text,
     country_code,
     dedupe,
+    iter_xml,
     local,
     parse_date,
     partial_date,
     sha256_of,
     xml_error,
-    xml_source,
 )
 from compliance.lists.model import Entity, ListInfo, Listing, LoadedList
 
@@ -29,20 +29,13 @@ def _kids(el: ET.Element, tag: str) -> list[ET.Element]:
 def read(path: Path) -> LoadedList:
     entities: list[Entity] = []
     generated: str | None = None
-    root: str | None = None
     last: str | None = None
     try:
-        for event, el in ET.iterparse(xml_source(path), events=("start", "end")):
-            tag = local(el.tag)
-            if event == "start":
-                if root is None:
-                    root = tag
-                    if tag != "CONSOLIDATED_LIST":
-                        raise ListLoadError(f"{path}: root element <{tag}>, expected <CONSOLIDATED_LIST>: "
-                                            "not a UN consolidated list")
-                    generated = el.get("dateGenerated")
-                continue
-            if tag in ("INDIVIDUAL", "ENTITY"):
+        for tag, el in iter_xml(path, lambda t: t == "CONSOLIDATED_LIST",
+                                "<CONSOLIDATED_LIST>: not a UN consolidated list"):
+            if tag == ROOT:
+                generated = el.get("dateGenerated")
+            elif tag in ("INDIVIDUAL", "ENTITY"):
                 entities.append(_entity(el))
                 last = f"{tag} {entities[-1].id}"
                 el.clear()
