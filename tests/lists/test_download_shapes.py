@@ -104,6 +104,8 @@ def _reencode(data: bytes, how: str) -> bytes:
         return codecs.BOM_UTF8 + data
     if how == "utf-16":
         return text.encode("utf-16")
+    if how in ("utf-16-le", "utf-16-be"):  # a "Unicode" export without a byte-order mark
+        return text.lstrip("\ufeff").encode(how)
     if how == "cp1252":
         return text.encode("cp1252")
     if how == "lf":
@@ -115,7 +117,7 @@ _COPIES = [(rel, how) for rel in ("ofac/sdn_2024-05/sdn.csv", "csl/consolidated_
                                    "csl/bis_dpl_2022-09.txt", "opensanctions/yente_t1_entities.ftm.json",
                                    "ofac/sample_sdn_xml_2020-04/sdn.xml", "un/UN_consolidated.xml",
                                    "eu/sample_eu_fsf_xml_2020-04.xml")
-           for how in ("bom", "utf-16", "cp1252", "lf", "crlf")
+           for how in ("bom", "utf-16", "utf-16-le", "utf-16-be", "cp1252", "lf", "crlf")
            if not (how == "cp1252" and rel.startswith(("opensanctions", "un/")))]  # text not in cp1252
 
 

@@ -6,7 +6,6 @@ line or record): a damaged file never yields half a list.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import re
 from collections.abc import Callable
@@ -14,7 +13,7 @@ from pathlib import Path
 
 from compliance.exc import ListLoadError
 from compliance.lists.formats import eu, ftm, ofac, opensanctions, uk, un, us
-from compliance.lists.formats._common import looks_binary, sniff
+from compliance.lists.formats._common import looks_binary, sniff, utf16_of
 from compliance.lists.model import LoadedList
 
 FORMATS: dict[str, Callable[[Path], LoadedList]] = {
@@ -45,8 +44,8 @@ _OFAC_SIDE = {5: "alt.csv (aliases)", 6: "add.csv (addresses)", 2: "sdn_comments
 
 
 def _decode_head(head: bytes) -> str:
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return head.decode("utf-16", errors="replace")
+    if enc := utf16_of(head):
+        return head.decode(enc, errors="replace")
     return head.decode("utf-8", errors="replace").lstrip("\ufeff")
 
 

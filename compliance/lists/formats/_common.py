@@ -128,9 +128,40 @@ def sniff(path: Path, size: int = 4096) -> bytes:
         raise ListLoadError(f"{path}: cannot read: {e}") from None
 
 
+def utf16_of(head: bytes) -> str | None:
+    """'utf-16' for a UTF-16 byte-order mark, 'utf-16-le'/'utf-16-be' for UTF-16 text without
+    one (Windows "Unicode" exports often have none: its ASCII characters leave a NUL at every
+    other byte), else None."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = head[:2048]
+    sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 8:
+        return None
+    half = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= 0.3 * half and even <= 0.02 * half:
+        enc = "utf-16-le"
+    elif even >= 0.3 * half and odd <= 0.02 * half:
+        enc = "utf-16-be"
+    else:
+        return None
+    try:
+        sample.decode(enc)
+    except UnicodeDecodeError:
+        if len(sample) < len(head):  # a surrogate pair cut by the sample's end is fine
+            try:
+                sample[:-2].decode(enc)
+            except UnicodeDecodeError:
+                return None
+        else:
+            return None
+    return enc
+
+
 def looks_binary(head: bytes) -> bool:
     """NUL bytes (outside UTF-16 text) or mostly control bytes: not a text list file."""
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if utf16_of(head):
         return False
     if b"\x00" in head:
         return True
@@ -143,9 +174,8 @@ def detect_encoding(path: Path) -> str:
 
     Scans the file once in blocks (no copy in memory) with an incremental UTF-8 decoder.
     """
-    head = sniff(path, 4)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
+    if enc := utf16_of(sniff(path)):
+        return enc
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         with path.open("rb") as f:
@@ -245,7 +275,7 @@ def check_not_cut(path: Path, delimiter: str | None) -> None:
         tail = f.read()
         f.seek(0)
         head = f.read(65536)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if utf16_of(head):
         return  # rare for lists; the byte-level look below does not apply
     end = tail.rstrip(b"\x1a \t")
     if not end or end.endswith((b"\n", b"\r")):
@@ -308,12 +338,12 @@ def xml_source(path: Path) -> Path | IO[bytes]:
     are not in the encoding its declaration names. An editor re-saving a list as UTF-16
     ("Unicode") or cp1252 ("ANSI") keeps ``encoding="utf-8"`` in the first line, and the
     parser would stop at the first byte with a misleading error."""
-    head = sniff(path, 512)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        m = _DECLARED.match(head.decode("utf-16", errors="replace").lstrip("\ufeff"))
-        if m and m[1].lower().replace("-", "") in ("utf16", "utf16le", "utf16be"):
+    head = sniff(path, 2048)
+    if enc := utf16_of(head):
+        m = _DECLARED.match(head.decode(enc, errors="replace").lstrip("\ufeff"))
+        if enc == "utf-16" and m and m[1].lower().replace("-", "") in ("utf16", "utf16le", "utf16be"):
             return path
-        return io.BufferedReader(_Recoded(path, "utf-16"))
+        return io.BufferedReader(_Recoded(path, enc))
     m = _DECLARED.match(head.decode("utf-8", errors="replace").lstrip("\ufeff"))
     if (m is None or m[1].lower().replace("-", "") == "utf8") and detect_encoding(path) == "cp1252":
         return io.BufferedReader(_Recoded(path, "cp1252"))
