@@ -184,8 +184,11 @@ class Screener:
                                    verdict=Verdict.ERROR, error=str(e), input=echo)
         ctx = self.context(s, jurisdiction=jurisdiction, as_of=as_of)
         goods = self.goods_findings(ctx)
-        # Without a tracker the shipment is a batch of one: its own value counts against the quotas.
-        quota_findings = (quota if quota is not None else QuotaTracker(self.bundle)).observe(ctx)
+        if quota is None and s.value is not None:
+            # Without a tracker the shipment is a batch of one: its own value counts against the
+            # quotas (a row without a value counts for nothing either way).
+            quota = QuotaTracker(self.bundle)
+        quota_findings = quota.observe(ctx) if quota is not None else []
         parties = self._screen_parties(ctx, party_matches)
         return self.complete(ctx, goods, quota_findings, parties, row_number=row_number, echo=echo)
 
