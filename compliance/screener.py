@@ -171,7 +171,8 @@ class Screener:
         """Screen one shipment (a dict of contract columns or a ``Shipment``).
 
         Never raises for bad input: an unreadable row comes back as an ERROR result naming the
-        field and how to fix it.
+        field and how to fix it. ``quota``: the batch's tracker; without one the shipment is
+        counted against the quota rules as a batch of one.
         """
         echo = dict(input_row if input_row is not None else
                     (shipment if isinstance(shipment, Mapping) else shipment.model_dump(mode="json")))
@@ -183,6 +184,10 @@ class Screener:
                                    verdict=Verdict.ERROR, error=str(e), input=echo)
         ctx = self.context(s, jurisdiction=jurisdiction, as_of=as_of)
         goods = self.goods_findings(ctx)
+        if quota is None and s.value is not None:
+            # Without a tracker the shipment is a batch of one: its own value counts against the
+            # quotas (a row without a value counts for nothing either way).
+            quota = QuotaTracker(self.bundle)
         quota_findings = quota.observe(ctx) if quota is not None else []
         parties = self._screen_parties(ctx, party_matches)
         return self.complete(ctx, goods, quota_findings, parties, row_number=row_number, echo=echo)

@@ -37,7 +37,8 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except ComplianceError as e:
-        err_console.print(f"[bold red]error:[/] {e}", highlight=False)
+        # Escaped: rich would read a "[field]" in the message as markup and drop it.
+        err_console.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False)
         raise typer.Exit(EXIT_USAGE) from None
     except OSError as e:
         if e.filename is None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from compliance.countries import UnknownCountry, resolve_country
 from compliance.models import Family, Severity
@@ -31,6 +32,61 @@ RULE_KINDS: dict[Family, set[str]] = {
 }
 
 _RULE_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
+
+
+def _positive_number(v: Any) -> Any:
+    if isinstance(v, bool) or not isinstance(v, int | float) or v <= 0:
+        raise ValueError(f"{v!r} is not a positive number (EUR, no quotes or separators)")
+    return v
+
+
+def _boolean(v: Any) -> Any:
+    if not isinstance(v, bool):
+        raise ValueError(f"{v!r} is not true or false")
+    return v
+
+
+def _one_of(*allowed: str) -> Callable[[Any], Any]:
+    def check(v: Any) -> Any:
+        if v not in allowed:
+            raise ValueError(f"{v!r} is not one of {', '.join(allowed)}")
+        return v
+    return check
+
+
+def _text(v: Any) -> Any:
+    if not isinstance(v, str) or not v.strip():
+        raise ValueError(f"{v!r} is not a text")
+    return v
+
+
+def _quota_countries(v: Any) -> Any:
+    if v == "high_risk":
+        return v
+    if not isinstance(v, list) or not v:
+        raise ValueError(f"{v!r} is neither high_risk nor a list of countries")
+    out = []
+    for c in v:
+        if isinstance(c, bool):
+            raise ValueError("a country code was read as true/false: quote it, e.g. \"NO\" for Norway")
+        try:
+            out.append(resolve_country(str(c)))
+        except UnknownCountry as e:
+            raise ValueError(str(e)) from None
+    return out
+
+
+# The settings each family's evaluator reads (``params``), with their checks: a misspelt setting
+# or value would otherwise be ignored without a word (``to: sanctionned`` judged as high_risk).
+PARAMS: dict[tuple[Family, str], dict[str, Callable[[Any], Any]]] = {
+    (Family.sector, "export_ban"): {"min_item_value_eur": _positive_number, "export_restricted": _boolean},
+    (Family.dual_use, "export"): {"to": _one_of("sanctioned", "high_risk")},
+    (Family.chpl, "export"): {"to": _one_of("sanctioned", "high_risk")},
+    (Family.circumvention, "quota"): {"countries": _quota_countries, "period": _one_of("month", "quarter", "year"),
+                                      "limit_eur": _positive_number, "group": _text},
+}
+# Settings a rule of that kind cannot work without.
+REQUIRED_PARAMS: dict[tuple[Family, str], set[str]] = {(Family.circumvention, "quota"): {"limit_eur"}}
 
 
 class Strict(BaseModel):
@@ -98,6 +154,27 @@ class Rule(Strict):
     @classmethod
     def _regime(cls, v: str) -> str:
         return v.upper()
+
+    @field_validator("params")
+    @classmethod
+    def _params(cls, v: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        family, kind = info.data.get("family"), info.data.get("kind")
+        if family is None or kind is None:
+            return v  # the family or kind is wrong: that error is reported instead
+        checks = PARAMS.get((family, kind), {})
+        out = {}
+        for key, value in v.items():
+            if key not in checks:
+                allowed = ", ".join(sorted(checks)) or "none"
+                raise ValueError(f"unknown setting {key!r} for a {family.value} {kind} rule (allowed: {allowed})")
+            try:
+                out[key] = checks[key](value)
+            except ValueError as e:
+                raise ValueError(f"{key}: {e}") from None
+        missing = REQUIRED_PARAMS.get((family, kind), set()) - set(v)
+        if missing:
+            raise ValueError(f"a {family.value} {kind} rule needs {', '.join(sorted(missing))}")
+        return out
 
     @model_validator(mode="after")
     def _check(self) -> Rule:

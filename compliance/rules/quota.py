@@ -149,7 +149,8 @@ class QuotaTracker:
                 group = rule.params.get("group", rule.title)
                 message = (f"{rule.title}: cumulative {group} value to {country_name(s.destination_country)} in "
                            f"{period} is EUR {total:,.0f}, above the watch threshold of EUR {limit:,.0f}")
-                out.append(ctx.finding(rule, message, {"destination_country": s.destination_country,
+                out.append(ctx.finding(rule, message, {"hs_code": s.hs_code,
+                                                       "destination_country": s.destination_country,
                                                        "period": period, "cumulative_eur": round(total, 2),
                                                        "limit_eur": limit, "value": s.value},
                                        severity=Severity.review))

@@ -18,13 +18,21 @@ _ITEM_UNITS = {"", "pcs", "pc", "pce", "piece", "pieces", "item", "items", "unit
 
 
 def _per_item_doubt(ctx: Context, rule: Rule) -> list[str]:
-    """Luxury-type bans apply above a value per item: below it (or unknown) is a REVIEW."""
+    """Luxury-type bans apply above a value per item: at or below it is a REVIEW (so is a whole
+    shipment declared at or below it). A value per item that cannot be worked out (no quantity, a
+    unit that is not items, another currency) leaves the finding as it is."""
     limit = rule.params.get("min_item_value_eur")
     if limit is None:
         return []
     s = ctx.shipment
+    if s.value is None or (s.currency or "EUR").upper() != "EUR":
+        return []
+    if s.value <= float(limit):
+        # No item can be worth more than the whole shipment, whatever the quantity or unit.
+        return [f"declared value EUR {s.value:,.2f} for the whole shipment is not above the EUR {limit} "
+                "per-item threshold of the Russia model, the Belarus threshold is unverified"]
     unit = (s.unit or "").strip().lower()
-    if s.value is None or not s.quantity or unit not in _ITEM_UNITS or (s.currency or "EUR").upper() != "EUR":
+    if not s.quantity or unit not in _ITEM_UNITS:
         return []
     per_item = s.value / s.quantity
     if per_item <= float(limit):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -111,3 +112,70 @@ def test_norway_read_as_false_is_explained(bundle_copy: Path) -> None:
 def test_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(InvalidRuleFile, match="not found"):
         load_bundle(tmp_path / "nope")
+
+
+QUOTA_RULE = """
+  - id: BY-TEST-QUOTA
+    kind: quota
+    title: Test quota
+    severity: review
+    regime: EU
+    legal_basis: test
+    valid_from: 2024-07-01
+    rationale: test
+    source: test
+    goods_from: [BY-CHPL-EXPORT]
+    params: {countries: high_risk, period: month, limit_eur: 1000}
+"""
+
+
+@pytest.mark.parametrize(("file", "text", "words"), [
+    ("circumvention.yaml", QUOTA_RULE.replace("period: month", "period: monthly"), "'monthly' is not one of"),
+    ("circumvention.yaml", QUOTA_RULE.replace("limit_eur: 1000", 'limit_eur: "1 000"'), "not a positive number"),
+    ("circumvention.yaml", QUOTA_RULE.replace(", limit_eur: 1000", ""), "needs limit_eur"),
+    ("circumvention.yaml", QUOTA_RULE.replace("countries: high_risk", "countries: [Atlantis]"), "Atlantis"),
+    ("circumvention.yaml", QUOTA_RULE.replace("period: month", "perod: month"), "unknown setting 'perod'"),
+    ("sector_import.yaml", GOOD_RULE + "    params: {min_item_value_eur: 300}\n", "allowed: none"),
+])
+def test_bad_params_named_with_file_line_field(bundle_copy: Path, file: str, text: str, words: str) -> None:
+    """A misspelt setting or value fails at load instead of being ignored (a quota with
+    ``period: monthly`` or a destination rule with ``to: sanctionned`` would judge silently wrong)."""
+    target = bundle_copy / file
+    lines_before = len(target.read_text(encoding="utf-8").splitlines())
+    _append_rule(target, text)
+    with pytest.raises(InvalidRuleFile) as e:
+        load_bundle(bundle_copy)
+    assert f"{file}:" in str(e.value) and "params" in str(e.value) and words in str(e.value)
+    assert e.value.line is not None and e.value.line > lines_before
+
+
+def test_destination_rule_with_a_misspelt_target_fails(bundle_copy: Path) -> None:
+    path = bundle_copy / "dual_use.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("params: {to: high_risk}", "params: {to: highrisk}"),
+                    encoding="utf-8")
+    with pytest.raises(InvalidRuleFile, match="'highrisk' is not one of sanctioned, high_risk"):
+        load_bundle(bundle_copy)
+
+
+def test_quota_countries_are_resolved_to_codes(bundle_copy: Path) -> None:
+    _append_rule(bundle_copy / "circumvention.yaml",
+                 QUOTA_RULE.replace("countries: high_risk", "countries: [Kazakhstan, ARM]"))
+    rule = load_bundle(bundle_copy).get("BY-TEST-QUOTA")
+    assert rule is not None and rule.params["countries"] == ["KZ", "AM"]
+
+
+def test_cli_validate_names_file_line_and_field(bundle_copy: Path) -> None:
+    """`compliance rules validate`: one line with the file, the line and the [field] (not eaten
+    as terminal markup), exit 2."""
+    from typer.testing import CliRunner
+
+    from compliance.cli import app
+
+    target = bundle_copy / "sector_import.yaml"
+    _append_rule(target, GOOD_RULE.replace("valid_from: 2022-03-03", "valid_from: someday"))
+    line = len(target.read_text(encoding="utf-8").splitlines()) - 4
+    result = CliRunner().invoke(app, ["rules", "validate", str(bundle_copy)])
+    assert result.exit_code == 2
+    output = result.output.replace("\n", "")
+    assert re.search(rf"sector_import\.yaml:{line} \[rules\.\d+\.valid_from\]: rule BY-TEST-RULE", output), output
+    assert "Traceback" not in output
