@@ -32,7 +32,7 @@ from zlib import error as zlib_error
 
 from compliance.exc import InputFileError
 from compliance.fastparse import PLAIN_UNAMBIGUOUS
-from compliance.hs import hs_from_number
+from compliance.hs import hs_from_number, lookalike_digits
 from compliance.models import INPUT_COLUMNS, REQUIRED_COLUMNS, ambiguous_number, parse_number, split_amount
 
 log = logging.getLogger(__name__)
@@ -190,6 +190,7 @@ def _norm_header(h: str) -> str:
 # Spreadsheet day numbers read as dates: 1980-01-01 up to 2099-12-31 (other numbers are no shipment date).
 _EXCEL_DAYS = (29221, 73051)
 _FLOAT_TEXT = re.compile(r"\s*([0-9]{1,10})\.([0-9])\s*")  # '402.0', '8471.3': a float's text
+_LOOKALIKE_HINT = re.compile(r"[OolIi|]")  # a letter that may stand for a digit in an HS code
 _HEADER_PUNCT = re.compile(r"[_\-./#:()\[\]*'\"]+")
 _UNIT_SUFFIX = re.compile(r"\s*(?:\(.*\)|\[.*\])\s*$")
 
@@ -557,6 +558,10 @@ class InputTable:
             warnings.append(f"row {i}: hs_code {hs!r} is a number as a spreadsheet writes it out (one digit after "
                             f"the point is no HS notation): read as {code}; store HS codes as text")
             changes["hs_code"] = code
+        elif type(hs) is str and _LOOKALIKE_HINT.search(hs) and (fixed := lookalike_digits(hs)) is not None:
+            warnings.append(f"row {i}: hs_code {hs[:40]!r} has letters for digits (O for 0, l or I for 1): read as "
+                            f"{fixed}; check the code")
+            changes["hs_code"] = fixed
         day = data.get("date")
         if (type(day) is int or type(day) is float) and _EXCEL_DAYS[0] <= day < _EXCEL_DAYS[1]:
             # A number in the date column: a spreadsheet cell that lost its date format holds the
