@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO, Any, cast
 from zlib import error as zlib_error
 
-from compliance.exc import InputFileError
+from compliance.exc import InputFileError, quoted
 from compliance.fastparse import PLAIN_UNAMBIGUOUS
 from compliance.hs import hs_from_number, lookalike_digits
 from compliance.models import INPUT_COLUMNS, REQUIRED_COLUMNS, ambiguous_number, parse_number, split_amount
@@ -521,6 +521,11 @@ class InputTable:
             original = dict(zip(columns, [*item[:n], *([""] * (n - len(item)))], strict=True))
             original.update(extra)
         else:
+            if type(item) is DuplicateKeys:
+                problem, notes = duplicate_key_problem(item, mapping)
+                warnings.extend(f"row {i}: {n}" for n in notes)
+                if problem and error is None:
+                    error = f"row {i}: {problem}"
             original = {str(k): v for k, v in item.items()}
         data: dict[str, Any] = {}
         for k, v in original.items():
@@ -1263,8 +1268,43 @@ def _int_or_digits(digits: str) -> int | str:
     return int(digits) if len(digits) <= 4000 else digits
 
 
-# A JSON decoder whose numbers never raise; used for every JSON input.
-_JSON = json.JSONDecoder(parse_int=_int_or_digits)
+class DuplicateKeys(dict[str, Any]):
+    """A JSON object that named a key more than once (the last value kept, as JSON readers do);
+    ``duplicates``: each such key and its values in order. A shipment whose key says two
+    different things cannot be screened as either (``InputTable`` makes it an ERROR row)."""
+
+    duplicates: dict[str, list[Any]]
+
+
+def json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook`` of every JSON input: a plain dict, or ``DuplicateKeys``."""
+    d = dict(pairs)
+    if len(d) == len(pairs):
+        return d
+    out = DuplicateKeys(d)
+    seen: dict[str, list[Any]] = {}
+    for k, v in pairs:
+        seen.setdefault(k, []).append(v)
+    out.duplicates = {k: vs for k, vs in seen.items() if len(vs) > 1}
+    return out
+
+
+def duplicate_key_problem(obj: DuplicateKeys, mapping: dict[str, str]) -> tuple[str | None, list[str]]:
+    """What a repeated key means for a row: an error (a screened column given different
+    values), and warnings (the same value twice, or a column that is not screened)."""
+    errors, warnings = [], []
+    for k, values in obj.duplicates.items():
+        shown = ", ".join(quoted(str(v)) for v in values[:4])
+        if any(v != values[0] for v in values) and mapping.get(k) is not None:
+            errors.append(f"key {k!r} is given {len(values)} times with different values ({shown}): it cannot be "
+                          "screened as either; give the key once")
+        else:
+            warnings.append(f"key {k!r} is given {len(values)} times ({shown}): the last value is used")
+    return ("; ".join(errors) or None), warnings
+
+
+# A JSON decoder whose numbers never raise and that reports repeated keys; used for every JSON input.
+_JSON = json.JSONDecoder(parse_int=_int_or_digits, object_pairs_hook=json_object)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -1274,7 +1314,12 @@ def _no_lone_surrogates(obj: Any) -> Any:
     if isinstance(obj, str):
         return _SURROGATE.sub("\ufffd", obj)
     if isinstance(obj, dict):
-        return {_no_lone_surrogates(k): _no_lone_surrogates(v) for k, v in obj.items()}
+        clean = {_no_lone_surrogates(k): _no_lone_surrogates(v) for k, v in obj.items()}
+        if isinstance(obj, DuplicateKeys):
+            kept = DuplicateKeys(clean)
+            kept.duplicates = obj.duplicates
+            return kept
+        return clean
     if isinstance(obj, list):
         return [_no_lone_surrogates(v) for v in obj]
     return obj
@@ -1454,6 +1499,13 @@ def _open_json(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, s
     said: list[str] = []
     if isinstance(whole, dict):
         arrays = [k for k, v in whole.items() if isinstance(v, list) and any(isinstance(x, dict) for x in v)]
+        if isinstance(whole, DuplicateKeys) and (
+                arrays or not set(REQUIRED_COLUMNS) <= set(map_headers([str(k) for k in whole], mapping)[0].values())):
+            # A wrapper that names a key twice ("shipments" twice): reading only its last array
+            # would drop the shipments of the first without a trace.
+            keys = ", ".join(repr(k) for k in whole.duplicates)
+            raise InputFileError(f"{name}: the top-level object names {keys} more than once; JSON keeps only the "
+                                 "last, so shipments would be lost: give each key once (one array)")
         if isinstance(whole.get("shipments"), list):
             whole = whole["shipments"]
         elif set(REQUIRED_COLUMNS) <= set(map_headers([str(k) for k in whole], mapping)[0].values()):
