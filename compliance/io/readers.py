@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import IO, Any, cast
 from zlib import error as zlib_error
 
+from compliance.countries import UnknownCountry, resolve_country
 from compliance.exc import InputFileError, quoted
 from compliance.fastparse import PLAIN_UNAMBIGUOUS
 from compliance.hs import hs_from_number, lookalike_digits
@@ -477,6 +478,27 @@ class InputTable:
                 targets.append((c, t))
         self._layout = RowLayout(tuple(columns), tuple(targets))
         self._identity = self._layout.identity  # kept: read for every row
+        # Columns that mean a contract column another column already gives ('HS Code' beside
+        # 'hs_code'): loser -> (its contract column, the winning column).
+        self._twins = _twin_columns(columns, dict(targets)) if len(targets) < len(columns) else {}
+
+    def _twin_problem(self, i: int, cells: dict[str, Any], data: dict[str, Any], notes: list[str]) -> str | None:
+        """Two columns for one contract column that say different things: the row cannot be
+        screened on either (an ERROR naming both). One empty: the other's value is used."""
+        problems = []
+        for loser, (target, winner) in self._twins.items():
+            mine, theirs = cells.get(loser), cells.get(winner)
+            if _blank_cell(mine):
+                continue
+            if _blank_cell(theirs):
+                data[target] = mine
+                notes.append(f"row {i}: {winner!r} is empty: {target} is read from {loser!r} ({quoted(str(mine))})")
+                continue
+            if _same_value(target, mine, theirs):
+                continue
+            problems.append(f"columns {winner!r} and {loser!r} both give {target} but differ "
+                            f"({quoted(str(theirs))} and {quoted(str(mine))}): fix one, or --map the other to its own name")
+        return "; ".join(problems) or None
 
     def _to_raw(self, i: int, item: Item) -> RawRow:
         if type(item) is list and len(item) == self._width:
@@ -494,6 +516,13 @@ class InputTable:
                 contract = {**cells, **changes}
             else:
                 contract = {target: cells[k] for k, target in layout.targets}
+                if self._twins:
+                    before = len(notes)
+                    if (problem := self._twin_problem(i, cells, contract, notes)) is not None:
+                        return RawRow(i, contract, cells, f"row {i}: {problem}", notes)
+                    if len(notes) > before:  # a value taken from the twin column
+                        contract.update(self._changes(i, contract, notes))
+                        return RawRow(i, contract, cells, None, notes)
                 changes = self._changes(i, contract, notes)
                 contract.update(changes)
             return RawRow(i, contract, cells, None, notes, None if changes else layout)
@@ -532,6 +561,9 @@ class InputTable:
             target = mapping.get(k)
             if target is not None and target not in data:
                 data[target] = v
+        if self._twins and mapping is self.mapping and error is None:
+            if (problem := self._twin_problem(i, original, data, warnings)) is not None:
+                error = f"row {i}: {problem}"
         self._normalise(i, data, warnings)
         return RawRow(i, data, original, error=error, warnings=warnings)
 
@@ -750,11 +782,53 @@ def map_headers(columns: list[str], mapping: dict[str, str]) -> tuple[dict[str, 
                 continue
             if target in taken:
                 warnings.append(f"columns {taken[target]!r} and {c!r} both mean {target}: using {taken[target]!r}"
-                                f" (rename or --map the other to keep it apart)")
+                                f" (a row where they differ is ERROR; rename or --map the other to keep it apart)")
                 continue
             taken[target] = c
             out[c] = target
     return out, warnings
+
+
+def _twin_columns(columns: list[str], winners: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Columns ``map_headers`` left out because another column already gives their contract
+    column (``winners``: file column -> contract column): loser -> (contract column, winner).
+    Also a repeated header renamed by ``_dedupe_headers`` ('hs_code' twice: 'hs_code_5')."""
+    by_target = {t: c for c, t in winners.items()}
+    out: dict[str, tuple[str, str]] = {}
+    for n, c in enumerate(columns, start=1):
+        if c in winners:
+            continue
+        target = next(iter(map_headers([c], {})[0].values()), None)
+        if target is None and (m := _DEDUPED.fullmatch(c)) and int(m[2]) == n and m[1] in winners:
+            target = winners[m[1]]
+        if target is not None and target in by_target:
+            out[c] = (target, by_target[target])
+    return out
+
+
+_DEDUPED = re.compile(r"(.+)_([0-9]+)")
+
+
+def _blank_cell(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v)
+
+
+def _same_value(target: str, a: Any, b: Any) -> bool:
+    """Do two cells give a contract column the same value ('DE' and 'Germany', '8471.30' and '847130')?"""
+    x, y = str(a).strip(), str(b).strip()
+    if x.casefold() == y.casefold():
+        return True
+    if target == "hs_code":
+        return _SEPARATORS_HS.sub("", x) == _SEPARATORS_HS.sub("", y)
+    if target.endswith("_country"):
+        try:
+            return resolve_country(x) == resolve_country(y)
+        except UnknownCountry:
+            return False
+    return " ".join(x.casefold().split()) == " ".join(y.casefold().split())
+
+
+_SEPARATORS_HS = re.compile(r"[\s.,\-/_]+")
 
 
 def _unused_mapping(name: str, columns: list[str], mapping: dict[str, str]) -> list[str]:
