@@ -34,7 +34,9 @@ from compliance.countries import UnknownCountry, resolve_country
 from compliance.exc import InputFileError, quoted
 from compliance.fastparse import PLAIN_UNAMBIGUOUS
 from compliance.hs import hs_from_number, lookalike_digits
-from compliance.models import INPUT_COLUMNS, REQUIRED_COLUMNS, ambiguous_number, parse_number, split_amount
+from compliance.io.party_names import SUSPECT as _SUSPECT_NAME
+from compliance.io.party_names import clean_party_name
+from compliance.models import INPUT_COLUMNS, PARTY_ROLES, REQUIRED_COLUMNS, ambiguous_number, parse_number, split_amount
 
 log = logging.getLogger(__name__)
 
@@ -191,6 +193,7 @@ def _norm_header(h: str) -> str:
 # Spreadsheet day numbers read as dates: 1980-01-01 up to 2099-12-31 (other numbers are no shipment date).
 _EXCEL_DAYS = (29221, 73051)
 _FLOAT_TEXT = re.compile(r"\s*([0-9]{1,10})\.([0-9])\s*")  # '402.0', '8471.3': a float's text
+_NAME_FIELDS = tuple(f"{role}_name" for role in PARTY_ROLES)
 _LOOKALIKE_HINT = re.compile(r"[OolIi|]")  # a letter that may stand for a digit in an HS code
 _HEADER_PUNCT = re.compile(r"[_\-./#:()\[\]*'\"]+")
 _UNIT_SUFFIX = re.compile(r"\s*(?:\(.*\)|\[.*\])\s*$")
@@ -481,6 +484,9 @@ class InputTable:
         # Columns that mean a contract column another column already gives ('HS Code' beside
         # 'hs_code'): loser -> (its contract column, the winning column).
         self._twins = _twin_columns(columns, dict(targets)) if len(targets) < len(columns) else {}
+        # HS code and party name spellings seen to need nothing undone (a batch repeats them).
+        self._plain_hs: set[str] = set()
+        self._plain_names: set[str] = set()
 
     def _twin_problem(self, i: int, cells: dict[str, Any], data: dict[str, Any], notes: list[str]) -> str | None:
         """Two columns for one contract column that say different things: the row cannot be
@@ -578,6 +584,7 @@ class InputTable:
     def _changes(self, i: int, data: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
         """What ``_normalise`` changes in ``data`` (which is left as it is); its warnings added."""
         changes: dict[str, Any] = {}
+        plain = self._plain_hs
         hs = data.get("hs_code")
         if isinstance(hs, int | float) and not isinstance(hs, bool) and hs == hs and hs >= 0 \
                 and hs not in (float("inf"),):
@@ -595,10 +602,13 @@ class InputTable:
             warnings.append(f"row {i}: hs_code {hs!r} is a number as a spreadsheet writes it out (one digit after "
                             f"the point is no HS notation): read as {code}; store HS codes as text")
             changes["hs_code"] = code
-        elif type(hs) is str and _LOOKALIKE_HINT.search(hs) and (fixed := lookalike_digits(hs)) is not None:
+        elif type(hs) is str and hs not in plain and _LOOKALIKE_HINT.search(hs) \
+                and (fixed := lookalike_digits(hs)) is not None:
             warnings.append(f"row {i}: hs_code {hs[:40]!r} has letters for digits (O for 0, l or I for 1): read as "
                             f"{fixed}; check the code")
             changes["hs_code"] = fixed
+        elif type(hs) is str and len(plain) < 100_000:
+            plain.add(hs)  # nothing to undo in this spelling: not looked at again
         day = data.get("date")
         if (type(day) is int or type(day) is float) and _EXCEL_DAYS[0] <= day < _EXCEL_DAYS[1]:
             # A number in the date column: a spreadsheet cell that lost its date format holds the
@@ -639,6 +649,27 @@ class InputTable:
                                     f"separator {where}); if you meant {round(number * 1000)}, write it without "
                                     "a separator")
                 changes[name] = number
+        plain = self._plain_names
+        for name in _NAME_FIELDS:
+            v = data.get(name)
+            if type(v) is str:
+                if v in plain:
+                    continue
+                if not _SUSPECT_NAME.search(v):
+                    if len(plain) < 100_000:
+                        plain.add(v)  # nearly every name: plain printable ASCII
+                    continue
+                cleaned, notes = clean_party_name(v)
+                if not notes and len(plain) < 100_000:
+                    plain.add(v)
+            elif isinstance(v, list) and v and all(isinstance(x, str) for x in v):
+                cleaned, notes = clean_party_name(json.dumps(v, ensure_ascii=False))
+            else:
+                continue
+            if notes:
+                warnings.extend(f"row {i}: {name} {quoted(str(v))} {note}" for note in notes)
+                if cleaned != v:
+                    changes[name] = cleaned
         return changes
 
     def rows(self) -> Iterator[RawRow]:
