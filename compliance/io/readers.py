@@ -1696,6 +1696,77 @@ def _zip_names(src: IO[bytes]) -> set[str]:
         return set()
 
 
+# A workbook is refused past these: its sheets unpacked (an xlsx is a zip: a "zip bomb" of a few
+# MB can unpack to terabytes), one member's packing ratio (real sheets pack 5-50x, deflate tops
+# out near 1000x), and the shared strings, which openpyxl holds in memory whole.
+MAX_XLSX_UNPACKED = 8 << 30
+MAX_XLSX_RATIO = 400
+MIN_XLSX_BOMB = 64 << 20  # members smaller than this are never a bomb, however well they pack
+MAX_XLSX_SHARED_STRINGS = 1 << 30
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _check_zip_sizes(src: IO[bytes], name: str) -> None:
+    """Refuse a workbook that unpacks to more than can be read (a zip bomb), saying so."""
+    import zipfile
+
+    try:
+        src.seek(0)
+        with zipfile.ZipFile(src) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip: openpyxl's error says what it is
+    finally:
+        src.seek(0)
+    total = sum(i.file_size for i in infos)
+    for i in infos:
+        if i.file_size > MIN_XLSX_BOMB and i.file_size > MAX_XLSX_RATIO * max(i.compress_size, 1):
+            raise InputFileError(f"{name}: {i.filename} unpacks {i.file_size / max(i.compress_size, 1):,.0f} times "
+                                 f"its size ({i.file_size >> 20:,} MB): a zip bomb, not a workbook; not read")
+        if i.filename.endswith("sharedStrings.xml") and i.file_size > MAX_XLSX_SHARED_STRINGS:
+            raise InputFileError(f"{name}: its shared strings unpack to {i.file_size >> 20:,} MB (at most "
+                                 f"{MAX_XLSX_SHARED_STRINGS >> 20:,} MB are read): save the sheet as CSV")
+    if total > MAX_XLSX_UNPACKED:
+        raise InputFileError(f"{name}: the workbook unpacks to {total >> 20:,} MB (at most {MAX_XLSX_UNPACKED >> 20:,} MB "
+                             "are read): split it, or save the sheet as CSV")
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for b in letters:
+        n = n * 26 + b - 64
+    return n
+
+
+def _merged_ranges(src: IO[bytes], path: str | None) -> list[tuple[int, int, int, int]]:
+    """The merged cell ranges of a sheet (min_col, min_row, max_col, max_row), which openpyxl's
+    read-only mode does not read: the sheet's XML is scanned for its <mergeCell> elements."""
+    import zipfile
+
+    if not path:
+        return []
+    out: list[tuple[int, int, int, int]] = []
+    try:
+        pos = src.tell()
+        src.seek(0)
+        with zipfile.ZipFile(src) as z, z.open(path.lstrip("/")) as f:
+            tail = b""
+            while chunk := f.read(1 << 20):
+                buf = tail + chunk
+                if b"mergeCell" in buf:
+                    last = 0
+                    for m in _MERGE_REF.finditer(buf):
+                        out.append((_col_number(m[1]), int(m[2]), _col_number(m[3]), int(m[4])))
+                        last = m.end()
+                    tail = buf[max(last, len(buf) - 300):]
+                else:
+                    tail = buf[-300:]
+        src.seek(pos)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return []
+    return out
+
+
 def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_memory: bool) -> InputTable:
     """Every sheet whose header names the required columns is read, in workbook order (rows of
     other sheets are not shipments: the warnings say which were skipped). With more than one such
@@ -1708,7 +1779,10 @@ def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_me
     try:
         # A file object, not the path: openpyxl refuses paths whose extension is not .xlsx.
         src: IO[bytes] = io.BytesIO(stream.read()) if from_memory else open(name, "rb")  # noqa: SIM115
+        _check_zip_sizes(src, name)
         wb = load_workbook(src, read_only=True, data_only=True)
+    except InputFileError:
+        raise
     except Exception as e:  # noqa: BLE001 - zipfile, XML and openpyxl errors all mean "not a workbook"
         if isinstance(e, KeyError) and "[Content_Types].xml" in str(e):  # a zip archive of other files
             if _zip_names(src) >= {"content.xml", "META-INF/manifest.xml"}:
@@ -1718,10 +1792,17 @@ def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_me
         raise InputFileError(f"{name}: not a readable .xlsx workbook ({type(e).__name__}: {e})"[:400]) from None
     warnings: list[str] = []
     sheets: list[tuple[Any, list[str], int]] = []  # worksheet, columns, header row index
+    merges: dict[str, list[tuple[int, int, int, int]]] = {}  # sheet title -> merged ranges below its header
     first_columns: list[str] | None = None
     for ws in wb.worksheets:
         if not hasattr(ws, "iter_rows"):  # chart sheets
             continue
+        if hasattr(ws, "reset_dimensions"):
+            # The sheet's <dimension> is the writer's claim of its size, often wrong (a program that
+            # never updates it): read-only openpyxl would stop at it and lose rows and columns.
+            ws.reset_dimensions()
+        if ws.sheet_state != "visible":
+            warnings.append(f"{name}: sheet {ws.title!r} is {ws.sheet_state} in the workbook: read like the others")
         header, skipped, at = _sheet_header(ws.iter_rows(values_only=True), mapping)
         sheet_columns, more = _dedupe_headers(header)
         if first_columns is None and header:
@@ -1736,6 +1817,12 @@ def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_me
                             f"({'; '.join(repr(x) for x in skipped[:2])})")
         warnings.extend(f"sheet {ws.title!r}: {w}" for w in more)
         sheets.append((ws, sheet_columns, at))
+        merged = [r for r in _merged_ranges(src, getattr(ws, "_worksheet_path", None)) if r[3] > at]
+        if merged:
+            merges[ws.title] = merged
+            refs = [f"{_col_letters(a)}{b}:{_col_letters(c)}{d}" for a, b, c, d in merged[:3]]
+            warnings.append(f"{name}: sheet {ws.title!r} has merged cells ({', '.join(refs)}"
+                            f"{' ...' if len(merged) > 3 else ''}): each row they cover is read with the merged value")
     if not sheets:
         wb.close()
         if first_columns is None:
@@ -1764,7 +1851,10 @@ def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_me
         try:
             for (ws, cols, at), (sheet_map, _) in zip(sheets, per_sheet, strict=True):
                 hs_index = {i for i, c in enumerate(cols) if sheet_map.get(c) == "hs_code"}
-                for row in ws.iter_rows(min_row=at + 1, values_only=True):
+                fill = _MergeFill(merges.get(ws.title, []))
+                for r, row in enumerate(ws.iter_rows(min_row=at + 1, values_only=True), start=at + 1):
+                    if fill.ranges:
+                        row = fill.apply(r, row)
                     if not any(c is not None and str(c).strip() for c in row):
                         continue
                     # Numbers in the hs_code column stay numbers: _normalise restores their zeros.
@@ -1780,6 +1870,43 @@ def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_me
             wb.close()
 
     return InputTable(name, "xlsx", columns, applied, rows(), warnings=warnings + more)
+
+
+def _col_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+class _MergeFill:
+    """Puts a merged range's value (its top-left cell's) into every cell it covers, row by row:
+    a destination merged over three rows is the destination of all three."""
+
+    def __init__(self, ranges: list[tuple[int, int, int, int]]) -> None:
+        # Ranges of a single cell, or of more than a million cells, are no merge to fill.
+        self.ranges = [x for x in ranges if (x[2] - x[0] + 1) * (x[3] - x[1] + 1) in range(2, 1_000_001)]
+        self._values: dict[tuple[int, int], Any] = {}
+
+    def apply(self, r: int, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        cells: list[Any] | None = None
+        for c1, r1, c2, r2 in self.ranges:
+            if r == r1:
+                self._values[(r1, c1)] = row[c1 - 1] if c1 - 1 < len(row) else None
+            if not r1 <= r <= r2:
+                continue
+            value = self._values.get((r1, c1))
+            if value is None:
+                continue
+            if cells is None:
+                cells = list(row)
+            if len(cells) < c2:
+                cells.extend([None] * (c2 - len(cells)))
+            for c in range(c1, c2 + 1):
+                if (r, c) != (r1, c1) and cells[c - 1] in (None, ""):
+                    cells[c - 1] = value
+        return row if cells is None else tuple(cells)
 
 
 def _open_parquet(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_memory: bool) -> InputTable:
