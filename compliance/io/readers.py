@@ -829,7 +829,7 @@ def _twin_columns(columns: list[str], winners: dict[str, str]) -> dict[str, tupl
     for n, c in enumerate(columns, start=1):
         if c in winners:
             continue
-        target = next(iter(map_headers([c], {})[0].values()), None)
+        target = _own_target(c)
         if target is None and (m := _DEDUPED.fullmatch(c)) and int(m[2]) == n and m[1] in winners:
             target = winners[m[1]]
         if target is not None and target in by_target:
@@ -838,6 +838,14 @@ def _twin_columns(columns: list[str], winners: dict[str, str]) -> dict[str, tupl
 
 
 _DEDUPED = re.compile(r"(.+)_([0-9]+)")
+_CONTRACT_BY_NORM = {_norm_header(c): c for c in INPUT_COLUMNS}
+
+
+def _own_target(c: str) -> str | None:
+    """The contract column a header names on its own (``map_headers`` without a mapping)."""
+    n = _norm_header(c)
+    return (_CONTRACT_BY_NORM.get(n) or HEADER_ALIASES.get(n)
+            or HEADER_ALIASES.get(_norm_header(_UNIT_SUFFIX.sub("", str(c)))))
 
 
 def _blank_cell(v: Any) -> bool:
@@ -872,14 +880,16 @@ def _unused_mapping(name: str, columns: list[str], mapping: dict[str, str]) -> l
 
 def _dedupe_headers(header: list[str]) -> tuple[list[str], list[str]]:
     out: list[str] = []
+    seen: set[str] = set()  # a set: a header of 50,000 columns must not take quadratic time
     warnings: list[str] = []
     for i, h in enumerate(header, start=1):
         name = str(h if h is not None else "").replace("\ufeff", "").strip() or f"column_{i}"
-        if name in out:
+        if name in seen:
             new = f"{name}_{i}"
             warnings.append(f"header {name!r} appears twice: the second (column {i}) is read as {new!r}")
             name = new
         out.append(name)
+        seen.add(name)
     return out, warnings
 
 
