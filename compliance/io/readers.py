@@ -243,8 +243,17 @@ def detect_encoding(sample: bytes) -> str:
     """
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE starts both
+        return "utf-32"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    if len(sample) >= 8:  # UTF-32 without BOM: three NULs in every four bytes of ASCII text
+        lanes = [sample[k:400:4] for k in range(4)]
+        zero = [lane.count(0) > len(lane) * 0.6 for lane in lanes]
+        if zero == [False, True, True, True]:
+            return "utf-32-le"
+        if zero == [True, True, True, False]:
+            return "utf-32-be"
     even, odd = sample[0:200:2], sample[1:200:2]
     if len(sample) >= 4 and odd.count(0) > len(odd) * 0.6 and even.count(0) < len(even) * 0.1:
         return "utf-16-le"
@@ -262,10 +271,18 @@ def detect_encoding(sample: bytes) -> str:
 def _single_byte_encoding(sample: bytes) -> str:
     sample = sample[:65536]
     if _cyrillic_share(sample) > 0.5:
-        return "cp1251"
+        return "koi8_r" if _koi8(sample) else "cp1251"
     if _cp1250_marks(sample):
         return "cp1250"
     return "cp1252"
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class _Utf8OrLegacy(io.RawIOBase):
@@ -276,17 +293,23 @@ class _Utf8OrLegacy(io.RawIOBase):
     UTF-8 with replacement instead, a name such as «Беларуськалий» would have come out as U+FFFD
     and matched nothing. After real UTF-8 text an invalid byte stays a replacement character."""
 
-    def __init__(self, raw: IO[bytes], name: str) -> None:
+    def __init__(self, raw: IO[bytes], name: str, legacy: str | None = None) -> None:
         super().__init__()
         self._raw = raw
         self._name = name
         self._pending = b""
         self._out = memoryview(b"")
-        self._legacy: codecs.IncrementalDecoder | None = None
         self._multibyte = False
         self._pos = 0
         self._eof = False
         self.warnings: list[str] = []
+        # Line by line once a file mixes encodings (lines appended by different programs): each
+        # line that is valid UTF-8 is read as UTF-8, any other in the code page ``_enc``.
+        # ``legacy``: the file was detected as that code page (its UTF-8 lines are the odd ones).
+        self._enc: str | None = legacy
+        self._detected_legacy = legacy is not None
+        self._lineno = 0  # line breaks passed on so far
+        self._said = False
 
     def readable(self) -> bool:
         return True
@@ -308,15 +331,17 @@ class _Utf8OrLegacy(io.RawIOBase):
     def _convert(self, chunk: bytes, *, final: bool) -> bytes:
         start = self._pos - len(self._pending)
         self._pos += len(chunk)
-        if self._legacy is not None:
-            return self._legacy.decode(chunk, final).encode("utf-8")
+        if self._enc is not None:
+            return self._by_line(chunk, final)
         buf = self._pending + chunk if self._pending else chunk
         self._pending = b""
         if buf.isascii():
+            self._lineno += buf.count(b"\n")
             return buf
         try:
             buf.decode("utf-8")
             self._multibyte = True
+            self._lineno += buf.count(b"\n")
             return buf
         except UnicodeDecodeError as e:
             good, rest = buf[:e.start], buf[e.start:]
@@ -324,21 +349,74 @@ class _Utf8OrLegacy(io.RawIOBase):
                 self._multibyte = True
             if not final and e.reason == "unexpected end of data":
                 self._pending = rest  # a character cut at the chunk's end
+                self._lineno += good.count(b"\n")
                 return good
-        if self._multibyte:
-            enc = "utf-8"
-        else:
-            if len(rest) < 4096 and not final:  # enough bytes to tell the code page
-                more = self._raw.read(1 << 16)
-                self._pos += len(more)
-                final = not more
-                self._eof = final
-                rest += more
-            enc = _single_byte_encoding(rest)
+        if len(rest) < 4096 and not final:  # enough bytes to tell the code page
+            more = self._raw.read(1 << 16)
+            self._pos += len(more)
+            final = not more
+            self._eof = final
+            rest += more
+        # The code page from the lines that are not UTF-8, whole (the UTF-8 ones would mislead).
+        cut = good.rfind(b"\n") + 1
+        lines = (good[cut:] + rest).split(b"\n")
+        enc = _single_byte_encoding(b"\n".join(x for x in lines if not _utf8(x)) or rest)
+        if not self._multibyte:
+            self._said = True
             self.warnings.append(f"{self._name}: the first {start + len(good)} bytes are plain ASCII, then the file "
                                  f"is not UTF-8: read as {enc} from there (give --encoding if that is wrong)")
-        self._legacy = codecs.getincrementaldecoder(enc)("replace")
-        return good + self._legacy.decode(rest, final).encode("utf-8")
+        # From the line of the first bad byte on, the file is read line by line.
+        head, self._pending = good[:cut], good[cut:]
+        self._lineno += head.count(b"\n")
+        self._enc = enc
+        return head + self._by_line(rest, final)
+
+    def _by_line(self, chunk: bytes, final: bool) -> bytes:
+        buf = self._pending + chunk if self._pending else chunk
+        if final:
+            complete, self._pending = buf, b""
+        else:
+            k = buf.rfind(b"\n")
+            if k < 0 and len(buf) < 1 << 20:
+                self._pending = buf
+                return b""
+            complete, self._pending = (buf, b"") if k < 0 else (buf[:k + 1], buf[k + 1:])
+        if complete.isascii():
+            self._lineno += complete.count(b"\n")
+            return complete
+        enc = self._enc or "cp1252"
+        out: list[bytes] = []
+        for line in complete.split(b"\n"):
+            self._lineno += 1
+            if line.isascii():
+                out.append(line)
+            elif _utf8(line):
+                out.append(line)
+                if self._detected_legacy:
+                    self._say(f"line {self._lineno} is UTF-8 in a {enc} file: such lines are read as UTF-8")
+            else:
+                out.append(line.decode(enc, "replace").encode("utf-8"))
+                if not self._detected_legacy:
+                    self._say(f"line {self._lineno} is not UTF-8 (the lines before it are): such lines are read "
+                              f"as {enc}")
+        self._lineno -= 1  # the last piece ends without a line break (or is empty)
+        return b"\n".join(out)
+
+    def _say(self, what: str) -> None:
+        if not self._said:
+            self._said = True
+            self.warnings.append(f"{self._name}: {what} (give --encoding if that is wrong)")
+
+
+_CASE_FLIP = re.compile(r"[а-яё][А-ЯЁ]")
+
+
+def _koi8(sample: bytes) -> bool:
+    """Is Cyrillic text KOI8-R rather than cp1251? Both put the letters in 0xC0-0xFF, with upper
+    and lower case swapped: read in the wrong one, words flip case inside ("бЕЛАРУСЬ")."""
+    wrong_if_cp1251 = len(_CASE_FLIP.findall(sample.decode("cp1251", "replace")))
+    wrong_if_koi8 = len(_CASE_FLIP.findall(sample.decode("koi8_r", "replace")))
+    return wrong_if_cp1251 >= 2 and wrong_if_koi8 * 4 < wrong_if_cp1251
 
 
 def _is_ascii_letter(b: int) -> bool:
@@ -419,7 +497,7 @@ def sniff_delimiter(text: str, mapping: dict[str, str] | None = None) -> str:
 
 
 def _looks_binary(sample: bytes, encoding: str) -> bool:
-    if encoding.startswith("utf-16"):
+    if encoding.startswith(("utf-16", "utf-32")):
         return False
     if b"\x00" in sample[:1024] and sample.count(b"\x00") > len(sample) // 20:
         return True
@@ -1088,8 +1166,9 @@ def _text_stream(name: str, head: bytes, stream: IO[bytes], encoding: str | None
     if encoding is None and _looks_binary(head, enc):
         raise InputFileError(f"{name}: binary data, not a text table (CSV/JSONL); .xlsx and .parquet files are "
                              "recognised by their content")
-    if encoding is None and enc == "utf-8":
-        checked = _Utf8OrLegacy(stream, name)
+    if encoding is None and enc in ("utf-8", "cp1251", "cp1252", "cp1250", "koi8_r"):
+        # Checked as the bytes stream by: a UTF-8 file with lines in a code page, or the reverse.
+        checked = _Utf8OrLegacy(stream, name, None if enc == "utf-8" else enc)
         text = io.TextIOWrapper(io.BufferedReader(checked, buffer_size=1 << 16), encoding="utf-8",
                                 errors="replace", newline="")
         text.checked = checked  # type: ignore[attr-defined]
