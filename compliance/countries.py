@@ -110,6 +110,8 @@ def _tables() -> tuple[dict[str, str], dict[str, str]]:
 def resolve_country(value: str) -> str:
     """Resolve a code or name to ISO 3166-1 alpha-2, or raise ``UnknownCountry``."""
     raw = value.strip()
+    if not raw.isascii():  # zero-width spaces, direction marks pasted along ("B\u200bY")
+        raw = "".join(c for c in raw if unicodedata.category(c) != "Cf").strip()
     if not raw:
         raise UnknownCountry(value, [])
     codes, names = _tables()
@@ -127,6 +129,9 @@ def resolve_country(value: str) -> str:
         swapped = _key(f"{tail.strip()} {head.strip()}")
         if swapped in names:
             return names[swapped]
+    if len(raw) in (2, 3) and not raw.isascii() and (latin := raw.translate(_CYR_TO_LAT).upper()) in codes \
+            and latin.isascii():
+        return codes[latin]  # "ВY", "ВУ": a code typed with Cyrillic look-alike letters
     if key in _NOT_A_COUNTRY:
         raise UnknownCountry(value, [], f"{quoted(value)} is {_NOT_A_COUNTRY[key]}, not a country: give the country "
                                         "itself (ISO code or name)")

@@ -96,3 +96,8 @@ def test_more_country_forms(text: str, code: str) -> None:
 def test_ambiguous_or_several_countries_are_unknown(text: str) -> None:
     with pytest.raises(UnknownCountry):
         resolve_country(text)
+
+
+@pytest.mark.parametrize(("text", "code"), [("B\u200bY", "BY"), ("BY\u200e", "BY"), ("\u0412Y", "BY"), ("\u0412\u0423", "BY")])
+def test_codes_with_invisible_or_cyrillic_look_alike_letters(text: str, code: str) -> None:
+    assert resolve_country(text) == code

@@ -28,6 +28,22 @@ _CARE_OF = re.compile(r"\s*(?:\bc\s?/\s?o\b\.?|\bc\.\s?o\.|\bcare\s+of\b|\battn\
                       re.IGNORECASE)
 _LINES = re.compile(r"\s*[\r\n\u2028\u2029\x0b\x0c\x85]+\s*")
 _WORD = re.compile(r"\w+")
+# UTF-8 text once read in a code page and saved again ("Р‘РµР»Р°СЂСѓСЃСЊ" for "Белару", "MÃ¼ller" for "Müller"):
+# the lead byte of each UTF-8 pair shows as Р/С (cp1251) or Ã/Â/Ð/Ñ (cp1252).
+_MOJIBAKE_HINT = re.compile(r"[РС][\u0080-\u00bf\u0401-\u040f\u0451-\u045f\u2010-\u203a\u2116\u0490\u0491]|[ÃÂÐÑ][\u0080-\u00bf\u2010-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
+
+
+def _unmojibake(text: str) -> str | None:
+    """The text UTF-8 mojibake stood for, or None: re-encoding it in the code page it was misread
+    in must give valid UTF-8 that is shorter (each pair back to one letter)."""
+    for enc in ("cp1251", "cp1252"):
+        try:
+            fixed = text.encode(enc).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if fixed != text and len(fixed) < len(text):
+            return fixed
+    return None
 
 
 def _displayed(text: str) -> str:
@@ -91,6 +107,12 @@ def clean_party_name(name: str) -> tuple[str, tuple[str, ...]]:
     if invisible:
         text = "".join(c for c in text if unicodedata.category(c) != "Cf")
         notes.append(f"has {len(invisible)} invisible character(s) (U+{ord(invisible[0]):04X}): removed")
+    if "\ufffd" in text:
+        notes.append("has undecodable bytes (shown as \ufffd): the name cannot be screened as written; check the "
+                     "file's encoding (--encoding)")
+    if _MOJIBAKE_HINT.search(text) and (fixed := _unmojibake(text)) is not None:
+        notes.append(f"is UTF-8 text misread in a code page and saved again: screened as {fixed[:60]!r}")
+        text = fixed
     if _SIGNS.search(text):
         text = _SIGNS.sub(" ", text)
         notes.append("has trademark/copyright signs: removed")

@@ -194,7 +194,7 @@ def _norm_header(h: str) -> str:
 _EXCEL_DAYS = (29221, 73051)
 _FLOAT_TEXT = re.compile(r"\s*([0-9]{1,10})\.([0-9])\s*")  # '402.0', '8471.3': a float's text
 _NAME_FIELDS = tuple(f"{role}_name" for role in PARTY_ROLES)
-_LOOKALIKE_HINT = re.compile(r"[OolIi|]")  # a letter that may stand for a digit in an HS code
+_LOOKALIKE_HINT = re.compile(r"[OolIi|Оо]")  # a letter that may stand for a digit in an HS code
 _HEADER_PUNCT = re.compile(r"[_\-./#:()\[\]*'\"]+")
 _UNIT_SUFFIX = re.compile(r"\s*(?:\(.*\)|\[.*\])\s*$")
 

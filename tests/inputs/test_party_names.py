@@ -26,3 +26,12 @@ def test_ordinary_names_are_left_alone(name: str) -> None:
 
 def test_plain_ascii_names_skip_the_check() -> None:
     assert not SUSPECT.search("ACME Trading GmbH & Co. KG")
+
+
+def test_mojibake_is_repaired_and_undecodable_bytes_are_said() -> None:
+    text, notes = clean_party_name("Беларуськалий".encode().decode("cp1251"))
+    assert text == "Беларуськалий" and "misread" in notes[0]
+    assert clean_party_name("MÃ¼ller GmbH")[0] == "Müller GmbH"
+    assert "undecodable" in clean_party_name("Caf\ufffd")[1][0]
+    for name in ("РСБ Банк", "Сбербанк России", "Société Générale"):
+        assert clean_party_name(name) == (name, ())
