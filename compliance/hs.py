@@ -129,7 +129,7 @@ def normalise_hs(value: object) -> str:
             # '402.0' for 0402, '8471.3' for 8471.30 (as compliance.io.readers reads it too).
             text = hs_from_number(float(f"{m[1]}.{m[2]}"))
     raw = _plain_digits(text).strip().lstrip("'")  # a leading apostrophe is Excel's "store as text" mark
-    raw = strip_label(raw).strip()
+    raw = strip_label(raw).strip() or raw  # a label alone ('HS-CODE') is no code: said as it is
     if many := codes_in(raw):
         raise InvalidHSCode(f"hs_code {quoted(text)} holds {len(many)} codes ({', '.join(many[:4])}): give one code "
                             "per row (a row for each kind of goods)")
