@@ -232,6 +232,8 @@ def split_countries(value: str) -> list[str]:
     it when the two together name a country. Routes in words ("PL to BY via LT") are split
     on the words.
     """
+    if _key(value) in _NO_TRANSIT:
+        return []  # "N/A", "-", "direct": no transit, said in words
     out: list[str] = []
     for segment in _ROUTE_SEPARATORS.split(value.strip()):
         start = len(out)
@@ -253,6 +255,9 @@ def split_countries(value: str) -> list[str]:
 # spaces or an en/em dash (a hyphen inside a name, Guinea-Bissau or Timor-Leste, is not one).
 _ROUTE_SEPARATORS = re.compile(r"\s*(?:;|\||->|=>|–>|>|→|⇒|/|\n|\s-\s|[–—])\s*")
 _CODE = re.compile(r"[A-Za-z]{2,3}")
+# A transit cell that says there is none (after ``_key``: "N/A" is "n a", "-" is "").
+_NO_TRANSIT = frozenset({"", "none", "n a", "nil", "direct", "no transit", "kein", "keine", "direkt",  # not NO, NA: Norway, Namibia
+                         "brak", "нет", "без транзита", "прямой", "прямая поставка"})
 # Words between the countries of a route; "and" and "&" separately (they occur inside names).
 _ROUTE_WORDS = re.compile(r"\s+(?:to|via|through|thru|then|nach|über|uber|ueber|przez|per|через|в|затем|потом)\s+",
                           re.IGNORECASE)

@@ -101,3 +101,9 @@ def test_ambiguous_or_several_countries_are_unknown(text: str) -> None:
 @pytest.mark.parametrize(("text", "code"), [("B\u200bY", "BY"), ("BY\u200e", "BY"), ("\u0412Y", "BY"), ("\u0412\u0423", "BY")])
 def test_codes_with_invisible_or_cyrillic_look_alike_letters(text: str, code: str) -> None:
     assert resolve_country(text) == code
+
+
+@pytest.mark.parametrize(("text", "parts"), [("N/A", []), ("-", []), ("none", []), ("direct", []), ("нет", []),
+                                             ("NO", ["NO"]), ("NA", ["NA"])])
+def test_transit_that_says_none(text: str, parts: list[str]) -> None:
+    assert split_countries(text) == parts
