@@ -111,6 +111,10 @@ def resolve_country(value: str) -> str:
     """Resolve a code or name to ISO 3166-1 alpha-2, or raise ``UnknownCountry``."""
     raw = value.strip()
     if not raw.isascii():  # zero-width spaces, direction marks pasted along ("B\u200bY")
+        if any(c in raw for c in "\u202e\u202b\u2067"):  # '\u202eYB' is displayed as BY
+            from compliance.io.party_names import displayed
+
+            raw = displayed(raw)
         raw = "".join(c for c in raw if unicodedata.category(c) != "Cf").strip()
     if not raw:
         raise UnknownCountry(value, [])

@@ -20,6 +20,7 @@ from functools import lru_cache
 SUSPECT = re.compile(r"[^\x20-\x7e]|c\s?[/.]\s?o\b|care\s+of|attn|\A\s*\[", re.IGNORECASE)
 
 _RLO, _RLE, _PDF, _RLI, _PDI = "\u202e", "\u202b", "\u202c", "\u2067", "\u2069"
+REVERSING = (_RLO, _RLE, _RLI)  # direction marks that show what follows them reversed
 _BIDI = set("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # Signs glued to a name that are no part of it (NFKC would make "™" the letters "TM").
 _SIGNS = re.compile(r"[\u2122\u00ae\u00a9\u2120\u24c7\u24b8]")
@@ -46,7 +47,7 @@ def _unmojibake(text: str) -> str | None:
     return None
 
 
-def _displayed(text: str) -> str:
+def displayed(text: str) -> str:
     """The text as shown: a right-to-left override (or embedding/isolate) shows what follows it
     reversed, up to its closing mark; Latin and Cyrillic names read that way on screen."""
     out: list[str] = []
@@ -97,7 +98,7 @@ def clean_party_name(name: str) -> tuple[str, tuple[str, ...]]:
         text = "; ".join(items)
         notes.append(f"holds a list of {len(items)} names: each is screened")
     if any(c in _BIDI for c in text):
-        shown = _displayed(text)
+        shown = displayed(text)
         if any(c in text for c in (_RLO, _RLE, _RLI)):
             notes.append(f"has right-to-left direction marks: screened as it is displayed ({shown[:60]!r})")
         else:
