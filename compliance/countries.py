@@ -26,6 +26,7 @@ from compliance.exc import quoted
 _LANGUAGES = ("ru", "be", "uk", "lt", "lv", "pl", "de", "fr", "es", "it", "et", "fi", "cs", "tr", "kk")
 
 _ALIASES_FILE = Path(__file__).with_name("country_aliases.yaml")
+_CITIES_FILE = Path(__file__).with_name("country_cities.yaml")
 
 
 class UnknownCountry(ValueError):
@@ -54,13 +55,18 @@ def _one_script(text: str) -> str:
     return text.translate(_LAT_TO_CYR if cyr >= lat else _CYR_TO_LAT)
 
 
+# Abbreviations in written country names ("Rep. of Belarus", "Russian Fed.", "Dem. Rep. Congo").
+_ABBREVIATIONS = {"rep": "republic", "fed": "federation", "dem": "democratic", "utd": "united", "st": "saint",
+                  "респ": "республика"}
+
+
 def _key(text: str) -> str:
     """Fold a country spelling to a lookup key: no accents, no case, no punctuation."""
     text = unicodedata.normalize("NFKD", _one_script(text.strip()))
     text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.casefold().replace("ё", "е")
-    text = re.sub(r"[\W_]+", " ", text)
-    return text.strip()
+    text = text.casefold().replace("ё", "е").replace("&", " and ")
+    words = re.sub(r"[\W_]+", " ", text).split()
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in words) if len(words) > 1 else " ".join(words)
 
 
 @lru_cache(maxsize=1)
@@ -94,12 +100,22 @@ def _tables() -> tuple[dict[str, str], dict[str, str]]:
     for a2, spellings in aliases.items():
         for s in spellings:
             names[_key(s)] = a2
+    cities = yaml.safe_load(_CITIES_FILE.read_text(encoding="utf-8")) or {}
+    for a2, spellings in cities.items():
+        for s in spellings:
+            names.setdefault(_key(s), a2)  # a country's own name wins over a city's
     return codes, names
 
 
 def resolve_country(value: str) -> str:
     """Resolve a code or name to ISO 3166-1 alpha-2, or raise ``UnknownCountry``."""
     raw = value.strip()
+    if not raw.isascii():  # zero-width spaces, direction marks pasted along ("B\u200bY")
+        if any(c in raw for c in "\u202e\u202b\u2067"):  # '\u202eYB' is displayed as BY
+            from compliance.io.party_names import displayed
+
+            raw = displayed(raw)
+        raw = "".join(c for c in raw if unicodedata.category(c) != "Cf").strip()
     if not raw:
         raise UnknownCountry(value, [])
     codes, names = _tables()
@@ -117,12 +133,15 @@ def resolve_country(value: str) -> str:
         swapped = _key(f"{tail.strip()} {head.strip()}")
         if swapped in names:
             return names[swapped]
+    if len(raw) in (2, 3) and not raw.isascii() and (latin := raw.translate(_CYR_TO_LAT).upper()) in codes \
+            and latin.isascii():
+        return codes[latin]  # "ВY", "ВУ": a code typed with Cyrillic look-alike letters
     if key in _NOT_A_COUNTRY:
         raise UnknownCountry(value, [], f"{quoted(value)} is {_NOT_A_COUNTRY[key]}, not a country: give the country "
                                         "itself (ISO code or name)")
-    # "Belarus (BY)", "BY - Belarus", "Region: Crimea": try the parts; they must agree.
+    # "Belarus (BY)", "BY - Belarus", "Region: Crimea", "PL and BY": try the parts; they must agree.
     found: dict[str, str] = {}
-    for part in re.split(r"[()\-/:;,|]", raw):
+    for part in _PARTS.split(raw):
         part = part.strip()
         if part and part != raw:
             pk = _key(part)
@@ -130,6 +149,17 @@ def resolve_country(value: str) -> str:
                 found.setdefault(codes[part.upper()], part)
             elif pk in names:
                 found.setdefault(names[pk], part)
+    if not found and len(words := raw.split()) > 1:
+        # "Minsk Belarus", "Belarus BY": every word names the same country (a word that names
+        # none, as in "Guinea Bissau" without its hyphen, leaves the whole unknown).
+        for w in words:
+            if w.isupper() and w in codes and len(w) in (2, 3):
+                found.setdefault(codes[w], w)
+            elif (wk := _key(w)) in names:
+                found.setdefault(names[wk], w)
+            else:
+                found = {}
+                break
     if len(found) == 1:
         return next(iter(found))
     if len(found) > 1:
@@ -174,17 +204,45 @@ def _resolves(text: str) -> bool:
     return True
 
 
+def _names_whole(text: str) -> bool:
+    """Is ``text`` a code or a country name as it stands (not by one of its parts)?"""
+    codes, names = _tables()
+    return text.strip().upper() in codes or _key(text) in names
+
+
+def _route_words(piece: str) -> list[str]:
+    """A piece of a route written in words ("PL to BY", "via Poland and Belarus") as its
+    countries, or the piece itself: the words are no countries ("TO" is Tonga, "AND" Andorra),
+    and "and" only splits what does not name a country whole ("Bosnia and Herzegovina")."""
+    if not _ROUTE_WORD_HINT.search(piece) or _names_whole(piece):
+        return [piece]
+    out: list[str] = []
+    for part in _ROUTE_WORDS.split(_LEADING_ROUTE_WORD.sub("", piece)):
+        part = part.strip()
+        if not part:
+            continue
+        if _names_whole(part) or not _AND.search(part):
+            out.append(part)
+        else:
+            out.extend(p.strip() for p in _AND.split(part) if p.strip())
+    return out or [piece]
+
+
 def split_countries(value: str) -> list[str]:
     """Split a transit list written with ; , | > or '->' into its parts (not yet resolved).
 
     A comma also appears inside list-form names ("Korea, Republic of", "Moldova, Republic
     of"): a comma-separated piece that is no country on its own is joined to the one before
-    it when the two together name a country.
+    it when the two together name a country. Routes in words ("PL to BY via LT") are split
+    on the words.
     """
+    if _key(value) in _NO_TRANSIT:
+        return []  # "N/A", "-", "direct": no transit, said in words
     out: list[str] = []
     for segment in _ROUTE_SEPARATORS.split(value.strip()):
         start = len(out)
-        for piece in (x.strip() for x in segment.split(",")):
+        pieces = [w for x in segment.split(",") if (p := x.strip()) for w in _route_words(p)]
+        for piece in pieces:
             if not piece:
                 continue
             if len(out) > start and not _resolves(piece) and _resolves(f"{out[-1]}, {piece}"):
@@ -201,3 +259,15 @@ def split_countries(value: str) -> list[str]:
 # spaces or an en/em dash (a hyphen inside a name, Guinea-Bissau or Timor-Leste, is not one).
 _ROUTE_SEPARATORS = re.compile(r"\s*(?:;|\||->|=>|–>|>|→|⇒|/|\n|\s-\s|[–—])\s*")
 _CODE = re.compile(r"[A-Za-z]{2,3}")
+# A transit cell that says there is none (after ``_key``: "N/A" is "n a", "-" is "").
+_NO_TRANSIT = frozenset({"", "none", "n a", "nil", "direct", "no transit", "kein", "keine", "direkt",  # not NO, NA: Norway, Namibia
+                         "brak", "нет", "без транзита", "прямой", "прямая поставка"})
+# Words between the countries of a route; "and" and "&" separately (they occur inside names).
+_ROUTE_WORDS = re.compile(r"\s+(?:to|via|through|thru|then|nach|über|uber|ueber|przez|per|через|в|затем|потом)\s+",
+                          re.IGNORECASE)
+_LEADING_ROUTE_WORD = re.compile(r"^(?:from|via|through|thru|to|из|через)\s+", re.IGNORECASE)
+_AND = re.compile(r"\s+(?:and|und|i|и|ir|&)\s+|\s*&\s*", re.IGNORECASE)
+_ROUTE_WORD_HINT = re.compile(r"\s(?:to|via|through|thru|then|nach|über|uber|ueber|przez|per|через|в|затем|потом|and|"
+                              r"und|i|и|ir|&)\s|&|^(?:from|via|through|thru|to|из|через)\s", re.IGNORECASE)
+# Where a one-country cell may be split into parts that must name the same country.
+_PARTS = re.compile(r"[()\-/:;,|&]|\s(?:and|or|und|oder|i|lub|и|или)\s", re.IGNORECASE)

@@ -21,6 +21,15 @@ _HEADINGS_FILE = Path(__file__).with_name("hs_headings.txt")
 _NO_CHAPTER = {"00", "77"}
 # A spreadsheet's scientific notation (8.54231E+09): the code's last digits are already lost.
 _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+# A label typed into the cell before the code: "HS: 8471", "HS-Code 847130", "CN 8471 30 00", "Код ТН ВЭД 8471".
+_LABEL = re.compile(r"^(?:(?:hs|cn|kn|hts|htsus|taric|tn\s*ved|тн\s*вэд|code|codes|код|no|nr|№)(?![^\W\d_])[\s:.#№=\-]*)+",
+                    re.IGNORECASE)
+# Separators that put two codes in one cell ("8471 / 8517", "8471, 8542", "8471 or 8517"): the cell
+# is split on them (and on dashes) and every part with 4+ digits counts as a code of its own.
+_MANY = re.compile(r"[,/;&+|\\]|\s(?:or|and|und|oder|lub|ir|или|и)\s|-|–|—", re.IGNORECASE)
+# Letters typed for digits inside a code: O/o for 0, l/I/i/| for 1 (only between or beside digits).
+_LOOKALIKE = str.maketrans("OolIi|Оо", "00111100")  # the last two: Cyrillic О о
+_LOOKALIKE_CODE = re.compile(r"[0-9OolIi|Оо][0-9OolIi|Оо.\s\-]{2,}[0-9OolIi|Оо]")
 
 
 def _plain_digits(text: str) -> str:
@@ -28,6 +37,11 @@ def _plain_digits(text: str) -> str:
     (zero-width space, direction marks, soft hyphen) dropped: ERP exports carry them."""
     if text.isascii():
         return text
+    if any(c in text for c in "\u202e\u202b\u2067"):
+        # A right-to-left override shows '\u202e031748' as 847130: the code is what is displayed.
+        from compliance.io.party_names import displayed
+
+        text = displayed(text)
     text = "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")
     return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text)
 
@@ -77,6 +91,31 @@ def hs_from_number(value: int | float) -> str:
 _FLOAT_TEXT = re.compile(r"\s*([0-9]{1,10})\.([0-9])\s*")
 
 
+def strip_label(text: str) -> str:
+    """The code of a cell without a label typed before it ("HS: 8471" -> "8471")."""
+    if text[:1].isdigit():
+        return text
+    m = _LABEL.match(text)
+    return text[m.end():] if m and m.end() else text
+
+
+def codes_in(text: str) -> list[str]:
+    """The codes of a cell that holds several ("8471 / 8517" -> ["8471", "8517"]); one or none: []."""
+    parts = [_SEPARATORS.sub("", p) for p in _MANY.split(text)]
+    found = [p for p in parts if len(p) >= 4 and p.isdigit()]
+    return found if len(found) > 1 else []
+
+
+def lookalike_digits(text: str) -> str | None:
+    """A code typed with letters for digits (``847l30``, ``31O420``) with the digits put back,
+    or None when the text is no such code (letters elsewhere, or fewer than 4 real digits)."""
+    raw = strip_label(text.strip())
+    if not _LOOKALIKE_CODE.fullmatch(raw) or sum(c.isdigit() for c in raw) < 4:
+        return None
+    fixed = raw.translate(_LOOKALIKE)
+    return fixed if fixed != raw else None
+
+
 def normalise_hs(value: object) -> str:
     """Digits of an HS/CN/HTS code, 4 to 10 of them, or raise ``InvalidHSCode``."""
     if value is None:
@@ -95,8 +134,10 @@ def normalise_hs(value: object) -> str:
             # '402.0' for 0402, '8471.3' for 8471.30 (as compliance.io.readers reads it too).
             text = hs_from_number(float(f"{m[1]}.{m[2]}"))
     raw = _plain_digits(text).strip().lstrip("'")  # a leading apostrophe is Excel's "store as text" mark
-    if raw[:2].upper() == "HS":
-        raw = raw[2:].lstrip(" :")
+    raw = strip_label(raw).strip() or raw  # a label alone ('HS-CODE') is no code: said as it is
+    if many := codes_in(raw):
+        raise InvalidHSCode(f"hs_code {quoted(text)} holds {len(many)} codes ({', '.join(many[:4])}): give one code "
+                            "per row (a row for each kind of goods)")
     digits = _SEPARATORS.sub("", raw)
     if not digits:
         raise InvalidHSCode("hs_code is empty: give the 4- to 10-digit HS/CN code (e.g. 3104 20 10)")
@@ -106,8 +147,10 @@ def normalise_hs(value: object) -> str:
                 f"hs_code {quoted(text)} is in scientific notation, so its last digits are lost: format the "
                 "column as text in the spreadsheet and export again"
             )
+        fixed = lookalike_digits(raw)
+        hint = f" (letters for digits? {fixed})" if fixed else ""
         raise InvalidHSCode(
-            f"hs_code {quoted(text)} is not a number: write only digits, dots and spaces (e.g. 8542.31)"
+            f"hs_code {quoted(text)} is not a number{hint}: write only digits, dots and spaces (e.g. 8542.31)"
         )
     digits = _restore_leading_zero(digits, numeric)
     if not 4 <= len(digits) <= 10:

@@ -69,3 +69,41 @@ def test_near_names_are_not_countries(text: str) -> None:
 ])
 def test_split_transit_other_separators(text: str, parts: list[str]) -> None:
     assert split_countries(text) == parts
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    # routes in words: the words are no countries (TO is Tonga, AND Andorra)
+    ("PL to BY", ["PL", "BY"]), ("PL TO BY", ["PL", "BY"]), ("PL and BY", ["PL", "BY"]), ("PL via BY", ["PL", "BY"]),
+    ("from DE via PL to BY", ["DE", "PL", "BY"]), ("via Poland and Lithuania", ["Poland", "Lithuania"]),
+    ("Польша через Беларусь", ["Польша", "Беларусь"]), ("PL & BY", ["PL", "BY"]),
+    # hard negatives: "and" inside a name
+    ("Bosnia and Herzegovina to Serbia", ["Bosnia and Herzegovina", "Serbia"]), ("Trinidad and Tobago", ["Trinidad and Tobago"]),
+    ("TO", ["TO"]),
+])
+def test_split_transit_words(text: str, parts: list[str]) -> None:
+    assert split_countries(text) == parts
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("Rep. of Belarus", "BY"), ("Russian Fed.", "RU"), ("Belarus BY", "BY"), ("Minsk Belarus", "BY"), ("Minsk", "BY"),
+    ("Гомель", "BY"), ("Hrodna", "BY"), ("Moscow", "RU"), ("Trinidad & Tobago", "TT"), ("St. Lucia", "LC"),
+])
+def test_more_country_forms(text: str, code: str) -> None:
+    assert resolve_country(text) == code
+
+
+@pytest.mark.parametrize("text", ["Brest", "St. Petersburg", "PL and BY", "BY or RU", "Moscow, Belarus", "Made by Germany"])
+def test_ambiguous_or_several_countries_are_unknown(text: str) -> None:
+    with pytest.raises(UnknownCountry):
+        resolve_country(text)
+
+
+@pytest.mark.parametrize(("text", "code"), [("B\u200bY", "BY"), ("BY\u200e", "BY"), ("\u0412Y", "BY"), ("\u0412\u0423", "BY")])
+def test_codes_with_invisible_or_cyrillic_look_alike_letters(text: str, code: str) -> None:
+    assert resolve_country(text) == code
+
+
+@pytest.mark.parametrize(("text", "parts"), [("N/A", []), ("-", []), ("none", []), ("direct", []), ("нет", []),
+                                             ("NO", ["NO"]), ("NA", ["NA"])])
+def test_transit_that_says_none(text: str, parts: list[str]) -> None:
+    assert split_countries(text) == parts

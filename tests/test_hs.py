@@ -54,3 +54,7 @@ def test_normalise_never_crashes_unexpectedly(text: str) -> None:
         return
     assert out.isdigit() and 4 <= len(out) <= 10
     assert normalise_hs(out) == out
+
+
+def test_code_behind_a_right_to_left_override_is_read_as_displayed() -> None:
+    assert normalise_hs("\u202e031748") == "847130"

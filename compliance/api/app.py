@@ -21,6 +21,7 @@ import itertools
 import json
 import logging
 import os
+import re
 import tempfile
 import threading
 from collections import Counter
@@ -43,7 +44,8 @@ from compliance.api.middleware import ServiceMiddleware, error_body
 from compliance.audit.store import StoreError
 from compliance.exc import ComplianceError, InputFileError, InvalidInput
 from compliance.io import InputTable, RawRow, map_headers, open_input, result_record
-from compliance.models import ScreeningResult, Verdict, parse_shipment
+from compliance.io.readers import DuplicateKeys, duplicate_key_problem, json_object
+from compliance.models import INPUT_COLUMNS, ScreeningResult, Verdict, parse_shipment
 from compliance.rules.quota import QuotaTracker
 from compliance.screener import Screener
 
@@ -208,6 +210,34 @@ def _summary(counts: Counter[str]) -> dict[str, int]:
     return {"rows": sum(counts.values()), **{v.value: counts.get(v.value, 0) for v in Verdict}}
 
 
+_KEY_END = re.compile(rb'"\s*:')
+
+
+def _count_keys(obj: Any) -> int:
+    if isinstance(obj, dict):
+        return len(obj) + sum(_count_keys(v) for v in obj.values() if isinstance(v, dict | list))
+    if isinstance(obj, list):
+        return sum(_count_keys(v) for v in obj if isinstance(v, dict | list))
+    return 0
+
+
+def _with_duplicate_keys(raw: bytes, data: Any) -> Any:
+    """``data`` (orjson's reading of ``raw``), read again with repeated keys reported
+    (``DuplicateKeys``) when ``raw`` may name a key twice. orjson keeps the last value of a
+    repeated key silently; the cheap test (every key is a string then ':', so fewer such marks
+    than keys read means none repeated) leaves ordinary bodies to orjson alone."""
+    keys = _count_keys(data)
+    marks = raw.count(b'":') + raw.count(b'" :')
+    if marks <= keys and any(w in raw for w in (b'"\n', b'"\r', b'"\t', b'"  ')):  # other space before ':'
+        marks = len(_KEY_END.findall(raw))
+    if marks <= keys:
+        return data
+    try:
+        return json.loads(raw.decode("utf-8-sig"), object_pairs_hook=json_object)
+    except (ValueError, RecursionError):
+        return data
+
+
 def _json_table(raw: bytes, charset: str | None = None) -> InputTable:
     """A JSON array (or ``{"shipments": [...]}``) as an input table: one row per item, none lost."""
     if charset and charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
@@ -219,6 +249,10 @@ def _json_table(raw: bytes, charset: str | None = None) -> InputTable:
         data = orjson.loads(raw.removeprefix(b"\xef\xbb\xbf"))
     except orjson.JSONDecodeError as e:
         raise bad_field("body", f"not valid JSON: {e}") from None
+    data = _with_duplicate_keys(raw, data)
+    if isinstance(data, DuplicateKeys) and isinstance(data.get("shipments"), list):
+        raise bad_field("body", f"the body names {', '.join(repr(k) for k in data.duplicates)} more than once; "
+                                "JSON keeps only the last, so shipments would be lost: give each key once")
     if isinstance(data, dict) and isinstance(data.get("shipments"), list):
         data = data["shipments"]
     if not isinstance(data, list):
@@ -386,6 +420,14 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
         j = jurisdiction_of(loaded, jurisdiction)
         day = _parse_day(as_of)
         row = shipment.model_dump(exclude_unset=True)
+        raw = await request.body()
+        seen = _with_duplicate_keys(raw, row) if len(raw) < 1 << 20 else row
+        if isinstance(seen, DuplicateKeys):
+            problem, _ = duplicate_key_problem(seen, {k: k for k in seen if k in INPUT_COLUMNS})
+            if problem:
+                fields = [k for k in seen.duplicates if k in INPUT_COLUMNS]
+                raise ApiError(422, "invalid request", [{"field": f, "loc": ["body", f], "message": problem}
+                                                        for f in fields])
         try:
             parsed = parse_shipment(row)
         except InvalidInput as e:

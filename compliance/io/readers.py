@@ -30,10 +30,13 @@ from pathlib import Path
 from typing import IO, Any, cast
 from zlib import error as zlib_error
 
-from compliance.exc import InputFileError
+from compliance.countries import UnknownCountry, resolve_country
+from compliance.exc import InputFileError, quoted
 from compliance.fastparse import PLAIN_UNAMBIGUOUS
-from compliance.hs import hs_from_number
-from compliance.models import INPUT_COLUMNS, REQUIRED_COLUMNS, ambiguous_number, parse_number, split_amount
+from compliance.hs import hs_from_number, lookalike_digits
+from compliance.io.party_names import SUSPECT as _SUSPECT_NAME
+from compliance.io.party_names import clean_party_name
+from compliance.models import INPUT_COLUMNS, PARTY_ROLES, REQUIRED_COLUMNS, ambiguous_number, parse_number, split_amount
 
 log = logging.getLogger(__name__)
 
@@ -190,6 +193,8 @@ def _norm_header(h: str) -> str:
 # Spreadsheet day numbers read as dates: 1980-01-01 up to 2099-12-31 (other numbers are no shipment date).
 _EXCEL_DAYS = (29221, 73051)
 _FLOAT_TEXT = re.compile(r"\s*([0-9]{1,10})\.([0-9])\s*")  # '402.0', '8471.3': a float's text
+_NAME_FIELDS = tuple(f"{role}_name" for role in PARTY_ROLES)
+_LOOKALIKE_HINT = re.compile(r"[OolIi|Оо]")  # a letter that may stand for a digit in an HS code
 _HEADER_PUNCT = re.compile(r"[_\-./#:()\[\]*'\"]+")
 _UNIT_SUFFIX = re.compile(r"\s*(?:\(.*\)|\[.*\])\s*$")
 
@@ -238,8 +243,17 @@ def detect_encoding(sample: bytes) -> str:
     """
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE starts both
+        return "utf-32"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    if len(sample) >= 8:  # UTF-32 without BOM: three NULs in every four bytes of ASCII text
+        lanes = [sample[k:400:4] for k in range(4)]
+        zero = [lane.count(0) > len(lane) * 0.6 for lane in lanes]
+        if zero == [False, True, True, True]:
+            return "utf-32-le"
+        if zero == [True, True, True, False]:
+            return "utf-32-be"
     even, odd = sample[0:200:2], sample[1:200:2]
     if len(sample) >= 4 and odd.count(0) > len(odd) * 0.6 and even.count(0) < len(even) * 0.1:
         return "utf-16-le"
@@ -257,10 +271,18 @@ def detect_encoding(sample: bytes) -> str:
 def _single_byte_encoding(sample: bytes) -> str:
     sample = sample[:65536]
     if _cyrillic_share(sample) > 0.5:
-        return "cp1251"
+        return "koi8_r" if _koi8(sample) else "cp1251"
     if _cp1250_marks(sample):
         return "cp1250"
     return "cp1252"
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class _Utf8OrLegacy(io.RawIOBase):
@@ -271,17 +293,23 @@ class _Utf8OrLegacy(io.RawIOBase):
     UTF-8 with replacement instead, a name such as «Беларуськалий» would have come out as U+FFFD
     and matched nothing. After real UTF-8 text an invalid byte stays a replacement character."""
 
-    def __init__(self, raw: IO[bytes], name: str) -> None:
+    def __init__(self, raw: IO[bytes], name: str, legacy: str | None = None) -> None:
         super().__init__()
         self._raw = raw
         self._name = name
         self._pending = b""
         self._out = memoryview(b"")
-        self._legacy: codecs.IncrementalDecoder | None = None
         self._multibyte = False
         self._pos = 0
         self._eof = False
         self.warnings: list[str] = []
+        # Line by line once a file mixes encodings (lines appended by different programs): each
+        # line that is valid UTF-8 is read as UTF-8, any other in the code page ``_enc``.
+        # ``legacy``: the file was detected as that code page (its UTF-8 lines are the odd ones).
+        self._enc: str | None = legacy
+        self._detected_legacy = legacy is not None
+        self._lineno = 0  # line breaks passed on so far
+        self._said = False
 
     def readable(self) -> bool:
         return True
@@ -303,15 +331,17 @@ class _Utf8OrLegacy(io.RawIOBase):
     def _convert(self, chunk: bytes, *, final: bool) -> bytes:
         start = self._pos - len(self._pending)
         self._pos += len(chunk)
-        if self._legacy is not None:
-            return self._legacy.decode(chunk, final).encode("utf-8")
+        if self._enc is not None:
+            return self._by_line(chunk, final)
         buf = self._pending + chunk if self._pending else chunk
         self._pending = b""
         if buf.isascii():
+            self._lineno += buf.count(b"\n")
             return buf
         try:
             buf.decode("utf-8")
             self._multibyte = True
+            self._lineno += buf.count(b"\n")
             return buf
         except UnicodeDecodeError as e:
             good, rest = buf[:e.start], buf[e.start:]
@@ -319,21 +349,74 @@ class _Utf8OrLegacy(io.RawIOBase):
                 self._multibyte = True
             if not final and e.reason == "unexpected end of data":
                 self._pending = rest  # a character cut at the chunk's end
+                self._lineno += good.count(b"\n")
                 return good
-        if self._multibyte:
-            enc = "utf-8"
-        else:
-            if len(rest) < 4096 and not final:  # enough bytes to tell the code page
-                more = self._raw.read(1 << 16)
-                self._pos += len(more)
-                final = not more
-                self._eof = final
-                rest += more
-            enc = _single_byte_encoding(rest)
+        if len(rest) < 4096 and not final:  # enough bytes to tell the code page
+            more = self._raw.read(1 << 16)
+            self._pos += len(more)
+            final = not more
+            self._eof = final
+            rest += more
+        # The code page from the lines that are not UTF-8, whole (the UTF-8 ones would mislead).
+        cut = good.rfind(b"\n") + 1
+        lines = (good[cut:] + rest).split(b"\n")
+        enc = _single_byte_encoding(b"\n".join(x for x in lines if not _utf8(x)) or rest)
+        if not self._multibyte:
+            self._said = True
             self.warnings.append(f"{self._name}: the first {start + len(good)} bytes are plain ASCII, then the file "
                                  f"is not UTF-8: read as {enc} from there (give --encoding if that is wrong)")
-        self._legacy = codecs.getincrementaldecoder(enc)("replace")
-        return good + self._legacy.decode(rest, final).encode("utf-8")
+        # From the line of the first bad byte on, the file is read line by line.
+        head, self._pending = good[:cut], good[cut:]
+        self._lineno += head.count(b"\n")
+        self._enc = enc
+        return head + self._by_line(rest, final)
+
+    def _by_line(self, chunk: bytes, final: bool) -> bytes:
+        buf = self._pending + chunk if self._pending else chunk
+        if final:
+            complete, self._pending = buf, b""
+        else:
+            k = buf.rfind(b"\n")
+            if k < 0 and len(buf) < 1 << 20:
+                self._pending = buf
+                return b""
+            complete, self._pending = (buf, b"") if k < 0 else (buf[:k + 1], buf[k + 1:])
+        if complete.isascii():
+            self._lineno += complete.count(b"\n")
+            return complete
+        enc = self._enc or "cp1252"
+        out: list[bytes] = []
+        for line in complete.split(b"\n"):
+            self._lineno += 1
+            if line.isascii():
+                out.append(line)
+            elif _utf8(line):
+                out.append(line)
+                if self._detected_legacy:
+                    self._say(f"line {self._lineno} is UTF-8 in a {enc} file: such lines are read as UTF-8")
+            else:
+                out.append(line.decode(enc, "replace").encode("utf-8"))
+                if not self._detected_legacy:
+                    self._say(f"line {self._lineno} is not UTF-8 (the lines before it are): such lines are read "
+                              f"as {enc}")
+        self._lineno -= 1  # the last piece ends without a line break (or is empty)
+        return b"\n".join(out)
+
+    def _say(self, what: str) -> None:
+        if not self._said:
+            self._said = True
+            self.warnings.append(f"{self._name}: {what} (give --encoding if that is wrong)")
+
+
+_CASE_FLIP = re.compile(r"[а-яё][А-ЯЁ]")
+
+
+def _koi8(sample: bytes) -> bool:
+    """Is Cyrillic text KOI8-R rather than cp1251? Both put the letters in 0xC0-0xFF, with upper
+    and lower case swapped: read in the wrong one, words flip case inside ("бЕЛАРУСЬ")."""
+    wrong_if_cp1251 = len(_CASE_FLIP.findall(sample.decode("cp1251", "replace")))
+    wrong_if_koi8 = len(_CASE_FLIP.findall(sample.decode("koi8_r", "replace")))
+    return wrong_if_cp1251 >= 2 and wrong_if_koi8 * 4 < wrong_if_cp1251
 
 
 def _is_ascii_letter(b: int) -> bool:
@@ -414,7 +497,7 @@ def sniff_delimiter(text: str, mapping: dict[str, str] | None = None) -> str:
 
 
 def _looks_binary(sample: bytes, encoding: str) -> bool:
-    if encoding.startswith("utf-16"):
+    if encoding.startswith(("utf-16", "utf-32")):
         return False
     if b"\x00" in sample[:1024] and sample.count(b"\x00") > len(sample) // 20:
         return True
@@ -476,6 +559,30 @@ class InputTable:
                 targets.append((c, t))
         self._layout = RowLayout(tuple(columns), tuple(targets))
         self._identity = self._layout.identity  # kept: read for every row
+        # Columns that mean a contract column another column already gives ('HS Code' beside
+        # 'hs_code'): loser -> (its contract column, the winning column).
+        self._twins = _twin_columns(columns, dict(targets)) if len(targets) < len(columns) else {}
+        # HS code and party name spellings seen to need nothing undone (a batch repeats them).
+        self._plain_hs: set[str] = set()
+        self._plain_names: set[str] = set()
+
+    def _twin_problem(self, i: int, cells: dict[str, Any], data: dict[str, Any], notes: list[str]) -> str | None:
+        """Two columns for one contract column that say different things: the row cannot be
+        screened on either (an ERROR naming both). One empty: the other's value is used."""
+        problems = []
+        for loser, (target, winner) in self._twins.items():
+            mine, theirs = cells.get(loser), cells.get(winner)
+            if _blank_cell(mine):
+                continue
+            if _blank_cell(theirs):
+                data[target] = mine
+                notes.append(f"row {i}: {winner!r} is empty: {target} is read from {loser!r} ({quoted(str(mine))})")
+                continue
+            if _same_value(target, mine, theirs):
+                continue
+            problems.append(f"columns {winner!r} and {loser!r} both give {target} but differ "
+                            f"({quoted(str(theirs))} and {quoted(str(mine))}): fix one, or --map the other to its own name")
+        return "; ".join(problems) or None
 
     def _to_raw(self, i: int, item: Item) -> RawRow:
         if type(item) is list and len(item) == self._width:
@@ -493,6 +600,13 @@ class InputTable:
                 contract = {**cells, **changes}
             else:
                 contract = {target: cells[k] for k, target in layout.targets}
+                if self._twins:
+                    before = len(notes)
+                    if (problem := self._twin_problem(i, cells, contract, notes)) is not None:
+                        return RawRow(i, contract, cells, f"row {i}: {problem}", notes)
+                    if len(notes) > before:  # a value taken from the twin column
+                        contract.update(self._changes(i, contract, notes))
+                        return RawRow(i, contract, cells, None, notes)
                 changes = self._changes(i, contract, notes)
                 contract.update(changes)
             return RawRow(i, contract, cells, None, notes, None if changes else layout)
@@ -520,12 +634,20 @@ class InputTable:
             original = dict(zip(columns, [*item[:n], *([""] * (n - len(item)))], strict=True))
             original.update(extra)
         else:
+            if type(item) is DuplicateKeys:
+                problem, notes = duplicate_key_problem(item, mapping)
+                warnings.extend(f"row {i}: {n}" for n in notes)
+                if problem and error is None:
+                    error = f"row {i}: {problem}"
             original = {str(k): v for k, v in item.items()}
         data: dict[str, Any] = {}
         for k, v in original.items():
             target = mapping.get(k)
             if target is not None and target not in data:
                 data[target] = v
+        if self._twins and mapping is self.mapping and error is None:
+            if (problem := self._twin_problem(i, original, data, warnings)) is not None:
+                error = f"row {i}: {problem}"
         self._normalise(i, data, warnings)
         return RawRow(i, data, original, error=error, warnings=warnings)
 
@@ -540,6 +662,7 @@ class InputTable:
     def _changes(self, i: int, data: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
         """What ``_normalise`` changes in ``data`` (which is left as it is); its warnings added."""
         changes: dict[str, Any] = {}
+        plain = self._plain_hs
         hs = data.get("hs_code")
         if isinstance(hs, int | float) and not isinstance(hs, bool) and hs == hs and hs >= 0 \
                 and hs not in (float("inf"),):
@@ -557,6 +680,13 @@ class InputTable:
             warnings.append(f"row {i}: hs_code {hs!r} is a number as a spreadsheet writes it out (one digit after "
                             f"the point is no HS notation): read as {code}; store HS codes as text")
             changes["hs_code"] = code
+        elif type(hs) is str and hs not in plain and _LOOKALIKE_HINT.search(hs) \
+                and (fixed := lookalike_digits(hs)) is not None:
+            warnings.append(f"row {i}: hs_code {hs[:40]!r} has letters for digits (O for 0, l or I for 1): read as "
+                            f"{fixed}; check the code")
+            changes["hs_code"] = fixed
+        elif type(hs) is str and len(plain) < 100_000:
+            plain.add(hs)  # nothing to undo in this spelling: not looked at again
         day = data.get("date")
         if (type(day) is int or type(day) is float) and _EXCEL_DAYS[0] <= day < _EXCEL_DAYS[1]:
             # A number in the date column: a spreadsheet cell that lost its date format holds the
@@ -597,6 +727,27 @@ class InputTable:
                                     f"separator {where}); if you meant {round(number * 1000)}, write it without "
                                     "a separator")
                 changes[name] = number
+        plain = self._plain_names
+        for name in _NAME_FIELDS:
+            v = data.get(name)
+            if type(v) is str:
+                if v in plain:
+                    continue
+                if not _SUSPECT_NAME.search(v):
+                    if len(plain) < 100_000:
+                        plain.add(v)  # nearly every name: plain printable ASCII
+                    continue
+                cleaned, notes = clean_party_name(v)
+                if not notes and len(plain) < 100_000:
+                    plain.add(v)
+            elif isinstance(v, list) and v and all(isinstance(x, str) for x in v):
+                cleaned, notes = clean_party_name(json.dumps(v, ensure_ascii=False))
+            else:
+                continue
+            if notes:
+                warnings.extend(f"row {i}: {name} {quoted(str(v))} {note}" for note in notes)
+                if cleaned != v:
+                    changes[name] = cleaned
         return changes
 
     def rows(self) -> Iterator[RawRow]:
@@ -740,11 +891,61 @@ def map_headers(columns: list[str], mapping: dict[str, str]) -> tuple[dict[str, 
                 continue
             if target in taken:
                 warnings.append(f"columns {taken[target]!r} and {c!r} both mean {target}: using {taken[target]!r}"
-                                f" (rename or --map the other to keep it apart)")
+                                f" (a row where they differ is ERROR; rename or --map the other to keep it apart)")
                 continue
             taken[target] = c
             out[c] = target
     return out, warnings
+
+
+def _twin_columns(columns: list[str], winners: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Columns ``map_headers`` left out because another column already gives their contract
+    column (``winners``: file column -> contract column): loser -> (contract column, winner).
+    Also a repeated header renamed by ``_dedupe_headers`` ('hs_code' twice: 'hs_code_5')."""
+    by_target = {t: c for c, t in winners.items()}
+    out: dict[str, tuple[str, str]] = {}
+    for n, c in enumerate(columns, start=1):
+        if c in winners:
+            continue
+        target = _own_target(c)
+        if target is None and (m := _DEDUPED.fullmatch(c)) and int(m[2]) == n and m[1] in winners:
+            target = winners[m[1]]
+        if target is not None and target in by_target:
+            out[c] = (target, by_target[target])
+    return out
+
+
+_DEDUPED = re.compile(r"(.+)_([0-9]+)")
+_CONTRACT_BY_NORM = {_norm_header(c): c for c in INPUT_COLUMNS}
+
+
+def _own_target(c: str) -> str | None:
+    """The contract column a header names on its own (``map_headers`` without a mapping)."""
+    n = _norm_header(c)
+    return (_CONTRACT_BY_NORM.get(n) or HEADER_ALIASES.get(n)
+            or HEADER_ALIASES.get(_norm_header(_UNIT_SUFFIX.sub("", str(c)))))
+
+
+def _blank_cell(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v)
+
+
+def _same_value(target: str, a: Any, b: Any) -> bool:
+    """Do two cells give a contract column the same value ('DE' and 'Germany', '8471.30' and '847130')?"""
+    x, y = str(a).strip(), str(b).strip()
+    if x.casefold() == y.casefold():
+        return True
+    if target == "hs_code":
+        return _SEPARATORS_HS.sub("", x) == _SEPARATORS_HS.sub("", y)
+    if target.endswith("_country"):
+        try:
+            return resolve_country(x) == resolve_country(y)
+        except UnknownCountry:
+            return False
+    return " ".join(x.casefold().split()) == " ".join(y.casefold().split())
+
+
+_SEPARATORS_HS = re.compile(r"[\s.,\-/_]+")
 
 
 def _unused_mapping(name: str, columns: list[str], mapping: dict[str, str]) -> list[str]:
@@ -757,14 +958,16 @@ def _unused_mapping(name: str, columns: list[str], mapping: dict[str, str]) -> l
 
 def _dedupe_headers(header: list[str]) -> tuple[list[str], list[str]]:
     out: list[str] = []
+    seen: set[str] = set()  # a set: a header of 50,000 columns must not take quadratic time
     warnings: list[str] = []
     for i, h in enumerate(header, start=1):
         name = str(h if h is not None else "").replace("\ufeff", "").strip() or f"column_{i}"
-        if name in out:
+        if name in seen:
             new = f"{name}_{i}"
             warnings.append(f"header {name!r} appears twice: the second (column {i}) is read as {new!r}")
             name = new
         out.append(name)
+        seen.add(name)
     return out, warnings
 
 
@@ -963,8 +1166,9 @@ def _text_stream(name: str, head: bytes, stream: IO[bytes], encoding: str | None
     if encoding is None and _looks_binary(head, enc):
         raise InputFileError(f"{name}: binary data, not a text table (CSV/JSONL); .xlsx and .parquet files are "
                              "recognised by their content")
-    if encoding is None and enc == "utf-8":
-        checked = _Utf8OrLegacy(stream, name)
+    if encoding is None and enc in ("utf-8", "cp1251", "cp1252", "cp1250", "koi8_r"):
+        # Checked as the bytes stream by: a UTF-8 file with lines in a code page, or the reverse.
+        checked = _Utf8OrLegacy(stream, name, None if enc == "utf-8" else enc)
         text = io.TextIOWrapper(io.BufferedReader(checked, buffer_size=1 << 16), encoding="utf-8",
                                 errors="replace", newline="")
         text.checked = checked  # type: ignore[attr-defined]
@@ -1258,8 +1462,43 @@ def _int_or_digits(digits: str) -> int | str:
     return int(digits) if len(digits) <= 4000 else digits
 
 
-# A JSON decoder whose numbers never raise; used for every JSON input.
-_JSON = json.JSONDecoder(parse_int=_int_or_digits)
+class DuplicateKeys(dict[str, Any]):
+    """A JSON object that named a key more than once (the last value kept, as JSON readers do);
+    ``duplicates``: each such key and its values in order. A shipment whose key says two
+    different things cannot be screened as either (``InputTable`` makes it an ERROR row)."""
+
+    duplicates: dict[str, list[Any]]
+
+
+def json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook`` of every JSON input: a plain dict, or ``DuplicateKeys``."""
+    d = dict(pairs)
+    if len(d) == len(pairs):
+        return d
+    out = DuplicateKeys(d)
+    seen: dict[str, list[Any]] = {}
+    for k, v in pairs:
+        seen.setdefault(k, []).append(v)
+    out.duplicates = {k: vs for k, vs in seen.items() if len(vs) > 1}
+    return out
+
+
+def duplicate_key_problem(obj: DuplicateKeys, mapping: dict[str, str]) -> tuple[str | None, list[str]]:
+    """What a repeated key means for a row: an error (a screened column given different
+    values), and warnings (the same value twice, or a column that is not screened)."""
+    errors, warnings = [], []
+    for k, values in obj.duplicates.items():
+        shown = ", ".join(quoted(str(v)) for v in values[:4])
+        if any(v != values[0] for v in values) and mapping.get(k) is not None:
+            errors.append(f"key {k!r} is given {len(values)} times with different values ({shown}): it cannot be "
+                          "screened as either; give the key once")
+        else:
+            warnings.append(f"key {k!r} is given {len(values)} times ({shown}): the last value is used")
+    return ("; ".join(errors) or None), warnings
+
+
+# A JSON decoder whose numbers never raise and that reports repeated keys; used for every JSON input.
+_JSON = json.JSONDecoder(parse_int=_int_or_digits, object_pairs_hook=json_object)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -1269,7 +1508,12 @@ def _no_lone_surrogates(obj: Any) -> Any:
     if isinstance(obj, str):
         return _SURROGATE.sub("\ufffd", obj)
     if isinstance(obj, dict):
-        return {_no_lone_surrogates(k): _no_lone_surrogates(v) for k, v in obj.items()}
+        clean = {_no_lone_surrogates(k): _no_lone_surrogates(v) for k, v in obj.items()}
+        if isinstance(obj, DuplicateKeys):
+            kept = DuplicateKeys(clean)
+            kept.duplicates = obj.duplicates
+            return kept
+        return clean
     if isinstance(obj, list):
         return [_no_lone_surrogates(v) for v in obj]
     return obj
@@ -1449,6 +1693,13 @@ def _open_json(name: str, text: io.TextIOWrapper, enc: str, mapping: dict[str, s
     said: list[str] = []
     if isinstance(whole, dict):
         arrays = [k for k, v in whole.items() if isinstance(v, list) and any(isinstance(x, dict) for x in v)]
+        if isinstance(whole, DuplicateKeys) and (
+                arrays or not set(REQUIRED_COLUMNS) <= set(map_headers([str(k) for k in whole], mapping)[0].values())):
+            # A wrapper that names a key twice ("shipments" twice): reading only its last array
+            # would drop the shipments of the first without a trace.
+            keys = ", ".join(repr(k) for k in whole.duplicates)
+            raise InputFileError(f"{name}: the top-level object names {keys} more than once; JSON keeps only the "
+                                 "last, so shipments would be lost: give each key once (one array)")
         if isinstance(whole.get("shipments"), list):
             whole = whole["shipments"]
         elif set(REQUIRED_COLUMNS) <= set(map_headers([str(k) for k in whole], mapping)[0].values()):
@@ -1534,6 +1785,77 @@ def _zip_names(src: IO[bytes]) -> set[str]:
         return set()
 
 
+# A workbook is refused past these: its sheets unpacked (an xlsx is a zip: a "zip bomb" of a few
+# MB can unpack to terabytes), one member's packing ratio (real sheets pack 5-50x, deflate tops
+# out near 1000x), and the shared strings, which openpyxl holds in memory whole.
+MAX_XLSX_UNPACKED = 8 << 30
+MAX_XLSX_RATIO = 400
+MIN_XLSX_BOMB = 64 << 20  # members smaller than this are never a bomb, however well they pack
+MAX_XLSX_SHARED_STRINGS = 1 << 30
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _check_zip_sizes(src: IO[bytes], name: str) -> None:
+    """Refuse a workbook that unpacks to more than can be read (a zip bomb), saying so."""
+    import zipfile
+
+    try:
+        src.seek(0)
+        with zipfile.ZipFile(src) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip: openpyxl's error says what it is
+    finally:
+        src.seek(0)
+    total = sum(i.file_size for i in infos)
+    for i in infos:
+        if i.file_size > MIN_XLSX_BOMB and i.file_size > MAX_XLSX_RATIO * max(i.compress_size, 1):
+            raise InputFileError(f"{name}: {i.filename} unpacks {i.file_size / max(i.compress_size, 1):,.0f} times "
+                                 f"its size ({i.file_size >> 20:,} MB): a zip bomb, not a workbook; not read")
+        if i.filename.endswith("sharedStrings.xml") and i.file_size > MAX_XLSX_SHARED_STRINGS:
+            raise InputFileError(f"{name}: its shared strings unpack to {i.file_size >> 20:,} MB (at most "
+                                 f"{MAX_XLSX_SHARED_STRINGS >> 20:,} MB are read): save the sheet as CSV")
+    if total > MAX_XLSX_UNPACKED:
+        raise InputFileError(f"{name}: the workbook unpacks to {total >> 20:,} MB (at most {MAX_XLSX_UNPACKED >> 20:,} MB "
+                             "are read): split it, or save the sheet as CSV")
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for b in letters:
+        n = n * 26 + b - 64
+    return n
+
+
+def _merged_ranges(src: IO[bytes], path: str | None) -> list[tuple[int, int, int, int]]:
+    """The merged cell ranges of a sheet (min_col, min_row, max_col, max_row), which openpyxl's
+    read-only mode does not read: the sheet's XML is scanned for its <mergeCell> elements."""
+    import zipfile
+
+    if not path:
+        return []
+    out: list[tuple[int, int, int, int]] = []
+    try:
+        pos = src.tell()
+        src.seek(0)
+        with zipfile.ZipFile(src) as z, z.open(path.lstrip("/")) as f:
+            tail = b""
+            while chunk := f.read(1 << 20):
+                buf = tail + chunk
+                if b"mergeCell" in buf:
+                    last = 0
+                    for m in _MERGE_REF.finditer(buf):
+                        out.append((_col_number(m[1]), int(m[2]), _col_number(m[3]), int(m[4])))
+                        last = m.end()
+                    tail = buf[max(last, len(buf) - 300):]
+                else:
+                    tail = buf[-300:]
+        src.seek(pos)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return []
+    return out
+
+
 def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_memory: bool) -> InputTable:
     """Every sheet whose header names the required columns is read, in workbook order (rows of
     other sheets are not shipments: the warnings say which were skipped). With more than one such
@@ -1546,7 +1868,10 @@ def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_me
     try:
         # A file object, not the path: openpyxl refuses paths whose extension is not .xlsx.
         src: IO[bytes] = io.BytesIO(stream.read()) if from_memory else open(name, "rb")  # noqa: SIM115
+        _check_zip_sizes(src, name)
         wb = load_workbook(src, read_only=True, data_only=True)
+    except InputFileError:
+        raise
     except Exception as e:  # noqa: BLE001 - zipfile, XML and openpyxl errors all mean "not a workbook"
         if isinstance(e, KeyError) and "[Content_Types].xml" in str(e):  # a zip archive of other files
             if _zip_names(src) >= {"content.xml", "META-INF/manifest.xml"}:
@@ -1556,10 +1881,17 @@ def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_me
         raise InputFileError(f"{name}: not a readable .xlsx workbook ({type(e).__name__}: {e})"[:400]) from None
     warnings: list[str] = []
     sheets: list[tuple[Any, list[str], int]] = []  # worksheet, columns, header row index
+    merges: dict[str, list[tuple[int, int, int, int]]] = {}  # sheet title -> merged ranges below its header
     first_columns: list[str] | None = None
     for ws in wb.worksheets:
         if not hasattr(ws, "iter_rows"):  # chart sheets
             continue
+        if hasattr(ws, "reset_dimensions"):
+            # The sheet's <dimension> is the writer's claim of its size, often wrong (a program that
+            # never updates it): read-only openpyxl would stop at it and lose rows and columns.
+            ws.reset_dimensions()
+        if ws.sheet_state != "visible":
+            warnings.append(f"{name}: sheet {ws.title!r} is {ws.sheet_state} in the workbook: read like the others")
         header, skipped, at = _sheet_header(ws.iter_rows(values_only=True), mapping)
         sheet_columns, more = _dedupe_headers(header)
         if first_columns is None and header:
@@ -1574,6 +1906,12 @@ def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_me
                             f"({'; '.join(repr(x) for x in skipped[:2])})")
         warnings.extend(f"sheet {ws.title!r}: {w}" for w in more)
         sheets.append((ws, sheet_columns, at))
+        merged = [r for r in _merged_ranges(src, getattr(ws, "_worksheet_path", None)) if r[3] > at]
+        if merged:
+            merges[ws.title] = merged
+            refs = [f"{_col_letters(a)}{b}:{_col_letters(c)}{d}" for a, b, c, d in merged[:3]]
+            warnings.append(f"{name}: sheet {ws.title!r} has merged cells ({', '.join(refs)}"
+                            f"{' ...' if len(merged) > 3 else ''}): each row they cover is read with the merged value")
     if not sheets:
         wb.close()
         if first_columns is None:
@@ -1602,7 +1940,10 @@ def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_me
         try:
             for (ws, cols, at), (sheet_map, _) in zip(sheets, per_sheet, strict=True):
                 hs_index = {i for i, c in enumerate(cols) if sheet_map.get(c) == "hs_code"}
-                for row in ws.iter_rows(min_row=at + 1, values_only=True):
+                fill = _MergeFill(merges.get(ws.title, []))
+                for r, row in enumerate(ws.iter_rows(min_row=at + 1, values_only=True), start=at + 1):
+                    if fill.ranges:
+                        row = fill.apply(r, row)
                     if not any(c is not None and str(c).strip() for c in row):
                         continue
                     # Numbers in the hs_code column stay numbers: _normalise restores their zeros.
@@ -1618,6 +1959,43 @@ def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_me
             wb.close()
 
     return InputTable(name, "xlsx", columns, applied, rows(), warnings=warnings + more)
+
+
+def _col_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+class _MergeFill:
+    """Puts a merged range's value (its top-left cell's) into every cell it covers, row by row:
+    a destination merged over three rows is the destination of all three."""
+
+    def __init__(self, ranges: list[tuple[int, int, int, int]]) -> None:
+        # Ranges of a single cell, or of more than a million cells, are no merge to fill.
+        self.ranges = [x for x in ranges if (x[2] - x[0] + 1) * (x[3] - x[1] + 1) in range(2, 1_000_001)]
+        self._values: dict[tuple[int, int], Any] = {}
+
+    def apply(self, r: int, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        cells: list[Any] | None = None
+        for c1, r1, c2, r2 in self.ranges:
+            if r == r1:
+                self._values[(r1, c1)] = row[c1 - 1] if c1 - 1 < len(row) else None
+            if not r1 <= r <= r2:
+                continue
+            value = self._values.get((r1, c1))
+            if value is None:
+                continue
+            if cells is None:
+                cells = list(row)
+            if len(cells) < c2:
+                cells.extend([None] * (c2 - len(cells)))
+            for c in range(c1, c2 + 1):
+                if (r, c) != (r1, c1) and cells[c - 1] in (None, ""):
+                    cells[c - 1] = value
+        return row if cells is None else tuple(cells)
 
 
 def _open_parquet(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_memory: bool) -> InputTable:

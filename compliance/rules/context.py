@@ -29,6 +29,8 @@ format_hs = lru_cache(maxsize=8192)(hs.format_hs)
 # Regimes that bind under every jurisdiction: UN Security Council measures are implemented
 # by the EU, the UK and the US alike.
 UNIVERSAL_REGIMES = {"UN"}
+# The end-use document kinds of the contract (CONTRACT.md §1, end_use_doc_type).
+_DOC_KINDS = frozenset(("end_user_certificate", "end_use_statement", "import_certificate", "delivery_verification"))
 
 
 @dataclass(frozen=True)
@@ -224,6 +226,8 @@ class Context:
         if not s.has_end_use_doc:
             return "none"
         issuer = s.end_use_doc_issuer or ""
+        if s.end_use_doc_type not in _DOC_KINDS:  # 'invoice', 'foo': vouches for nothing, whoever issued it
+            return "other"
         if issuer == "manufacturer":
             return "manufacturer"
         if issuer == "authority":

@@ -117,3 +117,31 @@ def test_batch_warnings_name_the_body_not_the_spool_file(client: TestClient) -> 
         assert [x["shipment_id"] for x in rows] == ["1", "2"]
         assert any(w.startswith("body: line 5 repeats the header") for w in tail["warnings"]), tail
         assert any(w.startswith("body: 1 line(s) above the header") for w in tail["warnings"]), tail
+
+
+def test_repeated_key_in_one_shipment_is_422_naming_it(client: TestClient) -> None:
+    # orjson and json keep the last value of a repeated key: {"destination_country": "BY", ...: "DE"}
+    # would be screened as DE without a trace.
+    body = b'{"shipment_id": "1", "hs_code": "847130", "destination_country": "BY", "destination_country": "DE"}'
+    r = client.post("/v1/screen", content=body, headers=JSON)
+    assert r.status_code == 422, r.text
+    assert "destination_country" in r.text
+    same = b'{"shipment_id": "1", "hs_code": "847130", "destination_country" : "DE", "destination_country": "DE"}'
+    assert client.post("/v1/screen", content=same, headers=JSON).status_code == 200
+
+
+def test_repeated_key_in_a_batch_row_is_an_error_row(client: TestClient) -> None:
+    body = (b'[{"shipment_id": "1", "hs_code": "847130", "hs_code" : "310420", "destination_country": "DE"},'
+            b' {"shipment_id": "2", "hs_code": "847130", "destination_country": "DE"}]')
+    r = client.post("/v1/screen/batch", content=body, headers=JSON)
+    assert r.status_code == 200, r.text
+    results = r.json()["results"]
+    assert [x["verdict"] for x in results] == ["ERROR", "CLEAR"]
+    assert "hs_code" in results[0]["error"] and "row 1" in results[0]["error"]
+
+
+def test_repeated_wrapper_key_is_refused(client: TestClient) -> None:
+    body = (b'{"shipments": [{"shipment_id": "1", "hs_code": "847130", "destination_country": "BY"}],'
+            b' "shipments": [{"shipment_id": "2", "hs_code": "847130", "destination_country": "DE"}]}')
+    r = client.post("/v1/screen/batch", content=body, headers=JSON)
+    assert r.status_code == 422 and "shipments" in r.text, r.text
