@@ -105,7 +105,7 @@ LOOKALIKE_TAILS = ["TORG", "SNAB", "PROM", "STROI", "TRANS", "SERVIS", "INVEST",
 SURNAME_OTHER = [("Kowalski", "Kovalchuk"), ("Kowalski", "Kovalenko"), ("Nowak", "Novikau"),
                  ("Lukashuk", "Lukashenka"), ("Lukashevich", "Lukashenka"), ("Aleksinski", "Aleksin"),
                  ("Balabanov", "Balaba"), ("Sheimanov", "Sheiman"), ("Shvedau", "Shved"),
-                 ("Karpenko", "Karpianka"), ("Dukov", "Duk"), ("Lapko", "Lapo")]
+                 ("Karpovich", "Karpianka"), ("Dukov", "Duk"), ("Lapko", "Lapo")]
 
 
 def read_belarus() -> list[tuple[str, str, str]]:
