@@ -288,8 +288,21 @@ def _icu_word(word: str) -> str:
         return "".join(c for c in word if c.isascii())
 
 
+# Apostrophes used as quotes around a trade name, even with no space before them
+# (OJSC'Lakokraska'): a pair closed before a non-letter. An apostrophe inside a word (O'Brien,
+# Ma'ruf, Mus'ab) is no quote.
+_APOSTROPHE_QUOTES = re.compile(r"[\u0027\u2019\u02bc\u2018\u0060\u00b4]([^\u0027\u2019\u02bc\u2018\u0060\u00b4\s][^\u0027\u2019\u02bc\u2018\u0060\u00b4]*?[^\W_])[\u0027\u2019\u02bc\u2018\u0060\u00b4](?![^\W_])")
+# Ordinal endings of a number (140th, 1st, 140-й read 140-i / 140-go): the number itself.
+_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th|-(?:[iy]j?|yi|ii|oi|go|ogo|ia|ya|ja|aia))\b")
+
+
 def latin_tokens(text: str) -> list[str]:
-    latin = _LOST.sub("", _APOSTROPHES.sub("", to_latin(text)))
+    latin = to_latin(text)
+    if "'" in latin or "`" in latin:
+        latin = _APOSTROPHE_QUOTES.sub(r" \1 ", latin)
+    latin = _LOST.sub("", _APOSTROPHES.sub("", latin))
+    if any(c.isdigit() for c in latin):
+        latin = _ORDINAL.sub("", latin)
     return [t for t in _NON_ALNUM.split(latin) if t]
 
 
@@ -349,9 +362,49 @@ def _legal_at(tokens: list[str], keys: list[str], i: int, data: NameData) -> int
     return 1 if tokens[i] in data.legal_single else 0
 
 
+def _legal_typo(token: str, data: NameData) -> str:
+    """A legal form as ERP data mistypes it: zero for O (0AO, 000 = ООО), two letters swapped
+    (OJCS, CJCS); the token as it is otherwise."""
+    if "0" in token:
+        fixed = token.replace("0", "o")
+        if fixed in data.legal_single and (not token.isdigit() or fixed == "ooo"):
+            return fixed
+    elif len(token) >= 4 and token.isalpha() and token not in data.legal_single:
+        for k in range(len(token) - 1):
+            swapped = token[:k] + token[k + 1] + token[k] + token[k + 2:]
+            if swapped in data.legal_single:
+                return swapped
+    return token
+
+
+def _legal_typos(tokens: list[str], data: NameData) -> list[str]:
+    """A name's first and last words read as legal forms when they are one mistyped or written
+    letter by letter (L.L.C., O.A.O., J.S.C.): only there, where legal forms stand, as a person's
+    initials (A. O. Ivanov) are letters too."""
+    out = list(tokens)
+    n = len(out)
+    # Single letters at the start or end that together spell a legal form.
+    k = 0
+    while k < n and len(out[k]) == 1 and out[k].isalpha():
+        k += 1
+    if 2 <= k < n and "".join(out[:k]) in data.legal_single:
+        out = ["".join(out[:k]), *out[k:]]
+    n = len(out)
+    k = n
+    while k > 0 and len(out[k - 1]) == 1 and out[k - 1].isalpha():
+        k -= 1
+    if n - k >= 2 and k > 0 and "".join(out[k:]) in data.legal_single:
+        out = [*out[:k], "".join(out[k:])]
+    if len(out) >= 2:
+        out[0], out[-1] = _legal_typo(out[0], data), _legal_typo(out[-1], data)
+    return out
+
+
 def _strip_legal(tokens: list[str], data: NameData, person: bool | None = False) -> tuple[list[str], list[str]]:
     """Tokens without their legal forms, and the forms removed. ``person``: True for a person's
     name, None when the kind is unknown, False for an organisation (see ``_name_part``)."""
+    if person is not True and tokens:
+        tokens = _legal_typos(tokens, data)
     keys = [_legal_key(t) for t in tokens]
     spans: list[tuple[int, int]] = []  # (start, end) of each legal form, the unitary owner included
     i = 0

@@ -113,6 +113,10 @@ def _patronymic_index(skeletons: tuple[str, ...]) -> int | None:
     if not cands:
         return None
     if len(cands) == 1:
+        # Beside initials only (M. P. Bedunkevich, Volfovich A.G.) a -vich word is the surname:
+        # a patronymic is written out only after a given name written out.
+        if all(len(sk) == 1 for k, sk in enumerate(skeletons) if k != cands[0]):
+            return None
         return cands[0]
     return 1 if 1 in cands else cands[-1]
 
@@ -122,6 +126,30 @@ _VOWELS = str.maketrans("", "", "aeiou")
 
 def _consonants(sk: str) -> str:
     return sk.translate(_VOWELS)
+
+
+# Surname-forming suffixes (skeletons), by family: a Polish -ski, a Ukrainian -chuk / -iuk, a
+# Ukrainian or Belarusian -enko / -enka and a -vich (-wicz) are four surnames on one stem
+# (Kowalski / Kovalchuk / Kovalenko / Kovalevich), however alike their letters; the spellings of one
+# suffix (-sky / -ski / -skii, -enka / -enko / -anka, -vich / -wicz) stay one family.
+_SURNAME_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("skaia", "ski"), ("skai", "ski"), ("ska", "ski"), ("ski", "ski"), ("cuk", "uk"), ("iuk", "uk"),
+    ("enko", "enko"), ("enka", "enko"), ("anka", "enko"), ("anko", "enko"), ("ovic", "vic"), ("evic", "vic"),
+    ("vic", "vic"), ("vna", "vic"), ("ovna", "vic"),
+)
+
+
+def _surname_suffix(sk: str) -> str | None:
+    for suffix, family in _SURNAME_SUFFIXES:
+        if sk.endswith(suffix) and len(sk) - len(suffix) >= 3:
+            return family
+    return None
+
+
+def _suffix_clash(x: str, y: str) -> bool:
+    """Two skeletons ending in suffixes of two surname families (Kovalski / Kovalcuk)."""
+    fx, fy = _surname_suffix(x), _surname_suffix(y)
+    return fx is not None and fy is not None and fx != fy
 
 
 def _initials_match(short: NameRep, long: NameRep) -> bool:
@@ -1117,6 +1145,8 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 if c2 > c:
                     c, how = c2, "translated"
                     slipped.add((i, j))
+            if person and c > 0 and how != "exact" and _suffix_clash(x, y):
+                continue  # Kowalski / Kovalchuk, Lukashenko / Lukashuk: one stem, two families
             if c > 0:
                 if how == "exact":
                     how = "transliterated"  # another spelling, or the same letters from another script
