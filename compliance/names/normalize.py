@@ -84,6 +84,9 @@ class NameData:
     # Skeletons of name parts that mark a name as Arabic (names.yaml arabic_markers: Abu, Al,
     # Mohammed): its vowels are written many ways (Teir / Tair, Jamileh / Jamila).
     arabic_markers: frozenset[str] = frozenset()
+    # Cities and regions (skeletons, names.yaml places): the same body or firm of another place
+    # is another party (the Gomel / Brest Regional Executive Committee).
+    places: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -152,7 +155,7 @@ def name_data() -> NameData:
                     {k: frozenset(v) for k, v in initials.items()}, modifiers,
                     {k: frozenset(v) for k, v in dims.items()},
                     frozenset(sk for sk in sk_set("short_places") if len(sk) == 4 and sk[-1] in "aoe"),
-                    frozenset(given.get(sk, sk) for sk in sk_set("arabic_markers")))
+                    frozenset(given.get(sk, sk) for sk in sk_set("arabic_markers")), sk_set("places"))
 
 
 _PAT_MALE = ("ovich", "evich", "avich", "ich", "yevich", "ievich", "yich")

@@ -24,6 +24,7 @@ PATRONYMIC_WEIGHT = 0.5
 INITIAL_CREDIT = 0.6
 GENERIC_ONLY_CAP = 0.6
 NUMBER_MISMATCH_CAP = 0.6
+PLACE_MISMATCH_CAP = 0.75  # Minsk / Vitebsk Civil Aviation Plant: below review
 SURNAME_ONLY_CAP = 0.7
 MIDDLE_CONFLICT_CAP = 0.78
 TRANSLATED_CREDIT = 0.95  # a word and its translation (zavod / plant): nearly as good as the same word
@@ -150,6 +151,22 @@ def _suffix_clash(x: str, y: str) -> bool:
     """Two skeletons ending in suffixes of two surname families (Kovalski / Kovalcuk)."""
     fx, fy = _surname_suffix(x), _surname_suffix(y)
     return fx is not None and fy is not None and fx != fy
+
+
+def _place_key(sk: str) -> str:
+    # One place in its Russian and Belarusian forms (Grodno / Hrodna, Mogilev / Mahiliou,
+    # Vitebsk / Viciebsk): consonants, Belarusian ў as в, ц as т.
+    return _consonants(_be_u(sk)).replace("c", "t")
+
+
+def _other_place(a: NameRep, b: NameRep) -> bool:
+    """Both names name a place and no place of one is a place of the other."""
+    places = name_data().places
+    pa = {_place_key(sk) for sk in a.skeletons if sk in places}
+    if not pa:
+        return False
+    pb = {_place_key(sk) for sk in b.skeletons if sk in places}
+    return bool(pb) and pa.isdisjoint(pb)
 
 
 def _initials_match(short: NameRep, long: NameRep) -> bool:
@@ -1370,6 +1387,9 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         if score > GENERIC_ONLY_CAP:
             notes.append("only generic words match")
         score = min(score, GENERIC_ONLY_CAP)
+    if not person and _other_place(a, b):
+        notes.append("another city or region")
+        score = min(score, PLACE_MISMATCH_CAP)
     na, nb = a.numbers, b.numbers
     if na and nb and na != nb:
         notes.append(f"different numbers ({', '.join(sorted(na))} vs {', '.join(sorted(nb))})")
