@@ -11,12 +11,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from compliance.names.normalize import _DOUBLE, _SKELETON_RULES, NameRep, concepts_of, name_data, skeleton
+from compliance.names.normalize import (
+    _DOUBLE,
+    _SKELETON_RULES,
+    NameRep,
+    concepts_of,
+    latin_tokens,
+    name_data,
+    skeleton,
+)
 
 FUZZY_FLOOR = 0.75  # token similarity below this is no match
 GENERIC_WEIGHT = 0.25
@@ -1704,3 +1712,62 @@ def explain(a: NameRep, b: NameRep, al: Alignment) -> tuple[str, list[dict[str, 
     for note in al.notes:
         text += f"; {note}"
     return text, details
+
+
+# A customs declaration's name field (EDIFACT an..35, the SAD's trader boxes) and ERP fields cut
+# a long name at 35 characters, often inside a word ("OPEN JOINT STOCK COMPANY BELAVIA BE").
+FIELD_WIDTH = 35
+CUT_CAP = 0.89  # a cut name is worth a review at most: what was cut away may tell two parties apart
+
+
+def field_cut(rep: NameRep) -> tuple[NameRep, str] | None:
+    """A name of exactly the field's width, read as cut there: the name without its last word when
+    the cut fell inside it, and that word's start ("" when the cut fell on a space or punctuation,
+    or the last word is a legal form). None for a name of another length."""
+    text = rep.text
+    if len(text) != FIELD_WIDTH or not rep.tokens:
+        return None
+    if text[-1].isspace():
+        return rep, ""  # cut between two words
+    if not text[-1].isalnum():
+        return None  # a name ending in punctuation is whole (Co., Ltd.)
+    words = latin_tokens(text[-FIELD_WIDTH // 2:])
+    if not words or words[-1] != rep.tokens[-1] or len(rep.tokens) < 2:
+        return None  # ends in a legal form (Limited, OAO): a whole name of that length
+        return None
+    n = len(rep.tokens) - 1
+    return replace(rep, tokens=rep.tokens[:n], skeletons=rep.skeletons[:n], concepts=rep.concepts[:n],
+                   raw=rep.raw[:n] if rep.raw else ()), words[-1]
+
+
+def _prefix(rep: NameRep, n: int) -> NameRep:
+    return replace(rep, tokens=rep.tokens[:n], skeletons=rep.skeletons[:n], concepts=rep.concepts[:n],
+                   raw=rep.raw[:n] if rep.raw else ())
+
+
+def cut_align(cut: tuple[NameRep, str], full: NameRep, *, person: bool, weight: Weight = default_weight) -> Alignment | None:
+    """A name cut by the field (``field_cut``) against a whole name: the words after the last one
+    the cut name matched are taken as cut away, if the cut word begins the next of them. Capped
+    at CUT_CAP; None when the cut name does not read as the beginning of this one."""
+    rep, partial = cut
+    al = align(rep, full, person=person, weight=weight)
+    if not al.pairs:
+        return None
+    last = max(j for _, j, *_ in al.pairs)
+    if last + 1 >= len(full.tokens):
+        # Nothing of the whole name left for the cut word to begin: the plain score says it all.
+        return None
+    if partial and not (full.tokens[last + 1].startswith(partial) or
+                        full.skeletons[last + 1].startswith(skeleton(partial))):
+        return None
+    al = align(rep, _prefix(full, last + 1), person=person, weight=weight)
+    if any(c < 0.9 for _, _, c, _ in al.pairs) or (len(al.pairs) == 1 and al.pairs[0][2] < 1.0):
+        # Only close words are lifted, and one word only as written: Innotech / Intech
+        # Engineering is no cut name.
+        return None
+    if al.score > CUT_CAP:
+        al.notes.append(f"name cut at {FIELD_WIDTH} characters: review at most")
+    al.score = min(al.score, CUT_CAP)
+    al.ceiling = min(al.ceiling, CUT_CAP)
+    al.notes.append(f"read as cut at {FIELD_WIDTH} characters")
+    return al
