@@ -159,7 +159,7 @@ def name_data() -> NameData:
 
 
 _PAT_MALE = ("ovich", "evich", "avich", "ich", "yevich", "ievich", "yich")
-_PAT_FEMALE = ("ovna", "evna", "auna", "euna", "ichna", "yevna", "ievna", "aeuna")
+_PAT_FEMALE = ("ovna", "evna", "auna", "euna", "ichna", "yevna", "ievna", "aeuna", "avna")  # avna: -awna (Radzivonawna)
 
 
 def _patronymic_forms(form: str) -> list[tuple[bool, str]]:

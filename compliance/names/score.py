@@ -1284,6 +1284,12 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         pat_a, pat_b = _patronymic_index(a.skeletons), _patronymic_index(b.skeletons)
         pa = [pat_a] if pat_a is not None and pat_a not in ia else []
         pb = [pat_b] if pat_b is not None and pat_b not in ib else []
+        # A patronymic against the other side's initial of it (Shkadarevich Alexei Petrovich /
+        # Shkadarevich A.P.) is as little evidence: never less than the patronymic left out
+        # (Shkadarevich A.).
+        for i, j, _, how in pairs:
+            if how == "initial" and (i == pat_a or j == pat_b):
+                wa[i] = wb[j] = 0.0
         if not (pa and pb):
             for i in pa:
                 wa[i] = 0.0
