@@ -296,7 +296,9 @@ def _icu_word(word: str) -> str:
 # Ma'ruf, Mus'ab) is no quote.
 _APOSTROPHE_QUOTES = re.compile(r"[\u0027\u2019\u02bc\u2018\u0060\u00b4]([^\u0027\u2019\u02bc\u2018\u0060\u00b4\s][^\u0027\u2019\u02bc\u2018\u0060\u00b4]*?[^\W_])[\u0027\u2019\u02bc\u2018\u0060\u00b4](?![^\W_])")
 # Ordinal endings of a number (140th, 1st, 140-й read 140-i / 140-go): the number itself.
-_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th|-(?:[iy]j?|yi|ii|oi|go|ogo|ia|ya|ja|aia))\b")
+_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th|-(?:[iy]j?|yi|ii|oi|go|ogo|ia|ya|ja|aia))\b"
+                      # and the number sign before it: Plant No. 140, Nr 140, № 140 (NFKC: No)
+                      r"|\b(?:no|nr)\.?\s*(?=\d)")
 
 
 def latin_tokens(text: str) -> list[str]:
