@@ -295,6 +295,7 @@ def _icu_word(word: str) -> str:
 # (OJSC'Lakokraska'): a pair closed before a non-letter. An apostrophe inside a word (O'Brien,
 # Ma'ruf, Mus'ab) is no quote.
 _APOSTROPHE_QUOTES = re.compile(r"[\u0027\u2019\u02bc\u2018\u0060\u00b4]([^\u0027\u2019\u02bc\u2018\u0060\u00b4\s][^\u0027\u2019\u02bc\u2018\u0060\u00b4]*?[^\W_])[\u0027\u2019\u02bc\u2018\u0060\u00b4](?![^\W_])")
+_DIGIT = re.compile(r"\d")
 # Ordinal endings of a number (140th, 1st, 140-й read 140-i / 140-go): the number itself.
 _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th|-(?:[iy]j?|yi|ii|oi|go|ogo|ia|ya|ja|aia))\b"
                       # and the number sign before it: Plant No. 140, Nr 140, № 140 (NFKC: No)
@@ -306,7 +307,7 @@ def latin_tokens(text: str) -> list[str]:
     if "'" in latin or "`" in latin:
         latin = _APOSTROPHE_QUOTES.sub(r" \1 ", latin)
     latin = _LOST.sub("", _APOSTROPHES.sub("", latin))
-    if any(c.isdigit() for c in latin):
+    if _DIGIT.search(latin):
         latin = _ORDINAL.sub("", latin)
     return [t for t in _NON_ALNUM.split(latin) if t]
 
@@ -374,12 +375,22 @@ def _legal_typo(token: str, data: NameData) -> str:
         fixed = token.replace("0", "o")
         if fixed in data.legal_single and (not token.isdigit() or fixed == "ooo"):
             return fixed
-    elif len(token) >= 4 and token.isalpha() and token not in data.legal_single:
-        for k in range(len(token) - 1):
-            swapped = token[:k] + token[k + 1] + token[k] + token[k + 2:]
-            if swapped in data.legal_single:
-                return swapped
-    return token
+        return token
+    return _legal_swaps().get(token, token) if len(token) >= 4 else token
+
+
+@lru_cache(maxsize=1)
+def _legal_swaps() -> dict[str, str]:
+    """Legal forms of four letters or more with two neighbouring letters swapped (OJCS) -> the form."""
+    singles = name_data().legal_single
+    out: dict[str, str] = {}
+    for form in singles:
+        if len(form) >= 4 and form.isalpha():
+            for k in range(len(form) - 1):
+                swapped = form[:k] + form[k + 1] + form[k] + form[k + 2:]
+                if swapped not in singles:
+                    out.setdefault(swapped, form)
+    return out
 
 
 def _legal_typos(tokens: list[str], data: NameData) -> list[str]:
