@@ -393,11 +393,16 @@ def _legal_swaps() -> dict[str, str]:
     return out
 
 
-def _legal_typos(tokens: list[str], data: NameData) -> list[str]:
-    """A name's first and last words read as legal forms when they are one mistyped or written
-    letter by letter (L.L.C., O.A.O., J.S.C.): only there, where legal forms stand, as a person's
-    initials (A. O. Ivanov) are letters too."""
+def _legal_typos(tokens: list[str], data: NameData, letters: bool) -> list[str]:
+    """A name's first and last words read as legal forms when they are one mistyped or, in an
+    organisation's name (``letters``), written letter by letter (L.L.C., O.A.O., J.S.C.): only
+    there, where legal forms stand, and never in a name that may be a person's, as initials
+    (Ivanov A. O.) are letters too."""
     out = list(tokens)
+    if not letters:
+        if len(out) >= 2:
+            out[0], out[-1] = _legal_typo(out[0], data), _legal_typo(out[-1], data)
+        return out
     n = len(out)
     # Single letters at the start or end that together spell a legal form.
     k = 0
@@ -420,7 +425,7 @@ def _strip_legal(tokens: list[str], data: NameData, person: bool | None = False)
     """Tokens without their legal forms, and the forms removed. ``person``: True for a person's
     name, None when the kind is unknown, False for an organisation (see ``_name_part``)."""
     if person is not True and tokens:
-        tokens = _legal_typos(tokens, data)
+        tokens = _legal_typos(tokens, data, letters=person is False)
     keys = [_legal_key(t) for t in tokens]
     spans: list[tuple[int, int]] = []  # (start, end) of each legal form, the unitary owner included
     i = 0

@@ -262,3 +262,12 @@ def test_doc_pairs_quality() -> None:
     assert p >= 0.98 and f1 >= 0.96, (p, r, f1)
     p_block, _, _ = _prf("doc_name_pairs.csv", BLOCK_THRESHOLD)
     assert p_block >= 0.98, p_block
+
+
+def test_initials_of_a_name_of_unknown_kind_are_no_legal_form() -> None:
+    """L.L.C. and O.A.O. are legal forms written letter by letter in an organisation's name; in a
+    name that may be a person's the letters stay initials (Ivanov A. O.: not the legal form AO)."""
+    from compliance.names import parse_name
+
+    assert parse_name("NAFTAN O.A.O.", False).ignored == ("oao",)
+    assert parse_name("Ivanov A. O.", None).skeletons == ("ivanov", "a", "o")
