@@ -148,6 +148,7 @@ _SURNAME_SUFFIXES: tuple[tuple[str, str], ...] = (
 )
 
 
+@lru_cache(maxsize=100_000)
 def _surname_suffix(sk: str) -> str | None:
     for suffix, family in _SURNAME_SUFFIXES:
         if sk.endswith(suffix) and len(sk) - len(suffix) >= 3:
@@ -169,12 +170,17 @@ def _place_key(sk: str) -> str:
 
 def _other_place(a: NameRep, b: NameRep) -> bool:
     """Both names name a place and no place of one is a place of the other."""
-    places = name_data().places
-    pa = {_place_key(sk) for sk in a.skeletons if sk in places}
+    pa = _places_in(a.skeletons)
     if not pa:
         return False
-    pb = {_place_key(sk) for sk in b.skeletons if sk in places}
+    pb = _places_in(b.skeletons)
     return bool(pb) and pa.isdisjoint(pb)
+
+
+@lru_cache(maxsize=100_000)
+def _places_in(skeletons: tuple[str, ...]) -> frozenset[str]:
+    places = name_data().places
+    return frozenset(_place_key(sk) for sk in skeletons if sk in places)
 
 
 def _initials_match(short: NameRep, long: NameRep) -> bool:
