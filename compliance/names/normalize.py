@@ -393,28 +393,23 @@ def _legal_swaps() -> dict[str, str]:
     return out
 
 
-def _legal_typos(tokens: list[str], data: NameData, letters: bool) -> list[str]:
-    """A name's first and last words read as legal forms when they are one mistyped or, in an
-    organisation's name (``letters``), written letter by letter (L.L.C., O.A.O., J.S.C.): only
-    there, where legal forms stand, and never in a name that may be a person's, as initials
-    (Ivanov A. O.) are letters too."""
+def _legal_typos(tokens: list[str], data: NameData, letters: int) -> list[str]:
+    """A name's first and last words read as legal forms when they are one mistyped or written
+    letter by letter, at least ``letters`` of them (L.L.C., O.A.O., J.S.C.): only there, where
+    legal forms stand, as a person's initials are letters too."""
     out = list(tokens)
-    if not letters:
-        if len(out) >= 2:
-            out[0], out[-1] = _legal_typo(out[0], data), _legal_typo(out[-1], data)
-        return out
     n = len(out)
     # Single letters at the start or end that together spell a legal form.
     k = 0
     while k < n and len(out[k]) == 1 and out[k].isalpha():
         k += 1
-    if 2 <= k < n and "".join(out[:k]) in data.legal_single:
+    if letters <= k < n and "".join(out[:k]) in data.legal_single:
         out = ["".join(out[:k]), *out[k:]]
     n = len(out)
     k = n
     while k > 0 and len(out[k - 1]) == 1 and out[k - 1].isalpha():
         k -= 1
-    if n - k >= 2 and k > 0 and "".join(out[k:]) in data.legal_single:
+    if n - k >= letters and k > 0 and "".join(out[k:]) in data.legal_single:
         out = [*out[:k], "".join(out[k:])]
     if len(out) >= 2:
         out[0], out[-1] = _legal_typo(out[0], data), _legal_typo(out[-1], data)
@@ -425,7 +420,9 @@ def _strip_legal(tokens: list[str], data: NameData, person: bool | None = False)
     """Tokens without their legal forms, and the forms removed. ``person``: True for a person's
     name, None when the kind is unknown, False for an organisation (see ``_name_part``)."""
     if person is not True and tokens:
-        tokens = _legal_typos(tokens, data, letters=person is False)
+        # Letters of a legal form: two in an organisation's name (S.A.), three when the kind is
+        # unknown (O.A.O., L.L.C.), where two may be a person's initials (Ivanov A. O.).
+        tokens = _legal_typos(tokens, data, letters=2 if person is False else 3)
     keys = [_legal_key(t) for t in tokens]
     spans: list[tuple[int, int]] = []  # (start, end) of each legal form, the unitary owner included
     i = 0

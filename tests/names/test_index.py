@@ -267,3 +267,14 @@ def test_query_cut_at_35_characters_finds_its_entity_at_review() -> None:
     assert res and res[0].entity_id == "belavia"
     assert 0.8 <= res[0].score < 0.9
     assert "cut at 35" in res[0].explanation
+
+
+def test_query_with_a_legal_form_spelled_letter_by_letter() -> None:
+    """O.A.O. and L.L.C. in a query of unknown kind are legal forms (three letters or more at
+    the name's end or start); two letters may be a person's initials and stay so."""
+    ents = [Entity(id="naftan", list_name="test", kind="organization", name="NAFTAN OAO", listings=[Listing(regime="US")])]
+    index = NameIndex(ents)
+    for query in ("NAFTAN O.A.O.", "L.L.C. Naftan", "Naftan 0AO"):
+        res = index.search(query)
+        assert res and res[0].entity_id == "naftan" and res[0].score >= 0.9, query
+    assert parse_name("Ivanov A. O.").skeletons == ("ivanov", "a", "o")
