@@ -25,7 +25,7 @@ from compliance.names.index import (
     _truncate,
 )
 from compliance.names.normalize import PERSON_KINDS, NameRep, name_reading, normalize_name, parse_name, query_variants
-from compliance.names.score import align, default_weight, token_weights
+from compliance.names.score import CUT_CAP, FIELD_WIDTH, align, cut_align, default_weight, field_cut, token_weights
 
 __all__ = ["BLOCK_THRESHOLD", "COUNTRY_MATCH_BONUS", "COUNTRY_MISMATCH_PENALTY", "REVIEW_THRESHOLD", "NameIndex",
            "NameMatch", "normalize_name", "similarity"]
@@ -48,6 +48,13 @@ def similarity(a: str, b: str, kind: str | None = None) -> float:
             x, y = (vb, va) if (len(vb), vb) < (len(va), va) else (va, vb)
             ra, rb = _bounded(parse_name(x, reading)), _bounded(parse_name(y, reading))
             best = max(best, align(ra, rb, person=person, wa_pre=_weights(ra, person), wb_pre=_weights(rb, person)).score)
+            # A name cut by a 35-character field: its beginning against the other, review at most.
+            for cut_side, whole in ((ra, rb), (rb, ra)):
+                cut = field_cut(cut_side) if len(cut_side.text) == FIELD_WIDTH else None
+                if cut is not None and best < CUT_CAP:
+                    al = cut_align(cut, whole, person=person)
+                    if al is not None:
+                        best = max(best, min(al.score, al.ceiling))
     return round(best, 6)
 
 

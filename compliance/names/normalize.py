@@ -84,6 +84,9 @@ class NameData:
     # Skeletons of name parts that mark a name as Arabic (names.yaml arabic_markers: Abu, Al,
     # Mohammed): its vowels are written many ways (Teir / Tair, Jamileh / Jamila).
     arabic_markers: frozenset[str] = frozenset()
+    # Cities and regions (skeletons, names.yaml places): the same body or firm of another place
+    # is another party (the Gomel / Brest Regional Executive Committee).
+    places: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -152,11 +155,11 @@ def name_data() -> NameData:
                     {k: frozenset(v) for k, v in initials.items()}, modifiers,
                     {k: frozenset(v) for k, v in dims.items()},
                     frozenset(sk for sk in sk_set("short_places") if len(sk) == 4 and sk[-1] in "aoe"),
-                    frozenset(given.get(sk, sk) for sk in sk_set("arabic_markers")))
+                    frozenset(given.get(sk, sk) for sk in sk_set("arabic_markers")), sk_set("places"))
 
 
 _PAT_MALE = ("ovich", "evich", "avich", "ich", "yevich", "ievich", "yich")
-_PAT_FEMALE = ("ovna", "evna", "auna", "euna", "ichna", "yevna", "ievna", "aeuna")
+_PAT_FEMALE = ("ovna", "evna", "auna", "euna", "ichna", "yevna", "ievna", "aeuna", "avna")  # avna: -awna (Radzivonawna)
 
 
 def _patronymic_forms(form: str) -> list[tuple[bool, str]]:
@@ -288,8 +291,24 @@ def _icu_word(word: str) -> str:
         return "".join(c for c in word if c.isascii())
 
 
+# Apostrophes used as quotes around a trade name, even with no space before them
+# (OJSC'Lakokraska'): a pair closed before a non-letter. An apostrophe inside a word (O'Brien,
+# Ma'ruf, Mus'ab) is no quote.
+_APOSTROPHE_QUOTES = re.compile(r"[\u0027\u2019\u02bc\u2018\u0060\u00b4]([^\u0027\u2019\u02bc\u2018\u0060\u00b4\s][^\u0027\u2019\u02bc\u2018\u0060\u00b4]*?[^\W_])[\u0027\u2019\u02bc\u2018\u0060\u00b4](?![^\W_])")
+_DIGIT = re.compile(r"\d")
+# Ordinal endings of a number (140th, 1st, 140-й read 140-i / 140-go): the number itself.
+_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th|-(?:[iy]j?|yi|ii|oi|go|ogo|ia|ya|ja|aia))\b"
+                      # and the number sign before it: Plant No. 140, Nr 140, № 140 (NFKC: No)
+                      r"|\b(?:no|nr)\.?\s*(?=\d)")
+
+
 def latin_tokens(text: str) -> list[str]:
-    latin = _LOST.sub("", _APOSTROPHES.sub("", to_latin(text)))
+    latin = to_latin(text)
+    if "'" in latin or "`" in latin:
+        latin = _APOSTROPHE_QUOTES.sub(r" \1 ", latin)
+    latin = _LOST.sub("", _APOSTROPHES.sub("", latin))
+    if _DIGIT.search(latin):
+        latin = _ORDINAL.sub("", latin)
     return [t for t in _NON_ALNUM.split(latin) if t]
 
 
@@ -349,9 +368,61 @@ def _legal_at(tokens: list[str], keys: list[str], i: int, data: NameData) -> int
     return 1 if tokens[i] in data.legal_single else 0
 
 
+def _legal_typo(token: str, data: NameData) -> str:
+    """A legal form as ERP data mistypes it: zero for O (0AO, 000 = ООО), two letters swapped
+    (OJCS, CJCS); the token as it is otherwise."""
+    if "0" in token:
+        fixed = token.replace("0", "o")
+        if fixed in data.legal_single and (not token.isdigit() or fixed == "ooo"):
+            return fixed
+        return token
+    return _legal_swaps().get(token, token) if len(token) >= 4 else token
+
+
+@lru_cache(maxsize=1)
+def _legal_swaps() -> dict[str, str]:
+    """Legal forms of four letters or more with two neighbouring letters swapped (OJCS) -> the form."""
+    singles = name_data().legal_single
+    out: dict[str, str] = {}
+    for form in singles:
+        if len(form) >= 4 and form.isalpha():
+            for k in range(len(form) - 1):
+                swapped = form[:k] + form[k + 1] + form[k] + form[k + 2:]
+                if swapped not in singles:
+                    out.setdefault(swapped, form)
+    return out
+
+
+def _legal_typos(tokens: list[str], data: NameData, letters: int) -> list[str]:
+    """A name's first and last words read as legal forms when they are one mistyped or written
+    letter by letter, at least ``letters`` of them (L.L.C., O.A.O., J.S.C.): only there, where
+    legal forms stand, as a person's initials are letters too."""
+    out = list(tokens)
+    n = len(out)
+    # Single letters at the start or end that together spell a legal form.
+    k = 0
+    while k < n and len(out[k]) == 1 and out[k].isalpha():
+        k += 1
+    if letters <= k < n and "".join(out[:k]) in data.legal_single:
+        out = ["".join(out[:k]), *out[k:]]
+    n = len(out)
+    k = n
+    while k > 0 and len(out[k - 1]) == 1 and out[k - 1].isalpha():
+        k -= 1
+    if n - k >= letters and k > 0 and "".join(out[k:]) in data.legal_single:
+        out = [*out[:k], "".join(out[k:])]
+    if len(out) >= 2:
+        out[0], out[-1] = _legal_typo(out[0], data), _legal_typo(out[-1], data)
+    return out
+
+
 def _strip_legal(tokens: list[str], data: NameData, person: bool | None = False) -> tuple[list[str], list[str]]:
     """Tokens without their legal forms, and the forms removed. ``person``: True for a person's
     name, None when the kind is unknown, False for an organisation (see ``_name_part``)."""
+    if person is not True and tokens:
+        # Letters of a legal form: two in an organisation's name (S.A.), three when the kind is
+        # unknown (O.A.O., L.L.C.), where two may be a person's initials (Ivanov A. O.).
+        tokens = _legal_typos(tokens, data, letters=2 if person is False else 3)
     keys = [_legal_key(t) for t in tokens]
     spans: list[tuple[int, int]] = []  # (start, end) of each legal form, the unitary owner included
     i = 0

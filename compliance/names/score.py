@@ -11,12 +11,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from compliance.names.normalize import _DOUBLE, _SKELETON_RULES, NameRep, concepts_of, name_data, skeleton
+from compliance.names.normalize import (
+    _DOUBLE,
+    _SKELETON_RULES,
+    NameRep,
+    concepts_of,
+    latin_tokens,
+    name_data,
+    skeleton,
+)
 
 FUZZY_FLOOR = 0.75  # token similarity below this is no match
 GENERIC_WEIGHT = 0.25
@@ -24,6 +32,7 @@ PATRONYMIC_WEIGHT = 0.5
 INITIAL_CREDIT = 0.6
 GENERIC_ONLY_CAP = 0.6
 NUMBER_MISMATCH_CAP = 0.6
+PLACE_MISMATCH_CAP = 0.75  # Minsk / Vitebsk Civil Aviation Plant: below review
 SURNAME_ONLY_CAP = 0.7
 MIDDLE_CONFLICT_CAP = 0.78
 TRANSLATED_CREDIT = 0.95  # a word and its translation (zavod / plant): nearly as good as the same word
@@ -113,6 +122,10 @@ def _patronymic_index(skeletons: tuple[str, ...]) -> int | None:
     if not cands:
         return None
     if len(cands) == 1:
+        # Beside initials only (M. P. Bedunkevich, Volfovich A.G.) a -vich word is the surname:
+        # a patronymic is written out only after a given name written out.
+        if all(len(sk) == 1 for k, sk in enumerate(skeletons) if k != cands[0]):
+            return None
         return cands[0]
     return 1 if 1 in cands else cands[-1]
 
@@ -122,6 +135,52 @@ _VOWELS = str.maketrans("", "", "aeiou")
 
 def _consonants(sk: str) -> str:
     return sk.translate(_VOWELS)
+
+
+# Surname-forming suffixes (skeletons), by family: a Polish -ski, a Ukrainian -chuk / -iuk, a
+# Ukrainian or Belarusian -enko / -enka and a -vich (-wicz) are four surnames on one stem
+# (Kowalski / Kovalchuk / Kovalenko / Kovalevich), however alike their letters; the spellings of one
+# suffix (-sky / -ski / -skii, -enka / -enko / -anka, -vich / -wicz) stay one family.
+_SURNAME_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("skaia", "ski"), ("skai", "ski"), ("ska", "ski"), ("ski", "ski"), ("cuk", "uk"), ("iuk", "uk"),
+    ("enko", "enko"), ("enka", "enko"), ("anka", "enko"), ("anko", "enko"), ("ovic", "vic"), ("evic", "vic"),
+    ("vic", "vic"), ("vna", "vic"), ("ovna", "vic"),
+)
+
+
+@lru_cache(maxsize=100_000)
+def _surname_suffix(sk: str) -> str | None:
+    for suffix, family in _SURNAME_SUFFIXES:
+        if sk.endswith(suffix) and len(sk) - len(suffix) >= 3:
+            return family
+    return None
+
+
+def _suffix_clash(x: str, y: str) -> bool:
+    """Two skeletons ending in suffixes of two surname families (Kovalski / Kovalcuk)."""
+    fx, fy = _surname_suffix(x), _surname_suffix(y)
+    return fx is not None and fy is not None and fx != fy
+
+
+def _place_key(sk: str) -> str:
+    # One place in its Russian and Belarusian forms (Grodno / Hrodna, Mogilev / Mahiliou,
+    # Vitebsk / Viciebsk): consonants, Belarusian ў as в, ц as т.
+    return _consonants(_be_u(sk)).replace("c", "t")
+
+
+def _other_place(a: NameRep, b: NameRep) -> bool:
+    """Both names name a place and no place of one is a place of the other."""
+    pa = _places_in(a.skeletons)
+    if not pa:
+        return False
+    pb = _places_in(b.skeletons)
+    return bool(pb) and pa.isdisjoint(pb)
+
+
+@lru_cache(maxsize=100_000)
+def _places_in(skeletons: tuple[str, ...]) -> frozenset[str]:
+    places = name_data().places
+    return frozenset(_place_key(sk) for sk in skeletons if sk in places)
 
 
 def _initials_match(short: NameRep, long: NameRep) -> bool:
@@ -1117,6 +1176,8 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 if c2 > c:
                     c, how = c2, "translated"
                     slipped.add((i, j))
+            if person and c > 0 and how != "exact" and _suffix_clash(x, y):
+                continue  # Kowalski / Kovalchuk, Lukashenko / Lukashuk: one stem, two families
             if c > 0:
                 if how == "exact":
                     how = "transliterated"  # another spelling, or the same letters from another script
@@ -1229,6 +1290,12 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         pat_a, pat_b = _patronymic_index(a.skeletons), _patronymic_index(b.skeletons)
         pa = [pat_a] if pat_a is not None and pat_a not in ia else []
         pb = [pat_b] if pat_b is not None and pat_b not in ib else []
+        # A patronymic against the other side's initial of it (Shkadarevich Alexei Petrovich /
+        # Shkadarevich A.P.) is as little evidence: never less than the patronymic left out
+        # (Shkadarevich A.).
+        for i, j, _, how in pairs:
+            if how == "initial" and (i == pat_a or j == pat_b):
+                wa[i] = wb[j] = 0.0
         if not (pa and pb):
             for i in pa:
                 wa[i] = 0.0
@@ -1340,6 +1407,9 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         if score > GENERIC_ONLY_CAP:
             notes.append("only generic words match")
         score = min(score, GENERIC_ONLY_CAP)
+    if not person and _other_place(a, b):
+        notes.append("another city or region")
+        score = min(score, PLACE_MISMATCH_CAP)
     na, nb = a.numbers, b.numbers
     if na and nb and na != nb:
         notes.append(f"different numbers ({', '.join(sorted(na))} vs {', '.join(sorted(nb))})")
@@ -1654,3 +1724,62 @@ def explain(a: NameRep, b: NameRep, al: Alignment) -> tuple[str, list[dict[str, 
     for note in al.notes:
         text += f"; {note}"
     return text, details
+
+
+# A customs declaration's name field (EDIFACT an..35, the SAD's trader boxes) and ERP fields cut
+# a long name at 35 characters, often inside a word ("OPEN JOINT STOCK COMPANY BELAVIA BE").
+FIELD_WIDTH = 35
+CUT_CAP = 0.89  # a cut name is worth a review at most: what was cut away may tell two parties apart
+
+
+def field_cut(rep: NameRep) -> tuple[NameRep, str] | None:
+    """A name of exactly the field's width, read as cut there: the name without its last word when
+    the cut fell inside it, and that word's start ("" when the cut fell on a space or punctuation,
+    or the last word is a legal form). None for a name of another length."""
+    text = rep.text
+    if len(text) != FIELD_WIDTH or not rep.tokens:
+        return None
+    if text[-1].isspace():
+        return rep, ""  # cut between two words
+    if not text[-1].isalnum():
+        return None  # a name ending in punctuation is whole (Co., Ltd.)
+    words = latin_tokens(text[-FIELD_WIDTH // 2:])
+    if not words or words[-1] != rep.tokens[-1] or len(rep.tokens) < 2:
+        return None  # ends in a legal form (Limited, OAO): a whole name of that length
+        return None
+    n = len(rep.tokens) - 1
+    return replace(rep, tokens=rep.tokens[:n], skeletons=rep.skeletons[:n], concepts=rep.concepts[:n],
+                   raw=rep.raw[:n] if rep.raw else ()), words[-1]
+
+
+def _prefix(rep: NameRep, n: int) -> NameRep:
+    return replace(rep, tokens=rep.tokens[:n], skeletons=rep.skeletons[:n], concepts=rep.concepts[:n],
+                   raw=rep.raw[:n] if rep.raw else ())
+
+
+def cut_align(cut: tuple[NameRep, str], full: NameRep, *, person: bool, weight: Weight = default_weight) -> Alignment | None:
+    """A name cut by the field (``field_cut``) against a whole name: the words after the last one
+    the cut name matched are taken as cut away, if the cut word begins the next of them. Capped
+    at CUT_CAP; None when the cut name does not read as the beginning of this one."""
+    rep, partial = cut
+    al = align(rep, full, person=person, weight=weight)
+    if not al.pairs:
+        return None
+    last = max(j for _, j, *_ in al.pairs)
+    if last + 1 >= len(full.tokens):
+        # Nothing of the whole name left for the cut word to begin: the plain score says it all.
+        return None
+    if partial and not (full.tokens[last + 1].startswith(partial) or
+                        full.skeletons[last + 1].startswith(skeleton(partial))):
+        return None
+    al = align(rep, _prefix(full, last + 1), person=person, weight=weight)
+    if any(c < 0.9 for _, _, c, _ in al.pairs) or (len(al.pairs) == 1 and al.pairs[0][2] < 1.0):
+        # Only close words are lifted, and one word only as written: Innotech / Intech
+        # Engineering is no cut name.
+        return None
+    if al.score > CUT_CAP:
+        al.notes.append(f"name cut at {FIELD_WIDTH} characters: review at most")
+    al.score = min(al.score, CUT_CAP)
+    al.ceiling = min(al.ceiling, CUT_CAP)
+    al.notes.append(f"read as cut at {FIELD_WIDTH} characters")
+    return al

@@ -254,3 +254,27 @@ def test_company_queries_do_not_match_listed_persons(query: str, found: bool) ->
     idx = NameIndex([Entity(id="p", list_name="test", kind="person", name="QUINTERO ARCE, Juan Francisco",
                             aliases=["EL CHATO"], countries=["MX"], listings=[Listing(regime="US")])])
     assert bool(idx.search(query, threshold=0.6)) is found
+
+
+def test_query_cut_at_35_characters_finds_its_entity_at_review() -> None:
+    """A customs declaration's 35-character name field cuts a long name inside a word: the index
+    finds the listed name it begins, at review level, never block (issue #4)."""
+    ents = [Entity(id="belavia", list_name="test", kind="organization",
+                   name="OPEN JOINT STOCK COMPANY BELAVIA BELARUSIAN AIRLINES", listings=[Listing(regime="US")]),
+            Entity(id="other", list_name="test", kind="organization", name="BELAVIA TOURS LLC",
+                   listings=[Listing(regime="US")])]
+    res = NameIndex(ents).search("OPEN JOINT STOCK COMPANY BELAVIA BE")
+    assert res and res[0].entity_id == "belavia"
+    assert 0.8 <= res[0].score < 0.9
+    assert "cut at 35" in res[0].explanation
+
+
+def test_query_with_a_legal_form_spelled_letter_by_letter() -> None:
+    """O.A.O. and L.L.C. in a query of unknown kind are legal forms (three letters or more at
+    the name's end or start); two letters may be a person's initials and stay so."""
+    ents = [Entity(id="naftan", list_name="test", kind="organization", name="NAFTAN OAO", listings=[Listing(regime="US")])]
+    index = NameIndex(ents)
+    for query in ("NAFTAN O.A.O.", "L.L.C. Naftan", "Naftan 0AO"):
+        res = index.search(query)
+        assert res and res[0].entity_id == "naftan" and res[0].score >= 0.9, query
+    assert parse_name("Ivanov A. O.").skeletons == ("ivanov", "a", "o")
