@@ -26,7 +26,7 @@ _LABEL = re.compile(r"^(?:(?:hs|cn|kn|hts|htsus|taric|tn\s*ved|тн\s*вэд|cod
                     re.IGNORECASE)
 # Separators that put two codes in one cell ("8471 / 8517", "8471, 8542", "8471 or 8517"): the cell
 # is split on them (and on dashes) and every part with 4+ digits counts as a code of its own.
-_MANY = re.compile(r"[,/;&+|\\]|\s(?:or|and|und|oder|lub|ir|или|и)\s|-|–|—", re.IGNORECASE)
+_MANY = re.compile(r"[,/;&+|\\\n\r\t]|\s(?:or|and|und|oder|lub|ir|или|и)\s|-|–|—", re.IGNORECASE)
 # Letters typed for digits inside a code: O/o for 0, l/I/i/| for 1 (only between or beside digits).
 _LOOKALIKE = str.maketrans("OolIi|Оо", "00111100")  # the last two: Cyrillic О о
 _LOOKALIKE_CODE = re.compile(r"[0-9OolIi|Оо][0-9OolIi|Оо.\s\-]{2,}[0-9OolIi|Оо]")
