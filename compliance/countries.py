@@ -149,6 +149,14 @@ def resolve_country(value: str) -> str:
                 found.setdefault(codes[part.upper()], part)
             elif pk in names:
                 found.setdefault(names[pk], part)
+            else:
+                # A part that is no country may still mention one ("Poland (transit Belarus)",
+                # "Almaty (via Minsk)"): a second country hidden there must not be dropped.
+                for w in part.split():
+                    if len(w) == 2 and w.isupper() and w in codes:
+                        found.setdefault(codes[w], w)
+                    elif (wk := _key(w)) in names and len(wk) > 3:
+                        found.setdefault(names[wk], w)
     if not found and len(words := raw.split()) > 1:
         # "Minsk Belarus", "Belarus BY": every word names the same country (a word that names
         # none, as in "Guinea Bissau" without its hyphen, leaves the whole unknown).
@@ -214,6 +222,8 @@ def _route_words(piece: str) -> list[str]:
     """A piece of a route written in words ("PL to BY", "via Poland and Belarus") as its
     countries, or the piece itself: the words are no countries ("TO" is Tonga, "AND" Andorra),
     and "and" only splits what does not name a country whole ("Bosnia and Herzegovina")."""
+    if "(" in piece and not _names_whole(piece):  # "PL (via BY)": the brackets hold a country of the route
+        return [w for p in re.split(r"[()]", piece) if p.strip() for w in _route_words(p.strip())]
     if not _ROUTE_WORD_HINT.search(piece) or _names_whole(piece):
         return [piece]
     out: list[str] = []

@@ -15,7 +15,7 @@ from pathlib import Path
 from compliance.exc import quoted
 
 # Comma too: a decimal-comma spreadsheet writes 8542.31 as "8542,31".
-_SEPARATORS = re.compile(r"[\s.,\-/_]+")
+_SEPARATORS = re.compile(r"[\s.,\-/_\u2010-\u2015\u2212\u00b7]+")  # also Unicode dashes, minus, middle dot
 _HEADINGS_FILE = Path(__file__).with_name("hs_headings.txt")
 # HS chapters that do not exist (77 is reserved); 98/99 are national chapters (e.g. US HTS).
 _NO_CHAPTER = {"00", "77"}
@@ -26,7 +26,7 @@ _LABEL = re.compile(r"^(?:(?:hs|cn|kn|hts|htsus|taric|tn\s*ved|тн\s*вэд|cod
                     re.IGNORECASE)
 # Separators that put two codes in one cell ("8471 / 8517", "8471, 8542", "8471 or 8517"): the cell
 # is split on them (and on dashes) and every part with 4+ digits counts as a code of its own.
-_MANY = re.compile(r"[,/;&+|\\]|\s(?:or|and|und|oder|lub|ir|или|и)\s|-|–|—", re.IGNORECASE)
+_MANY = re.compile(r"[,/;&+|\\\n\r\t]|\s(?:or|and|und|oder|lub|ir|или|и)\s|[-\u2010-\u2015\u2212]", re.IGNORECASE)
 # Letters typed for digits inside a code: O/o for 0, l/I/i/| for 1 (only between or beside digits).
 _LOOKALIKE = str.maketrans("OolIi|Оо", "00111100")  # the last two: Cyrillic О о
 _LOOKALIKE_CODE = re.compile(r"[0-9OolIi|Оо][0-9OolIi|Оо.\s\-]{2,}[0-9OolIi|Оо]")

@@ -107,3 +107,15 @@ def test_codes_with_invisible_or_cyrillic_look_alike_letters(text: str, code: st
                                              ("NO", ["NO"]), ("NA", ["NA"])])
 def test_transit_that_says_none(text: str, parts: list[str]) -> None:
     assert split_countries(text) == parts
+
+
+@pytest.mark.parametrize(("text", "parts"), [("PL (via BY)", ["PL", "BY"]), ("PL (BY)", ["PL", "BY"]),
+                                             ("Iran (Islamic Republic of)", ["Iran (Islamic Republic of)"])])
+def test_transit_country_in_brackets(text: str, parts: list[str]) -> None:
+    assert split_countries(text) == parts
+
+
+def test_a_country_mentioned_in_a_part_is_not_dropped() -> None:
+    with pytest.raises(UnknownCountry, match="2 countries"):
+        resolve_country("Poland (transit Belarus)")
+    assert resolve_country("Germany (Hamburg port)") == "DE" and resolve_country("USA (New York, NY)") == "US"

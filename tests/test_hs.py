@@ -58,3 +58,9 @@ def test_normalise_never_crashes_unexpectedly(text: str) -> None:
 
 def test_code_behind_a_right_to_left_override_is_read_as_displayed() -> None:
     assert normalise_hs("\u202e031748") == "847130"
+
+
+@pytest.mark.parametrize(("raw", "digits"), [("8471\u201030", "847130"), ("8471\u221230\u221200", "84713000"),
+                                              ("8471\u00b730", "847130")])
+def test_unicode_dashes_in_a_code(raw: str, digits: str) -> None:
+    assert normalise_hs(raw) == digits

@@ -33,7 +33,7 @@ from zlib import error as zlib_error
 from compliance.countries import UnknownCountry, resolve_country
 from compliance.exc import InputFileError, quoted
 from compliance.fastparse import PLAIN_UNAMBIGUOUS
-from compliance.hs import hs_from_number, lookalike_digits
+from compliance.hs import InvalidHSCode, hs_from_number, lookalike_digits, normalise_hs
 from compliance.io.party_names import SUSPECT as _SUSPECT_NAME
 from compliance.io.party_names import clean_party_name
 from compliance.models import INPUT_COLUMNS, PARTY_ROLES, REQUIRED_COLUMNS, ambiguous_number, parse_number, split_amount
@@ -580,8 +580,16 @@ class InputTable:
                 continue
             if _same_value(target, mine, theirs):
                 continue
-            problems.append(f"columns {winner!r} and {loser!r} both give {target} but differ "
-                            f"({quoted(str(theirs))} and {quoted(str(mine))}): fix one, or --map the other to its own name")
+            if target in _NAME_FIELDS:  # two names for one party: both are screened
+                data[target] = f"{theirs}; {mine}"
+                notes.append(f"row {i}: columns {winner!r} and {loser!r} both give {target} and differ: both names "
+                             "are screened")
+            elif target in _DECISIVE:
+                problems.append(f"columns {winner!r} and {loser!r} both give {target} but differ ({quoted(str(theirs))} "
+                                f"and {quoted(str(mine))}): fix one, or --map the other to its own name")
+            else:
+                notes.append(f"row {i}: columns {winner!r} and {loser!r} both give {target} and differ: "
+                             f"{quoted(str(theirs))} is used")
         return "; ".join(problems) or None
 
     def _to_raw(self, i: int, item: Item) -> RawRow:
@@ -891,7 +899,8 @@ def map_headers(columns: list[str], mapping: dict[str, str]) -> tuple[dict[str, 
                 continue
             if target in taken:
                 warnings.append(f"columns {taken[target]!r} and {c!r} both mean {target}: using {taken[target]!r}"
-                                f" (a row where they differ is ERROR; rename or --map the other to keep it apart)")
+                                f" (a row where they differ: ERROR for a code, country, date or document, both names screened for a"
+                                f" party; rename or --map the other to keep it apart)")
                 continue
             taken[target] = c
             out[c] = target
@@ -930,16 +939,32 @@ def _blank_cell(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v)
 
 
+# Contract columns that decide a verdict: two columns giving different values of one are an ERROR.
+_DECISIVE = frozenset({"hs_code", "destination_country", "origin_country", "transit_countries", "date",
+                       "end_use_doc_type", "end_use_doc_issuer", "exporter_country", "consignee_country",
+                       "end_user_country", "manufacturer_country"})
+
+
 def _same_value(target: str, a: Any, b: Any) -> bool:
-    """Do two cells give a contract column the same value ('DE' and 'Germany', '8471.30' and '847130')?"""
+    """Do two cells give a contract column the same value ('DE' and 'Germany', '8471.30' and '847130')?
+    ``a`` is the second column's: when it is no value of the column at all ('Klaipeda port' in a
+    'Destination' column beside 'destination_country'), it says nothing against the first."""
     x, y = str(a).strip(), str(b).strip()
     if x.casefold() == y.casefold():
         return True
     if target == "hs_code":
-        return _SEPARATORS_HS.sub("", x) == _SEPARATORS_HS.sub("", y)
-    if target.endswith("_country"):
         try:
-            return resolve_country(x) == resolve_country(y)
+            mine, theirs = normalise_hs(a), normalise_hs(b)
+        except InvalidHSCode:
+            return _SEPARATORS_HS.sub("", x) == _SEPARATORS_HS.sub("", y)
+        return mine.startswith(theirs) or theirs.startswith(mine)  # 8471 beside 847130: the same goods
+    if target.endswith("_country") and target != "transit_countries":
+        try:
+            mine = resolve_country(x)
+        except UnknownCountry:
+            return True  # a place, a port, a note: no country to disagree with
+        try:
+            return mine == resolve_country(y)
         except UnknownCountry:
             return False
     return " ".join(x.casefold().split()) == " ".join(y.casefold().split())
