@@ -167,22 +167,33 @@ class Screener:
                jurisdiction: str | None = None, as_of: dt.date | None = None,
                quota: QuotaTracker | None = None,
                party_matches: Mapping[MatchKey, Sequence[NameMatch]] | None = None,
-               input_row: Mapping[str, Any] | None = None) -> ScreeningResult:
+               input_row: Mapping[str, Any] | None = None, notes: Sequence[str] = ()) -> ScreeningResult:
         """Screen one shipment (a dict of contract columns or a ``Shipment``).
 
         Never raises for bad input: an unreadable row comes back as an ERROR result naming the
-        field and how to fix it. ``quota``: the batch's tracker; without one the shipment is
-        counted against the quota rules as a batch of one.
+        field and how to fix it. A dict is read as a file row is (``normalise_record``: numeric HS
+        codes, disguised party names ...), each change in the result's warnings. ``quota``: the
+        batch's tracker; without one the shipment is counted against the quota rules as a batch
+        of one. ``notes``: warnings of the caller's own reading of the row, added to the result's.
         """
         echo = dict(input_row if input_row is not None else
                     (shipment if isinstance(shipment, Mapping) else shipment.model_dump(mode="json")))
         raw_id = echo.get("shipment_id")
         try:
-            s = shipment if isinstance(shipment, Shipment) else parse_shipment(dict(shipment), row_number)
+            if isinstance(shipment, Shipment):
+                s = shipment
+            else:
+                from compliance.io.readers import normalise_record
+
+                data, read_notes = normalise_record(shipment, row_number or 1)
+                notes = [*notes, *read_notes]
+                s = parse_shipment(data, row_number)
         except InvalidInput as e:
             return ScreeningResult(row_number=row_number, shipment_id=None if raw_id is None else str(raw_id),
-                                   verdict=Verdict.ERROR, error=str(e), input=echo)
+                                   verdict=Verdict.ERROR, error=str(e), input=echo, warnings=list(notes))
         ctx = self.context(s, jurisdiction=jurisdiction, as_of=as_of)
+        if notes:
+            ctx.warnings.extend(notes)
         goods = self.goods_findings(ctx)
         if quota is None and s.value is not None:
             # Without a tracker the shipment is a batch of one: its own value counts against the

@@ -44,7 +44,7 @@ from compliance.api.middleware import ServiceMiddleware, error_body
 from compliance.audit.store import StoreError
 from compliance.exc import ComplianceError, InputFileError, InvalidInput
 from compliance.io import InputTable, RawRow, map_headers, open_input, result_record
-from compliance.io.readers import DuplicateKeys, duplicate_key_problem, json_object
+from compliance.io.readers import DuplicateKeys, duplicate_key_problem, json_object, normalise_record
 from compliance.models import INPUT_COLUMNS, ScreeningResult, Verdict, parse_shipment
 from compliance.rules.quota import QuotaTracker
 from compliance.screener import Screener
@@ -428,21 +428,24 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
                 fields = [k for k in seen.duplicates if k in INPUT_COLUMNS]
                 raise ApiError(422, "invalid request", [{"field": f, "loc": ["body", f], "message": problem}
                                                         for f in fields])
+        # Read as a file row is (numeric HS codes, disguised party names ...), said in warnings.
+        data, notes = normalise_record(row)
         try:
-            parsed = parse_shipment(row)
+            parsed = parse_shipment(data)
         except InvalidInput as e:
             fields = [f.strip() for f in (e.field or "body").split(",")]
             raise ApiError(422, "invalid request", [{"field": f, "loc": ["body", f], "message": str(e)}
                                                     for f in fields]) from None
         audit = state.audit
         if audit is None:
-            result = loaded.screener.screen(parsed, row_number=1, jurisdiction=j, as_of=day, input_row=row)
+            result = loaded.screener.screen(parsed, row_number=1, jurisdiction=j, as_of=day, input_row=row,
+                                            notes=notes)
             return _json({"result": _record(result), "provenance": loaded.provenance(j, day)})
         # A single declaration counts towards the quotas like a batch row (idempotent per
         # shipment_id); the ledger only reads here, and writes (off the loop) when it counted.
         ledger = audit.ledger()
         result = loaded.screener.screen(parsed, row_number=1, jurisdiction=j, as_of=day, input_row=row,
-                                        quota=QuotaTracker(loaded.screener.bundle, ledger))
+                                        quota=QuotaTracker(loaded.screener.bundle, ledger), notes=notes)
         written = await asyncio.to_thread(_flush_ledger, audit, ledger) if ledger.pending() else 0
         prov = loaded.provenance(j, day)
         audit.log(_entry("/v1/screen", actor, request_id(request), prov, [row_tuple(result)], written))

@@ -23,7 +23,7 @@ import sys
 import unicodedata
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -197,6 +197,25 @@ _NAME_FIELDS = tuple(f"{role}_name" for role in PARTY_ROLES)
 _LOOKALIKE_HINT = re.compile(r"[OolIi|Оо]")  # a letter that may stand for a digit in an HS code
 _HEADER_PUNCT = re.compile(r"[_\-./#:()\[\]*'\"]+")
 _UNIT_SUFFIX = re.compile(r"\s*(?:\(.*\)|\[.*\])\s*$")
+
+
+_RECORDS: InputTable | None = None
+
+
+def normalise_record(data: Mapping[str, Any], row: int = 1) -> tuple[dict[str, Any], list[str]]:
+    """A shipment given as a dict (the Python API, the HTTP service) read the way a file row is:
+    HS codes stored as numbers or with letters for digits, spreadsheet day numbers, amounts with a
+    currency or an ambiguous separator, disguised party names (direction marks, invisible
+    characters, c/o, lists). Returns the contract columns to screen and the warnings saying what
+    was read differently (``row`` numbers them)."""
+    global _RECORDS
+    if _RECORDS is None:  # one reader of contract columns, shared (its caches are bounded sets)
+        cols = list(INPUT_COLUMNS)
+        _RECORDS = InputTable("<record>", "record", cols, {c: c for c in cols}, ())
+    warnings: list[str] = []
+    out = dict(data)
+    out.update(_RECORDS._changes(row, out, warnings))
+    return out, warnings
 
 
 def parse_mapping(items: list[str], mapping_file: str | Path | None = None) -> dict[str, str]:
