@@ -303,6 +303,18 @@ class FastParser:
         _setattr(shipment, "__pydantic_private__", None)
         return shipment
 
+    def direct_reader(self, field: str) -> Callable[[str], Any] | None:
+        """The reader of ``field``'s text read directly (``_FAIL``: not a shape it reads), if any."""
+        return self._direct.get(field)
+
+    def value_of(self, field: str, raw: Any) -> Any:
+        """``field``'s validated value of ``raw`` (the model's validators; raises as they do)."""
+        return self._value(field, raw)
+
+    def memo(self, field: str) -> dict[str, Any] | None:
+        """``field``'s memo: raw text -> validated value, of texts seen (cleared, never replaced)."""
+        return self._memo.get(field)
+
     def parse(self, row: dict[str, Any], row_number: int | None = None) -> Shipment:
         """Like ``parse_shipment``: a ``Shipment``, or ``InvalidInput`` naming row and fields."""
         if self.enabled:  # over-long values (``_TooLong``) and failures: the model's ERROR message
