@@ -39,11 +39,13 @@ from compliance.screener import _construct_result
 if TYPE_CHECKING:
     from compliance.screener import GoodsCache, PartyCache, Screener
 
-# Fields read by the lane, in this order (``_values``): the per-row ones first.
+# Fields read by the lane, in the order ``clear`` unpacks them: the per-row ones (read by the
+# parser's direct readers), then the remembered ones (the parser's memos).
 _DIRECT = ("shipment_id", "quantity", "value", "description", "end_use_doc_id")
-_COUNTRIES = ("destination_country", "consignee_country", "end_user_country", "origin_country",
-              "exporter_country", "manufacturer_country")
-_NAMES = tuple((f"{r}_name", f"{r}_country") for r in PARTY_ROLES)
+_ROLES = ("exporter", "consignee", "end_user", "manufacturer")
+_MEMO = ("hs_code", "date", "end_use_doc_type", "end_use_doc_issuer", "transit_countries", "unit", "currency",
+         "destination_country", "consignee_country", "end_user_country", "origin_country", "exporter_country",
+         "manufacturer_country", *(f"{r}_name" for r in _ROLES))
 # Quota coverage entries kept (per code, destination and bucket): cleared when full.
 QUOTA_LIMIT = 100_000
 
@@ -62,13 +64,16 @@ class ClearLane:
         self.as_of = as_of or screener.as_of
         self.served = 0  # rows the lane answered
         fields = tuple(Shipment.model_fields)
-        memo_fields = tuple(f for f in fields if f not in _DIRECT)
         direct = [parser.direct_reader(f) for f in _DIRECT]
-        memos = [parser.memo(f) for f in memo_fields]
-        # Off unless every model field has a direct reader or a memo (the parser's quick lane's test).
-        self.enabled = parser.enabled and set(_DIRECT) | set(memo_fields) == set(fields) \
+        memos = [parser.memo(f) for f in _MEMO]
+        # Off unless every model field has a direct reader or a memo (the parser's quick lane's test),
+        # and the party roles are the four the lane reads.
+        self.enabled = parser.enabled and len(fields) == len(_DIRECT) + len(_MEMO) \
+            and set(_DIRECT) | set(_MEMO) == set(fields) and tuple(PARTY_ROLES) == _ROLES \
             and all(d is not None for d in direct) and all(m is not None for m in memos)
         self._direct: tuple[Callable[[str], Any], ...] = tuple(d for d in direct if d is not None)
+        self._memos: tuple[dict[str, Any], ...] = tuple(m for m in memos if m is not None)
+        self._fails = (_FAIL,) * len(_MEMO)
         # An empty amount cell (not a shape read directly): the model's value of it, asked once.
         self._blank_amount: dict[str, Any] = {}
         for f in ("quantity", "value"):
@@ -76,13 +81,8 @@ class ClearLane:
                 self._blank_amount[f] = parser.value_of(f, "")
             except Exception:  # noqa: BLE001 - refused: such rows take the full path
                 self._blank_amount[f] = _FAIL
-        self._memos: tuple[dict[str, Any], ...] = tuple(m for m in memos if m is not None)
         self._pick_direct = itemgetter(*_DIRECT)
-        self._pick_memo = itemgetter(*memo_fields)
-        at = {f: i for i, f in enumerate(memo_fields)}
-        self._countries = itemgetter(*(at[f] for f in _COUNTRIES))
-        self._names = tuple((at[n], at[c]) for n, c in _NAMES)
-        self._at = at
+        self._pick_memo = itemgetter(*_MEMO)
         self._quota: dict[tuple[str, str, int], bool] = {}
         self._bounds = goods.bounds()
         self._hooks_ok: tuple[int, bool] = (-1, False)
@@ -132,28 +132,29 @@ class ClearLane:
             return None
         data = raw.data
         try:
-            cells = self._pick_direct(data)
+            sid, quantity, value, description, doc_id = self._pick_direct(data)
             cached = self._pick_memo(data)
         except KeyError:  # a column the file lacks: the parser's defaults (the full path)
             return None
-        for c in cells:
-            if type(c) is not str:
-                return None
-        sid, quantity, value, description, doc_id = [d(c) for d, c in zip(self._direct, cells, strict=True)]
-        if quantity is _FAIL and cells[1] == "":
-            quantity = self._blank_amount["quantity"]
-        if value is _FAIL and cells[2] == "":
-            value = self._blank_amount["value"]
+        if type(sid) is not str or type(quantity) is not str or type(value) is not str \
+                or type(description) is not str or type(doc_id) is not str:
+            return None
+        read_id, read_quantity, read_value, read_description, read_doc_id = self._direct
+        sid = read_id(sid)
+        quantity = read_quantity(quantity) if quantity else self._blank_amount["quantity"]
+        value = read_value(value) if value else self._blank_amount["value"]
+        description = read_description(description)
+        doc_id = read_doc_id(doc_id)
         if sid is _FAIL or quantity is _FAIL or value is _FAIL or description is _FAIL or doc_id is _FAIL:
             return None
         try:
-            values = [m.get(c, _FAIL) for m, c in zip(self._memos, cached, strict=True)]
+            values = list(map(dict.get, self._memos, cached, self._fails))
         except TypeError:  # an unhashable cell (JSON)
             return None
         if _FAIL in values:  # a cell not seen yet (or not text: never remembered)
             return None
-        at = self._at
-        doc_type, issuer = values[at["end_use_doc_type"]], values[at["end_use_doc_issuer"]]
+        (code, date, doc_type, issuer, route, unit, currency, dest, consignee_country, end_user_country,
+         origin, exporter_country, maker_country, exporter, consignee, end_user, maker) = values
         # ``Context.document_status``, but for a document the exporter issued: whether it counts
         # as the manufacturer's compares party names (the full path).
         if doc_type == "none":
@@ -164,25 +165,22 @@ class ClearLane:
             return None
         else:
             status = "other"
-        code = values[at["hs_code"]]
-        date = values[at["date"]] or self.as_of or dt.date.today()
+        date = date or self.as_of or dt.date.today()
         bucket = bisect_right(self._bounds, date)
-        countries = self._countries(values)
-        amounts = (value, quantity, values[at["unit"]], values[at["currency"]])
-        gh = self.goods.known_clear(code, bucket, self.jurisdiction, doc_type, issuer,
-                                    status, description is None, doc_id is None, amounts, countries,
-                                    values[at["transit_countries"]])
+        gh = self.goods.known_clear(code, bucket, self.jurisdiction, doc_type, issuer, status, description is None,
+                                    doc_id is None, (value, quantity, unit, currency),
+                                    (dest, consignee_country, end_user_country, origin, exporter_country,
+                                     maker_country), route)
         if gh is None:
             return None
-        parties = self.parties
-        for n, c in self._names:
-            name = values[n]
-            if name:
-                matches = parties.get((name, values[c]))
+        get = self.parties.get
+        for key in ((exporter, exporter_country), (consignee, consignee_country), (end_user, end_user_country),
+                    (maker, maker_country)):
+            if key[0]:
+                matches = get(key)
                 if matches is None or matches:
                     return None
-        if not gh.humanitarian and value is not None \
-                and not self._quota_free(code, countries[0], bucket, date):
+        if not gh.humanitarian and value is not None and not self._quota_free(code, dest, bucket, date):
             return None
         self.served += 1
         # ``Screener.complete``'s result for a row with no findings and no warnings.

@@ -325,6 +325,9 @@ _DOC_ID = "\x00end_use_doc_id\x00"
 _PER_ROW = {_DESCRIPTION: "description", _DOC_ID: "end_use_doc_id"}
 
 
+# A country class not known yet, for each of the six countries of ``GoodsCache.known_clear``.
+_UNKNOWN = (-1,) * 6
+
 # The cached property's function (the class attribute is the ``cached_property``).
 _STATUS_OF: Callable[[Context], str] = Context.__dict__["document_status"].func
 
@@ -579,14 +582,15 @@ class GoodsCache:
         if gh is None:
             return None
         get = self._classes.get
-        classes = tuple(get(c, -1) for c in countries)
+        classes = tuple(map(get, countries, _UNKNOWN))
         if -1 in classes:
             return None
-        dest, exporter, origin = countries[0], countries[4], countries[3]
         if route:
+            dest, exporter, origin = countries[0], countries[4], countries[3]
             steps = tuple((get(c, -1), c == dest, c == exporter, c == origin) for c in route)
-            if any(step[0] == -1 for step in steps):
-                return None
+            for step in steps:
+                if step[0] == -1:
+                    return None
         else:
             steps = ()
         shape = (gh.signature, bucket, jurisdiction, doc_type, doc_issuer, status, no_description, no_doc_id,
