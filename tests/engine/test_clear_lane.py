@@ -226,3 +226,30 @@ def test_lane_equals_the_full_path_on_the_scale_benchmark_file(screener: Screene
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
     assert served >= 50_000, served
+
+
+_CELL = st.text(alphabet=st.sampled_from(list("ab1 ,;=+-@\t\r\n\"'＝－é")), max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(cells=st.lists(st.lists(_CELL, min_size=len(INPUT_COLUMNS), max_size=len(INPUT_COLUMNS)), min_size=1,
+                      max_size=20))
+def test_csv_fast_path_is_csv_writers_text(cells: list[list[str]]) -> None:
+    """The writer's shortcut for CLEAR rows (what the lane's rows are written by): the text
+    ``csv.writer`` gives each ``result_record`` cell, whatever the cells hold."""
+    import csv
+
+    from compliance.io.writers import _csv_cell, result_record
+    from compliance.models import Verdict
+
+    columns = list(INPUT_COLUMNS)
+    results = [ScreeningResult(row_number=i, shipment_id="S", verdict=Verdict.CLEAR, risk_score=0,
+                               input=dict(zip(columns, row, strict=True))) for i, row in enumerate(cells, start=1)]
+    with contextlib.redirect_stdout(io.StringIO()):
+        writer = ResultWriter(None, "csv", columns)
+    want = io.StringIO(newline="")
+    w = csv.writer(want)
+    for r in results:
+        rec = result_record(r, writer.columns)
+        w.writerow([_csv_cell(rec[c]) for c in writer.columns])
+    assert writer.render(results)[0] == want.getvalue()
