@@ -19,7 +19,7 @@ same caches straight from the row's cells:
 
 Anything else, or anything not known yet, goes the full path: the lane only answers when the
 answer is the one the full path gives (tests/engine/test_clear_lane.py compares them byte for
-byte). It keeps nothing of its own but the quota coverage per (code, destination, bucket).
+byte). It keeps nothing of its own but the quota rules in force per date bucket.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from compliance.rules.quota import QuotaTracker
 from compliance.screener import _construct_result
 
 if TYPE_CHECKING:
+    from compliance.rules.model import Rule
     from compliance.screener import GoodsCache, PartyCache, Screener
 
 # Fields read by the lane, in the order ``clear`` unpacks them: the per-row ones (read by the
@@ -46,8 +47,6 @@ _ROLES = ("exporter", "consignee", "end_user", "manufacturer")
 _MEMO = ("hs_code", "date", "end_use_doc_type", "end_use_doc_issuer", "transit_countries", "unit", "currency",
          "destination_country", "consignee_country", "end_user_country", "origin_country", "exporter_country",
          "manufacturer_country", *(f"{r}_name" for r in _ROLES))
-# Quota coverage entries kept (per code, destination and bucket): cleared when full.
-QUOTA_LIMIT = 100_000
 
 
 class ClearLane:
@@ -83,7 +82,8 @@ class ClearLane:
                 self._blank_amount[f] = _FAIL
         self._pick_direct = itemgetter(*_DIRECT)
         self._pick_memo = itemgetter(*_MEMO)
-        self._quota: dict[tuple[str, str, int], bool] = {}
+        # Per date bucket: the quota rules in force with their destination countries.
+        self._quota_rules: dict[int, tuple[tuple[Rule, frozenset[str]], ...]] = {}
         self._bounds = goods.bounds()
         self._hooks_ok: tuple[int, bool] = (-1, False)
 
@@ -105,26 +105,24 @@ class ClearLane:
     def _quota_free(self, code: str, dest: str, bucket: int, date: dt.date) -> bool | None:
         """Does no quota rule in force count a row of this code to this destination? None: not
         known yet (a rule's destinations not worked out by the tracker yet)."""
-        key = (code, dest, bucket)
-        got = self._quota.get(key)
-        if got is not None:
-            return got
-        tracker = self.tracker
-        group = self.screener.bundle.countries.high_risk
-        free = True
-        for rule in tracker.rules:
-            if not rule.in_force(date):
-                continue
-            dests = tracker._destinations.get(rule.id)
-            if dests is None or dests[0] is not group or dests[1] is not rule:
-                return None
-            if dest in dests[2] and tracker._covers(rule, code):
-                free = False
-                break
-        if len(self._quota) >= QUOTA_LIMIT:
-            self._quota.clear()
-        self._quota[key] = free
-        return free
+        rules = self._quota_rules.get(bucket)
+        if rules is None:
+            tracker = self.tracker
+            group = self.screener.bundle.countries.high_risk
+            found: list[tuple[Rule, frozenset[str]]] = []
+            for rule in tracker.rules:
+                if not rule.in_force(date):  # the same rules are in force across a bucket
+                    continue
+                known = tracker._destinations.get(rule.id)
+                if known is None or known[0] is not group or known[1] is not rule:
+                    return None
+                found.append((rule, known[2]))
+            rules = self._quota_rules[bucket] = tuple(found)
+        for rule, countries in rules:
+            # ``QuotaTracker.observe``'s tests, in its order: destination, then goods.
+            if dest in countries and self.tracker._covers(rule, code):
+                return False
+        return True
 
     def clear(self, raw: RawRow) -> ScreeningResult | None:
         """The row's CLEAR result, exactly as the full path gives it, or None (take the full path)."""
