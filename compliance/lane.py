@@ -5,8 +5,9 @@ party names, dates). The full path builds a ``Shipment``, a ``Context``, looks t
 the goods cache and the party cache and counts it against the quota rules. The lane reads the
 same caches straight from the row's cells:
 
-- each remembered field's value from the fast parser's memo of that raw text (a cell not seen
-  yet: the row takes the full path, which remembers it), the per-row fields (id, amounts,
+- each remembered field's value from the fast parser's memo of that raw text (a text not seen
+  yet is read and remembered as the parser does: ``FastParser.remember``; one it refuses sends
+  the row the full path, for the model's message), the per-row fields (id, amounts,
   description, document number) by the parser's own direct readers;
 - the goods, route and document rules: the goods cache's key for those values seen before with
   no finding (``GoodsCache.known_clear``) — rows with an end-use document the exporter issued
@@ -149,8 +150,14 @@ class ClearLane:
             values = list(map(dict.get, self._memos, cached, self._fails))
         except TypeError:  # an unhashable cell (JSON)
             return None
-        if _FAIL in values:  # a cell not seen yet (or not text: never remembered)
-            return None
+        if _FAIL in values:  # a cell not seen yet: read and remembered as the parser does (or not text)
+            remember = self.parser.remember
+            for i, v in enumerate(values):
+                if v is _FAIL:
+                    c = cached[i]
+                    if type(c) is not str or (v := remember(_MEMO[i], c)) is _FAIL:
+                        return None
+                    values[i] = v
         (code, date, doc_type, issuer, route, unit, currency, dest, consignee_country, end_user_country,
          origin, exporter_country, maker_country, exporter, consignee, end_user, maker) = values
         # ``Context.document_status``, but for a document the exporter issued: whether it counts
