@@ -44,6 +44,7 @@ from compliance.models import Finding, ScreeningResult, Shipment, Verdict
 from compliance.rules.quota import QuotaStore, QuotaTracker
 
 if TYPE_CHECKING:
+    from compliance.lane import ClearLane
     from compliance.screener import Screener
 
 log = logging.getLogger(__name__)
@@ -194,7 +195,8 @@ class BatchEngine:
     def __init__(self, screener: Screener, *, jurisdiction: str | None = None, as_of: dt.date | None = None,
                  tracker: QuotaTracker | None = None, quota_store: QuotaStore | None = None,
                  defer_quota: bool = False, party_cache_limit: int = PARTY_CACHE_LIMIT,
-                 goods_cache_limit: int = GOODS_CACHE_LIMIT, cache_goods: bool = True) -> None:
+                 goods_cache_limit: int = GOODS_CACHE_LIMIT, cache_goods: bool = True,
+                 use_lane: bool = True) -> None:
         from compliance.screener import GoodsCache, PartyCache
 
         self.screener = screener
@@ -214,6 +216,20 @@ class BatchEngine:
         # With defer_quota: also work out each pending row's result as if its quota rules
         # added nothing (``PendingRow.provisional``; ``finish_part`` takes it when so).
         self.provisional = False
+        # Rows proven CLEAR from the caches (``compliance.lane``): the same results, for less.
+        self.use_lane = use_lane
+        self.lane: ClearLane | None = None
+        self.make_lane()
+
+    def make_lane(self) -> None:
+        """The lane over this engine's caches (again when they are replaced: forked workers)."""
+        self.lane = None
+        if self.use_lane and self.goods is not None and not isinstance(self._context, partial):
+            from compliance.lane import ClearLane
+
+            self.lane = ClearLane(self.screener, self.parser, self.goods, self.parties, self.tracker,
+                                  jurisdiction=(self.jurisdiction or self.screener.jurisdiction).upper(),
+                                  as_of=self.as_of)
 
     def parse(self, raw: RawRow) -> Shipment | str:
         """The row's ``Shipment``, or the message of why it cannot be screened."""
@@ -233,9 +249,14 @@ class BatchEngine:
     def screen_chunk(self, rows: list[RawRow]) -> list[ScreeningResult | PendingRow]:
         """Screen one chunk in order (``PendingRow`` items only with ``defer_quota``)."""
         # Party names are searched as rows first need them (``PartyCache.search``): once per run.
-        parsed = [self.parse(raw) for raw in rows]
+        # Row by row: a row the lane cannot prove CLEAR fills the caches the next rows are proven from.
+        lane = self.lane if self.lane is not None and self.lane.ready() else None
         out: list[ScreeningResult | PendingRow] = []
-        for raw, item in zip(rows, parsed, strict=True):
+        for raw in rows:
+            if lane is not None and (clear := lane.clear(raw)) is not None:
+                out.append(clear)
+                continue
+            item = self.parse(raw)
             if isinstance(item, str):
                 out.append(_error_result(raw, item))
                 continue
@@ -660,6 +681,8 @@ def _fork_init() -> None:
     engine = BatchEngine(parent.screener, jurisdiction=parent.jurisdiction, as_of=parent.as_of, defer_quota=True)
     # The parent's caches as they were at the fork: this process's own copies from here on.
     engine.parser, engine.parties, engine.goods = parent.parser, parent.parties, parent.goods
+    engine.use_lane = parent.use_lane
+    engine.make_lane()
     engine.provisional = _FORK_RENDERER is not None
     _FORK_ENGINE = engine
     gc.disable()  # collected once per chunk (``_fork_screen``), as in one process

@@ -303,6 +303,37 @@ class FastParser:
         _setattr(shipment, "__pydantic_private__", None)
         return shipment
 
+    def direct_reader(self, field: str) -> Callable[[str], Any] | None:
+        """The reader of ``field``'s text read directly (``_FAIL``: not a shape it reads), if any."""
+        return self._direct.get(field)
+
+    def value_of(self, field: str, raw: Any) -> Any:
+        """``field``'s validated value of ``raw`` (the model's validators; raises as they do)."""
+        return self._value(field, raw)
+
+    def remember(self, field: str, raw: str) -> Any:
+        """``field``'s value of the text ``raw`` as ``_parse`` reads a remembered field it has not
+        seen yet — checked, validated and remembered — or ``_FAIL`` where ``_parse`` would raise
+        (the row's message is then the model's: the caller takes the full path)."""
+        memo = self._memo[field]
+        _, _, capped, limit = self._plan[field]
+        try:
+            if capped:
+                _check_length(field, raw)
+            value = self._value(field, raw)
+        except Exception:  # noqa: BLE001 - as _parse: the model gives the row's message
+            return _FAIL
+        if len(memo) >= limit:
+            memo.clear()
+        memo[raw] = value
+        if type(value) is list:
+            self._listy.add(field)
+        return value
+
+    def memo(self, field: str) -> dict[str, Any] | None:
+        """``field``'s memo: raw text -> validated value, of texts seen (cleared, never replaced)."""
+        return self._memo.get(field)
+
     def parse(self, row: dict[str, Any], row_number: int | None = None) -> Shipment:
         """Like ``parse_shipment``: a ``Shipment``, or ``InvalidInput`` naming row and fields."""
         if self.enabled:  # over-long values (``_TooLong``) and failures: the model's ERROR message

@@ -341,6 +341,9 @@ _DOC_ID = "\x00end_use_doc_id\x00"
 _PER_ROW = {_DESCRIPTION: "description", _DOC_ID: "end_use_doc_id"}
 
 
+# A country class not known yet, for each of the six countries of ``GoodsCache.known_clear``.
+_UNKNOWN = (-1,) * 6
+
 # The cached property's function (the class attribute is the ``cached_property``).
 _STATUS_OF: Callable[[Context], str] = Context.__dict__["document_status"].func
 
@@ -575,6 +578,40 @@ class GoodsCache:
                 evidence[k] = getattr(s, _PER_ROW[evidence[k]])
             out.append(f.model_copy(update={"evidence": evidence}))
         return out
+
+    def bounds(self) -> list[dt.date]:
+        """The dates where some rule or goods entry starts or ends (``bisect_right`` of a date
+        in them is its bucket: the same rules and entries are in force across a bucket)."""
+        return self._bounds
+
+    def known_clear(self, code: str, bucket: int, jurisdiction: str, doc_type: str, doc_issuer: str | None,
+                    status: str, no_description: bool, no_doc_id: bool, amounts: tuple[Any, ...],
+                    countries: tuple[str | None, ...], route: list[str]) -> _Hits | None:
+        """The code's hits when ``findings`` would give no finding for these facts from what it
+        knows already (the shape it keys on, seen before with no finding), else None.
+
+        Reads nothing it does not already hold and changes nothing: ``compliance.lane`` asks it
+        of rows it proves CLEAR without building their shipment. The key is ``findings``'s own,
+        built from the same facts: ``countries`` are destination, consignee, end user, origin,
+        exporter and manufacturer countries, ``amounts`` value, quantity, unit and currency."""
+        gh = self._hits.get((code, bucket))
+        if gh is None:
+            return None
+        get = self._classes.get
+        classes = tuple(map(get, countries, _UNKNOWN))
+        if -1 in classes:
+            return None
+        if route:
+            dest, exporter, origin = countries[0], countries[4], countries[3]
+            steps = tuple((get(c, -1), c == dest, c == exporter, c == origin) for c in route)
+            for step in steps:
+                if step[0] == -1:
+                    return None
+        else:
+            steps = ()
+        shape = (gh.signature, bucket, jurisdiction, doc_type, doc_issuer, status, no_description, no_doc_id,
+                 amounts if gh.per_item else None, *classes, steps)
+        return gh if self._fires.get(shape) is False else None
 
     def _in_force(self, bucket: int, date: dt.date) -> tuple[tuple[Evaluator, Rule, bool], ...]:
         """``Screener.rules_in_force`` on the dates of ``bucket`` (any of them: validity changes

@@ -7,7 +7,8 @@ Measured in one run, on files from ``bench/scale/generate.py`` (cached outside t
 
 - ``compliance screen FILE --out OUT.csv -q`` as a subprocess: wall time, rows/s, CPU time and
   peak RSS of that process (``wait4``);
-- the baseline: ``pandas.read_csv`` of the same file (best of 2), and the ratio to it;
+- the baseline: ``pandas.read_csv`` of the same file (best of 2), and the ratio to it; and
+  ``read_csv`` then ``to_csv`` (read and write, best of 2), and the ratio to that;
 - memory at each size (flat = the 1M run's peak RSS close to the 100k run's);
 - local vs ``--engine dask`` (a LocalCluster) output, byte for byte, on a smaller file.
 
@@ -35,15 +36,19 @@ ROOT = HERE.parents[1]
 CLI = [sys.executable, "-c", "from compliance.cli import main; main()"]
 
 
-def pandas_seconds(path: Path) -> float:
-    """Best of 2 ``pandas.read_csv`` of ``path``, in a subprocess: a parent that held the
-    DataFrame would pass its memory high-water mark to every process it starts (Linux keeps
-    ``ru_maxrss`` across fork+exec), inflating the screening run's peak RSS."""
-    code = ("import sys, time\nimport pandas as pd\nbest = float('inf')\nfor _ in range(2):\n"
-            "    t = time.perf_counter(); pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False)\n"
-            "    best = min(best, time.perf_counter() - t)\nprint(best)\n")
-    out = subprocess.run([sys.executable, "-c", code, str(path)], check=True, capture_output=True, text=True)
-    return float(out.stdout.strip())
+def pandas_seconds(path: Path, out: Path) -> tuple[float, float]:
+    """Best of 2 ``pandas.read_csv`` of ``path``, and best of 2 reading it and writing it back
+    with ``to_csv`` (to ``out``: what screening does, less the screening), in a subprocess: a
+    parent that held the DataFrame would pass its memory high-water mark to every process it
+    starts (Linux keeps ``ru_maxrss`` across fork+exec), inflating the screening run's peak RSS."""
+    code = ("import sys, time\nimport pandas as pd\nread = both = float('inf')\nfor _ in range(2):\n"
+            "    t = time.perf_counter(); df = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False)\n"
+            "    read = min(read, time.perf_counter() - t); df.to_csv(sys.argv[2], index=False)\n"
+            "    both = min(both, time.perf_counter() - t); del df\nprint(read, both)\n")
+    got = subprocess.run([sys.executable, "-c", code, str(path), str(out)], check=True, capture_output=True,
+                         text=True)
+    read, both = got.stdout.split()
+    return float(read), float(both)
 
 
 def screen(path: Path, out: Path, *extra: str) -> dict[str, float]:
@@ -85,15 +90,17 @@ def main(argv: list[str]) -> int:
             t0 = time.perf_counter()
             path = dataset(n)
             gen = time.perf_counter() - t0
-            base = pandas_seconds(path)
+            base, base_rw = pandas_seconds(path, Path(tmp) / f"pandas_{n}.csv")
             m = screen(path, Path(tmp) / f"out_{n}.csv", *workers)
             m["pandas"] = base
+            m["pandas_rw"] = base_rw
             m["load"] = os.getloadavg()[0]
             rows_of[n] = m
             print(f"{n:>9,} rows ({path.stat().st_size / 2**20:,.0f} MiB{'' if gen < 1 else f', generated in {gen:.0f} s'}): "
                   f"screen {m['seconds']:.1f} s = {n / m['seconds']:,.0f} rows/s (CPU {m['cpu']:.1f} s), "
                   f"peak RSS {m['rss_mib']:,.0f} MiB; pandas.read_csv {base:.2f} s -> "
-                  f"{m['seconds'] / base:.1f}x pandas; load average {m['load']:.1f}", flush=True)
+                  f"{m['seconds'] / base:.1f}x pandas (read+to_csv {base_rw:.2f} s -> "
+                  f"{m['seconds'] / base_rw:.1f}x); load average {m['load']:.1f}", flush=True)
         if len(rows_of) >= 2:
             small, large = min(rows_of), max(rows_of)
             print(f"memory: {rows_of[small]['rss_mib']:,.0f} MiB at {small:,} rows, {rows_of[large]['rss_mib']:,.0f} MiB "
