@@ -40,7 +40,7 @@ def import_cmd(
     lists_log.setLevel(logging.ERROR)
     try:
         with user_errors():
-            info = import_list(path, format, name=name, force=force)
+            info = import_list(path, format.strip().lower() if format else None, name=name, force=force)
     finally:
         lists_log.setLevel(level)
     fresh = info.imported_at is not None and info.imported_at >= started
