@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import shutil
 import sys
+import tempfile
 from collections import Counter
 from functools import partial
 from pathlib import Path
@@ -75,6 +77,24 @@ def estimate_rows(path: str, fmt: str) -> int | None:
         return None
 
 
+def _binary_spool(out: str | None, fmt: str) -> str | None:
+    """A temporary file for xlsx/parquet results bound for stdout, when stdout is not a terminal."""
+    if out not in (None, "-") or fmt not in ("xlsx", "parquet") or sys.stdout.isatty():
+        return None
+    return str(Path(tempfile.mkdtemp(prefix="compliance-")) / f"results.{fmt}")
+
+
+def _copy_to_stdout(path: str) -> None:
+    """The finished file's bytes to stdout (its .meta.json stays behind: stdout carries one file)."""
+    try:
+        sys.stdout.flush()
+        with open(path, "rb") as fh:
+            shutil.copyfileobj(fh, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    finally:
+        shutil.rmtree(Path(path).parent, ignore_errors=True)
+
+
 def render_flagged(flagged: list[ScreeningResult], limit: int) -> None:
     """The first flagged rows with their reasons: what a reviewer looks at first."""
     terminal.render_flagged(err_console, flagged, limit)
@@ -107,7 +127,8 @@ def register(app: typer.Typer) -> None:
                         "--fail-on block")
     def screen(
         files: list[Path] = typer.Argument(..., help="Shipment files: CSV, JSONL, JSON, XLSX or Parquet ('-' = stdin)."),
-        out: str | None = typer.Option(None, "--out", "-o", help="Output file (default: stdout)."),
+        out: str | None = typer.Option(None, "--out", "-o", help="Output file (default: stdout; xlsx and "
+                                        "parquet only when stdout is a pipe or a file)."),
         fmt: str | None = typer.Option(None, "--format", "-f", help="csv | jsonl | json | xlsx | parquet "
                                        "(default: from --out's extension, else csv)."),
         rules: Path | None = typer.Option(None, "--rules", help="Rule bundle directory (default: bundled rules/)."),
@@ -185,8 +206,11 @@ def register(app: typer.Typer) -> None:
                 audit.observe(results)
 
         show_progress = not quiet and sys.stderr.isatty()
+        # xlsx and parquet to a pipe (`screen x.csv --format parquet > r.parquet`): written to a
+        # temporary file, then copied to stdout whole; on a terminal they stay refused (binary).
+        spool = _binary_spool(out, out_format)
         with user_errors():  # an --out that is a directory or not writable: exit 2, one line
-            writer = ResultWriter(out, out_format, columns, meta=audit.meta if audit is not None else
+            writer = ResultWriter(spool or out, out_format, columns, meta=audit.meta if audit is not None else
                                   run_meta(screener, jurisdiction=jurisdiction, as_of=as_of_date, files=files,
                                            column_map=column_map))
         # Worker processes send back their rows as output text (and counts) rather than results,
@@ -221,12 +245,16 @@ def register(app: typer.Typer) -> None:
                     total.errors.extend(summary.errors[: max(0, total.max_messages - len(total.errors))])
                     total.warnings.extend(table.warnings)
             writer.close()
+            if spool is not None:
+                _copy_to_stdout(spool)
             if audit is not None:
                 with user_errors():
                     audit.finish(output=out)
                     audit.store.close()
         except BaseException as exc:
             writer.abort()
+            if spool is not None:
+                shutil.rmtree(Path(spool).parent, ignore_errors=True)
             if audit is not None:
                 audit.abort()
             if isinstance(exc, ComplianceError):

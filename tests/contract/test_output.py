@@ -334,3 +334,15 @@ def test_stdout_is_only_results(src: Path) -> None:
     doc = json.loads(result.stdout)
     assert len(doc["results"]) == len(ROWS)
     assert "rows 5" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "parquet"])
+def test_binary_formats_to_a_pipe(src: Path, tmp_path: Path, fmt: str) -> None:
+    """§3 "screen writes results (to stdout when no --out)" — xlsx and parquet too, when stdout is
+    a pipe or a file (`screen x.csv --format parquet > r.parquet`)."""
+    result = runner.invoke(app, ["screen", str(src), "--format", fmt, "-q", "--no-db"])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / f"piped.{fmt}"
+    out.write_bytes(result.stdout_bytes)
+    _, rows = _read(out, fmt)
+    assert [r["verdict"] for r in rows] == EXPECTED
