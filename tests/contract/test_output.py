@@ -346,3 +346,36 @@ def test_binary_formats_to_a_pipe(src: Path, tmp_path: Path, fmt: str) -> None:
     out.write_bytes(result.stdout_bytes)
     _, rows = _read(out, fmt)
     assert [r["verdict"] for r in rows] == EXPECTED
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_list_versions_recorded_in_every_result_set(src: Path, tmp_path: Path, fmt: str) -> None:
+    """§6 lists loaded "each with its version/date recorded in every result set" (and the rules'
+    version): beside the file (RESULTS.meta.json), or inside json output."""
+    out = tmp_path / f"r.{fmt}"
+    assert _screen([str(src), "--out", str(out)]).exit_code == 0
+    if fmt == "json":
+        meta = json.loads(out.read_text(encoding="utf-8"))["meta"]
+    else:
+        meta = json.loads(Path(f"{out}.meta.json").read_text(encoding="utf-8"))
+    assert meta["rules"]["version"]
+    curated = meta["lists"][0]
+    assert curated["name"] == "curated-belarus" and curated["version"] and curated["date"]
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    """§3 "Every command has --help with an example" — every command and group of the app."""
+    import typer.main
+
+    def walk(cmd: Any, path: list[str]) -> list[list[str]]:
+        found = [path]
+        for name, sub in (getattr(cmd, "commands", None) or {}).items():
+            found += walk(sub, [*path, name])
+        return found
+
+    paths = walk(typer.main.get_command(app), [])
+    assert len(paths) > 15
+    for path in paths:
+        result = runner.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, path
+        assert "Example" in result.output, f"compliance {' '.join(path)} --help has no example"
