@@ -123,7 +123,11 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
                                                   encoding="utf-8")
     results = folder / "results.csv"
     batch = _write_csv(folder / "batch.csv", BATCH)
-    assert runner.invoke(app, ["screen", str(batch), "--out", str(results), "-q", "--no-db"]).exit_code == 0
+    for fmt in ("csv", "jsonl", "json", "xlsx", "parquet"):
+        made = results.with_suffix(f".{fmt}")
+        assert runner.invoke(app, ["screen", str(batch), "--out", str(made), "-q", "--no-db"]).exit_code == 0
+    (folder / "header_only.csv").write_text("shipment_id,hs_code,destination_country\n", encoding="utf-8")
+    (folder / "empty.csv").write_bytes(b"")
     (folder / "eu_fsf.csv").write_text(EU_FSF_CSV, encoding="utf-8")
     (folder / "not_table.csv").write_text("colour,size\nred,3\n", encoding="utf-8")
     return {
@@ -133,6 +137,9 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "BAD_RULES": str(bad_rules),
         "RULES": str(REPO / "rules"),
         "RESULTS": str(results),
+        **{f"RESULTS_{fmt.upper()}": str(results.with_suffix(f".{fmt}")) for fmt in ("jsonl", "json", "xlsx", "parquet")},
+        "FILE_HEADER_ONLY": str(folder / "header_only.csv"),
+        "FILE_EMPTY": str(folder / "empty.csv"),
         "EU_FSF_CSV": str(folder / "eu_fsf.csv"),
         "OUT": str(folder),
     }
