@@ -139,7 +139,8 @@ def register(app: typer.Typer) -> None:
                                          "(default: today)."),
         engine: str = typer.Option("local", "--engine", help="local | dask"),
         scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (with --engine dask)."),
-        fail_on: str | None = typer.Option(None, "--fail-on", help="Exit 1 when a row reaches block | review."),
+        fail_on: str | None = typer.Option(None, "--fail-on", help="Exit 1 when a row reaches block | review "
+                                       "(review: also an ERROR row, which was not screened)."),
         encoding: str | None = typer.Option(None, "--encoding", help="Force the input encoding (e.g. cp1251)."),
         delimiter: str | None = typer.Option(None, "--delimiter", help="Force the CSV delimiter (e.g. ';')."),
         mapping: list[str] | None = typer.Option(None, "--map", help="Rename a column: their_col=our_col (repeatable)."),
@@ -266,7 +267,10 @@ def register(app: typer.Typer) -> None:
             render_flagged(flagged, top)
         if fail_on == "block" and total.counts.get("BLOCK"):
             raise typer.Exit(EXIT_FAIL_ON)
-        if fail_on == "review" and (total.counts.get("BLOCK") or total.counts.get("REVIEW")):
+        # An ERROR row was not screened: a person must look at it as at a REVIEW row, so a
+        # `--fail-on review` gate does not let a batch of unreadable rows through.
+        if fail_on == "review" and (total.counts.get("BLOCK") or total.counts.get("REVIEW")
+                                    or total.counts.get("ERROR")):
             raise typer.Exit(EXIT_FAIL_ON)
         raise typer.Exit(EXIT_OK)
 

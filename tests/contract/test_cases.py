@@ -132,6 +132,7 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     (folder / "not_table.csv").write_text("colour,size\nred,3\n", encoding="utf-8")
     return {
         "FILE_REVIEW": str(_write_csv(folder / "review.csv", BATCH[1:3])),
+        "FILE_ERRORS": str(_write_csv(folder / "errors.csv", BATCH[2:])),  # CLEAR and ERROR
         "FILE_NOT_TABLE": str(folder / "not_table.csv"),
         "FILE": str(batch),
         "BAD_RULES": str(bad_rules),
