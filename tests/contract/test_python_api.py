@@ -104,3 +104,28 @@ def test_similarity_is_a_symmetric_float_in_unit_range(a: str, b: str) -> None:
 
     ab, ba = similarity(a, b), similarity(b, a)
     assert isinstance(ab, float) and 0.0 <= ab <= 1.0 and ab == ba
+
+
+def test_results_are_json_serialisable_plainly() -> None:
+    """§4 "pydantic models, JSON-serialisable": json.dumps of model_dump() too, for text input."""
+    from compliance import Screener
+
+    s = Screener.load()
+    rows = [{"shipment_id": "J1", "hs_code": "854231", "destination_country": "KZ", "date": "2025-01-10",
+             "value": "1 250,50", "consignee_name": "JSC Belaruskali", "consignee_country": "BY"},
+            {"shipment_id": "J2", "hs_code": "12", "destination_country": "BY"}]
+    for row in rows:
+        r = s.screen(row)
+        assert json.loads(json.dumps(r.model_dump()))["verdict"] == r.verdict.value
+        assert json.loads(r.model_dump_json())["findings"] == json.loads(json.dumps(r.model_dump()))["findings"]
+
+
+def test_screen_frame_takes_numbers_and_dates_as_pandas_reads_them() -> None:
+    """§4 screen_frame(df): a frame read by pandas (numeric ids and codes, Timestamps, NaN)."""
+    from compliance import Screener
+
+    df = pd.DataFrame({"shipment_id": [1, 2], "hs_code": [854231, 940360], "destination_country": ["BY", "DE"],
+                       "date": [pd.Timestamp("2025-01-10"), pd.NaT], "value": [3.5, float("nan")]})
+    out = Screener.load().screen_frame(df)
+    assert list(out["verdict"]) == ["BLOCK", "CLEAR"]
+    assert list(out["shipment_id"]) == [1, 2], "echoed as given"
