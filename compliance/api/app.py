@@ -537,7 +537,7 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
             except (ComplianceError, ValueError) as e:
                 raise bad_field("country", str(e)) from None
         matches = loaded.screener.match(req.name, country=cc, limit=req.limit)
-        return _json({"query": req.name, "country": cc, "matches": [m.model_dump(mode="json") for m in matches],
+        return _json({"query": req.name, "country": cc, "matches": [{**m.model_dump(mode="json"), "list_entry_id": m.entity_id} for m in matches],
                       "provenance": loaded.provenance()})
 
     @app.get("/v1/rules", dependencies=secured, tags=["rules and lists"], response_model=schemas.RulesResponse,

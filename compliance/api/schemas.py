@@ -179,6 +179,7 @@ class BatchResponse(BaseModel):
 
 class MatchOut(BaseModel):
     entity_id: str
+    list_entry_id: str = Field(description="The same id as entity_id: the key a party finding uses.")
     list_name: str
     entity_name: str
     matched_name: str
@@ -191,7 +192,8 @@ class MatchOut(BaseModel):
 class MatchResponse(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "query": "Belaruskali", "country": "BY",
-        "matches": [{"entity_id": "curated:belaruskali", "list_name": "curated-belarus", "entity_name": "Belaruskali OAO",
+        "matches": [{"entity_id": "curated:belaruskali", "list_entry_id": "curated:belaruskali",
+                     "list_name": "curated-belarus", "entity_name": "Belaruskali OAO",
                      "matched_name": "Belaruskali OAO", "query": "Belaruskali", "score": 1.0,
                      "explanation": "matched 'belaruskali'; ignored legal forms: oao; same country (BY vs BY); "
                                     "score 1.00",

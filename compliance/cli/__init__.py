@@ -54,4 +54,14 @@ for _module in (screen, match, rules, lists, report, serve, decide, rescreen):
 
 
 def main() -> None:
-    app()
+    import sys
+
+    if sys.stderr.isatty():
+        app()
+        return
+    # Piped or logged stderr (a customs system calling the tool): usage errors as plain click
+    # lines ("Error: Invalid value for '--fail-on': ..."), not a box of rich drawing characters
+    # that wraps the message at 80 columns.
+    command = typer.main.get_command(app)
+    command.rich_markup_mode = None  # type: ignore[attr-defined]
+    command()

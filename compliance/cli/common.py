@@ -7,11 +7,12 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperCommand
 
 from compliance.exc import ComplianceError
 
@@ -76,3 +77,58 @@ def refuse_overwrite(inputs: Iterable[Path], option: str, out: str | Path | None
             same = False
         if same:
             raise typer.BadParameter(f"{out} is the input file {given}: write to another file", param_hint=option)
+
+
+class RepeatedListsCommand(TyperCommand):
+    """A command whose ``--lists`` takes several paths after one flag, as the contract writes it
+    (``screen FILE... --lists A B``): after an input file has been given, the words that follow
+    ``--lists`` up to the next option are all list files. Repeating the flag works as before,
+    and before the first input file ``--lists`` takes one path (``screen --lists A FILE``)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, expand_lists(args, self._value_options()))
+
+    def _value_options(self) -> set[str]:
+        names: set[str] = set()
+        for p in self.params:
+            if getattr(p, "param_type_name", "") == "option" and not getattr(p, "is_flag", False) \
+                    and not getattr(p, "count", False):
+                names.update(getattr(p, "opts", []))
+                names.update(getattr(p, "secondary_opts", []))
+        return names
+
+
+def expand_lists(args: list[str], value_options: set[str], flag: str = "--lists") -> list[str]:
+    """``FILE --lists A B --out X`` -> ``FILE --lists A --lists B --out X`` (see RepeatedListsCommand)."""
+    out: list[str] = []
+    seen_file = collecting = False
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            out.extend(args[i:])
+            break
+        if collecting and not a.startswith("-"):
+            out += [flag, a]
+            i += 1
+            continue
+        collecting = False
+        if a == flag and i + 1 < len(args):
+            out += [a, args[i + 1]]
+            collecting = seen_file
+            i += 2
+        elif a.startswith(flag + "="):
+            out.append(a)
+            collecting = seen_file
+            i += 1
+        elif a.startswith("-") and a != "-":
+            out.append(a)
+            if "=" not in a and a in value_options and i + 1 < len(args):
+                out.append(args[i + 1])
+                i += 1
+            i += 1
+        else:
+            seen_file = True
+            out.append(a)
+            i += 1
+    return out

@@ -40,7 +40,7 @@ def import_cmd(
     lists_log.setLevel(logging.ERROR)
     try:
         with user_errors():
-            info = import_list(path, format, name=name, force=force)
+            info = import_list(path, format.strip().lower() if format else None, name=name, force=force)
     finally:
         lists_log.setLevel(level)
     fresh = info.imported_at is not None and info.imported_at >= started
@@ -99,17 +99,28 @@ def status(as_json: bool = typer.Option(False, "--json", help="JSON output.")) -
     if as_json:
         typer.echo(json.dumps([i.model_dump(mode="json") for i in infos], indent=2))
         return
-    table = Table(title="sanctions lists", title_justify="left")
-    for col in ("name", "format", "version / date", "entries", "sha256", "imported at", "warnings"):
-        table.add_column(col, overflow="fold")
+    columns = ("name", "format", "version / date", "entries", "sha256", "imported at", "warnings")
+    rows = []
     for i in infos:
         when = _when(i, "{v} ({d})") or "unknown"
         if i.date_source and i.date_source != "file":
             when += f" (from the {i.date_source})"
-        table.add_row(i.name, i.format, when, str(i.entries), (i.sha256 or "")[:12],
-                      i.imported_at.isoformat(timespec="seconds") if i.imported_at else "bundled",
-                      str(len(i.warnings)) if i.warnings else "")
-    console.print(table)
+        rows.append((i.name, i.format, when, str(i.entries), (i.sha256 or "")[:12],
+                     i.imported_at.isoformat(timespec="seconds") if i.imported_at else "bundled",
+                     str(len(i.warnings)) if i.warnings else ""))
+    if not console.is_terminal:
+        # Piped or logged: one tab-separated line per list, names and versions whole (an
+        # 80-column table folds "curated-belarus" over two lines).
+        typer.echo("\t".join(columns))
+        for row in rows:
+            typer.echo("\t".join(row))
+    else:
+        table = Table(title="sanctions lists", title_justify="left")
+        for col in columns:
+            table.add_column(col, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
     for i in infos:
         if i.path:
             console.print(f"{i.name}: {escape(describe(i)[0].removeprefix('source:  '))}", soft_wrap=True,

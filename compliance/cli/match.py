@@ -38,7 +38,8 @@ def match(
     if as_json:
         out = []
         for m in matches:
-            item = m.model_dump(mode="json")
+            # list_entry_id: the key a party finding gives the same entity, so both can be joined.
+            item = {**m.model_dump(mode="json"), "list_entry_id": m.entity_id}
             e = screener.entities.get(m.entity_id)
             if e is not None:
                 item["listings"] = [x.model_dump(mode="json", exclude_none=True) for x in e.listings]

@@ -33,13 +33,21 @@ def list_rules(
         typer.echo(json.dumps([r.model_dump(mode="json", exclude={"goods"}) for r in items], indent=2,
                               ensure_ascii=False))
         return
+    columns = ("id", "family", "kind", "severity", "regime", "in force", "confidence", "codes")
+    rows = [(r.id, r.family.value, r.kind, r.severity.value, r.regime, f"{r.valid_from}…{r.valid_to or ''}",
+             r.confidence, str(len(bundle.goods.get(r.id, [])))) for r in items]
+    if not console.is_terminal:
+        # Piped into grep, a file or a script: one tab-separated line per rule, nothing cut
+        # (an 80-column table would shorten the ids to "BY-SECT…").
+        typer.echo("\t".join(columns))
+        for row in rows:
+            typer.echo("\t".join(str(x) for x in row))
+        return
     table = Table(title=f"rules {bundle.info.name} {bundle.version} ({len(items)} rules)", title_justify="left")
-    for col in ("id", "family", "kind", "severity", "regime", "in force", "confidence", "codes"):
-        table.add_column(col)
-    for r in items:
-        dates = f"{r.valid_from}…{r.valid_to or ''}"
-        table.add_row(r.id, r.family.value, r.kind, r.severity.value, r.regime, dates, r.confidence,
-                      str(len(bundle.goods.get(r.id, []))))
+    for col in columns:
+        table.add_column(col, no_wrap=col == "id")
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
 
 

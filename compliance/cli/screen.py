@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import shutil
 import sys
+import tempfile
 from collections import Counter
 from functools import partial
 from pathlib import Path
@@ -16,6 +18,7 @@ from compliance.cli.common import (
     EXIT_FAIL_ON,
     EXIT_OK,
     EXIT_USAGE,
+    RepeatedListsCommand,
     err_console,
     load_screener,
     parse_as_of,
@@ -74,6 +77,24 @@ def estimate_rows(path: str, fmt: str) -> int | None:
         return None
 
 
+def _binary_spool(out: str | None, fmt: str) -> str | None:
+    """A temporary file for xlsx/parquet results bound for stdout, when stdout is not a terminal."""
+    if out not in (None, "-") or fmt not in ("xlsx", "parquet") or sys.stdout.isatty():
+        return None
+    return str(Path(tempfile.mkdtemp(prefix="compliance-")) / f"results.{fmt}")
+
+
+def _copy_to_stdout(path: str) -> None:
+    """The finished file's bytes to stdout (its .meta.json stays behind: stdout carries one file)."""
+    try:
+        sys.stdout.flush()
+        with open(path, "rb") as fh:
+            shutil.copyfileobj(fh, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    finally:
+        shutil.rmtree(Path(path).parent, ignore_errors=True)
+
+
 def render_flagged(flagged: list[ScreeningResult], limit: int) -> None:
     """The first flagged rows with their reasons: what a reviewer looks at first."""
     terminal.render_flagged(err_console, flagged, limit)
@@ -102,21 +123,24 @@ class _Renderer:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command(epilog="Example: compliance screen sample_shipments/weekly_batch.csv --out results.csv "
+    @app.command(cls=RepeatedListsCommand, epilog="Example: compliance screen sample_shipments/weekly_batch.csv --out results.csv "
                         "--fail-on block")
     def screen(
         files: list[Path] = typer.Argument(..., help="Shipment files: CSV, JSONL, JSON, XLSX or Parquet ('-' = stdin)."),
-        out: str | None = typer.Option(None, "--out", "-o", help="Output file (default: stdout)."),
+        out: str | None = typer.Option(None, "--out", "-o", help="Output file (default: stdout; xlsx and "
+                                        "parquet only when stdout is a pipe or a file)."),
         fmt: str | None = typer.Option(None, "--format", "-f", help="csv | jsonl | json | xlsx | parquet "
                                        "(default: from --out's extension, else csv)."),
         rules: Path | None = typer.Option(None, "--rules", help="Rule bundle directory (default: bundled rules/)."),
-        lists: list[Path] | None = typer.Option(None, "--lists", help="Extra sanctions list file(s) to load."),
+        lists: list[Path] | None = typer.Option(None, "--lists", help="Extra sanctions list file(s) to load "
+                                                  "(after the input files: --lists A B, or repeat --lists)."),
         jurisdiction: str = typer.Option("EU", "--jurisdiction", "-j", help="EU | US | UK | LT: whose rules bind."),
         as_of: str | None = typer.Option(None, "--as-of", help="Judge rows without a date as of this date "
                                          "(default: today)."),
         engine: str = typer.Option("local", "--engine", help="local | dask"),
         scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (with --engine dask)."),
-        fail_on: str | None = typer.Option(None, "--fail-on", help="Exit 1 when a row reaches block | review."),
+        fail_on: str | None = typer.Option(None, "--fail-on", help="Exit 1 when a row reaches block | review "
+                                       "(review: also an ERROR row, which was not screened)."),
         encoding: str | None = typer.Option(None, "--encoding", help="Force the input encoding (e.g. cp1251)."),
         delimiter: str | None = typer.Option(None, "--delimiter", help="Force the CSV delimiter (e.g. ';')."),
         mapping: list[str] | None = typer.Option(None, "--map", help="Rename a column: their_col=our_col (repeatable)."),
@@ -138,6 +162,11 @@ def register(app: typer.Typer) -> None:
         from compliance.audit.run import audit_run
         from compliance.io import open_input, parse_mapping
 
+        # Choice values as written in the contract, in any case: a script that passes the verdict
+        # it fails on (--fail-on BLOCK) or --format CSV means the same thing.
+        fail_on = fail_on.strip().lower() if fail_on else None
+        engine = engine.strip().lower()
+        fmt = fmt.strip().lower() if fmt else None
         if fail_on not in (None, "block", "review"):
             raise typer.BadParameter("--fail-on must be block or review")
         if engine not in ("local", "dask"):
@@ -178,8 +207,11 @@ def register(app: typer.Typer) -> None:
                 audit.observe(results)
 
         show_progress = not quiet and sys.stderr.isatty()
+        # xlsx and parquet to a pipe (`screen x.csv --format parquet > r.parquet`): written to a
+        # temporary file, then copied to stdout whole; on a terminal they stay refused (binary).
+        spool = _binary_spool(out, out_format)
         with user_errors():  # an --out that is a directory or not writable: exit 2, one line
-            writer = ResultWriter(out, out_format, columns, meta=audit.meta if audit is not None else
+            writer = ResultWriter(spool or out, out_format, columns, meta=audit.meta if audit is not None else
                                   run_meta(screener, jurisdiction=jurisdiction, as_of=as_of_date, files=files,
                                            column_map=column_map))
         # Worker processes send back their rows as output text (and counts) rather than results,
@@ -214,12 +246,16 @@ def register(app: typer.Typer) -> None:
                     total.errors.extend(summary.errors[: max(0, total.max_messages - len(total.errors))])
                     total.warnings.extend(table.warnings)
             writer.close()
+            if spool is not None:
+                _copy_to_stdout(spool)
             if audit is not None:
                 with user_errors():
                     audit.finish(output=out)
                     audit.store.close()
         except BaseException as exc:
             writer.abort()
+            if spool is not None:
+                shutil.rmtree(Path(spool).parent, ignore_errors=True)
             if audit is not None:
                 audit.abort()
             if isinstance(exc, ComplianceError):
@@ -231,7 +267,10 @@ def register(app: typer.Typer) -> None:
             render_flagged(flagged, top)
         if fail_on == "block" and total.counts.get("BLOCK"):
             raise typer.Exit(EXIT_FAIL_ON)
-        if fail_on == "review" and (total.counts.get("BLOCK") or total.counts.get("REVIEW")):
+        # An ERROR row was not screened: a person must look at it as at a REVIEW row, so a
+        # `--fail-on review` gate does not let a batch of unreadable rows through.
+        if fail_on == "review" and (total.counts.get("BLOCK") or total.counts.get("REVIEW")
+                                    or total.counts.get("ERROR")):
             raise typer.Exit(EXIT_FAIL_ON)
         raise typer.Exit(EXIT_OK)
 
