@@ -227,8 +227,14 @@ def _legal_key(token: str) -> str:
     return skeleton(token).translate(_VOWELS) if len(token) >= 4 else "=" + token
 
 
+# Trademark and copyright signs are no part of a name; NFKC would make ™ the letters "TM".
+_SIGNS = {ord(c): " " for c in "™®©℠℗"}
+
+
 def to_latin(text: str) -> str:
     """NFKC, case-folded, Cyrillic transliterated, diacritics folded; ASCII out."""
+    if not text.isascii():
+        text = text.translate(_SIGNS)
     text = unicodedata.normalize("NFKC", text).casefold()
     if text.isascii():
         return text
