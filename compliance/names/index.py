@@ -379,6 +379,39 @@ def _readings(rep: NameRep) -> list[tuple[int, str]]:
     return out
 
 
+# A listed name written with initials (Sukharenka S.M.): each full word keyed with each initial
+# ("\x06" word letter), so that a query of the whole name (Sukharenka Stiapan Mikalayevich) finds it
+# through a word and another word's first letter. Read-style keys: they weigh nothing.
+INITIALS_KEY = "\x06"
+_INITIALS_MAX_TOKENS = 6  # persons' names; a long organisation name is not probed so
+
+
+def _initials(sks: tuple[str, ...]) -> list[int]:
+    """The tokens that are initials (one letter) of a name that has a full word too."""
+    out = [i for i, sk in enumerate(sks) if len(sk) == 1 and sk.isalpha()]
+    return out if len(out) < len(sks) else []
+
+
+def _initial_keys(rep: NameRep) -> list[tuple[tuple[int, int], str]]:
+    """((word, initial), key) of a listed name written with initials (``INITIALS_KEY``)."""
+    sks = rep.skeletons
+    inits = _initials(sks) if len(sks) <= _INITIALS_MAX_TOKENS else []
+    return [((i, j), f"{INITIALS_KEY}{sk}{sks[j]}") for j in inits for i, sk in enumerate(sks)
+            if len(sk) > 1 and not sk.isdigit()]
+
+
+def _initial_probes(rep: NameRep, words: frozenset[str]) -> list[tuple[str, tuple[int, int]]]:
+    """The ``INITIALS_KEY`` probes of a query: each full word that a listed name with initials
+    has (``words``) with each other word's first letter (of its skeleton and as written:
+    Khazalbek is skeleton hazalbek, and K. its initial)."""
+    sks = rep.skeletons
+    if len(sks) > _INITIALS_MAX_TOKENS or words.isdisjoint(sks):
+        return []
+    firsts = [{y[0], t[0]} if len(y) > 1 and y[0].isalpha() else set() for y, t in zip(sks, rep.tokens, strict=True)]
+    return [(f"{INITIALS_KEY}{x}{c}", (i, j)) for i, x in enumerate(sks) if x in words
+            for j, cs in enumerate(firsts) if j != i for c in sorted(cs)]
+
+
 def _concept_keys(rep: NameRep) -> list[str]:
     """Index keys of the English concepts of translated words ('\x01plant' for zavod and plant)."""
     return ["\x01" + c for cs in rep.concepts for c in sorted(cs)]
@@ -396,6 +429,7 @@ class NameIndex:
         # the document frequencies (weights, and so scores, stay as without them).
         read_post: dict[str, list[int]] = defaultdict(list)
         read_keys: list[list[tuple[int, str]]] = []  # per name: (token, reading)
+        init_words: set[str] = set()  # the full words of listed names with initials (``_initial_keys``)
         for e in entities:
             ei = len(self._entities)
             self._entities.append(e)
@@ -415,6 +449,9 @@ class NameIndex:
                     for k in keys:
                         postings[k].append(ni)
                     reads = _readings(rep)
+                    for (i, j), k in _initial_keys(rep) if e.kind in PERSON_KINDS or e.kind == "unknown" else ():
+                        reads += [(i, k), (j, k)]
+                        init_words.add(rep.skeletons[i])
                     for r in dict.fromkeys(r for _, r in reads if r not in keys):
                         read_post[r].append(ni)
                     read_keys.append(reads)
@@ -422,6 +459,7 @@ class NameIndex:
                     for k in dict.fromkeys(k for k, _ in acr):
                         postings[k].append(ni)
                     acr_keys.append(acr)
+        self._init_words = frozenset(init_words)
         total = max(1, len(self._names))
         self._total = total
         self._common = max(50, int(total * COMMON_SHARE))
@@ -731,6 +769,15 @@ class NameIndex:
                 for i in idxs:
                     parts.append(arr)
                     toks.append(i)
+        # Whole words against a listed name's initials (``_initial_keys``): exact keys only.
+        for key, idxs in _initial_probes(rep, self._init_words):
+            k = kid_get(key)
+            if k is not None:
+                qnear[k] = 1.0
+                arr = pre_keys[pre_off[k]:pre_off[k + 1]]
+                for i in idxs:
+                    parts.append(arr)
+                    toks.append(i)
         lone = n == 1
         for key, idxs in probes:
             subst = len(idxs) <= self._subst_max_idxs
@@ -889,7 +936,14 @@ class NameIndex:
         weights = [self.weight(sk) for sk in sks]
         total = sum(weights) or 1.0
         need = max(0.0, 2 * floor - 1.0 - 0.05) * total - 1e-9
-        names, ca_rows, qnear, acronyms = self._shares(rep, weights, need, kind)
+        # The query's initials (Lukashenko A.G.) match any listed word of their letter, which
+        # the keys cannot see: they may count in full, so the share asked of the rest is less.
+        inits = _initials(sks)
+        if inits:
+            names, ca_rows, qnear, acronyms = self._shares(rep, weights, need - sum(weights[i] for i in inits), kind)
+            self._credit_initials(rep, inits, names, ca_rows, qnear)
+        else:
+            names, ca_rows, qnear, acronyms = self._shares(rep, weights, need, kind)
         if not names:
             return []
         q_pat = _patronymic_index(sks)
@@ -921,6 +975,29 @@ class NameIndex:
             if len(seen) > cap or n >= 4 * cap:
                 return scored[:n]
         return scored
+
+    def _credit_initials(self, rep: NameRep, inits: list[int], names: list[int], ca_rows: list[list[float]],
+                         qnear: dict[int, float]) -> None:
+        """Credit each query initial, for the bound, at 1.0 (more than align gives) against every
+        word of its letter in the names of persons (and of unknown kind): the initial's closeness
+        in the name's row, the word's key in ``qnear`` (another name's word of that key has the
+        letter too). An organisation's words are aligned by organisation rules, which give a
+        letter nothing against a word."""
+        letters = [(i, {rep.skeletons[i], rep.tokens[i][:1]}) for i in inits]
+        name_reps, kids, name_kind = self._names, self._name_kids, self._name_kind
+        for ni, row in zip(names, ca_rows, strict=True):
+            if not name_kind[ni]:
+                continue
+            cand = name_reps[ni][2]
+            tok = kids[ni][0]
+            for i, ls in letters:
+                hit = False
+                for j, (t, sk) in enumerate(zip(cand.tokens, cand.skeletons, strict=True)):
+                    if sk[:1] in ls or t[:1] in ls:
+                        hit = True
+                        qnear[tok[j]] = 1.0
+                if hit:
+                    row[i] = 1.0
 
     def _cap_per_entity(self, scored: list[tuple[float, int]]) -> list[tuple[float, int]]:
         """The MAX_CANDIDATES names to align, best bound first, at most PER_ENTITY names of an
