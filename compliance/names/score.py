@@ -31,6 +31,7 @@ GENERIC_WEIGHT = 0.25
 PATRONYMIC_WEIGHT = 0.5
 INITIAL_CREDIT = 0.6
 GENERIC_ONLY_CAP = 0.6
+GENERIC_SAME_CAP = 0.8  # the same name of generic words only (Belarus Trading): review at most
 NUMBER_MISMATCH_CAP = 0.6
 PLACE_MISMATCH_CAP = 0.75  # Minsk / Vitebsk Civil Aviation Plant: below review
 SURNAME_ONLY_CAP = 0.7
@@ -1404,9 +1405,13 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
 
     if pairs and all(generic_pair(i, j, how) for i, j, _, how in pairs) and \
             not any(h == "joined" for *_, h in pairs):
-        if score > GENERIC_ONLY_CAP:
-            notes.append("only generic words match")
-        score = min(score, GENERIC_ONLY_CAP)
+        # The same name of several generic words (Belarus Trading / BELARUS TRADING LLC) is
+        # worth a look: review at most; one word alone (Trading) or part of a name stays low.
+        same = len(a.skeletons) > 1 and a.skeletons == b.skeletons and len(pairs) == len(a.skeletons)
+        cap = GENERIC_SAME_CAP if same else GENERIC_ONLY_CAP
+        if score > cap:
+            notes.append("only generic words match" + (", the same name: review at most" if same else ""))
+        score = min(score, cap)
     if not person and _other_place(a, b):
         notes.append("another city or region")
         score = min(score, PLACE_MISMATCH_CAP)
