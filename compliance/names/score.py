@@ -1412,6 +1412,18 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         if score > cap:
             notes.append("only generic words match" + (", the same name: review at most" if same else ""))
         score = min(score, cap)
+    if not person and pairs and len(a.skeletons) != len(b.skeletons) and \
+            not any(how in _RUN_KINDS or how == "joined" for *_, how in pairs):
+        # A firm named by a common surname or given name alone (OOO NOVAK) inside a longer name
+        # (Novak Engineering S.r.l.): many firms bear a person's name, so this is no match.
+        data = name_data()
+        more, got_more = (a, got_a) if len(a.skeletons) > len(b.skeletons) else (b, got_b)
+        named = [more.skeletons[k] for k in got_more]
+        if all(sk in data.common_surnames or sk in data.common_given for sk in named) and \
+                any(k not in got_more and sk not in _STOPWORDS for k, sk in enumerate(more.skeletons)):
+            if score > NEAR_PLUS_EXTRA_CAP:
+                notes.append("only a common person's name matches, with other words: not a match")
+            score = min(score, NEAR_PLUS_EXTRA_CAP)
     if not person and _other_place(a, b):
         notes.append("another city or region")
         score = min(score, PLACE_MISMATCH_CAP)
