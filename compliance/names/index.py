@@ -46,10 +46,12 @@ from compliance.names.normalize import (
 )
 from compliance.names.score import (
     ACRONYM_CREDIT,
+    CONTAINED_NAME_SCORE,
     COVER_MAX_SHARE,
     CUT_CAP,
     FIELD_WIDTH,
     GENERIC_WEIGHT,
+    LIST_COMMON_WEIGHT,
     PERSON_MAX_SHARE,
     STOPWORD_WEIGHT,
     SYLLABIC_CREDIT,
@@ -104,6 +106,8 @@ MAX_NEIGHBOUR_LEN = 48
 MAX_QUERY_TOKENS = 40
 # Query names longer than this (characters) are cut before parsing.
 MAX_QUERY_CHARS = 2_000
+# Queries of up to this many words are searched for listed names whole inside them (contained_name).
+MAX_CONTAINED_QUERY = 6
 # Bounds of this many candidates or more are computed as arrays (below: a Python loop is faster).
 _VECTOR_MIN = 32
 # Shares of this many posting entries or fewer are summed in plain Python (below: faster than arrays).
@@ -939,13 +943,15 @@ class NameIndex:
         # The query's initials (Lukashenko A.G.) match any listed word of their letter, which
         # the keys cannot see: they may count in full, so the share asked of the rest is less.
         inits = _initials(sks)
+        share_need = need - sum(weights[i] for i in inits) if inits else need
+        names, ca_rows, qnear, acronyms = self._shares(rep, weights, share_need, kind)
         if inits:
-            names, ca_rows, qnear, acronyms = self._shares(rep, weights, need - sum(weights[i] for i in inits), kind)
             self._credit_initials(rep, inits, names, ca_rows, qnear)
-        else:
-            names, ca_rows, qnear, acronyms = self._shares(rep, weights, need, kind)
+        # A rare listed name whole inside the query with a few other words (score.contained_name)
+        # reaches review below the share: found apart, by the postings of the query's rare words.
+        inside = self._contained(rep, kind) if 2 <= len(sks) <= MAX_CONTAINED_QUERY else {}
         if not names:
-            return []
+            return sorted(((b, ni) for ni, b in inside.items()), key=lambda t: (-t[0], t[1]))
         q_pat = _patronymic_index(sks)
         q_long = _long_tokens(sks)
         low = floor - BOUND_SLACK - COUNTRY_MATCH_BONUS
@@ -958,6 +964,11 @@ class NameIndex:
             bounds = self._bounds_np(names, ca_rows, qw_org, qw_per, q_pat, q_long, qnear, concepts, q_flags, acronyms)
         else:
             bounds = self._bounds_py(names, ca_rows, qw_org, qw_per, q_pat, q_long, qnear, concepts, q_flags, acronyms)
+        if inside:
+            got = dict(zip(names, bounds, strict=True))
+            for ni, b in inside.items():
+                got[ni] = max(b, got.get(ni, 0.0))
+            names, bounds = list(got), list(got.values())
         scored = [(b, ni) for b, ni in zip(bounds, names, strict=True) if b >= low]
         scored.sort(key=lambda t: (-t[0], t[1]))
         if limit <= 10:
@@ -975,6 +986,27 @@ class NameIndex:
             if len(seen) > cap or n >= 4 * cap:
                 return scored[:n]
         return scored
+
+    def _contained(self, rep: NameRep, kind: str | None) -> dict[int, float]:
+        """Names of fewer words than the query, each word a word of the query, one of them rare
+        (``score.contained_name``), with the contained-name score as bound; not persons' (the
+        person rules have no such rule). The rare words' postings are short."""
+        if kind and kind in PERSON_KINDS:
+            return {}
+        sks = rep.skeletons
+        kid_get = self._kid.get
+        q_kids = {kid_get(sk) for sk in sks}
+        out: dict[int, float] = {}
+        kids, name_kind = self._name_kids, self._name_kind
+        for sk in dict.fromkeys(sks):
+            k = kid_get(sk) if len(sk) >= 7 else None
+            if k is None or self.weight(sk) < LIST_COMMON_WEIGHT:
+                continue
+            for ni in self._post[self._off[k]:self._off[k + 1]].tolist():
+                tok = kids[ni][0]
+                if len(tok) < len(sks) and name_kind[ni] != 1 and all(t in q_kids for t in tok):
+                    out[ni] = CONTAINED_NAME_SCORE
+        return out
 
     def _credit_initials(self, rep: NameRep, inits: list[int], names: list[int], ca_rows: list[list[float]],
                          qnear: dict[int, float]) -> None:
