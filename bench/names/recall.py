@@ -4,9 +4,10 @@ For every pair of the labelled sets (run.py's and tests/data/euro_name_pairs.csv
 ``similarity(a, b) >= REVIEW_THRESHOLD`` (the matcher calls them a match), ``b`` is added as an
 entity of its own to every name of the loaded lists (the "everything" corpus of run.py: OFAC SDN
 2024-05 with the 2025-12 aliases, UN, UK, curated) and ``a`` is searched (default threshold and
-limit, kind of the pair). A pair the matcher scores as a match but the index misses is a blocking
+limit, kind of the pair; ``--kind-none``: kind None, as shipment parties are screened). A pair the matcher scores as a match but the index misses is a blocking
 miss (the candidate search or its bound never reached ``b``), at the default limit of 5 results and at
-50. ``recall.py [--misses]``.
+50. ``--reverse``: ``b`` searched against ``a`` (the doc set's customs form against the listed name).
+``recall.py [--misses] [--kind-none] [--reverse]``.
 
 Needs ../shared/data (COMPLIANCE_SHARED_DATA).
 """
@@ -35,17 +36,19 @@ def main() -> int:
     for set_name, path in SETS.items():
         for r in csv.DictReader(path.open(encoding="utf-8")):
             if r["label"] == "1" and similarity(r["a"], r["b"], r["kind"]) >= REVIEW_THRESHOLD:
-                pairs.append((set_name, r["a"], r["b"], r["kind"]))
+                a, b = (r["b"], r["a"]) if "--reverse" in sys.argv else (r["a"], r["b"])
+                pairs.append((set_name, a, b, r["kind"]))
     extra = [Entity(id=f"pair:{i}", list_name="pairs", kind=kind or "unknown", name=b, listings=[Listing(regime="EU")])
              for i, (_, _, b, kind) in enumerate(pairs)]
     index = NameIndex([*corpora()["all"], *extra])
     # Limit 5 (the default): the listed entities of the same name (Belaruskali is on several
     # lists) can crowd ``b`` out; limit 50 counts only what the candidate search misses.
+    kind_none = "--kind-none" in sys.argv
     for limit in (5, 50):
         t = time.process_time()
         misses: list[tuple[str, str, str, str]] = []
         for i, (set_name, a, b, kind) in enumerate(pairs):
-            if not any(m.entity_id == f"pair:{i}" for m in index.search(a, kind=kind or None, limit=limit)):
+            if not any(m.entity_id == f"pair:{i}" for m in index.search(a, kind=None if kind_none else kind or None, limit=limit)):
                 misses.append((set_name, a, b, kind))
         found = len(pairs) - len(misses)
         print(f"limit {limit}: {found}/{len(pairs)} matching pairs found by the index ({found / len(pairs):.2%}); "

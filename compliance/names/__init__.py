@@ -24,7 +24,15 @@ from compliance.names.index import (
     NameMatch,
     _truncate,
 )
-from compliance.names.normalize import PERSON_KINDS, NameRep, name_reading, normalize_name, parse_name, query_variants
+from compliance.names.normalize import (
+    PERSON_KINDS,
+    NameRep,
+    name_data,
+    name_reading,
+    normalize_name,
+    parse_name,
+    query_variants,
+)
 from compliance.names.score import CUT_CAP, FIELD_WIDTH, align, cut_align, default_weight, field_cut, token_weights
 
 __all__ = ["BLOCK_THRESHOLD", "COUNTRY_MATCH_BONUS", "COUNTRY_MISMATCH_PENALTY", "REVIEW_THRESHOLD", "NameIndex",
@@ -47,7 +55,12 @@ def similarity(a: str, b: str, kind: str | None = None) -> float:
             # One alignment, in a fixed order of the two names: symmetric by construction.
             x, y = (vb, va) if (len(vb), vb) < (len(va), va) else (va, vb)
             ra, rb = _bounded(parse_name(x, reading)), _bounded(parse_name(y, reading))
-            best = max(best, align(ra, rb, person=person, wa_pre=_weights(ra, person), wb_pre=_weights(rb, person)).score)
+            # Kind unknown, both names read as persons' (Lukashenko A.G. / Alexander Grigoryevich
+            # Lukashenko, Aleksandr / Aleksandra Lukashenko): person rules, as the index aligns a
+            # listed person.
+            as_person = person or (reading is None and _person_look(ra) and _person_look(rb))
+            best = max(best, align(ra, rb, person=as_person, wa_pre=_weights(ra, as_person),
+                                   wb_pre=_weights(rb, as_person)).score)
             # A name cut by a 35-character field: its beginning against the other, review at most.
             for cut_side, whole in ((ra, rb), (rb, ra)):
                 cut = field_cut(cut_side) if len(cut_side.text) == FIELD_WIDTH else None
@@ -56,6 +69,16 @@ def similarity(a: str, b: str, kind: str | None = None) -> float:
                     if al is not None:
                         best = max(best, min(al.score, al.ceiling))
     return round(best, 6)
+
+
+def _person_look(rep: NameRep) -> bool:
+    """A name of unknown kind that reads as a person's: two to five words, no legal form, no
+    translated or number word, and an initial (A.G.) or a common given name (Aleksandr)."""
+    sks = rep.skeletons
+    if not 2 <= len(sks) <= 5 or rep.ignored or any(rep.concepts) or any(sk.isdigit() for sk in sks):
+        return False
+    given = name_data().common_given
+    return any(len(sk) == 1 and sk.isalpha() for sk in sks) or any(sk in given for sk in sks)
 
 
 @lru_cache(maxsize=50_000)

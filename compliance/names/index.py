@@ -46,10 +46,12 @@ from compliance.names.normalize import (
 )
 from compliance.names.score import (
     ACRONYM_CREDIT,
+    CONTAINED_NAME_SCORE,
     COVER_MAX_SHARE,
     CUT_CAP,
     FIELD_WIDTH,
     GENERIC_WEIGHT,
+    LIST_COMMON_WEIGHT,
     PERSON_MAX_SHARE,
     STOPWORD_WEIGHT,
     SYLLABIC_CREDIT,
@@ -104,6 +106,8 @@ MAX_NEIGHBOUR_LEN = 48
 MAX_QUERY_TOKENS = 40
 # Query names longer than this (characters) are cut before parsing.
 MAX_QUERY_CHARS = 2_000
+# Queries of up to this many words are searched for listed names whole inside them (contained_name).
+MAX_CONTAINED_QUERY = 6
 # Bounds of this many candidates or more are computed as arrays (below: a Python loop is faster).
 _VECTOR_MIN = 32
 # Shares of this many posting entries or fewer are summed in plain Python (below: faster than arrays).
@@ -379,6 +383,39 @@ def _readings(rep: NameRep) -> list[tuple[int, str]]:
     return out
 
 
+# A listed name written with initials (Sukharenka S.M.): each full word keyed with each initial
+# ("\x06" word letter), so that a query of the whole name (Sukharenka Stiapan Mikalayevich) finds it
+# through a word and another word's first letter. Read-style keys: they weigh nothing.
+INITIALS_KEY = "\x06"
+_INITIALS_MAX_TOKENS = 6  # persons' names; a long organisation name is not probed so
+
+
+def _initials(sks: tuple[str, ...]) -> list[int]:
+    """The tokens that are initials (one letter) of a name that has a full word too."""
+    out = [i for i, sk in enumerate(sks) if len(sk) == 1 and sk.isalpha()]
+    return out if len(out) < len(sks) else []
+
+
+def _initial_keys(rep: NameRep) -> list[tuple[tuple[int, int], str]]:
+    """((word, initial), key) of a listed name written with initials (``INITIALS_KEY``)."""
+    sks = rep.skeletons
+    inits = _initials(sks) if len(sks) <= _INITIALS_MAX_TOKENS else []
+    return [((i, j), f"{INITIALS_KEY}{sk}{sks[j]}") for j in inits for i, sk in enumerate(sks)
+            if len(sk) > 1 and not sk.isdigit()]
+
+
+def _initial_probes(rep: NameRep, words: frozenset[str]) -> list[tuple[str, tuple[int, int]]]:
+    """The ``INITIALS_KEY`` probes of a query: each full word that a listed name with initials
+    has (``words``) with each other word's first letter (of its skeleton and as written:
+    Khazalbek is skeleton hazalbek, and K. its initial)."""
+    sks = rep.skeletons
+    if len(sks) > _INITIALS_MAX_TOKENS or words.isdisjoint(sks):
+        return []
+    firsts = [{y[0], t[0]} if len(y) > 1 and y[0].isalpha() else set() for y, t in zip(sks, rep.tokens, strict=True)]
+    return [(f"{INITIALS_KEY}{x}{c}", (i, j)) for i, x in enumerate(sks) if x in words
+            for j, cs in enumerate(firsts) if j != i for c in sorted(cs)]
+
+
 def _concept_keys(rep: NameRep) -> list[str]:
     """Index keys of the English concepts of translated words ('\x01plant' for zavod and plant)."""
     return ["\x01" + c for cs in rep.concepts for c in sorted(cs)]
@@ -396,6 +433,7 @@ class NameIndex:
         # the document frequencies (weights, and so scores, stay as without them).
         read_post: dict[str, list[int]] = defaultdict(list)
         read_keys: list[list[tuple[int, str]]] = []  # per name: (token, reading)
+        init_words: set[str] = set()  # the full words of listed names with initials (``_initial_keys``)
         for e in entities:
             ei = len(self._entities)
             self._entities.append(e)
@@ -415,6 +453,9 @@ class NameIndex:
                     for k in keys:
                         postings[k].append(ni)
                     reads = _readings(rep)
+                    for (i, j), k in _initial_keys(rep) if e.kind in PERSON_KINDS or e.kind == "unknown" else ():
+                        reads += [(i, k), (j, k)]
+                        init_words.add(rep.skeletons[i])
                     for r in dict.fromkeys(r for _, r in reads if r not in keys):
                         read_post[r].append(ni)
                     read_keys.append(reads)
@@ -422,6 +463,7 @@ class NameIndex:
                     for k in dict.fromkeys(k for k, _ in acr):
                         postings[k].append(ni)
                     acr_keys.append(acr)
+        self._init_words = frozenset(init_words)
         total = max(1, len(self._names))
         self._total = total
         self._common = max(50, int(total * COMMON_SHARE))
@@ -731,6 +773,15 @@ class NameIndex:
                 for i in idxs:
                     parts.append(arr)
                     toks.append(i)
+        # Whole words against a listed name's initials (``_initial_keys``): exact keys only.
+        for key, idxs in _initial_probes(rep, self._init_words):
+            k = kid_get(key)
+            if k is not None:
+                qnear[k] = 1.0
+                arr = pre_keys[pre_off[k]:pre_off[k + 1]]
+                for i in idxs:
+                    parts.append(arr)
+                    toks.append(i)
         lone = n == 1
         for key, idxs in probes:
             subst = len(idxs) <= self._subst_max_idxs
@@ -889,9 +940,18 @@ class NameIndex:
         weights = [self.weight(sk) for sk in sks]
         total = sum(weights) or 1.0
         need = max(0.0, 2 * floor - 1.0 - 0.05) * total - 1e-9
-        names, ca_rows, qnear, acronyms = self._shares(rep, weights, need, kind)
+        # The query's initials (Lukashenko A.G.) match any listed word of their letter, which
+        # the keys cannot see: they may count in full, so the share asked of the rest is less.
+        inits = _initials(sks)
+        share_need = need - sum(weights[i] for i in inits) if inits else need
+        names, ca_rows, qnear, acronyms = self._shares(rep, weights, share_need, kind)
+        if inits:
+            self._credit_initials(rep, inits, names, ca_rows, qnear)
+        # A rare listed name whole inside the query with a few other words (score.contained_name)
+        # reaches review below the share: found apart, by the postings of the query's rare words.
+        inside = self._contained(rep, kind) if 2 <= len(sks) <= MAX_CONTAINED_QUERY else {}
         if not names:
-            return []
+            return sorted(((b, ni) for ni, b in inside.items()), key=lambda t: (-t[0], t[1]))
         q_pat = _patronymic_index(sks)
         q_long = _long_tokens(sks)
         low = floor - BOUND_SLACK - COUNTRY_MATCH_BONUS
@@ -904,6 +964,11 @@ class NameIndex:
             bounds = self._bounds_np(names, ca_rows, qw_org, qw_per, q_pat, q_long, qnear, concepts, q_flags, acronyms)
         else:
             bounds = self._bounds_py(names, ca_rows, qw_org, qw_per, q_pat, q_long, qnear, concepts, q_flags, acronyms)
+        if inside:
+            got = dict(zip(names, bounds, strict=True))
+            for ni, b in inside.items():
+                got[ni] = max(b, got.get(ni, 0.0))
+            names, bounds = list(got), list(got.values())
         scored = [(b, ni) for b, ni in zip(bounds, names, strict=True) if b >= low]
         scored.sort(key=lambda t: (-t[0], t[1]))
         if limit <= 10:
@@ -921,6 +986,50 @@ class NameIndex:
             if len(seen) > cap or n >= 4 * cap:
                 return scored[:n]
         return scored
+
+    def _contained(self, rep: NameRep, kind: str | None) -> dict[int, float]:
+        """Names of fewer words than the query, each word a word of the query, one of them rare
+        (``score.contained_name``), with the contained-name score as bound; not persons' (the
+        person rules have no such rule). The rare words' postings are short."""
+        if kind and kind in PERSON_KINDS:
+            return {}
+        sks = rep.skeletons
+        kid_get = self._kid.get
+        q_kids = {kid_get(sk) for sk in sks}
+        out: dict[int, float] = {}
+        kids, name_kind = self._name_kids, self._name_kind
+        for sk in dict.fromkeys(sks):
+            k = kid_get(sk) if len(sk) >= 7 else None
+            if k is None or self.weight(sk) < LIST_COMMON_WEIGHT:
+                continue
+            for ni in self._post[self._off[k]:self._off[k + 1]].tolist():
+                tok = kids[ni][0]
+                if len(tok) < len(sks) and name_kind[ni] != 1 and all(t in q_kids for t in tok):
+                    out[ni] = CONTAINED_NAME_SCORE
+        return out
+
+    def _credit_initials(self, rep: NameRep, inits: list[int], names: list[int], ca_rows: list[list[float]],
+                         qnear: dict[int, float]) -> None:
+        """Credit each query initial, for the bound, at 1.0 (more than align gives) against every
+        word of its letter in the names of persons (and of unknown kind): the initial's closeness
+        in the name's row, the word's key in ``qnear`` (another name's word of that key has the
+        letter too). An organisation's words are aligned by organisation rules, which give a
+        letter nothing against a word."""
+        letters = [(i, {rep.skeletons[i], rep.tokens[i][:1]}) for i in inits]
+        name_reps, kids, name_kind = self._names, self._name_kids, self._name_kind
+        for ni, row in zip(names, ca_rows, strict=True):
+            if not name_kind[ni]:
+                continue
+            cand = name_reps[ni][2]
+            tok = kids[ni][0]
+            for i, ls in letters:
+                hit = False
+                for j, (t, sk) in enumerate(zip(cand.tokens, cand.skeletons, strict=True)):
+                    if sk[:1] in ls or t[:1] in ls:
+                        hit = True
+                        qnear[tok[j]] = 1.0
+                if hit:
+                    row[i] = 1.0
 
     def _cap_per_entity(self, scored: list[tuple[float, int]]) -> list[tuple[float, int]]:
         """The MAX_CANDIDATES names to align, best bound first, at most PER_ENTITY names of an

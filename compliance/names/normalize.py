@@ -305,7 +305,9 @@ _DIGIT = re.compile(r"\d")
 # Ordinal endings of a number (140th, 1st, 140-й read 140-i / 140-go): the number itself.
 _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th|-(?:[iy]j?|yi|ii|oi|go|ogo|ia|ya|ja|aia))\b"
                       # and the number sign before it: Plant No. 140, Nr 140, № 140 (NFKC: No)
-                      r"|\b(?:no|nr)\.?\s*(?=\d)")
+                      # (any marks between: an unreadable letter read '?' in No?0 goes too, else a
+                      # second pass would drop the 'no' the first kept)
+                      r"|\b(?:no|nr)[\W_]*(?=\d)")
 
 
 def latin_tokens(text: str) -> list[str]:

@@ -31,6 +31,9 @@ GENERIC_WEIGHT = 0.25
 PATRONYMIC_WEIGHT = 0.5
 INITIAL_CREDIT = 0.6
 GENERIC_ONLY_CAP = 0.6
+GENERIC_SAME_CAP = 0.8  # the same name of generic words only (Belarus Trading): review at most
+CONTAINED_NAME_SCORE = 0.85  # a rare listed name whole inside a longer one (Acme & Belaruskali): review
+CONTAINED_EXTRA = 2  # at most this many other words around it
 NUMBER_MISMATCH_CAP = 0.6
 PLACE_MISMATCH_CAP = 0.75  # Minsk / Vitebsk Civil Aviation Plant: below review
 SURNAME_ONLY_CAP = 0.7
@@ -1349,6 +1352,9 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                 else PERSON_VARIANT_SHARE
     score = share * max(cov_a, cov_b) + (1 - share) * min(cov_a, cov_b)
     notes: list[str] = []
+    if not person and score < CONTAINED_NAME_SCORE and contained_name(a, b, got_a, got_b, weight):
+        score = CONTAINED_NAME_SCORE
+        notes.append("a rare name whole inside the other with other words: review")
 
     joined = False
     if True:  # persons too: the compact form keeps the order of the name parts
@@ -1404,9 +1410,25 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
 
     if pairs and all(generic_pair(i, j, how) for i, j, _, how in pairs) and \
             not any(h == "joined" for *_, h in pairs):
-        if score > GENERIC_ONLY_CAP:
-            notes.append("only generic words match")
-        score = min(score, GENERIC_ONLY_CAP)
+        # The same name of several generic words (Belarus Trading / BELARUS TRADING LLC) is
+        # worth a look: review at most; one word alone (Trading) or part of a name stays low.
+        same = len(a.skeletons) > 1 and a.skeletons == b.skeletons and len(pairs) == len(a.skeletons)
+        cap = GENERIC_SAME_CAP if same else GENERIC_ONLY_CAP
+        if score > cap:
+            notes.append("only generic words match" + (", the same name: review at most" if same else ""))
+        score = min(score, cap)
+    if not person and pairs and len(a.skeletons) != len(b.skeletons) and \
+            not any(how in _RUN_KINDS or how == "joined" for *_, how in pairs):
+        # A firm named by a common surname or given name alone (OOO NOVAK) inside a longer name
+        # (Novak Engineering S.r.l.): many firms bear a person's name, so this is no match.
+        data = name_data()
+        more, got_more = (a, got_a) if len(a.skeletons) > len(b.skeletons) else (b, got_b)
+        named = [more.skeletons[k] for k in got_more]
+        if all(sk in data.common_surnames or sk in data.common_given for sk in named) and \
+                any(k not in got_more and sk not in _STOPWORDS for k, sk in enumerate(more.skeletons)):
+            if score > NEAR_PLUS_EXTRA_CAP:
+                notes.append("only a common person's name matches, with other words: not a match")
+            score = min(score, NEAR_PLUS_EXTRA_CAP)
     if not person and _other_place(a, b):
         notes.append("another city or region")
         score = min(score, PLACE_MISMATCH_CAP)
@@ -1593,6 +1615,28 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         ceiling = min(ceiling, SHORT_NAME_CAP)
     score = min(score, ceiling)
     return Alignment(max(0.0, min(1.0, score)), pairs, notes, ceiling)
+
+
+def contained_name(a: NameRep, b: NameRep, got_a: dict[int, float], got_b: dict[int, float], weight: Weight) -> bool:
+    """The shorter name, every word matched exactly, inside the longer one with at most
+    CONTAINED_EXTRA other words, and one of its words distinctive and rare in the lists (7+
+    letters, no common word, person's name or place): Acme & Belaruskali. Another party as often
+    as not, so a review, not a block."""
+    short, got_s, long_, got_l = (a, got_a, b, got_b) if len(a.skeletons) < len(b.skeletons) else (b, got_b, a, got_a)
+    # A hyphened compound (NOVATEK-TRANSERVIS, INTERVESP-M) names a subsidiary or another firm.
+    if len(short.skeletons) >= len(long_.skeletons) or len(got_s) != len(short.skeletons) or \
+            any(c < 1.0 for c in got_s.values()) or "-" in long_.text:
+        return False
+    extra = [sk for k, sk in enumerate(long_.skeletons) if k not in got_l and sk not in _STOPWORDS]
+    if not extra or len(extra) > CONTAINED_EXTRA:
+        return False
+    data = name_data()
+    # Given names or a patronymic around a surname: a person's name, for the person rules.
+    if any(sk in data.common_given for sk in extra) or _patronymic_index(long_.skeletons) is not None:
+        return False
+    return any(len(sk) >= 7 and default_weight(sk) == 1.0 and weight(sk) >= LIST_COMMON_WEIGHT and
+               sk not in data.common_words and sk not in data.common_surnames and sk not in data.common_given and
+               not _places_in((sk,)) for sk in short.skeletons)
 
 
 def _drop_pairs(pairs: list[tuple[int, int, float, str]], drop: Callable[[tuple[int, int, float, str]], bool]
