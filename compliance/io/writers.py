@@ -27,6 +27,9 @@ OUTPUT_COLUMNS: tuple[str, ...] = ("row_number", "verdict", "risk_score", "rule_
                                    "top_party_match", "top_party_score", "top_party_list", "findings", "error",
                                    "warnings")
 OUTPUT_FORMATS = ("csv", "jsonl", "json", "xlsx", "parquet")
+# The contract's numeric result columns and their types in typed formats (parquet): a reader
+# gets numbers it can sort and sum. Every other column is text (input cells as they were read).
+NUMERIC_COLUMNS: dict[str, str] = {"row_number": "int64", "risk_score": "int64", "top_party_score": "float64"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _FORMULA_CHARS = frozenset(_FORMULA_START)
 # "-12.5", "+1 234,56", "-1e3": a signed number is not a formula, so it is left as it is.
@@ -126,6 +129,26 @@ def _csv_cell(v: Any) -> Any:
     return neutralise(str(_scalar(v)))
 
 
+def _parquet_schema(columns: list[str]) -> Any:
+    """The parquet schema of ``columns``: ``NUMERIC_COLUMNS`` typed, the others text.
+
+    Numbers are nullable (an ERROR row has no risk_score, a row without a party match no
+    top_party_score). The pandas metadata asks ``pandas.read_parquet`` for its nullable dtypes
+    (``Int64``, ``Float64``): a missing value is ``<NA>`` and a whole-number column stays integer,
+    instead of turning into floats with NaN."""
+    import pandas as pd
+    import pyarrow as pa
+
+    fields = [pa.field(c, pa.type_for_alias(NUMERIC_COLUMNS[c]) if c in NUMERIC_COLUMNS else pa.string())
+              for c in columns]
+    if len(set(columns)) != len(columns):  # pandas metadata needs distinct names; plain types then
+        return pa.schema(fields)
+    # One sample row of the right dtypes: pyarrow writes the metadata pandas reads back.
+    dtypes = {c: NUMERIC_COLUMNS[c].capitalize() if c in NUMERIC_COLUMNS else "object" for c in columns}
+    sample = pd.DataFrame({c: [1 if c in NUMERIC_COLUMNS else "x"] for c in columns}).astype(dtypes)
+    return pa.schema(fields, metadata=pa.Schema.from_pandas(sample, preserve_index=False).metadata)
+
+
 class _Sink:
     """A file for ``csv.writer`` whose ``write`` is given (a list's ``append``)."""
 
@@ -191,6 +214,7 @@ class ResultWriter:
         self._xlsx: Any = None
         self._pq: Any = None
         self._pq_buffer: list[dict[str, Any]] = []
+        self._pq_schema: Any = None
         if format in ("csv", "jsonl", "json"):
             self._fh = open(self._tmp, "w", encoding="utf-8", newline="") if self._tmp else sys.stdout  # noqa: SIM115
             if format == "csv":
@@ -373,7 +397,8 @@ class ResultWriter:
             if self.format == "xlsx":
                 self._xlsx.append(rec)
             elif self.format == "parquet":
-                self._pq_buffer.append({k: (None if v is None else str(_scalar(v))) for k, v in rec.items()})
+                self._pq_buffer.append({k: (None if v is None else v if k in NUMERIC_COLUMNS else str(_scalar(v)))
+                                        for k, v in rec.items()})
                 if len(self._pq_buffer) >= 10_000:
                     self._flush_parquet()
             else:
@@ -386,12 +411,12 @@ class ResultWriter:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        schema = pa.schema([(c, pa.string()) for c in self.columns])
         if self._pq is None:
             assert self._tmp is not None
-            self._pq = pq.ParquetWriter(self._tmp, schema)
+            self._pq_schema = _parquet_schema(self.columns)
+            self._pq = pq.ParquetWriter(self._tmp, self._pq_schema)
         if self._pq_buffer:
-            self._pq.write_table(pa.Table.from_pylist(self._pq_buffer, schema=schema))
+            self._pq.write_table(pa.Table.from_pylist(self._pq_buffer, schema=self._pq_schema))
             self._pq_buffer = []
 
     def close(self) -> None:
