@@ -15,6 +15,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from json.encoder import encode_basestring
 from operator import itemgetter
 from pathlib import Path
@@ -50,12 +51,21 @@ def neutralise(value: Any) -> Any:
 def result_record(result: ScreeningResult, input_columns: list[str]) -> dict[str, Any]:
     """One output row (contract section 2): input columns unchanged, then the result columns."""
     rec: dict[str, Any] = {c: result.input.get(c, "") for c in input_columns}
-    if "shipment_id" not in result.input:
+    if "shipment_id" not in result.input and not _id_echoed(tuple(input_columns)):
         # The id came from a renamed column (--map, an alias such as "Order No"): the added
         # shipment_id column carries it, so results can be matched without the mapping.
         rec["shipment_id"] = result.shipment_id or ""
     rec.update(_result_values(result))
     return rec
+
+
+@lru_cache(maxsize=64)
+def _id_echoed(columns: tuple[str, ...]) -> bool:
+    """Is the id in an echoed column whose name differs from ``shipment_id`` only by case or
+    surrounding spaces (``Shipment_ID``, `` SHIPMENT_ID ``)? Then no ``shipment_id`` column is
+    added: SQL and Excel take names without case, so the two would clash, and the echo holds
+    the id already (the reader matched that header to shipment_id)."""
+    return any(c != "shipment_id" and c.strip().casefold() == "shipment_id" for c in columns)
 
 
 def _result_values(result: ScreeningResult) -> dict[str, Any]:
@@ -175,7 +185,7 @@ class ResultWriter:
         self.out = None if out in (None, "-") else Path(out)
         self.format = format
         self.columns = list(input_columns)
-        if "shipment_id" not in self.columns:
+        if "shipment_id" not in self.columns and not _id_echoed(tuple(self.columns)):
             self.columns.append("shipment_id")
         self.columns += [c for c in OUTPUT_COLUMNS if c not in self.columns]
         self.meta = meta
@@ -185,7 +195,7 @@ class ResultWriter:
         # A renamed id (--map, "Order No") adds the shipment_id column last of the input ones:
         # a row's own id goes there.
         head = self.columns[: len(self.columns) - len(OUTPUT_COLUMNS)]
-        self._add_id = "shipment_id" not in input_columns
+        self._add_id = "shipment_id" in self.columns and "shipment_id" not in input_columns
         own = head[:-1] if self._add_id else head
         simple = self.columns[len(head):] == list(OUTPUT_COLUMNS) and len(own) >= 2 \
             and len(set(head)) == len(head) and not set(head) & set(OUTPUT_COLUMNS)
