@@ -398,6 +398,18 @@ class Shipment(BaseModel):
     def has_end_use_doc(self) -> bool:
         return self.end_use_doc_type != "none"
 
+    @property
+    def end_use_doc_warning(self) -> str | None:
+        """The row's warning for an ``end_use_doc_type`` the contract does not know ('passport',
+        'invoice'), naming the field and the accepted values; None for a known kind or none.
+        Such a document is screened as one that vouches for nothing (``Context.document_status``
+        'other': REVIEW where the goods need the manufacturer's document), so the sender should
+        name the kind."""
+        if self.end_use_doc_type == "none" or self.end_use_doc_type in DOC_TYPES:
+            return None
+        return (f"end_use_doc_type {quoted(self.end_use_doc_type)} is not a known document kind, so it is not "
+                f"accepted as an end-use document: use one of {', '.join(DOC_TYPES)} or none (blank = none)")
+
 
 # Longest value screened per field. Countries and party names go through fuzzy matching whose
 # cost grows with length (a 1 MB name costs seconds and gigabytes); the longest real country
