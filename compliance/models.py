@@ -162,6 +162,10 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _DAY_FIRST = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})")
 _YEAR_FIRST = re.compile(r"(\d{4})[./-](\d{1,2})[./-](\d{1,2})(?:[T ].*)?")
 _SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+# ISO 8601 ordinal (2024-061, 2024061: the 61st day) and week dates (2024-W10-5, 2024W105: Friday
+# of ISO week 10), with an optional time as _YEAR_FIRST allows.
+_ORDINAL = re.compile(r"(\d{4})-?(\d{3})(?:[T ].*)?")
+_WEEK = re.compile(r"(\d{4})-?[Ww](\d{2})(?:-?(\d))?(?:[T ].*)?")
 _TEXT_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%d-%b-%Y", "%d %b. %Y")
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
@@ -181,10 +185,35 @@ def _make_date(value: Any, year: int, month: int, day: int) -> dt.date:
                          "use ISO 8601, e.g. 2024-07-01") from None
 
 
+def _ordinal_date(value: Any, year: int, day: int) -> dt.date:
+    _make_date(value, year, 1, 1)  # the year's range check
+    days = 366 if dt.date(year, 12, 31).timetuple().tm_yday == 366 else 365
+    if not 1 <= day <= days:
+        raise ValueError(f"date {quoted(value)} is not a valid date: an ISO 8601 ordinal date counts the days "
+                         f"of the year, and {year} has {days}; e.g. {year}-061 is "
+                         f"{(dt.date(year, 1, 1) + dt.timedelta(days=60)).isoformat()}")
+    return dt.date(year, 1, 1) + dt.timedelta(days=day - 1)
+
+
+def _week_date(value: Any, year: int, week: int, weekday: str | None) -> dt.date:
+    _make_date(value, year, 1, 1)  # the year's range check
+    weeks = dt.date(year, 12, 28).isocalendar().week  # 28 December is always in the year's last week
+    if weekday is None and 1 <= week <= weeks:
+        # A week is seven days: which of them decides the rules in force cannot be guessed.
+        monday = dt.date.fromisocalendar(year, week, 1).isoformat()
+        raise ValueError(f"date {quoted(value)} names a week, not a day: add the weekday (1 = Monday ... "
+                         f"7 = Sunday), e.g. {year}-W{week:02d}-1 for Monday {monday}")
+    if weekday is None or not 1 <= week <= weeks or not 1 <= int(weekday) <= 7:
+        raise ValueError(f"date {quoted(value)} is not a valid date: an ISO 8601 week date is year-Wweek-day, "
+                         f"{year} has weeks 1-{weeks} and days 1 (Monday) to 7 (Sunday); e.g. {year}-W10-5")
+    return dt.date.fromisocalendar(year, week, int(weekday))
+
+
 def parse_date(value: Any) -> dt.date | None:
-    """ISO 8601 (2024-07-01, 20240701, 2024-07-01T10:00), 2024/07/01, European 01.07.2024 or
-    01-07-2024, 01/07/2024 when the day is over 12 (else ambiguous with the US order, refused),
-    "1 July 2024"; None when blank. Years outside 1990-2100 are refused as typos."""
+    """ISO 8601 (2024-07-01, 20240701, 2024-07-01T10:00; ordinal 2024-061 and week dates
+    2024-W10-5 too), 2024/07/01, European 01.07.2024 or 01-07-2024, 01/07/2024 when the day is
+    over 12 (else ambiguous with the US order, refused), "1 July 2024"; None when blank. Years
+    outside 1990-2100 are refused as typos; a week without its day (2024-W10) is refused."""
     if _blank(value):
         return None
     if isinstance(value, dt.datetime):
@@ -196,6 +225,10 @@ def parse_date(value: Any) -> dt.date | None:
         return _make_date(value, int(m.group(1)), int(m.group(2)), int(m.group(3)))
     if re.fullmatch(r"\d{8}", text):
         return _make_date(value, int(text[:4]), int(text[4:6]), int(text[6:]))
+    if m := _ORDINAL.fullmatch(text):
+        return _ordinal_date(value, int(m.group(1)), int(m.group(2)))
+    if m := _WEEK.fullmatch(text):
+        return _week_date(value, int(m.group(1)), int(m.group(2)), m.group(3))
     if m := _SLASHED.fullmatch(text):
         a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if a > 12 >= b:
@@ -364,6 +397,18 @@ class Shipment(BaseModel):
     @property
     def has_end_use_doc(self) -> bool:
         return self.end_use_doc_type != "none"
+
+    @property
+    def end_use_doc_warning(self) -> str | None:
+        """The row's warning for an ``end_use_doc_type`` the contract does not know ('passport',
+        'invoice'), naming the field and the accepted values; None for a known kind or none.
+        Such a document is screened as one that vouches for nothing (``Context.document_status``
+        'other': REVIEW where the goods need the manufacturer's document), so the sender should
+        name the kind."""
+        if self.end_use_doc_type == "none" or self.end_use_doc_type in DOC_TYPES:
+            return None
+        return (f"end_use_doc_type {quoted(self.end_use_doc_type)} is not a known document kind, so it is not "
+                f"accepted as an end-use document: use one of {', '.join(DOC_TYPES)} or none (blank = none)")
 
 
 # Longest value screened per field. Countries and party names go through fuzzy matching whose

@@ -15,6 +15,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from json.encoder import encode_basestring
 from operator import itemgetter
 from pathlib import Path
@@ -27,6 +28,9 @@ OUTPUT_COLUMNS: tuple[str, ...] = ("row_number", "verdict", "risk_score", "rule_
                                    "top_party_match", "top_party_score", "top_party_list", "findings", "error",
                                    "warnings")
 OUTPUT_FORMATS = ("csv", "jsonl", "json", "xlsx", "parquet")
+# The contract's numeric result columns and their types in typed formats (parquet): a reader
+# gets numbers it can sort and sum. Every other column is text (input cells as they were read).
+NUMERIC_COLUMNS: dict[str, str] = {"row_number": "int64", "risk_score": "int64", "top_party_score": "float64"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _FORMULA_CHARS = frozenset(_FORMULA_START)
 # "-12.5", "+1 234,56", "-1e3": a signed number is not a formula, so it is left as it is.
@@ -47,12 +51,21 @@ def neutralise(value: Any) -> Any:
 def result_record(result: ScreeningResult, input_columns: list[str]) -> dict[str, Any]:
     """One output row (contract section 2): input columns unchanged, then the result columns."""
     rec: dict[str, Any] = {c: result.input.get(c, "") for c in input_columns}
-    if "shipment_id" not in result.input:
+    if "shipment_id" not in result.input and not _id_echoed(tuple(input_columns)):
         # The id came from a renamed column (--map, an alias such as "Order No"): the added
         # shipment_id column carries it, so results can be matched without the mapping.
         rec["shipment_id"] = result.shipment_id or ""
     rec.update(_result_values(result))
     return rec
+
+
+@lru_cache(maxsize=64)
+def _id_echoed(columns: tuple[str, ...]) -> bool:
+    """Is the id in an echoed column whose name differs from ``shipment_id`` only by case or
+    surrounding spaces (``Shipment_ID``, `` SHIPMENT_ID ``)? Then no ``shipment_id`` column is
+    added: SQL and Excel take names without case, so the two would clash, and the echo holds
+    the id already (the reader matched that header to shipment_id)."""
+    return any(c != "shipment_id" and c.strip().casefold() == "shipment_id" for c in columns)
 
 
 def _result_values(result: ScreeningResult) -> dict[str, Any]:
@@ -126,6 +139,26 @@ def _csv_cell(v: Any) -> Any:
     return neutralise(str(_scalar(v)))
 
 
+def _parquet_schema(columns: list[str]) -> Any:
+    """The parquet schema of ``columns``: ``NUMERIC_COLUMNS`` typed, the others text.
+
+    Numbers are nullable (an ERROR row has no risk_score, a row without a party match no
+    top_party_score). The pandas metadata asks ``pandas.read_parquet`` for its nullable dtypes
+    (``Int64``, ``Float64``): a missing value is ``<NA>`` and a whole-number column stays integer,
+    instead of turning into floats with NaN."""
+    import pandas as pd
+    import pyarrow as pa
+
+    fields = [pa.field(c, pa.type_for_alias(NUMERIC_COLUMNS[c]) if c in NUMERIC_COLUMNS else pa.string())
+              for c in columns]
+    if len(set(columns)) != len(columns):  # pandas metadata needs distinct names; plain types then
+        return pa.schema(fields)
+    # One sample row of the right dtypes: pyarrow writes the metadata pandas reads back.
+    dtypes = {c: NUMERIC_COLUMNS[c].capitalize() if c in NUMERIC_COLUMNS else "object" for c in columns}
+    sample = pd.DataFrame({c: [1 if c in NUMERIC_COLUMNS else "x"] for c in columns}).astype(dtypes)
+    return pa.schema(fields, metadata=pa.Schema.from_pandas(sample, preserve_index=False).metadata)
+
+
 class _Sink:
     """A file for ``csv.writer`` whose ``write`` is given (a list's ``append``)."""
 
@@ -152,7 +185,7 @@ class ResultWriter:
         self.out = None if out in (None, "-") else Path(out)
         self.format = format
         self.columns = list(input_columns)
-        if "shipment_id" not in self.columns:
+        if "shipment_id" not in self.columns and not _id_echoed(tuple(self.columns)):
             self.columns.append("shipment_id")
         self.columns += [c for c in OUTPUT_COLUMNS if c not in self.columns]
         self.meta = meta
@@ -162,7 +195,7 @@ class ResultWriter:
         # A renamed id (--map, "Order No") adds the shipment_id column last of the input ones:
         # a row's own id goes there.
         head = self.columns[: len(self.columns) - len(OUTPUT_COLUMNS)]
-        self._add_id = "shipment_id" not in input_columns
+        self._add_id = "shipment_id" in self.columns and "shipment_id" not in input_columns
         own = head[:-1] if self._add_id else head
         simple = self.columns[len(head):] == list(OUTPUT_COLUMNS) and len(own) >= 2 \
             and len(set(head)) == len(head) and not set(head) & set(OUTPUT_COLUMNS)
@@ -191,6 +224,7 @@ class ResultWriter:
         self._xlsx: Any = None
         self._pq: Any = None
         self._pq_buffer: list[dict[str, Any]] = []
+        self._pq_schema: Any = None
         if format in ("csv", "jsonl", "json"):
             self._fh = open(self._tmp, "w", encoding="utf-8", newline="") if self._tmp else sys.stdout  # noqa: SIM115
             if format == "csv":
@@ -373,7 +407,8 @@ class ResultWriter:
             if self.format == "xlsx":
                 self._xlsx.append(rec)
             elif self.format == "parquet":
-                self._pq_buffer.append({k: (None if v is None else str(_scalar(v))) for k, v in rec.items()})
+                self._pq_buffer.append({k: (None if v is None else v if k in NUMERIC_COLUMNS else str(_scalar(v)))
+                                        for k, v in rec.items()})
                 if len(self._pq_buffer) >= 10_000:
                     self._flush_parquet()
             else:
@@ -386,12 +421,12 @@ class ResultWriter:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        schema = pa.schema([(c, pa.string()) for c in self.columns])
         if self._pq is None:
             assert self._tmp is not None
-            self._pq = pq.ParquetWriter(self._tmp, schema)
+            self._pq_schema = _parquet_schema(self.columns)
+            self._pq = pq.ParquetWriter(self._tmp, self._pq_schema)
         if self._pq_buffer:
-            self._pq.write_table(pa.Table.from_pylist(self._pq_buffer, schema=schema))
+            self._pq.write_table(pa.Table.from_pylist(self._pq_buffer, schema=self._pq_schema))
             self._pq_buffer = []
 
     def close(self) -> None:

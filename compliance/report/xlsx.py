@@ -1,7 +1,10 @@
-"""The Excel workbook of a result set: a Summary sheet, then one sheet per verdict.
+"""The Excel workbook of a result set: Results, Summary, then one sheet per verdict.
 
-Layout (what a compliance officer opens):
+Layout (what a compliance officer opens, and what a program reads):
 
+- ``Results`` (the first sheet, so ``pandas.read_excel`` and other readers get it by default):
+  every row in input order with the CSV output's columns, ``findings`` as JSON. Continues on
+  ``Results (2)`` past Excel's row limit.
 - ``Summary``: rows per verdict, the rules that fired most, and the provenance of the run
   (tool, rules bundle, sanctions lists with their versions).
 - ``BLOCK``, ``REVIEW``, ``ERROR``, ``CLEAR``: every result row is on exactly one of them, in
@@ -11,6 +14,8 @@ Layout (what a compliance officer opens):
   basis); the full findings as JSON are in the last, hidden column ``findings_json`` so the
   workbook can be read back (``compliance report results.xlsx``). Past Excel's row limit a
   verdict continues on ``CLEAR (2)`` and so on: no row is dropped.
+
+The workbook opens on Summary (the active sheet), as before Results was added.
 
 Streams in openpyxl's write-only mode: memory stays flat whatever the batch size. Text that a
 spreadsheet would run as a formula is neutralised, characters XML cannot hold are replaced, and
@@ -35,6 +40,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from compliance.report.records import FINDINGS_JSON, RESULT_COLUMNS, VERDICTS
 from compliance.report.stats import VERDICT_ORDER, Tally
 
+RESULTS_SHEET = "Results"
 # Excel's limits: 1,048,576 rows per sheet (one is the header) and 32,767 characters per cell.
 MAX_DATA_ROWS = 1_048_575
 MAX_CELL_CHARS = 32_767
@@ -109,24 +115,26 @@ def _styles(wb: Workbook) -> None:
 
 
 class _VerdictSheet:
-    """One verdict's sheet (and its continuations past the row limit)."""
+    """One verdict's sheet (and its continuations past the row limit); with ``styled=False``
+    the Results sheet: every row, no row fill and nothing wrapped (the findings are JSON)."""
 
-    def __init__(self, wb: Workbook, verdict: str, columns: list[str]) -> None:
+    def __init__(self, wb: Workbook, verdict: str, columns: list[str], *, styled: bool = True) -> None:
         self.wb = wb
         self.verdict = verdict
         self.columns = columns
+        self.styled = styled
         self.part = 1
         self.rows = 0  # data rows on the current part
         self.total = 0
         self.parts: list[WriteOnlyWorksheet] = []
         self.buffer: list[list[Any]] = []
         self.started = False
-        self.wrap = {i for i, c in enumerate(columns) if c == "findings"}
+        self.wrap = {i for i, c in enumerate(columns) if c == "findings"} if styled else set()
         self.ws = self._new_part()
         # Resolve the named styles once and share their style arrays: assigning a style by name
         # on every cell costs more than writing the cell.
-        self._style = self._style_array(f"row {verdict}")
-        self._wrap_style = self._style_array(f"row {verdict} wrap")
+        self._style = self._style_array(f"row {verdict}") if styled else None
+        self._wrap_style = self._style_array(f"row {verdict} wrap") if styled else None
 
     def _style_array(self, name: str) -> Any:
         proto = WriteOnlyCell(self.ws)
@@ -150,8 +158,10 @@ class _VerdictSheet:
                 longest = max((len(str(r[i])) for r in self.buffer if r[i] is not None), default=0)
                 width = min(50, max(len(col) + 2, longest + 2, 8))
             ws.column_dimensions[letter].width = width
-            if col == FINDINGS_JSON:
-                ws.column_dimensions[letter].hidden = True
+            if col == FINDINGS_JSON or (col == "findings" and not self.styled):
+                ws.column_dimensions[letter].hidden = col == FINDINGS_JSON
+                if col == "findings":  # JSON for programs: narrow, it is not read in the sheet
+                    ws.column_dimensions[letter].width = 30
         first = self.columns[0] if self.columns else ""
         ws.freeze_panes = "B2" if first == "shipment_id" else "A2"
         header = []
@@ -178,6 +188,10 @@ class _VerdictSheet:
         ws = self.ws
         cells = []
         style, wrap_style, wrap = self._style, self._wrap_style, self.wrap
+        if style is None:  # Results: plain values (write-only sheets take them as they are)
+            ws.append(values)
+            self.rows += 1
+            return
         for i, v in enumerate(values):
             c = WriteOnlyCell(ws, value=v)
             c._style = wrap_style if i in wrap else style
@@ -217,6 +231,9 @@ class XlsxResultWriter:
         self.tally = Tally(keep_flagged=0)
         self.wb = Workbook(write_only=True)
         _styles(self.wb)
+        # Results first: readers take the first sheet (pandas.read_excel, pyarrow, Power Query).
+        self._results = _VerdictSheet(self.wb, RESULTS_SHEET, [c for c in columns if c != FINDINGS_JSON],
+                                      styled=False)
         self._summary: WriteOnlyWorksheet = self.wb.create_sheet("Summary")
         self._summary.sheet_properties.tabColor = _HEADER_FILL
         self._sheets = {v: _VerdictSheet(self.wb, v, self.columns) for v in VERDICT_ORDER}
@@ -226,16 +243,24 @@ class XlsxResultWriter:
         verdict = str(rec.get("verdict") or "ERROR")
         findings = rec.get("findings") or []
         values: list[Any] = []
+        row: list[Any] = []  # the Results sheet's: the same cells, findings as JSON
         for col in self.columns:
             if col == "findings":
                 v: Any = findings_text(findings) if isinstance(findings, list) else findings
+                # As the CSV output writes it: "[]" for none, so every row's cell parses as JSON.
+                row.append(cell_value(json.dumps(findings, ensure_ascii=False, default=str)
+                                      if isinstance(findings, list) else findings))
             elif col == FINDINGS_JSON:
                 v = json.dumps(findings, ensure_ascii=False, default=str) if findings else None
             else:
                 v = rec.get(col)
                 if v == "" and col in RESULT_COLUMNS:
                     v = None
-            values.append(cell_value(v))
+            value = cell_value(v)
+            values.append(value)
+            if col != "findings" and col != FINDINGS_JSON:
+                row.append(value)
+        self._results.append(row)
         # A verdict the contract does not know (a hand-edited file) is shown with the errors.
         self._sheets[verdict if verdict in VERDICTS else "ERROR"].append(values)
 
@@ -245,10 +270,13 @@ class XlsxResultWriter:
 
     def save(self, path: str | Path | None = None) -> None:
         """Finish every sheet, fill the Summary and write the workbook (to ``path`` or the target)."""
+        self._results.close()
         for sheet in self._sheets.values():
             sheet.close()
+        # Opens on Summary, as it did (its tab selected too, as Excel marks the sheet it opens on).
+        self._summary.sheet_view.tabSelected = True
         self._write_summary()
-        self.wb.active = 0
+        self.wb.active = self.wb.worksheets.index(self._summary)
         self.wb.save(str(path or self.path))
 
     def discard(self) -> None:
@@ -293,8 +321,11 @@ class XlsxResultWriter:
         for v, n in sorted(t.other_verdicts.items()):
             self._row(f"{v} (not a contract verdict)", n, "ERROR", styles={0: "row ERROR"})
         self._row("all rows", t.rows, style="label")
+        results = ", ".join(ws_.title for ws_ in self._results.parts)
         self._row("Each result row is on exactly one verdict sheet; row_number gives its place in the input. "
                   "The findings column lists one finding per line: severity, rule, reason, legal basis.")
+        self._row(f"{results}: every row in input order, the columns of the CSV output, findings as JSON "
+                  "(for programs and imports).")
         self._row()
         self._row("Rules that fired (rows per rule)", style="label")
         self._row("rule_id", "rows", "family", "severity", "regime", "legal basis", style="header")

@@ -169,8 +169,6 @@ def test_xlsx_neutralised_and_every_row_on_one_verdict_sheet(src: Path, tmp_path
     assert isinstance(rows[0]["risk_score"], int) and isinstance(rows[0]["top_party_score"], int | float)
 
 
-@pytest.mark.xfail(strict=True, reason="compliance/io/writers.py writes every parquet column as text "
-                   "(row_number '1', risk_score '90'); see the contract audit report")
 def test_parquet_numbers_are_numbers(src: Path, tmp_path: Path) -> None:
     """§2 row_number (1-based), risk_score 0-100, top_party_score: numbers in a typed format."""
     out = tmp_path / "r.parquet"

@@ -102,12 +102,9 @@ def test_formula_injection_neutralised(screener: Screener, tmp_path: Path, fmt: 
     w.close()
     if fmt == "csv":
         rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    else:  # Summary, then one sheet per verdict (compliance.report.xlsx)
-        rows = []
-        for ws in load_workbook(out).worksheets[1:]:
-            values = [[c.value for c in r] for r in ws.iter_rows()]
-            rows += [dict(zip(values[0], v, strict=True)) for v in values[1:]]
-        rows.sort(key=lambda r: r["row_number"])
+    else:  # the first sheet, Results: every row in input order (compliance.report.xlsx)
+        values = [[c.value for c in r] for r in load_workbook(out).worksheets[0].iter_rows()]
+        rows = [dict(zip(values[0], v, strict=True)) for v in values[1:]]
     assert rows[0]["description"].startswith("'=")
     assert rows[0]["exporter_name"] == "'+Polmex"
     assert rows[1]["description"] == "'@SUM(A1)"
@@ -223,12 +220,9 @@ def test_tab_cr_prefixes_neutralised_signed_numbers_kept(screener: Screener, tmp
     w.close()
     if fmt == "csv":
         rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
-    else:  # Summary, then one sheet per verdict (compliance.report.xlsx)
-        rows = []
-        for ws in load_workbook(out).worksheets[1:]:
-            values = [[c.value for c in r] for r in ws.iter_rows()]
-            rows += [dict(zip(values[0], v, strict=True)) for v in values[1:]]
-        rows.sort(key=lambda r: int(r["row_number"]))
+    else:  # the first sheet, Results: every row in input order (compliance.report.xlsx)
+        values = [[c.value for c in r] for r in load_workbook(out).worksheets[0].iter_rows()]
+        rows = [dict(zip(values[0], v, strict=True)) for v in values[1:]]
     assert rows[0]["description"] == "'\tcmd"
     assert rows[0]["exporter_name"] in ("'\r=1+1", "'\n=1+1")  # XML stores a CR as a line feed
     assert rows[1]["description"].startswith("'-2+3+cmd")

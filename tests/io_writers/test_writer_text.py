@@ -78,7 +78,8 @@ def _reference(fmt: str, columns: list[str], results: list[ScreeningResult]) -> 
 LAYOUTS = {"contract": list(INPUT_COLUMNS), "few": ["shipment_id", "description", "weird %s \"col\""],
            "no_id": ["description", "hs_code"], "renamed_id": ["Order No", "Goods Description", "Ship-to Country"],
            "one_and_renamed_id": ["Order No"], "shares_a_result_column": ["shipment_id", "verdict", "note"],
-           "repeated_column": ["shipment_id", "description", "description"]}
+           "repeated_column": ["shipment_id", "description", "description"],
+           "id_in_other_case": ["Shipment_ID", "description", "hs_code"]}
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "json"])

@@ -15,7 +15,8 @@ from compliance.report import xlsx as xlsx_mod
 from compliance.report.records import FINDINGS_JSON
 from tests.report.conftest import Screened
 
-SHEETS = ["Summary", "BLOCK", "REVIEW", "ERROR", "CLEAR"]
+SHEETS = ["Results", "Summary", "BLOCK", "REVIEW", "ERROR", "CLEAR"]
+VERDICT_SHEETS = SHEETS[2:]
 
 
 def _rows(ws: Any) -> tuple[list[str], list[dict[str, Any]]]:
@@ -33,7 +34,7 @@ def test_one_sheet_per_verdict_plus_summary(sample: Screened, tmp_path: Path) ->
     assert all(counts.get(v) for v in ("BLOCK", "REVIEW", "ERROR", "CLEAR")), "the sample must have every verdict"
     expected_header = [*sample.columns, *[c for c in OUTPUT_COLUMNS if c not in sample.columns], FINDINGS_JSON]
     seen: list[int] = []
-    for verdict in SHEETS[1:]:
+    for verdict in VERDICT_SHEETS:
         ws = wb[verdict]
         header, rows = _rows(ws)
         assert header == expected_header  # the contract's output columns, in contract order
@@ -110,7 +111,7 @@ def test_summary_without_provenance_says_so(sample: Screened, tmp_path: Path) ->
 
 def test_hostile_values_are_neutralised(hostile: Screened, tmp_path: Path) -> None:
     wb = load_workbook(hostile.write(tmp_path / "h.xlsx"))
-    cells = [c.value for ws in wb.worksheets[1:] for r in ws.iter_rows(min_row=2) for c in r]
+    cells = [c.value for ws in wb.worksheets[2:] for r in ws.iter_rows(min_row=2) for c in r]
     texts = [v for v in cells if isinstance(v, str)]
     assert not [v for v in texts if v.startswith(("=", "+", "-", "@"))]
     assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in texts
@@ -118,7 +119,10 @@ def test_hostile_values_are_neutralised(hostile: Screened, tmp_path: Path) -> No
     assert any(v.startswith("'+cmd") and "\ufffd" in v and "\x01" not in v for v in texts)
     huge = [v for v in texts if v.startswith("xxxx")]
     assert huge and len(huge[0]) == xlsx_mod.MAX_CELL_CHARS and huge[0].endswith("limit]")
-    assert sum(ws.max_row - 1 for ws in wb.worksheets[1:]) == len(hostile.results)
+    assert sum(ws.max_row - 1 for ws in wb.worksheets[2:]) == len(hostile.results)
+    results = [c.value for r in wb["Results"].iter_rows(min_row=2) for c in r]
+    assert not [v for v in results if isinstance(v, str) and v.startswith(("=", "+", "-", "@"))]
+    assert wb["Results"].max_row - 1 == len(hostile.results)
 
 
 def test_overflow_continues_on_a_new_sheet(sample: Screened, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -151,7 +155,7 @@ def test_report_converts_results_to_the_same_workbook(sample: Screened, tmp_path
     build_report(results, xlsx=tmp_path / "converted.xlsx")
     converted = load_workbook(tmp_path / "converted.xlsx")
     assert converted.sheetnames == SHEETS
-    for verdict in SHEETS[1:]:
+    for verdict in VERDICT_SHEETS:
         h1, a = _rows(direct[verdict])
         h2, b = _rows(converted[verdict])
         assert h1 == h2
@@ -178,3 +182,36 @@ def test_abort_leaves_no_temporary_files(sample: Screened, tmp_path: Path, monke
     assert not (tmp_path / "r.xlsx").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
     assert set(glob.glob(f"{tempfile.gettempdir()}/openpyxl.*")) - before == set()
+
+
+def test_results_sheet_first_every_row_in_input_order(sample: Screened, tmp_path: Path) -> None:
+    """A program reading the workbook's default (first) sheet gets every result, in input order,
+    with the CSV output's columns and findings as JSON; the workbook still opens on Summary."""
+    import pandas as pd
+
+    out = sample.write(tmp_path / "r.xlsx")
+    csv_out = sample.write(tmp_path / "r.csv")
+    frame = pd.read_excel(out)
+    assert list(frame.columns) == list(pd.read_csv(csv_out, nrows=0).columns)
+    assert frame["row_number"].tolist() == list(range(1, len(sample.results) + 1))
+    assert frame["verdict"].tolist() == [r.verdict.value for r in sample.results]
+    for cell, r in zip(frame["findings"], sample.results, strict=True):
+        assert [f["rule_id"] for f in json.loads(cell)] == [f.rule_id for f in r.findings]
+    wb = load_workbook(out)
+    assert wb.active.title == "Summary" and wb.worksheets[0].title == "Results"
+    assert wb["Results"].freeze_panes == "B2" and wb["Results"].cell(1, 1).font.bold
+
+
+def test_results_sheet_continues_past_the_row_limit(sample: Screened, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(xlsx_mod, "MAX_DATA_ROWS", 60)
+    wb = load_workbook(sample.write(tmp_path / "r.xlsx"))
+    parts = [n for n in wb.sheetnames if n.startswith("Results")]
+    assert parts == ["Results"] + [f"Results ({i})" for i in range(2, len(parts) + 1)]
+    numbers = [r[0].value for n in parts for r in wb[n].iter_rows(min_row=2, min_col=_col(wb[n], "row_number"),
+                                                                     max_col=_col(wb[n], "row_number"))]
+    assert numbers == list(range(1, len(sample.results) + 1))
+
+
+def _col(ws: Any, name: str) -> int:
+    return [c.value for c in ws[1]].index(name) + 1
