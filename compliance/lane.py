@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from compliance.fastparse import _FAIL, FastParser
 from compliance.io.readers import RawRow
-from compliance.models import PARTY_ROLES, ScreeningResult, Shipment, Verdict
+from compliance.models import DOC_TYPES, PARTY_ROLES, ScreeningResult, Shipment, Verdict
 from compliance.rules.quota import QuotaTracker
 from compliance.screener import _construct_result
 
@@ -164,6 +164,8 @@ class ClearLane:
         # as the manufacturer's compares party names (the full path).
         if doc_type == "none":
             status = "none"
+        elif doc_type not in DOC_TYPES:
+            return None  # an unknown document kind: the full path warns about it
         elif issuer == "manufacturer" or issuer == "authority":
             status = issuer
         elif issuer == "exporter":

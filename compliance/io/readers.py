@@ -1768,6 +1768,9 @@ def _cell(v: Any) -> Any:
     return v
 
 
+_RESULTS_SHEET = re.compile(r"Results(?: \(\d+\))?")
+
+
 def _sheet_header(rows: Iterator[tuple[Any, ...]], mapping: dict[str, str]) -> tuple[list[str], list[str], int]:
     """The header of a sheet: the first of its first non-empty rows that names the required
     columns (a title or notes row above the header is common in Excel exports), else the first
@@ -1956,6 +1959,14 @@ def _open_xlsx(name: str, stream: IO[bytes], mapping: dict[str, str], *, from_me
             refs = [f"{_col_letters(a)}{b}:{_col_letters(c)}{d}" for a, b, c, d in merged[:3]]
             warnings.append(f"{name}: sheet {ws.title!r} has merged cells ({', '.join(refs)}"
                             f"{' ...' if len(merged) > 3 else ''}): each row they cover is read with the merged value")
+    ours = [t for t in sheets if _RESULTS_SHEET.fullmatch(t[0].title) and {"row_number", "verdict"} <= set(t[1])]
+    if ours and len(ours) < len(sheets):
+        # A results workbook of ``screen``: its Results sheets hold every row, the verdict sheets
+        # the same rows again; reading both would screen each shipment twice.
+        left = [t[0].title for t in sheets if t not in ours]
+        sheets = ours
+        warnings.append(f"{name}: a results workbook: its {', '.join(repr(t[0].title) for t in ours)} sheet(s) "
+                        f"read, not {', '.join(repr(x) for x in left[:6])} (the same rows by verdict)")
     if not sheets:
         wb.close()
         if first_columns is None:

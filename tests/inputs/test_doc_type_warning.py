@@ -4,8 +4,12 @@ that vouches for nothing, and the row says so: a warning naming the field and th
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from compliance.engine import iter_results
+from compliance.io import open_input
 from compliance.models import DOC_TYPES, parse_shipment
 from compliance.screener import Screener
 
@@ -24,10 +28,19 @@ def test_known_kinds_and_blank_have_none(kind: str | None) -> None:
     assert parse_shipment({**ROW, "end_use_doc_type": kind}).end_use_doc_warning is None
 
 
-@pytest.mark.xfail(strict=True, reason="the warning is not yet added to the result: Context (compliance/rules/"
-                   "context.py) or Screener.context/context_maker must start its warnings with "
-                   "shipment.end_use_doc_warning (files outside the h-out brief)")
 def test_unknown_kind_warning_reaches_the_result() -> None:
     result = Screener.load(include_imported=False).screen({**ROW, "end_use_doc_type": "passport"}, row_number=1)
     assert result.verdict.value == "REVIEW"
     assert any(w.startswith("end_use_doc_type 'passport'") for w in result.warnings)
+
+
+def test_unknown_kind_warning_in_a_batch(tmp_path: Path) -> None:
+    """Through the file path too, the CLEAR lane included (unrestricted goods: CLEAR with the warning)."""
+    path = tmp_path / "docs.csv"
+    path.write_text("shipment_id,hs_code,destination_country,end_use_doc_type\n"
+                    + "".join(f"S{i},940360,DE,passport\n" for i in range(30)), encoding="utf-8")
+    screener = Screener.load(include_imported=False)
+    with open_input(path) as table:
+        results = list(iter_results(screener, table.chunks(7)))
+    assert len(results) == 30
+    assert all(any(w.startswith("end_use_doc_type 'passport'") for w in r.warnings) for r in results)
