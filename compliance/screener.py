@@ -234,6 +234,10 @@ class Screener:
         """
         if trusted and not own_echo:
             echo = dict(echo)
+        # A document kind the contract does not know vouches for nothing: the row says so (once,
+        # also for a row a worker or the quota pass hands back with its warnings).
+        if (note := ctx.shipment.end_use_doc_warning) is not None and note not in ctx.warnings:
+            ctx.warnings.append(note)
         if not goods and not quota and not parties:
             # Most rows of a batch: nothing to lower (only the hooks may add findings).
             findings: list[Finding] = []

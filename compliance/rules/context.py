@@ -79,11 +79,6 @@ class Context:
     # Rule kinds that fired already, so a family's catch-all rule does not repeat a specific one.
     fired: set[str] = field(default_factory=set)
 
-    def __post_init__(self) -> None:
-        # A document kind the contract does not know vouches for nothing: the row says so.
-        if (note := self.shipment.end_use_doc_warning) is not None:
-            self.warnings.append(note)
-
     # Country groups -------------------------------------------------------------------
     @cached_property
     def jurisdiction(self) -> Jurisdiction:
