@@ -10,6 +10,7 @@ Measured in one run, on files from ``bench/scale/generate.py`` (cached outside t
 - the baseline: ``pandas.read_csv`` of the same file (best of 2), and the ratio to it; and
   ``read_csv`` then ``to_csv`` (read and write, best of 2), and the ratio to that;
 - memory at each size (flat = the 1M run's peak RSS close to the 100k run's);
+- the output's sha256 at each size (a change that must keep the results compares it before and after);
 - local vs ``--engine dask`` (a LocalCluster) output, byte for byte, on a smaller file.
 
 The machine's load average is printed with the numbers: on a shared machine every time is
@@ -100,7 +101,8 @@ def main(argv: list[str]) -> int:
                   f"screen {m['seconds']:.1f} s = {n / m['seconds']:,.0f} rows/s (CPU {m['cpu']:.1f} s), "
                   f"peak RSS {m['rss_mib']:,.0f} MiB; pandas.read_csv {base:.2f} s -> "
                   f"{m['seconds'] / base:.1f}x pandas (read+to_csv {base_rw:.2f} s -> "
-                  f"{m['seconds'] / base_rw:.1f}x); load average {m['load']:.1f}", flush=True)
+                  f"{m['seconds'] / base_rw:.1f}x); load average {m['load']:.1f}; output sha256 "
+                  f"{digest(Path(tmp) / f'out_{n}.csv')}", flush=True)
         if len(rows_of) >= 2:
             small, large = min(rows_of), max(rows_of)
             print(f"memory: {rows_of[small]['rss_mib']:,.0f} MiB at {small:,} rows, {rows_of[large]['rss_mib']:,.0f} MiB "

@@ -690,8 +690,25 @@ class InputTable:
         """What ``_normalise`` changes in ``data`` (which is left as it is); its warnings added."""
         changes: dict[str, Any] = {}
         plain = self._plain_hs
-        hs = data.get("hs_code")
-        if isinstance(hs, int | float) and not isinstance(hs, bool) and hs == hs and hs >= 0 \
+        get = data.get
+        hs = get("hs_code")
+        if type(hs) is str and hs in plain:
+            # Most rows: the code and names spellings seen before to need nothing undone, no day
+            # number, plain amounts. Settled by these tests alone (each the first the general
+            # path below makes of that cell, and changing nothing); any other row goes on below.
+            day, value, quantity = get("date"), get("value"), get("quantity")
+            if type(day) is not int and type(day) is not float \
+                    and (not isinstance(value, str) or not value or PLAIN_UNAMBIGUOUS.fullmatch(value)) \
+                    and (not isinstance(quantity, str) or not quantity or PLAIN_UNAMBIGUOUS.fullmatch(quantity)):
+                names = self._plain_names
+                for v in map(get, _NAME_FIELDS):
+                    if v is not None and (type(v) is not str or v not in names):
+                        break
+                else:
+                    return changes
+        if type(hs) is str and hs in plain:
+            pass  # a spelling seen before to need nothing undone
+        elif isinstance(hs, int | float) and not isinstance(hs, bool) and hs == hs and hs >= 0 \
                 and hs not in (float("inf"),):
             code = hs_from_number(hs)
             shown = str(int(hs)) if isinstance(hs, int) or hs.is_integer() else repr(hs)

@@ -168,6 +168,44 @@ def test_the_reader_keeps_no_chunk_it_handed_out(tmp_path: Path) -> None:
         assert [len(first), *map(len, chunks)] == [10, 10, 5]
 
 
+def test_no_finished_chunk_is_alive_at_the_collection_after_it(screener: Screener,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-chunk collection walks what is alive: the chunk just screened must be gone by then
+    (``enumerate`` would keep it in its reused tuple); and what ``_collect`` froze is unfrozen
+    when the batch ends."""
+    import gc
+
+    import compliance.engine as engine_module
+    from compliance.engine import run_batch
+    from compliance.io import RawRow
+
+    rows = varied_rows(screener.bundle, 90, seed=5)
+    chunks = [rows[i:i + 30] for i in range(0, 90, 30)]
+    ids = [{id(r) for r in c} for c in chunks]
+    del rows
+    seen: list[int] = []
+    real = engine_module._collect
+
+    def probe(index: int) -> None:
+        # The chunks' rows alive now, but for those the test itself holds (its ``chunks``, dropped below).
+        seen.append(sum(1 for o in gc.get_objects() if type(o) is RawRow and id(o) in ids[index]))
+        real(index)
+
+    monkeypatch.setattr(engine_module, "_collect", probe)
+    monkeypatch.setattr(engine_module, "FULL_GC_EVERY", 2)
+    frozen = gc.get_freeze_count()
+
+    def source() -> Any:
+        while chunks:
+            yield chunks.pop(0)
+
+    got: list[ScreeningResult] = []
+    run_batch(screener, source(), got.extend, as_of=AS_OF)
+    assert len(got) == 90
+    assert seen == [0, 0, 0]
+    assert gc.get_freeze_count() <= frozen
+
+
 def test_engine_rows_of_a_csv_file_equal_row_by_row(screener: Screener, tmp_path: Path) -> None:
     """From the file on: the reader's fast row mapping, the parser and the screening shortcuts."""
     rows = varied_rows(screener.bundle, 300, seed=21) + quota_rows(10, start=400)
