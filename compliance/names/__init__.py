@@ -11,6 +11,7 @@ thresholds calibrated on ``tests/data/name_pairs.csv``.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from compliance.names.index import (
@@ -58,7 +59,8 @@ def similarity(a: str, b: str, kind: str | None = None) -> float:
             # Kind unknown, both names read as persons' (Lukashenko A.G. / Alexander Grigoryevich
             # Lukashenko, Aleksandr / Aleksandra Lukashenko): person rules, as the index aligns a
             # listed person.
-            as_person = person or (reading is None and _person_look(ra) and _person_look(rb))
+            as_person = person or (reading is None and (_person_look(ra) and _plain(rb) or
+                                                        _person_look(rb) and _plain(ra)))
             best = max(best, align(ra, rb, person=as_person, wa_pre=_weights(ra, as_person),
                                    wb_pre=_weights(rb, as_person)).score)
             # A name cut by a 35-character field: its beginning against the other, review at most.
@@ -71,14 +73,28 @@ def similarity(a: str, b: str, kind: str | None = None) -> float:
     return round(best, 6)
 
 
-def _person_look(rep: NameRep) -> bool:
-    """A name of unknown kind that reads as a person's: two to five words, no legal form, no
-    translated or number word, and an initial (A.G.) or a common given name (Aleksandr)."""
+# A patronymic (or a -vich surname: a person's either way): Ryhorovich, Mikalayevich, Ivanovna,
+# Radzivonawna, Iosifovych.
+_PATRONYMIC = re.compile(r"(?:vich|vitch|vych|ovna|evna|avna|awna|auna|ichna)$")
+# The lists' "SURNAME, Given Names" (a firm's comma is before its legal form, which is ignored).
+_SURNAME_FIRST = re.compile(r"^\s*[^\W\d_][^,\d]*,\s*[^\W\d_]")
+
+
+def _plain(rep: NameRep) -> bool:
+    """Two to five words, no legal form, no translated or number word: a person's name could be it."""
     sks = rep.skeletons
-    if not 2 <= len(sks) <= 5 or rep.ignored or any(rep.concepts) or any(sk.isdigit() for sk in sks):
+    return 2 <= len(sks) <= 5 and not rep.ignored and not any(rep.concepts) and not any(sk.isdigit() for sk in sks)
+
+
+def _person_look(rep: NameRep) -> bool:
+    """A name of unknown kind that reads as a person's: plain (``_plain``), and an initial (A.G.),
+    a common given name (Aleksandr), a patronymic (Ryhorovich) or the lists' "SURNAME, Given"."""
+    if not _plain(rep):
         return False
+    sks = rep.skeletons
     given = name_data().common_given
-    return any(len(sk) == 1 and sk.isalpha() for sk in sks) or any(sk in given for sk in sks)
+    return (any(len(sk) == 1 and sk.isalpha() for sk in sks) or any(sk in given for sk in sks)
+            or any(_PATRONYMIC.search(t) for t in rep.tokens) or bool(_SURNAME_FIRST.match(rep.text)))
 
 
 @lru_cache(maxsize=50_000)
