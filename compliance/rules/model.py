@@ -60,13 +60,10 @@ def _text(v: Any) -> Any:
     return v
 
 
-def _quota_countries(v: Any) -> Any:
-    if v == "high_risk":
-        return v
-    if not isinstance(v, list) or not v:
-        raise ValueError(f"{v!r} is neither high_risk nor a list of countries")
+def _country_codes(values: Any) -> list[str]:
+    """ISO codes of a YAML list of countries (codes or names); YAML's NO = false is refused."""
     out = []
-    for c in v:
+    for c in values or []:
         if isinstance(c, bool):
             raise ValueError("a country code was read as true/false: quote it, e.g. \"NO\" for Norway")
         try:
@@ -74,6 +71,14 @@ def _quota_countries(v: Any) -> Any:
         except UnknownCountry as e:
             raise ValueError(str(e)) from None
     return out
+
+
+def _quota_countries(v: Any) -> Any:
+    if v == "high_risk":
+        return v
+    if not isinstance(v, list) or not v:
+        raise ValueError(f"{v!r} is neither high_risk nor a list of countries")
+    return _country_codes(v)
 
 
 # The settings each family's evaluator reads (``params``), with their checks: a misspelt setting
@@ -209,15 +214,7 @@ class CountryGroup(Strict):
     @field_validator("countries", mode="before")
     @classmethod
     def _countries(cls, v: Any) -> list[str]:
-        out = []
-        for c in v or []:
-            if isinstance(c, bool):
-                raise ValueError("a country code was read as true/false: quote it, e.g. \"NO\" for Norway")
-            try:
-                out.append(resolve_country(str(c)))
-            except UnknownCountry as e:
-                raise ValueError(str(e)) from None
-        return out
+        return _country_codes(v)
 
 
 class Jurisdiction(Strict):
