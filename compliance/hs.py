@@ -17,6 +17,9 @@ from compliance.exc import quoted
 # Comma too: a decimal-comma spreadsheet writes 8542.31 as "8542,31".
 _SEPARATORS = re.compile(r"[\s.,\-/_\u2010-\u2015\u2212\u00b7]+")  # also Unicode dashes, minus, middle dot
 _HEADINGS_FILE = Path(__file__).with_name("hs_headings.txt")
+_SUBHEADINGS_FILE = Path(__file__).with_name("hs_subheadings.txt")
+# Two groups of four digits: a CN code written 4+4 (2710 1941) or two headings (8471 8517).
+_TWO_HEADINGS = re.compile(r"\s*(\d{4})\s+(\d{4})\s*")
 # HS chapters that do not exist (77 is reserved); 98/99 are national chapters (e.g. US HTS).
 _NO_CHAPTER = {"00", "77"}
 # A spreadsheet's scientific notation (8.54231E+09): the code's last digits are already lost.
@@ -50,6 +53,13 @@ def _plain_digits(text: str) -> str:
 def hs_headings() -> frozenset[str]:
     """The HS 2022 headings (4 digits)."""
     lines = _HEADINGS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(x.strip() for x in lines if x.strip() and not x.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def hs_subheadings() -> frozenset[str]:
+    """The HS 2022 subheadings (6 digits)."""
+    lines = _SUBHEADINGS_FILE.read_text(encoding="utf-8").splitlines()
     return frozenset(x.strip() for x in lines if x.strip() and not x.startswith("#"))
 
 
@@ -138,6 +148,12 @@ def normalise_hs(value: object) -> str:
     if many := codes_in(raw):
         raise InvalidHSCode(f"hs_code {quoted(text)} holds {len(many)} codes ({', '.join(many[:4])}): give one code "
                             "per row (a row for each kind of goods)")
+    if (two := _TWO_HEADINGS.fullmatch(raw)) and two[2] in hs_headings() \
+            and two[1] + two[2][:2] not in hs_subheadings():
+        # '8471 8517' is no CN code 8471 85 17 (no subheading 8471 85): two headings in one cell.
+        raise InvalidHSCode(f"hs_code {quoted(text)} reads as 2 codes ({two[1]}, {two[2]}): {two[1]} {two[2][:2]} is "
+                            "no HS subheading; give one code per row, or write a CN code in its groups "
+                            "(e.g. 8471 30 00)")
     digits = _SEPARATORS.sub("", raw)
     if not digits:
         raise InvalidHSCode("hs_code is empty: give the 4- to 10-digit HS/CN code (e.g. 3104 20 10)")
