@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from compliance.cli import app
+from tests.csvfiles import write_rows
 
 runner = CliRunner()
 
@@ -23,20 +24,11 @@ ROWS = [
 ]
 
 
-def _write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
-    fields: list[str] = []
-    for r in rows:
-        fields.extend(k for k in r if k not in fields)
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=fields)
-        w.writeheader()
-        w.writerows(rows)
-    return path
 
 
 @pytest.fixture()
 def shipments(tmp_path: Path) -> Path:
-    return _write_csv(tmp_path / "in.csv", ROWS)
+    return write_rows(tmp_path / "in.csv", ROWS)
 
 
 def test_screen_csv_one_row_per_input_in_order(shipments: Path, tmp_path: Path) -> None:
@@ -75,7 +67,7 @@ def test_fail_on(shipments: Path, tmp_path: Path, level: str, code: int) -> None
 
 
 def test_fail_on_not_reached(tmp_path: Path) -> None:
-    path = _write_csv(tmp_path / "ok.csv", [ROWS[1]])
+    path = write_rows(tmp_path / "ok.csv", [ROWS[1]])
     result = runner.invoke(app, ["screen", str(path), "--out", str(tmp_path / "o.csv"), "--fail-on", "review"])
     assert result.exit_code == 0
 

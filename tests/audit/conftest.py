@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from compliance.cli import app
+from tests.csvfiles import write_rows
 
 LISTING = {"regime": "EU", "program": "Annex I", "measure": "asset_freeze",
            "legal_basis": "Council Regulation (EC) No 765/2006, Annex I", "listed_on": "2022-01-01"}
@@ -29,15 +30,7 @@ def write_list(path: Path, version: str, entities: list[dict[str, Any]]) -> Path
     return path
 
 
-def write_shipments(path: Path, rows: list[dict[str, Any]]) -> Path:
-    columns: list[str] = []
-    for r in rows:
-        columns.extend(k for k in r if k not in columns)
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=columns)
-        w.writeheader()
-        w.writerows(rows)
-    return path
+write_shipments = write_rows
 
 
 def read_results(path: Path) -> dict[str, dict[str, Any]]:

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from compliance.api import create_app
 from compliance.cli import app
 from compliance.screener import Screener
+from tests.csvfiles import write_rows
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -42,15 +43,6 @@ EU_FSF_CSV = ("fileGenerationDate;Entity_LogicalId;Entity_EU_ReferenceNumber;Ent
               "Belaruskali OAO;;BY;\n")
 
 
-def _write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
-    fields: list[str] = []
-    for r in rows:
-        fields.extend(k for k in r if k not in fields)
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=fields)
-        w.writeheader()
-        w.writerows(rows)
-    return path
 
 
 def _row(case: dict[str, Any]) -> dict[str, str]:
@@ -89,7 +81,7 @@ def test_row_through_the_python_api(screener: Screener, case: dict[str, Any]) ->
 def batch_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:  # by case id
     """Every row case in one CSV through ``compliance screen``: one output row each, in order."""
     folder = tmp_path_factory.mktemp("rows")
-    src = _write_csv(folder / "rows.csv", [_row(c) for c in ROWS])
+    src = write_rows(folder / "rows.csv", [_row(c) for c in ROWS])
     out = folder / "out.csv"
     result = runner.invoke(app, ["screen", str(src), "--out", str(out), "-q", "--no-db"])
     assert result.exit_code == 0, result.output
@@ -122,7 +114,7 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     (bad_rules / "sector_import.yaml").write_text(text.replace("severity: block", "severity: blok", 1),
                                                   encoding="utf-8")
     results = folder / "results.csv"
-    batch = _write_csv(folder / "batch.csv", BATCH)
+    batch = write_rows(folder / "batch.csv", BATCH)
     for fmt in ("csv", "jsonl", "json", "xlsx", "parquet"):
         made = results.with_suffix(f".{fmt}")
         assert runner.invoke(app, ["screen", str(batch), "--out", str(made), "-q", "--no-db"]).exit_code == 0
@@ -131,8 +123,8 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     (folder / "eu_fsf.csv").write_text(EU_FSF_CSV, encoding="utf-8")
     (folder / "not_table.csv").write_text("colour,size\nred,3\n", encoding="utf-8")
     return {
-        "FILE_REVIEW": str(_write_csv(folder / "review.csv", BATCH[1:3])),
-        "FILE_ERRORS": str(_write_csv(folder / "errors.csv", BATCH[2:])),  # CLEAR and ERROR
+        "FILE_REVIEW": str(write_rows(folder / "review.csv", BATCH[1:3])),
+        "FILE_ERRORS": str(write_rows(folder / "errors.csv", BATCH[2:])),  # CLEAR and ERROR
         "FILE_NOT_TABLE": str(folder / "not_table.csv"),
         "FILE": str(batch),
         "BAD_RULES": str(bad_rules),

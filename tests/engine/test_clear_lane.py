@@ -24,6 +24,7 @@ from compliance.io import RawRow, ResultWriter, open_input
 from compliance.models import INPUT_COLUMNS, Finding, ScreeningResult
 from compliance.rules.context import Context
 from compliance.screener import Screener
+from tests.engine.test_engine import engine_results
 from tests.engine.varied import quota_rows, varied_rows
 
 AS_OF = dt.date(2026, 3, 1)
@@ -33,15 +34,6 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def screener() -> Screener:
     return Screener.load(include_imported=False)
-
-
-def _screen(engine: BatchEngine, rows: list[RawRow], chunk: int) -> list[ScreeningResult]:
-    out: list[ScreeningResult] = []
-    for i in range(0, len(rows), chunk):
-        for r in engine.screen_chunk(rows[i:i + chunk]):
-            assert isinstance(r, ScreeningResult)
-            out.append(r)
-    return out
 
 
 def _text(results: list[ScreeningResult], fmt: str, columns: list[str]) -> str:
@@ -61,7 +53,7 @@ def _compare(screener: Screener, rows: list[RawRow], *, chunk: int = 97, jurisdi
     lane = BatchEngine(screener, jurisdiction=jurisdiction, as_of=as_of)
     full = BatchEngine(screener, jurisdiction=jurisdiction, as_of=as_of, use_lane=False)
     assert lane.lane is not None and full.lane is None
-    got, want = _screen(lane, rows, chunk), _screen(full, rows, chunk)
+    got, want = engine_results(lane, rows, chunk), engine_results(full, rows, chunk)
     assert len(got) == len(want) == len(rows)
     for g, w in zip(got, want, strict=True):
         assert g.model_dump(mode="json") == w.model_dump(mode="json"), f"row {w.row_number}"
@@ -134,7 +126,7 @@ def test_lane_in_forked_workers_gives_the_full_path_output(screener: Screener, t
     rows += _renumbered(rows, 601)
     columns = list(INPUT_COLUMNS)
     full = BatchEngine(screener, as_of=AS_OF, use_lane=False)
-    want = _text(_screen(full, rows, 100), "csv", columns)
+    want = _text(engine_results(full, rows, 100), "csv", columns)
     out = tmp_path / "forked.csv"
     writer = ResultWriter(out, "csv", columns)
     chunks = [rows[i:i + 100] for i in range(0, len(rows), 100)]

@@ -18,6 +18,7 @@ import pytest
 from compliance.io import ResultWriter, open_input, result_record
 from compliance.models import ScreeningResult
 from compliance.screener import Screener
+from tests.csvfiles import write_rows
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "sample_shipments" / "weekly_batch.csv"
@@ -83,16 +84,7 @@ def sample(screener: Screener) -> Screened:
 
 @pytest.fixture(scope="session")
 def hostile(screener: Screener, tmp_path_factory: pytest.TempPathFactory) -> Screened:
-    import csv
-
-    path = tmp_path_factory.mktemp("hostile") / "hostile.csv"
-    fields: list[str] = []
-    for r in HOSTILE_ROWS:
-        fields.extend(k for k in r if k not in fields)
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=fields)
-        w.writeheader()
-        w.writerows(HOSTILE_ROWS)
+    path = write_rows(tmp_path_factory.mktemp("hostile") / "hostile.csv", HOSTILE_ROWS)
     return _screen(screener, path)
 
 
