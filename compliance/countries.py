@@ -19,6 +19,7 @@ import pycountry
 import yaml
 from rapidfuzz import fuzz, process
 
+from compliance.display import displayed, reverses
 from compliance.exc import quoted
 
 # Languages whose country names we accept. Customs papers on the EU-Belarus border are written
@@ -111,9 +112,7 @@ def resolve_country(value: str) -> str:
     """Resolve a code or name to ISO 3166-1 alpha-2, or raise ``UnknownCountry``."""
     raw = value.strip()
     if not raw.isascii():  # zero-width spaces, direction marks pasted along ("B\u200bY")
-        if any(c in raw for c in "\u202e\u202b\u2067"):  # '\u202eYB' is displayed as BY
-            from compliance.io.party_names import displayed
-
+        if reverses(raw):  # '\u202eYB' is displayed as BY
             raw = displayed(raw)
         raw = "".join(c for c in raw if unicodedata.category(c) != "Cf").strip()
     if not raw:

@@ -12,6 +12,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from compliance.display import displayed, reverses
 from compliance.exc import quoted
 
 # Comma too: a decimal-comma spreadsheet writes 8542.31 as "8542,31".
@@ -40,10 +41,7 @@ def _plain_digits(text: str) -> str:
     (zero-width space, direction marks, soft hyphen) dropped: ERP exports carry them."""
     if text.isascii():
         return text
-    if any(c in text for c in "\u202e\u202b\u2067"):
-        # A right-to-left override shows '\u202e031748' as 847130: the code is what is displayed.
-        from compliance.io.party_names import displayed
-
+    if reverses(text):  # a right-to-left override shows '\u202e031748' as 847130: read as displayed
         text = displayed(text)
     text = "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")
     return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text)

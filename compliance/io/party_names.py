@@ -16,14 +16,13 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from compliance.display import BIDI, SIGNS, displayed, reverses
+
 # Something in the cell may need undoing: non-ASCII, a line break, "c/o"-like words, a list.
 SUSPECT = re.compile(r"[^\x20-\x7e]|c\s?[/.]\s?o\b|care\s+of|attn|\A\s*\[", re.IGNORECASE)
 
-_RLO, _RLE, _PDF, _RLI, _PDI = "\u202e", "\u202b", "\u202c", "\u2067", "\u2069"
-REVERSING = (_RLO, _RLE, _RLI)  # direction marks that show what follows them reversed
-_BIDI = set("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-# Signs glued to a name that are no part of it (NFKC would make "™" the letters "TM").
-_SIGNS = re.compile(r"[\u2122\u00ae\u00a9\u2120\u24c7\u24b8]")
+# Signs glued to a name that are no part of it.
+_SIGNS = re.compile(f"[{SIGNS}]")
 # "X c/o Y", "X care of Y", "X attn. Y": two parties, each screened.
 _CARE_OF = re.compile(r"\s*(?:\bc\s?/\s?o\b\.?|\bc\.\s?o\.|\bcare\s+of\b|\battn\b\.?:?|\bto\s+the\s+attention\s+of\b)\s*",
                       re.IGNORECASE)
@@ -45,25 +44,6 @@ def _unmojibake(text: str) -> str | None:
         if fixed != text and len(fixed) < len(text):
             return fixed
     return None
-
-
-def displayed(text: str) -> str:
-    """The text as shown: a right-to-left override (or embedding/isolate) shows what follows it
-    reversed, up to its closing mark; Latin and Cyrillic names read that way on screen."""
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch in (_RLO, _RLE, _RLI):
-            close = _PDI if ch == _RLI else _PDF
-            end = text.find(close, i + 1)
-            end = len(text) if end < 0 else end
-            out.append(text[i + 1:end][::-1])
-            i = end + 1
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(c for c in "".join(out) if c not in _BIDI)
 
 
 def _mixed_script_words(text: str) -> list[str]:
@@ -97,9 +77,9 @@ def clean_party_name(name: str) -> tuple[str, tuple[str, ...]]:
     if items := _json_list(text):
         text = "; ".join(items)
         notes.append(f"holds a list of {len(items)} names: each is screened")
-    if any(c in _BIDI for c in text):
+    if any(c in BIDI for c in text):
         shown = displayed(text)
-        if any(c in text for c in (_RLO, _RLE, _RLI)):
+        if reverses(text):
             notes.append(f"has right-to-left direction marks: screened as it is displayed ({shown[:60]!r})")
         else:
             notes.append("has invisible direction marks: removed")

@@ -25,6 +25,8 @@ from typing import Any
 
 import yaml
 
+from compliance.display import SIGNS
+
 _CYR: dict[str, str] = {
     "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e", "є": "ye", "ж": "zh",
     "з": "z", "и": "i", "і": "i", "ї": "yi", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
@@ -227,8 +229,7 @@ def _legal_key(token: str) -> str:
     return skeleton(token).translate(_VOWELS) if len(token) >= 4 else "=" + token
 
 
-# Trademark and copyright signs are no part of a name; NFKC would make ™ the letters "TM".
-_SIGNS = {ord(c): " " for c in "™®©℠℗"}
+_SIGNS = {ord(c): " " for c in SIGNS}  # NFKC would make ™ the letters "TM"
 
 
 def to_latin(text: str) -> str:
