@@ -267,15 +267,7 @@ class FastParser:
                 if memo is not None:
                     value = memo.get(raw, _FAIL)
                     if value is _FAIL:
-                        # A memoised value passed this check when it was first seen.
-                        if capped:
-                            _check_length(field, raw)
-                        value = self._value(field, raw)
-                        if len(memo) >= limit:
-                            memo.clear()
-                        memo[raw] = value
-                        if type(value) is list:
-                            self._listy.add(field)
+                        value = self._learn(field, raw, memo, capped, limit)
                     # Lists are copied on the way out: each Shipment owns its own.
                     values[field] = list(value) if type(value) is list else value
                     continue
@@ -315,14 +307,18 @@ class FastParser:
         """``field``'s value of the text ``raw`` as ``_parse`` reads a remembered field it has not
         seen yet — checked, validated and remembered — or ``_FAIL`` where ``_parse`` would raise
         (the row's message is then the model's: the caller takes the full path)."""
-        memo = self._memo[field]
         _, _, capped, limit = self._plan[field]
         try:
-            if capped:
-                _check_length(field, raw)
-            value = self._value(field, raw)
+            return self._learn(field, raw, self._memo[field], capped, limit)
         except Exception:  # noqa: BLE001 - as _parse: the model gives the row's message
             return _FAIL
+
+    def _learn(self, field: str, raw: str, memo: dict[str, Any], capped: bool, limit: int) -> Any:
+        """``field``'s value of a text its memo has not seen: checked, validated (raising as the
+        model does) and remembered. A memoised value passed the length check when first seen."""
+        if capped:
+            _check_length(field, raw)
+        value = self._value(field, raw)
         if len(memo) >= limit:
             memo.clear()
         memo[raw] = value
