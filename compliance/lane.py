@@ -114,14 +114,14 @@ class ClearLane:
             for rule in tracker.rules:
                 if not rule.in_force(date):  # the same rules are in force across a bucket
                     continue
-                known = tracker._destinations.get(rule.id)
-                if known is None or known[0] is not group or known[1] is not rule:
+                known = tracker.known_destinations(rule, group)
+                if known is None:
                     return None
-                found.append((rule, known[2]))
+                found.append((rule, known))
             rules = self._quota_rules[bucket] = tuple(found)
         for rule, countries in rules:
             # ``QuotaTracker.observe``'s tests, in its order: destination, then goods.
-            if dest in countries and self.tracker._covers(rule, code):
+            if dest in countries and self.tracker.covers(rule, code):
                 return False
         return True
 

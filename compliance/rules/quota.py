@@ -108,7 +108,7 @@ class QuotaTracker:
         # check runs on every row; building the set each time was a tenth of a batch's rules).
         self._destinations: dict[str, tuple[object, Rule, frozenset[str]]] = {}
 
-    def _covers(self, rule: Rule, code: str) -> bool:
+    def covers(self, rule: Rule, code: str) -> bool:
         """Is the HS code within the rule's goods (remembered per code: batches repeat codes)."""
         key = (rule.id, code)
         hit = self._covered.get(key)
@@ -119,14 +119,21 @@ class QuotaTracker:
             hit = self._covered[key] = any(prefix_relation(code, e.code) == "within" for e in goods)
         return hit
 
+    def known_destinations(self, rule: Rule, group: object) -> frozenset[str] | None:
+        """The rule's destination countries as worked out for the high-risk ``group`` (the
+        bundle's), or None when not worked out yet for this rule and group."""
+        got = self._destinations.get(rule.id)
+        return got[2] if got is not None and got[0] is group and got[1] is rule else None
+
     def _destinations_of(self, ctx: Context, rule: Rule) -> frozenset[str]:
         """``_countries(ctx, rule)``, remembered per rule while the rule and the bundle's group are
         the same objects."""
         group = ctx.bundle.countries.high_risk
-        got = self._destinations.get(rule.id)
-        if got is None or got[0] is not group or got[1] is not rule:
-            got = self._destinations[rule.id] = (group, rule, frozenset(_countries(ctx, rule)))
-        return got[2]
+        known = self.known_destinations(rule, group)
+        if known is None:
+            known = frozenset(_countries(ctx, rule))
+            self._destinations[rule.id] = (group, rule, known)
+        return known
 
     def observe(self, ctx: Context) -> list[Finding]:
         s: Shipment = ctx.shipment
@@ -136,7 +143,7 @@ class QuotaTracker:
         for rule in self.rules:
             if not rule.in_force(ctx.date) or s.destination_country not in self._destinations_of(ctx, rule):
                 continue
-            if not self._covers(rule, s.hs_code):
+            if not self.covers(rule, s.hs_code):
                 continue
             if (s.currency or "EUR").upper() != "EUR":
                 ctx.warnings.append(f"{rule.id}: value in {s.currency} not counted towards the EUR quota")
