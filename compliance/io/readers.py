@@ -25,6 +25,7 @@ from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, cast
@@ -199,7 +200,11 @@ _HEADER_PUNCT = re.compile(r"[_\-./#:()\[\]*'\"]+")
 _UNIT_SUFFIX = re.compile(r"\s*(?:\(.*\)|\[.*\])\s*$")
 
 
-_RECORDS: InputTable | None = None
+@lru_cache(maxsize=1)
+def _record_table() -> InputTable:
+    """One reader of contract columns for records, shared (its caches are bounded sets)."""
+    cols = list(INPUT_COLUMNS)
+    return InputTable("<record>", "record", cols, {c: c for c in cols}, ())
 
 
 def normalise_record(data: Mapping[str, Any], row: int = 1) -> tuple[dict[str, Any], list[str]]:
@@ -208,13 +213,9 @@ def normalise_record(data: Mapping[str, Any], row: int = 1) -> tuple[dict[str, A
     currency or an ambiguous separator, disguised party names (direction marks, invisible
     characters, c/o, lists). Returns the contract columns to screen and the warnings saying what
     was read differently (``row`` numbers them)."""
-    global _RECORDS
-    if _RECORDS is None:  # one reader of contract columns, shared (its caches are bounded sets)
-        cols = list(INPUT_COLUMNS)
-        _RECORDS = InputTable("<record>", "record", cols, {c: c for c in cols}, ())
     warnings: list[str] = []
     out = dict(data)
-    out.update(_RECORDS._changes(row, out, warnings))
+    out.update(_record_table()._changes(row, out, warnings))
     return out, warnings
 
 
