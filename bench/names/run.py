@@ -51,7 +51,9 @@ SETS = {"generated": ROOT / "tests" / "data" / "name_pairs.csv", "real": ROOT / 
         "euro": ROOT / "tests" / "data" / "euro_name_pairs.csv",
         # Held out (issue #4): SDN Belarus names as customs documents write them (cut at 35,
         # legal forms moved or translated, initials, Belarusian/Russian/Polish forms).
-        "doc": ROOT / "tests" / "data" / "doc_name_pairs.csv"}
+        "doc": ROOT / "tests" / "data" / "doc_name_pairs.csv",
+        # Held out (names wave 3): real Belarus parties in many spellings, with dev / held halves.
+        "spell": ROOT / "tests" / "data" / "spell_name_pairs.csv"}
 SHARED = Path(os.environ.get("COMPLIANCE_SHARED_DATA", ROOT.parent / "shared" / "data"))
 LV2_VENV = ROOT / "bench" / "results" / "venv-logicv2"
 LV2_WORKER = Path(__file__).with_name("logic_v2_worker.py")
@@ -155,7 +157,7 @@ def quality(lv2: Path | None) -> None:
             p, r, f = f1_at(sub, REVIEW_THRESHOLD)
             print(f"  ours     @ {REVIEW_THRESHOLD:.2f} without the {len(rows) - len(related)} pairs sharing no trigram "
                   f"(brands, former names): P={p:.3f} R={r:.3f} F1={f:.3f}")
-        if "spelling" in rows[0] or set_name == "doc":
+        if "spelling" in rows[0] or set_name in ("doc", "spell"):
             cats = sorted({x["category"] for x in rows})
             parts = []
             for c in cats:
@@ -169,6 +171,12 @@ def quality(lv2: Path | None) -> None:
                 p, r, f = f1_at([ours[i] for i in sorted(idx)], REVIEW_THRESHOLD)
                 print(f"  ours     @ {REVIEW_THRESHOLD:.2f} on the {half} ({len(idx)} pairs, seed {DEV_SEED}): "
                       f"P={p:.3f} R={r:.3f} F1={f:.3f}")
+        if "half" in rows[0]:
+            for half in ("dev", "held"):
+                idx = [i for i, x in enumerate(rows) if x["half"] == half]
+                for th in (REVIEW_THRESHOLD, BLOCK_THRESHOLD):
+                    p, r, f = f1_at([ours[i] for i in idx], th)
+                    print(f"  ours     @ {th:.2f} on the {half} half ({len(idx)} pairs): P={p:.3f} R={r:.3f} F1={f:.3f}")
         t_ours, c_ours = per_pair_time(rows)
         t_warm = min(timeit_pairs(lambda x: similarity(x["a"], x["b"], x["kind"]), rows) for _ in range(3))
         t_wr = min(timeit_pairs(lambda x: fuzz.WRatio(to_latin(x["a"]), to_latin(x["b"])), rows) for _ in range(2))
