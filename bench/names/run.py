@@ -173,10 +173,10 @@ def quality(lv2: Path | None) -> None:
                       f"P={p:.3f} R={r:.3f} F1={f:.3f}")
         if "half" in rows[0]:
             for half in ("dev", "held"):
-                idx = [i for i, x in enumerate(rows) if x["half"] == half]
+                hidx = [i for i, x in enumerate(rows) if x["half"] == half]
                 for th in (REVIEW_THRESHOLD, BLOCK_THRESHOLD):
-                    p, r, f = f1_at([ours[i] for i in idx], th)
-                    print(f"  ours     @ {th:.2f} on the {half} half ({len(idx)} pairs): P={p:.3f} R={r:.3f} F1={f:.3f}")
+                    p, r, f = f1_at([ours[i] for i in hidx], th)
+                    print(f"  ours     @ {th:.2f} on the {half} half ({len(hidx)} pairs): P={p:.3f} R={r:.3f} F1={f:.3f}")
         t_ours, c_ours = per_pair_time(rows)
         t_warm = min(timeit_pairs(lambda x: similarity(x["a"], x["b"], x["kind"]), rows) for _ in range(3))
         t_wr = min(timeit_pairs(lambda x: fuzz.WRatio(to_latin(x["a"]), to_latin(x["b"])), rows) for _ in range(2))

@@ -238,11 +238,13 @@ BE_OF = {"Андрей": "Андрэй", "Сергей": "Сяргей", "Ник
          "Людмила": "Людміла", "Марина": "Марына"}
 GERMAN_GIVEN = {"Alexandr": "Alexander", "Dmitri": "Dmitri", "Pjotr": "Peter", "Michail": "Michail"}
 FRENCH_GIVEN = {"Aleksandr": "Alexandre", "Piotr": "Pierre"}
-SURNAME_ENDS = [("енко", ["евич", "енков", "ук"]), ("энка", ["эвіч", "энкаў", "ук"]), ("ов", ["овский", "ович"]),
-                ("ев", ["евский", "евич"]), ("ин", ["инский", "инович"]), ("ич", ["ик", "ичев"]),
-                ("ко", ["ков", "кович"]), ("ка", ["кевіч", "ковіч"]), ("ий", ["ов", "ович"]), ("ая", ["ова"]),
-                ("ова", ["овская", "овец"]), ("ина", ["инская"]), ("ва", ["вская"]), ("на", ["нская"]),
-                ("ыч", ["ык"]), ("ук", ["учко", "уков"]), ("ь", ["ев", "ович"]), ("а", ["ов", "ович"])]
+# another surname of the same stem (Лукашенко / Лукашевич, Зубков / Зубковский); the longest
+# listed ending is replaced
+SURNAME_ENDS = [("евич", ["енко", "ук"]), ("ович", ["енко", "ук"]), ("эвіч", ["энка", "ук"]), ("авіч", ["энка", "ук"]),
+                ("енко", ["евич", "ук"]), ("энка", ["эвіч", "ук"]), ("ов", ["овский", "ин"]), ("ев", ["евский", "ин"]),
+                ("ин", ["инский", "ов"]), ("ич", ["енко"]), ("ко", ["кович"]), ("ка", ["кевіч"]),
+                ("ова", ["овская", "ина"]), ("ина", ["инская", "ова"]), ("ая", ["ова"]), ("ук", ["енко"]),
+                ("ь", ["ев"]), ("а", ["ович"])]
 
 
 class Person:
@@ -257,6 +259,14 @@ class Person:
     def female(self) -> bool:
         g, p, s = self.ru
         return p.endswith("на") or (not p and g[-1:] in "ая" and g not in ("Илья", "Никита"))
+
+
+def same_given(x: str, y: str) -> bool:
+    """One given name (or its Belarusian form, or a letter-by-letter reading of it): the first
+    three letters alike once и/і, э/е, ё/е are folded."""
+    def n(v: str) -> str:
+        return v.lower().replace("і", "и").replace("э", "е").replace("ё", "е").replace("ы", "и")[:3]
+    return bool(x and y) and n(x) == n(y)
 
 
 def render_person(parts: tuple[str, str, str], scheme: str, belarusian: bool, form: str,
@@ -356,6 +366,8 @@ OFAC_LEGAL = [("OPEN JOINT STOCK COMPANY", "oao"), ("OPEN JOINT-STOCK COMPANY", 
               ("UNITARY ENTERPRISE", "up"), ("OJSC", "oao"), ("OAO", "oao"), ("JSC", "oao"), ("CJSC", "zao"),
               ("ZAO", "zao"), ("LLC", "ooo"), ("OOO", "ooo"), ("IOOO", "iooo"), ("RUP", "rup")]
 QUOTES = [("«", "»"), ("„", "“"), ('"', '"'), ("'", "'"), ("", "")]
+GENERIC_OK = {"Belarusian", "Minsk", "Grodno", "Mozyr", "Company", "Plant", "Works", "Wheeled", "Automobile",
+              "Tractor", "Potash", "Steel", "Oil", "Refinery", "Tobacco", "Factory", "Bank", "Airlines"}
 GENERIC_SWAP = {"Potash": "Cement", "Steel": "Glass", "Automobile": "Furniture", "Tractor": "Textile",
                 "Oil": "Dairy", "Tobacco": "Timber", "Airlines": "Logistics", "Bank": "Insurance"}
 
@@ -367,9 +379,10 @@ def split_cyr_org(text: str) -> tuple[str | None, str, str]:
     form = None
     if m and m.group(1) in LEGAL_BY_CYR:
         form, t = LEGAL_BY_CYR[m.group(1)], m.group(2)
-    q = re.search(r"«([^»«]+?)»", t) or re.search(r"«(.+)$", t)
-    core = q.group(1) if q else t
-    core = core.strip(" «»")
+    # the whole name after the legal form, without quotes, a parenthesised acronym or the
+    # "— управляющая компания холдинга ..." tail (Гродненская табачная фабрика Неман)
+    core = re.sub(r"\s*\([^)]*\)", "", t.split(" — ")[0])
+    core = re.sub(r"\s+", " ", core.replace("«", " ").replace("»", " ")).strip()
     return form, core, t
 
 
@@ -400,10 +413,10 @@ def read_reference(path: Path) -> tuple[list[dict[str, object]], list[Person]]:
             continue
         cyr_parts = [c.strip() for c in cyrl.split(";")]
         if len(cyr_parts) != len(engs):
-            engs, cyr_parts = engs[:1], cyr_parts[:1]
+            continue  # which Cyrillic name is which English one cannot be told
         for e, c in zip(engs, cyr_parts, strict=True):
             ru, _, be = c.partition(" / ")
-            orgs.append({"num": num, "eng": re.sub(r"\s*\(.*?\)", "", e).strip(), "ru": ru.strip(),
+            orgs.append({"num": num, "eng": e.strip(), "ru": ru.strip(),
                          "be": be.strip(), "variants": variants, "type": typ})
     return orgs, persons
 
@@ -531,24 +544,26 @@ def main(argv: list[str]) -> int:
         sc = rng.choice(be_schemes if bel else ru_schemes)
         # same surname, another given name (and another patronymic initial)
         pool = RU_GIVEN_F if fem else RU_GIVEN
-        mine = {person.ru[0], person.be[0] if person.be else ""}
-        others = [g for g in pool if g not in mine and BE_OF[g] not in mine]
+        mine = [person.ru[0], person.be[0] if person.be else ""]
+        others = [g for g in pool if not any(same_given(g, m) or same_given(BE_OF[g], m) for m in mine)]
         g2 = rng.choice(others)
         g2 = BE_OF[g2] if bel else g2
         add(anchor, render_person((g2, base[1], base[2]), sc, bel, rng.choice(forms), fem), "person", 0,
             "namesake", person.note)
-        add(anchor, render_person((g2, "", base[2]), sc, bel, rng.choice(["init", "gs"]), fem), "person", 0,
-            "namesake", person.note)
+        nform = rng.choice(["init", "gs"])
+        if nform == "gs" or fold(cyr(g2, sc, bel))[:1].lower() != fold(cyr(base[0], sc, bel))[:1].lower():
+            add(anchor, render_person((g2, "", base[2]), sc, bel, nform, fem), "person", 0, "namesake", person.note)
         # same given name and surname, another patronymic
         if base[1]:
-            fathers = [g for g in RU_GIVEN if g not in base[1] and BE_OF[g][:4] not in base[1] and g[:4] not in base[1]]
+            fathers = [g for g in RU_GIVEN if not same_given(g, base[1]) and not same_given(BE_OF[g], base[1])]
             f = rng.choice(fathers)
             f = BE_OF[f] if bel else f
             stem = re.sub(r"(ь|й|ий|ы|а|о)$", "", f)
             pat = stem + (("аўна" if fem else "авіч") if bel else ("овна" if fem else "ович"))
             if f.endswith(("й", "ь")) and not bel:
                 pat = stem + ("евна" if fem else "евич")
-            add(anchor, render_person((base[0], pat, base[2]), sc, bel, rng.choice(forms), fem), "person", 0,
+            psc = sc if sc != "lithuanian" else "bgn"  # the Lithuanian forms drop the patronymic
+            add(anchor, render_person((base[0], pat, base[2]), psc, bel, rng.choice(forms), fem), "person", 0,
                 "patronymic_other", person.note)
         # a surname of the same stem with another suffix
         s = base[2]
@@ -643,7 +658,9 @@ def main(argv: list[str]) -> int:
                         "organization", 0, "shared_word", f"'{w}'")
     # generic words with another trade word
     for o in ref_orgs:
-        eng = str(o["eng"])
+        eng = re.sub(r"\s*\([^)]*\)", "", str(o["eng"]).split(" — ")[0]).strip()
+        if not set(eng.split()) <= GENERIC_OK:
+            continue  # a coined word (Belneftekhim, Neman) names the firm whatever the trade word
         for a, b in GENERIC_SWAP.items():
             if re.search(rf"\b{a}\b", eng):
                 add(eng, re.sub(rf"\b{a}\b", b, eng), "organization", 0, "generic", f"reference s8 #{o['num']}")
