@@ -40,6 +40,9 @@ _SPECIAL = {"û": "yu", "â": "ya", "ŝ": "shch", "ł": "l", "ø": "o", "ß": "s
 _APOSTROPHES = re.compile(r"[\u0027\u2019\u02bc\u2018\u0060\u00b4]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # A "?" inside a word is a character lost to an encoding (Mus?ab for Mus'ab, ?bd for ʿAbd).
+# An initial written as its transliteration's two letters (Kuzmenko V.Yu., Zh. Alferov): one
+# letter, as a Cyrillic initial reads (Ю. = Y.); only before a dot, so no word is cut.
+_DIGRAPH_INITIAL = re.compile(r"(?<![a-z])(?:([yij])[uaeo]|([zkcs])h|(t)s|(s)hch|(s)ch)\.")
 _LOST = re.compile(r"(?<=[a-z])\?(?=[a-z])")
 
 # Ordered: longer digraphs first.
@@ -243,11 +246,15 @@ def to_latin(text: str) -> str:
         text = text.replace("šč", "shch")
     belarusian = any(c in _BELARUSIAN for c in text)
     out: list[str] = []
-    for c in text:
+    last = len(text) - 1
+    for i, c in enumerate(text):
         if c < "\u0080":
             out.append(c)
         elif c in _CYR:
-            out.append("h" if belarusian and c == "г" else _CYR[c])
+            lat = "h" if belarusian and c == "г" else _CYR[c]
+            if len(lat) > 1 and (i == 0 or not text[i - 1].isalpha()) and (i == last or not text[i + 1].isalpha()):
+                lat = lat[0]  # an initial (Кузьменко В.Ю.): one letter, as Kuzmenko V.Y.
+            out.append(lat)
         elif c in _SPECIAL:
             out.append(_SPECIAL[c])
         else:
@@ -311,11 +318,17 @@ _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th|-(?:[iy]j?|yi|ii|oi|go|ogo|ia|ya|j
                       r"|\b(?:no|nr)[\W_]*(?=\d)")
 
 
+def _one_letter(m: re.Match[str]) -> str:
+    return next(g for g in m.groups() if g) + "."
+
+
 def latin_tokens(text: str) -> list[str]:
     latin = to_latin(text)
     if "'" in latin or "`" in latin:
         latin = _APOSTROPHE_QUOTES.sub(r" \1 ", latin)
     latin = _LOST.sub("", _APOSTROPHES.sub("", latin))
+    if "." in latin:
+        latin = _DIGRAPH_INITIAL.sub(_one_letter, latin)
     if _DIGIT.search(latin):
         latin = _ORDINAL.sub("", latin)
     return [t for t in _NON_ALNUM.split(latin) if t]

@@ -30,6 +30,7 @@ FUZZY_FLOOR = 0.75  # token similarity below this is no match
 GENERIC_WEIGHT = 0.25
 PATRONYMIC_WEIGHT = 0.5
 INITIAL_CREDIT = 0.6
+AKANYE_CREDIT = 0.95  # Baskov / Baskau: the Belarusian a for the Russian o, nothing else changed
 GENERIC_ONLY_CAP = 0.6
 GENERIC_SAME_CAP = 0.8  # the same name of generic words only (Belarus Trading): review at most
 CONTAINED_NAME_SCORE = 0.85  # a rare listed name whole inside a longer one (Acme & Belaruskali): review
@@ -239,7 +240,8 @@ _IO = re.compile(r"(?<=[^aeiouy])io(?=[^aeiouy]|$)")
 _IT_SC = re.compile(r"sci(?=[aou])|sc(?=[eiy]|$|[^aeiouyh])")
 _IT_C = re.compile(r"ci(?=[aou])|c(?=[eiy]|$|[^aeiouyhkszt])")
 # A Baltic man's ending after a consonant.
-_BALTIC = re.compile(r"(?<=[^aeiouy])[ai]?s$|(?<=[aei]j)us$")  # not -us (Henrikus is no Henrik)
+# not -us (Henrikus is no Henrik), but -ius after a hushing sound (Kovačius, Volfovičius, from č š ž)
+_BALTIC = re.compile(r"(?<=[^aeiouy])[ai]?s$|(?<=[aei]j)us$|(?<=[csz])ius$")
 _GERMAN_S = re.compile(r"^s(?=[aeiouy])")
 
 
@@ -765,6 +767,10 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
         # Varabei/Vorobei, Hrodna/Grodno, Karpiankou/Karpenkov).
         ca, cb = _consonants(va), _consonants(vb)
         if len(ca) >= 3 and ca == cb:
+            if len(va) == len(vb) and all(x == y or x + y in ("oa", "ao") for x, y in zip(va, vb, strict=True)):
+                # Only Russian o written a (akanye, -ov / -au): the Belarusian form of the same name
+                # (Baskov / Baskau, Grodno / Hrodna), all but as good as the same spelling.
+                return max(s, AKANYE_CREDIT), "vowel variant"
             return max(s, 0.9), "vowel variant"
         # Belarusian ць where Russian has т (Tsertsel/Tertel, Shatsila/Shatilo, Artsiom/Artem):
         # a review-level variant, not proof.
