@@ -491,6 +491,8 @@ def _name_part(tokens: list[str], span: tuple[int, int], spans: list[tuple[int, 
     nothing else says organisation: no other legal form, no generic, common or vocabulary word
     (Shipping, Zavod), no number."""
     start, end = span
+    if person and all(len(t) == 1 for t in tokens[start:end]):
+        return True  # a person's initials (Kalinouski S.A., Ivanov N.V.), not S.A. or N.V.
     word = tokens[start]
     if end - start != 1 or len(word) > 2 or not _VOWEL.search(word) or word.isdigit():
         return False

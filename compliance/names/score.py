@@ -738,6 +738,9 @@ def _gender_forms(x: str, y: str) -> bool:
     return False
 
 
+_IJY = {"j": "i", "y": "i"}
+
+
 @lru_cache(maxsize=500_000)
 def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) -> tuple[float, str]:
     if a.isdigit() or b.isdigit():
@@ -748,8 +751,9 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
             return OTHER_GENDER_CREDIT, "other gender form"
         return 0.9, "gender form"
     if person and (len(a) == 1 or len(b) == 1):
-        firsts_a = {a[0], first_a}
-        firsts_b = {b[0], first_b}
+        # J, Y and I begin one name in different schemes (Jurij / Yuriy / Iurii for Юрий).
+        firsts_a = {_IJY.get(c, c) for c in (a[0], first_a)}
+        firsts_b = {_IJY.get(c, c) for c in (b[0], first_b)}
         return (INITIAL_CREDIT, "initial") if firsts_a & firsts_b else (0.0, "")
     if min(len(a), len(b)) <= 3:
         if not person and len(a) == len(b) == 3 and _reduced_o(a, b):
@@ -1305,6 +1309,7 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         for i, j, _, how in pairs:
             if how == "initial" and (i == pat_a or j == pat_b):
                 wa[i] = wb[j] = 0.0
+
         if not (pa and pb):
             for i in pa:
                 wa[i] = 0.0
