@@ -283,6 +283,8 @@ def _kh_reading(token: str) -> tuple[str, ...]:
         stem = _BALTIC.sub("", token)
         if len(stem) >= 4:
             out.append(skeleton(stem))
+            if "ch" in stem:  # Lithuanian ch is х (Chreninas = Khrenin)
+                out.append(skeleton(_CH.sub("kh", stem)))
     if "ck" in token:
         # Polish and Czech ck is ц + к (Słuck = Slutsk); the skeleton reads English ck as k.
         out.append(skeleton(token.replace("ck", "tsk")))
