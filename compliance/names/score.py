@@ -945,6 +945,7 @@ DIMINUTIVE_CREDIT = 0.85  # Sasha / Aleksandr (names.yaml diminutives)
 # (Ivan / Ivanov, Christian / Christiansen, Petr / Petrovich, Marian / Mariana).
 _NOT_CUT = ("a", "ov", "ova", "ev", "eva", "in", "ina", "yn", "yna", "sen", "son", "ez", "es", "ich", "ovich",
             "evich", "ovna", "evna", "ichna", "enko", "uk", "chuk", "ski", "ska", "sky", "skii", "skaya", "ik",
+            "skiy", "skij", "skyi", "skyy", "skaja", "skaia",  # -ский as each scheme writes it (Zubkov / Zubkovskiy)
             "yk", "ko", "s", "i", "y", "o", "e", "ou", "ouna", "avich", "auna",
             "ette", "etta", "ine", "elle", "ka", "na")  # and feminine forms (Henri / Henriette)
 
