@@ -273,6 +273,9 @@ def _kh_reading(token: str) -> tuple[str, ...]:
     if "sch" in token:
         # German sch is ж as well as ш (Schukow = Zhukov, Breschnew = Brezhnev).
         out.append(skeleton(token.replace("schtsch", "shch").replace("tsch", "ch").replace("sch", "zh")))
+    if "x" in token and len(token) >= 4:
+        # GOST 7.79 system B writes х as x (Xrenin, Mixail, Xoldingz).
+        out.append(skeleton(token.replace("x", "kh")))
     if "cs" in token or "zs" in token:
         # Hungarian: cs is ч, zs ж, scs щ (s is ш and sz с: the skeleton reads those alike).
         out.append(skeleton(token.replace("scs", "shch").replace("cs", "ch").replace("zs", "zh")))
