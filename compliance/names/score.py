@@ -273,6 +273,13 @@ def _kh_reading(token: str) -> tuple[str, ...]:
     if "sch" in token:
         # German sch is ж as well as ш (Schukow = Zhukov, Breschnew = Brezhnev).
         out.append(skeleton(token.replace("schtsch", "shch").replace("tsch", "ch").replace("sch", "zh")))
+    if len(token) >= 7 and token.endswith("ova") and token[-4] not in "aeiouy":
+        # Czech and Slovak add -ová to a woman's surname for its final -a (Pachodavová = Pachodava
+        # in the EU lists' Czech and Slovak name variants).
+        fem = token[:-3] + "a"
+        out.append(skeleton(fem))
+        if "ch" in fem:  # Czech ch is х
+            out.append(skeleton(_CH.sub("kh", fem)))
     if "x" in token and len(token) >= 4:
         # GOST 7.79 system B writes х as x (Xrenin, Mixail, Xoldingz).
         out.append(skeleton(token.replace("x", "kh")))
