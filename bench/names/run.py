@@ -3,7 +3,9 @@
 1. Quality on three labelled sets: tests/data/name_pairs.csv (generated spellings),
    tests/data/real_name_pairs.csv (aliases and hard negatives from the real lists, OpenSanctions
    samples and hand-written Belarus cases) and tests/data/fresh_name_pairs.csv (held out: UK
-   list vs OFAC spellings, OFAC non-SDN and CSL aliases, hard negatives): our ``similarity`` at the calibrated thresholds vs
+   list vs OFAC spellings, OFAC non-SDN and CSL aliases, hard negatives), euro, doc and
+   spell_name_pairs.csv (names wave 3: real Belarus parties in many spellings, printed per
+   dev / held half too): our ``similarity`` at the calibrated thresholds vs
    rapidfuzz WRatio on ASCII-folded text (at its best threshold) and nomenklatura's logic-v2
    (installed by this script into its own venv, bench/results/venv-logicv2: ``make test`` never
    needs it).

@@ -611,7 +611,7 @@ def main(argv: list[str]) -> int:
                     c = fold(c)
                 lf = ""
                 if bform:
-                    lf = rng.choice([LEGAL[bform]["be"], cyr(LEGAL[bform]["be"], "lacinka", True),
+                    lf = rng.choice([str(LEGAL[bform]["be"]), cyr(str(LEGAL[bform]["be"]), "lacinka", True),
                                      rng.choice(LEGAL[bform]["lat"])])
                 q = rng.choice(QUOTES)
                 out.append((f"{lf} {q[0]}{c}{q[1]}", "lacinka" if sc == "lacinka" else "be_ru"))
@@ -636,23 +636,23 @@ def main(argv: list[str]) -> int:
     by_num: dict[str, list[dict[str, object]]] = {}
     for o in ref_orgs:
         by_num.setdefault(str(o["num"]), []).append(o)
-    for x, y in related:
-        for ox in by_num.get(x, []):
-            for oy in by_num.get(y, []):
-                add(str(ox["eng"]), str(oy["eng"]), "organization", 0, "related_org", f"reference s8 #{x} vs #{y}")
-                add(str(ox["ru"]), str(oy["ru"]), "organization", 0, "related_org", f"reference s8 #{x} vs #{y}")
-                add(str(ox["eng"]), cyr(split_cyr_org(str(oy["ru"]))[1], "bgn"), "organization", 0, "related_org",
-                    f"reference s8 #{x} vs #{y}")
+    for rx, ry in related:
+        for ox in by_num.get(rx, []):
+            for oy in by_num.get(ry, []):
+                note = f"reference s8 #{rx} vs #{ry}"
+                add(str(ox["eng"]), str(oy["eng"]), "organization", 0, "related_org", note)
+                add(str(ox["ru"]), str(oy["ru"]), "organization", 0, "related_org", note)
+                add(str(ox["eng"]), cyr(split_cyr_org(str(oy["ru"]))[1], "bgn"), "organization", 0, "related_org", note)
     # two listed organisations sharing a word
     words: dict[str, list[dict[str, object]]] = {}
     stop = {"of", "the", "oao", "ojsc", "llc", "and", "for", "plant", "company", "republic", "belarus", "state"}
     for o in ref_orgs:
         for w in set(re.findall(r"[a-z]{4,}", str(o["eng"]).lower())) - stop:
             words.setdefault(w, []).append(o)
-    for w, group in sorted(words.items()):
-        for ox in group:
-            for oy in group:
-                if ox["num"] < oy["num"] and ox["eng"] != oy["eng"]:
+    for w, ogroup in sorted(words.items()):
+        for ox in ogroup:
+            for oy in ogroup:
+                if str(ox["num"]) < str(oy["num"]) and ox["eng"] != oy["eng"]:
                     add(str(ox["eng"]), str(oy["eng"]), "organization", 0, "shared_word", f"'{w}'")
                     add(str(ox["ru"]), cyr(split_cyr_org(str(oy["ru"]))[2], rng.choice(["bgn", "icao"])),
                         "organization", 0, "shared_word", f"'{w}'")
@@ -700,10 +700,10 @@ def main(argv: list[str]) -> int:
             add(name, informal(cyr(c, "bgn"), rng), "organization", 1, "informal", note)
 
     rng.shuffle(pairs)
-    with OUT.open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=["a", "b", "kind", "label", "category", "half", "note"])
-        w.writeheader()
-        w.writerows(pairs)
+    with OUT.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=["a", "b", "kind", "label", "category", "half", "note"])
+        writer.writeheader()
+        writer.writerows(pairs)
     pos = sum(p["label"] == "1" for p in pairs)
     print(f"{OUT.name}: {len(pairs)} pairs ({pos} positive)", file=sys.stderr)
     return 0
