@@ -788,6 +788,10 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
                 # (Baskov / Baskau, Grodno / Hrodna), all but as good as the same spelling.
                 return max(s, AKANYE_CREDIT), "vowel variant"
             return max(s, 0.9), "vowel variant"
+        if len(ca) == 2 and ca == cb and len(va) == len(vb) >= 5 and \
+                all(x == y or x + y in ("oa", "ao") for x, y in zip(va, vb, strict=True)):
+            # Two consonants only (Soiko / Soika): the Belarusian a for o is still the one change.
+            return max(s, 0.9), "vowel variant"
         # Belarusian ць where Russian has т (Tsertsel/Tertel, Shatsila/Shatilo, Artsiom/Artem):
         # a review-level variant, not proof.
         if len(ca) >= 3 and "c" in ca + cb and ca.replace("c", "t") == cb.replace("c", "t") and \
