@@ -1,0 +1,79 @@
+"""Verdicts that must move one way only, for every goods code of the bundle (and a few ordinary
+and humanitarian ones): a route through Belarus, a Belarusian receiver behind a third country, a
+missing document or the Lithuanian rule never makes a shipment less severe than the same
+shipment without it (RULES.md rule families); Russia as destination is judged as Belarus
+(harmonised rules). A case table checks single rows; this checks the rule set as a whole, so a
+new goods entry that breaks the order is caught without a case written for it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from compliance.models import Verdict
+from compliance.screener import Screener
+
+_RANK = {Verdict.CLEAR: 0, Verdict.REVIEW: 1, Verdict.BLOCK: 2, Verdict.ERROR: 3}
+# Ordinary, humanitarian and tobacco codes beside the bundle's goods codes.
+_EXTRA = ("620342", "640399", "870195", "392690", "100199", "300490", "901890", "240110")
+_DOC = {"end_use_doc_type": "end_use_statement", "end_use_doc_issuer": "manufacturer"}
+
+
+@pytest.fixture(scope="module")
+def screener() -> Screener:
+    return Screener.load(include_imported=False)
+
+
+def _codes(screener: Screener) -> list[str]:
+    codes = set(_EXTRA)
+    for entries in screener.bundle.goods.values():
+        for e in entries:
+            codes.add(e.code.ljust(6, "0"))  # a chapter entry is declared as a code beneath it
+            codes.add(e.code.ljust(4, "0")[:4])  # and the heading, broader than a listed subheading
+    return sorted(codes)
+
+
+# (name, harsher-or-equal row, milder row, jurisdiction of the first row); rows without hs_code.
+_PAIRS: list[tuple[str, dict[str, Any], dict[str, Any], str | None]] = [
+    ("transit through BY to a high-risk country", {"destination_country": "KZ", "transit_countries": "BY"},
+     {"destination_country": "KZ"}, None),
+    ("transit through BY to another third country", {"destination_country": "EG", "transit_countries": "BY"},
+     {"destination_country": "EG"}, None),
+    ("Belarusian end user behind a third country", {"destination_country": "KZ", "end_user_country": "BY"},
+     {"destination_country": "BY"}, None),
+    ("Belarusian consignee behind a partner country", {"destination_country": "DE", "consignee_country": "BY"},
+     {"destination_country": "BY"}, None),
+    ("no end-use document", {"destination_country": "KZ"}, {"destination_country": "KZ", **_DOC}, None),
+    ("Lithuanian manufacturer rule", {"destination_country": "EG"}, {"destination_country": "EG"}, "LT"),
+    ("Belarus itself against a documented third country", {"destination_country": "BY"},
+     {"destination_country": "KZ", **_DOC}, None),
+    ("Belarusian origin with a route out of Belarus",
+     {"destination_country": "DE", "origin_country": "BY", "transit_countries": "BY;PL"},
+     {"destination_country": "DE", "origin_country": "BY"}, None),
+]
+
+
+@pytest.mark.parametrize(("name", "harsh", "mild", "jurisdiction"), _PAIRS, ids=[p[0] for p in _PAIRS])
+def test_never_milder(screener: Screener, name: str, harsh: dict[str, Any], mild: dict[str, Any],
+                      jurisdiction: str | None) -> None:
+    def verdict(j: str | None, **kw: Any) -> Verdict:
+        return screener.screen({"shipment_id": "M", "date": "2025-09-15", **kw}, jurisdiction=j).verdict
+
+    wrong = []
+    for code in _codes(screener):
+        hi = verdict(jurisdiction, hs_code=code, **harsh)
+        lo = verdict(None, hs_code=code, **mild)
+        if _RANK[hi] < _RANK[lo]:
+            wrong.append(f"{code}: {hi.value} with, {lo.value} without")
+    assert not wrong, f"{name}: " + "; ".join(wrong)
+
+
+def test_russia_is_judged_as_belarus(screener: Screener) -> None:
+    wrong = []
+    for code in _codes(screener):
+        ru, by = (screener.screen({"shipment_id": "M", "date": "2025-09-15", "hs_code": code,
+                                   "destination_country": c}).verdict for c in ("RU", "BY"))
+        if ru != by:
+            wrong.append(f"{code}: RU {ru.value}, BY {by.value}")
+    assert not wrong, "; ".join(wrong)
