@@ -225,10 +225,11 @@ class Context:
         return []
 
     def restricted_certainly(self, hit: GoodsHit) -> bool:
-        """The hit makes the goods export-restricted for sure: a certain code, and for a luxury-type
-        ban a value per item above its threshold (goods the ban may not reach sent through Belarus or
-        to a Belarusian end user cannot be judged harder than the same goods sent to Belarus)."""
-        return hit.certain and not self.per_item_doubts(hit.rule)
+        """The hit makes the goods export-restricted for sure: a certain code of a rule that blocks
+        (not the 2021 dual-use scope, which turned on a military end use), and for a luxury-type ban
+        a value per item above its threshold. Goods the ban may not reach, sent through Belarus or to
+        a Belarusian end user, cannot be judged harder than the same goods sent to Belarus."""
+        return hit.certain and hit.rule.severity == Severity.block and not self.per_item_doubts(hit.rule)
 
     @property
     def sensitive_certain(self) -> bool:
@@ -246,6 +247,8 @@ class Context:
                 label = h.rule.title.lower().replace(" export ban", "").strip() + " (export ban)"
             if not h.certain:
                 label += " [unverified]"
+            elif h.rule.severity != Severity.block:
+                label += f" [{h.rule.title}]"
             elif self.per_item_doubts(h.rule):
                 label += " [value per item not above the threshold]"
             if label not in labels:

@@ -34,7 +34,8 @@ def _codes(screener: Screener) -> list[str]:
     return sorted(codes)
 
 
-# (name, harsher-or-equal row, milder row, jurisdiction of the first row); rows without hs_code.
+# (name, harsher-or-equal row, milder row, jurisdiction of the first row); rows without hs_code,
+# dated 2025-09-15 unless they say otherwise.
 _PAIRS: list[tuple[str, dict[str, Any], dict[str, Any], str | None]] = [
     ("transit through BY to a high-risk country", {"destination_country": "KZ", "transit_countries": "BY"},
      {"destination_country": "KZ"}, None),
@@ -44,6 +45,15 @@ _PAIRS: list[tuple[str, dict[str, Any], dict[str, Any], str | None]] = [
      {"destination_country": "BY"}, None),
     ("Belarusian consignee behind a partner country", {"destination_country": "DE", "consignee_country": "BY"},
      {"destination_country": "BY"}, None),
+    ("Belarusian end user behind a third country, 2021 dual-use scope",
+     {"destination_country": "KZ", "end_user_country": "BY", "date": "2021-12-01"},
+     {"destination_country": "BY", "date": "2021-12-01"}, None),
+    ("Belarusian end user behind a third country, before Annex XXX",
+     {"destination_country": "KZ", "end_user_country": "BY", "date": "2024-01-10"},
+     {"destination_country": "BY", "date": "2024-01-10"}, None),
+    ("transit through BY before the 2024 transit bans",
+     {"destination_country": "KZ", "transit_countries": "BY", "date": "2024-01-10"},
+     {"destination_country": "KZ", "date": "2024-01-10"}, None),
     ("no end-use document", {"destination_country": "KZ"}, {"destination_country": "KZ", **_DOC}, None),
     ("Lithuanian manufacturer rule", {"destination_country": "EG"}, {"destination_country": "EG"}, "LT"),
     ("Belarus itself against a documented third country", {"destination_country": "BY"},
@@ -77,3 +87,44 @@ def test_russia_is_judged_as_belarus(screener: Screener) -> None:
         if ru != by:
             wrong.append(f"{code}: RU {ru.value}, BY {by.value}")
     assert not wrong, "; ".join(wrong)
+
+
+# Rows that may add at most a REVIEW to what the same goods get when sent straight to Belarus
+# (first row, jurisdiction; second row, EU): a route through Belarus or Russia, a Belarusian
+# receiver behind a third country and the Lithuanian document rule judge goods by the same export
+# bans, so they cannot block goods that only get a REVIEW in Belarus (an unverified code, the 2021
+# military-end-use scope, a luxury item at or below the per-item threshold).
+_LOW_VALUE = {"value": 1000, "quantity": 10, "unit": "pcs", "currency": "EUR"}
+_UPPER: list[tuple[str, dict[str, Any], dict[str, Any], str | None]] = [
+    ("Belarusian end user behind a third country", {"destination_country": "KZ", "end_user_country": "BY"},
+     {"destination_country": "BY"}, None),
+    ("Belarusian end user behind a third country, 2021 dual-use scope",
+     {"destination_country": "KZ", "end_user_country": "BY", "date": "2021-12-01"},
+     {"destination_country": "BY", "date": "2021-12-01"}, None),
+    ("Russian consignee behind a partner country, items at EUR 100",
+     {"destination_country": "DE", "consignee_country": "RU", **_LOW_VALUE}, {"destination_country": "BY", **_LOW_VALUE},
+     None),
+    ("transit through Belarus", {"destination_country": "KZ", "transit_countries": "PL;BY"},
+     {"destination_country": "BY"}, None),
+    ("transit through Belarus, items at EUR 100", {"destination_country": "KZ", "transit_countries": "PL;BY", **_LOW_VALUE},
+     {"destination_country": "BY", **_LOW_VALUE}, None),
+    ("transit through Russia, items at EUR 100", {"destination_country": "AM", "transit_countries": "RU", **_LOW_VALUE},
+     {"destination_country": "BY", **_LOW_VALUE}, None),
+    ("Lithuanian rule, items at EUR 100", {"destination_country": "EG", **_LOW_VALUE},
+     {"destination_country": "BY", **_LOW_VALUE}, "LT"),
+]
+
+
+@pytest.mark.parametrize(("name", "row", "bound", "jurisdiction"), _UPPER, ids=[p[0] for p in _UPPER])
+def test_never_harsher_than_belarus_plus_review(screener: Screener, name: str, row: dict[str, Any],
+                                                bound: dict[str, Any], jurisdiction: str | None) -> None:
+    def verdict(j: str | None, **kw: Any) -> Verdict:
+        return screener.screen({"shipment_id": "M", "date": "2025-09-15", **kw}, jurisdiction=j).verdict
+
+    wrong = []
+    for code in _codes(screener):
+        got = verdict(jurisdiction, hs_code=code, **row)
+        direct = verdict(None, hs_code=code, **bound)
+        if _RANK[got] > max(_RANK[direct], _RANK[Verdict.REVIEW]):
+            wrong.append(f"{code}: {got.value}, {direct.value} straight to Belarus")
+    assert not wrong, f"{name}: " + "; ".join(wrong)
