@@ -128,3 +128,38 @@ def test_never_harsher_than_belarus_plus_review(screener: Screener, name: str, r
         if _RANK[got] > max(_RANK[direct], _RANK[Verdict.REVIEW]):
             wrong.append(f"{code}: {got.value}, {direct.value} straight to Belarus")
     assert not wrong, f"{name}: " + "; ".join(wrong)
+
+
+_TIGHTEN_ROUTES = [{"destination_country": "BY"}, {"destination_country": "KZ", "transit_countries": "PL;BY"},
+                   {"destination_country": "DE", "origin_country": "BY"}, {"destination_country": "EG"}]
+
+
+@pytest.mark.parametrize("route", _TIGHTEN_ROUTES, ids=lambda r: "-".join(f"{k}={v}" for k, v in r.items()))
+def test_goods_measures_only_tighten(screener: Screener, route: dict[str, Any]) -> None:
+    """The goods measures of the reference only ever tighten (a wind-down ends in a ban, the 2021
+    dual-use scope and the 2023 Annex Va extension give way to wider bans): for every goods code,
+    the verdict of a row without parties never falls from one rule date of the bundle to the next."""
+    import datetime as dt
+
+    one = dt.timedelta(days=1)
+    dates: set[dt.date] = set()
+    for rule in screener.bundle.rules:
+        dates |= {rule.valid_from - one, rule.valid_from}
+        if rule.valid_to:
+            dates |= {rule.valid_to, rule.valid_to + one}
+        if rule.wind_down_until:
+            dates |= {rule.wind_down_until, rule.wind_down_until + one}
+    for entries in screener.bundle.goods.values():
+        for e in entries:
+            if e.valid_from:
+                dates |= {e.valid_from - one, e.valid_from}
+    days = sorted(d for d in dates if d.year >= 2010)  # the party rules' 2006 start adds nothing here
+    wrong = []
+    for code in _codes(screener):
+        before: tuple[dt.date, Verdict] | None = None
+        for day in days:
+            got = screener.screen({"shipment_id": "M", "date": day.isoformat(), "hs_code": code, **route}).verdict
+            if before and _RANK[got] < _RANK[before[1]]:
+                wrong.append(f"{code}: {before[1].value} on {before[0]}, {got.value} on {day}")
+            before = (day, got)
+    assert not wrong, "; ".join(wrong)
