@@ -31,6 +31,9 @@ format_hs = lru_cache(maxsize=8192)(hs.format_hs)
 UNIVERSAL_REGIMES = {"UN"}
 # The end-use document kinds of the contract (CONTRACT.md §1, end_use_doc_type).
 _DOC_KINDS = frozenset(("end_user_certificate", "end_use_statement", "import_certificate", "delivery_verification"))
+# Units that count items, for a value per item (luxury thresholds); blank counts as items.
+_ITEM_UNITS = frozenset(("", "pcs", "pc", "pce", "piece", "pieces", "item", "items", "unit", "units", "u", "ea",
+                         "each", "nar", "p/st", "bottle", "bottles", "шт", "штук"))
 
 
 @dataclass(frozen=True)
@@ -198,14 +201,44 @@ class Context:
     def sensitive(self) -> bool:
         return bool(self.sensitive_hits)
 
+    def per_item_doubts(self, rule: Rule) -> list[str]:
+        """Luxury-type bans apply above a value per item: at or below it the ban may not apply (so
+        too a whole shipment declared at or below it). A value per item that cannot be worked out (no
+        quantity, a unit that is not items, another currency) leaves the hit as it is."""
+        limit = rule.params.get("min_item_value_eur")
+        if limit is None:
+            return []
+        s = self.shipment
+        if s.value is None or (s.currency or "EUR").upper() != "EUR":
+            return []
+        if s.value <= float(limit):
+            # No item can be worth more than the whole shipment, whatever the quantity or unit.
+            return [f"declared value EUR {s.value:,.2f} for the whole shipment is not above the EUR {limit} "
+                    "per-item threshold of the Russia model, the Belarus threshold is unverified"]
+        unit = (s.unit or "").strip().lower()
+        if not s.quantity or unit not in _ITEM_UNITS:
+            return []
+        per_item = s.value / s.quantity
+        if per_item <= float(limit):
+            return [f"declared value EUR {per_item:,.2f} per item is not above the EUR {limit} threshold "
+                    "of the Russia model; the Belarus threshold is unverified"]
+        return []
+
+    def restricted_certainly(self, hit: GoodsHit) -> bool:
+        """The hit makes the goods export-restricted for sure: a certain code of a rule that blocks
+        (not the 2021 dual-use scope, which turned on a military end use), and for a luxury-type ban
+        a value per item above its threshold. Goods the ban may not reach, sent through Belarus or to
+        a Belarusian end user, cannot be judged harder than the same goods sent to Belarus."""
+        return hit.certain and hit.rule.severity == Severity.block and not self.per_item_doubts(hit.rule)
+
     @property
     def sensitive_certain(self) -> bool:
-        return any(h.certain for h in self.sensitive_hits)
+        return any(self.restricted_certainly(h) for h in self.sensitive_hits)
 
     def sensitive_summary(self) -> str:
         """Short label of why the goods are export-restricted, e.g. 'CHPL tier 1, possible dual-use'."""
         labels: list[str] = []
-        for h in sorted(self.sensitive_hits, key=lambda h: (not h.certain, h.rule.id)):
+        for h in sorted(self.sensitive_hits, key=lambda h: (not self.restricted_certainly(h), h.rule.id)):
             if h.rule.family == Family.chpl:
                 label = "CHPL " + (h.entry.note or "").split(":")[0]
             elif h.rule.family == Family.dual_use:
@@ -214,6 +247,10 @@ class Context:
                 label = h.rule.title.lower().replace(" export ban", "").strip() + " (export ban)"
             if not h.certain:
                 label += " [unverified]"
+            elif h.rule.severity != Severity.block:
+                label += f" [{h.rule.title}]"
+            elif self.per_item_doubts(h.rule):
+                label += " [value per item not above the threshold]"
             if label not in labels:
                 labels.append(label)
         return ", ".join(labels)

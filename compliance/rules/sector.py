@@ -13,33 +13,6 @@ from compliance.models import Finding
 from compliance.rules.context import Context, GoodsHit, country_name, format_hs
 from compliance.rules.model import Rule
 
-_ITEM_UNITS = {"", "pcs", "pc", "pce", "piece", "pieces", "item", "items", "unit", "units", "u", "ea",
-               "each", "nar", "p/st", "bottle", "bottles", "шт", "штук"}
-
-
-def _per_item_doubt(ctx: Context, rule: Rule) -> list[str]:
-    """Luxury-type bans apply above a value per item: at or below it is a REVIEW (so is a whole
-    shipment declared at or below it). A value per item that cannot be worked out (no quantity, a
-    unit that is not items, another currency) leaves the finding as it is."""
-    limit = rule.params.get("min_item_value_eur")
-    if limit is None:
-        return []
-    s = ctx.shipment
-    if s.value is None or (s.currency or "EUR").upper() != "EUR":
-        return []
-    if s.value <= float(limit):
-        # No item can be worth more than the whole shipment, whatever the quantity or unit.
-        return [f"declared value EUR {s.value:,.2f} for the whole shipment is not above the EUR {limit} "
-                "per-item threshold of the Russia model, the Belarus threshold is unverified"]
-    unit = (s.unit or "").strip().lower()
-    if not s.quantity or unit not in _ITEM_UNITS:
-        return []
-    per_item = s.value / s.quantity
-    if per_item <= float(limit):
-        return [f"declared value EUR {per_item:,.2f} per item is not above the EUR {limit} threshold "
-                "of the Russia model; the Belarus threshold is unverified"]
-    return []
-
 
 def _evaluate_export(ctx: Context, rule: Rule, hit: GoodsHit) -> list[Finding]:
     receivers = ctx.receivers_in(ctx.sanctioned(rule))
@@ -51,7 +24,7 @@ def _evaluate_export(ctx: Context, rule: Rule, hit: GoodsHit) -> list[Finding]:
     message = (f"{rule.title}: HS {format_hs(ctx.shipment.hs_code)} {verb} listed "
                f"{format_hs(hit.entry.code)}, export to {where} ({roles}) is banned")
     evidence = {**ctx.goods_evidence(hit), **receivers}
-    return [ctx.finding(rule, message, evidence, doubts=hit.doubts() + _per_item_doubt(ctx, rule))]
+    return [ctx.finding(rule, message, evidence, doubts=hit.doubts() + ctx.per_item_doubts(rule))]
 
 
 def _evaluate_import(ctx: Context, rule: Rule, hit: GoodsHit) -> list[Finding]:

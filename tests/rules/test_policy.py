@@ -156,3 +156,51 @@ def test_batch_caches_tell_rows_apart_by_manufacturer_country(screener: Screener
     assert [r.model_dump(mode="json") for r in got] == [r.model_dump(mode="json") for r in reference(screener, rows)]
     assert [r.verdict for r in got] == [Verdict.CLEAR, Verdict.REVIEW, Verdict.CLEAR, Verdict.REVIEW,
                                         Verdict.CLEAR, Verdict.REVIEW]
+
+
+def _goods_rows() -> list[Any]:
+    """One shipment per goods code of the sector, dual-use and CHPL rules, sent the way its rule
+    judges (export bans, dual-use, CHPL: to Belarus; import bans: of Belarusian origin into
+    Germany), on the first day the code is in force after any wind-down."""
+    import datetime as dt
+
+    bundle = Screener.load(include_imported=False).bundle
+    out = []
+    for rule in bundle.rules:
+        if rule.family.value not in ("sector", "dual_use", "chpl") or rule.params.get("to") == "high_risk":
+            continue
+        for e in bundle.goods.get(rule.id, ()):
+            day = max(d for d in (rule.valid_from, e.valid_from) if d)
+            if rule.wind_down_until and day <= rule.wind_down_until:
+                day = rule.wind_down_until + dt.timedelta(days=1)
+            code = e.code.ljust(6, "0")  # a chapter entry ('44') is declared as a code beneath it
+            where = ({"destination_country": "DE", "origin_country": "BY"} if rule.kind == "import_ban"
+                     else {"destination_country": "BY"})
+            confidence = e.confidence or rule.confidence
+            out.append(pytest.param(rule.id, rule.severity, confidence, e.ex, e.overrides_humanitarian,
+                                    {"hs_code": code, "date": day.isoformat(), **where},
+                                    id=f"{rule.id}:{e.code}"))
+    return out
+
+
+@pytest.mark.parametrize(("rule_id", "severity", "confidence", "ex", "overrides_humanitarian", "row"), _goods_rows())
+def test_every_goods_code_resolves_by_its_confidence(screener: Screener, rule_id: str, severity: Severity,
+                                                     confidence: str, ex: bool, overrides_humanitarian: bool,
+                                                     row: dict[str, Any]) -> None:
+    """Reference §0: a code built from an unverified fact, or an 'ex' code, never blocks and its
+    finding says why; a confirmed, scope-confirmed or heuristic code has its rule's severity (block,
+    but review for the 2021 military-end-use dual-use scope), except on humanitarian goods
+    (RULES.md), which are lowered to info."""
+    result = screener.screen(_row(**row))
+    (finding,) = [f for f in result.findings if f.rule_id == rule_id]
+    code = row["hs_code"]
+    humanitarian = (int(code[:2]) <= 23 or code[:2] == "30" or "9018" <= code[:4] <= "9022") \
+        and not overrides_humanitarian
+    if confidence == "unverified":
+        assert finding.severity != Severity.block and "unverified" in finding.message, finding.message
+    elif ex:
+        assert finding.severity != Severity.block and "'ex' code" in finding.message, finding.message
+    elif humanitarian:
+        assert finding.severity == Severity.info, finding.message
+    else:
+        assert finding.severity == severity, finding.message
