@@ -27,7 +27,7 @@ import itertools
 import math
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from typing import Any, Generic, TypeVar
 
 import numpy as np
@@ -98,6 +98,9 @@ LONE_TOKEN_SHARE = 0.45
 # Best credit align gives two tokens more than one edit apart (vowel variants: 0.9).
 UNSEEN_CREDIT = 0.9
 _NEAR_CACHE_MAX = 20_000
+# Result lists of recent searches (name, country, kind, limit, threshold): a server or a batch
+# outside the screener's PartyCache asks for the same party again; the index never changes.
+_RESULT_CACHE_MAX = 1_024
 # Keys longer than this get no one-edit neighbourhood (its size grows with the square of the
 # length: an 800 KB token would exhaust memory); they are still found exactly.
 MAX_NEIGHBOUR_LEN = 48
@@ -123,10 +126,10 @@ class _LRU(Generic[V]):
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
-        self._d: OrderedDict[str, V] = OrderedDict()
+        self._d: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> V | None:
+    def get(self, key: Hashable) -> V | None:
         v = self._d.get(key)  # one atomic dict read; the order is kept under the lock
         if v is not None:
             with self._lock:
@@ -134,7 +137,7 @@ class _LRU(Generic[V]):
                     self._d.move_to_end(key)
         return v
 
-    def put(self, key: str, value: V) -> None:
+    def put(self, key: Hashable, value: V) -> None:
         with self._lock:
             self._d[key] = value
             self._d.move_to_end(key)
@@ -574,6 +577,7 @@ class NameIndex:
         self._off: list[int] = off
         self._post = np.fromiter(itertools.chain.from_iterable(postings.values()), dtype=np.int64, count=off[-1])
         self._near_cache: _LRU[tuple[tuple[int, float], ...]] = _LRU(_NEAR_CACHE_MAX)
+        self._results: _LRU[tuple[NameMatch, ...]] = _LRU(_RESULT_CACHE_MAX)
         # The neighbourhood of every indexed key, computed once: a query token that is a listed
         # word (most are) costs one lookup; only unlisted ones (typos, joined forms) are searched.
         self._near_pre: list[tuple[tuple[int, float], ...] | None] = [None] * len(kid)
@@ -1225,7 +1229,21 @@ class NameIndex:
 
         A name with embedded alternatives ("X a.k.a. Y", "X (ОАО Y)", "X / Y") is screened as a
         whole and as each alternative; each entity keeps its best match, and the explanation
-        says which alternative matched."""
+        says which alternative matched. A repeated search returns the kept results (a new list
+        of the same matches)."""
+        if len(name) > MAX_QUERY_CHARS:  # a hostile name is not kept (the cache holds its key)
+            return self._search(name, country=country, kind=kind, limit=limit, threshold=threshold)
+        key = (name, country, kind, limit, threshold)
+        hit = self._results.get(key)
+        if hit is not None:
+            return list(hit)
+        out = self._search(name, country=country, kind=kind, limit=limit, threshold=threshold)
+        self._results.put(key, tuple(out))
+        return out
+
+    def _search(self, name: str, *, country: str | None, kind: str | None, limit: int,
+                threshold: float | None) -> list[NameMatch]:
+        """``search`` without the result cache."""
         variants = query_variants(name[:MAX_QUERY_CHARS])
         if len(variants) == 1:
             return self._search_one(name, country=country, kind=kind, limit=limit, threshold=threshold)
