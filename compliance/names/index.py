@@ -101,6 +101,9 @@ _NEAR_CACHE_MAX = 20_000
 # Result lists of recent searches (name, country, kind, limit, threshold): a server or a batch
 # outside the screener's PartyCache asks for the same party again; the index never changes.
 _RESULT_CACHE_MAX = 1_024
+# Parsed queries with their candidates and alignments (``_Query``): the same party searched
+# with another country (a batch's rows), limit or threshold reuses them.
+_QUERY_CACHE_MAX = 256
 # Keys longer than this get no one-edit neighbourhood (its size grows with the square of the
 # length: an 800 KB token would exhaust memory); they are still found exactly.
 MAX_NEIGHBOUR_LEN = 48
@@ -424,6 +427,22 @@ def _concept_keys(rep: NameRep) -> list[str]:
     return ["\x01" + c for cs in rep.concepts for c in sorted(cs)]
 
 
+class _Query:
+    """A parsed query and what its searches at other countries, limits and thresholds share:
+    the candidates per floor (and limit above 10) and align's results per listed form."""
+
+    __slots__ = ("rep", "cut", "weights", "fcut", "candidates", "aligned")
+
+    def __init__(self, rep: NameRep, cut: str, weights: tuple[list[float], list[float]],
+                 fcut: tuple[NameRep, str] | None) -> None:
+        self.rep = rep
+        self.cut = cut  # the explanation's note of a query screened on its first words
+        self.weights = weights  # token weights, organisation and person rules
+        self.fcut = fcut  # ``field_cut``: the query read as cut by a 35-character field
+        self.candidates: dict[tuple[float, int], tuple[list[tuple[float, int]], frozenset[int]]] = {}
+        self.aligned: dict[tuple[int, bool], Alignment] = {}
+
+
 class NameIndex:
     """Every name and alias of the loaded entities, indexed for fast candidate search."""
 
@@ -578,6 +597,7 @@ class NameIndex:
         self._post = np.fromiter(itertools.chain.from_iterable(postings.values()), dtype=np.int64, count=off[-1])
         self._near_cache: _LRU[tuple[tuple[int, float], ...]] = _LRU(_NEAR_CACHE_MAX)
         self._results: _LRU[tuple[NameMatch, ...]] = _LRU(_RESULT_CACHE_MAX)
+        self._queries: _LRU[_Query] = _LRU(_QUERY_CACHE_MAX)
         # The neighbourhood of every indexed key, computed once: a query token that is a listed
         # word (most are) costs one lookup; only unlisted ones (typos, joined forms) are searched.
         self._near_pre: list[tuple[tuple[int, float], ...] | None] = [None] * len(kid)
@@ -1260,15 +1280,49 @@ class NameIndex:
         out = sorted(best.values(), key=lambda m: (-m.score, m.entity_id))
         return out[:limit]
 
-    def _search_one(self, name: str, *, country: str | None, kind: str | None, limit: int,
-                    threshold: float | None) -> list[NameMatch]:
+    def _candidate_list(self, rep: NameRep, floor: float, q_weights: tuple[list[float], list[float]],
+                        fcut: tuple[NameRep, str] | None, kind: str | None,
+                        limit: int) -> tuple[list[tuple[float, int]], frozenset[int]]:
+        """The candidates of a query at a floor, best bound first, and those found as cut."""
+        cands = self._candidates(rep, floor, *q_weights, kind=kind, limit=limit)
+        # A query cut by a 35-character field: the names of its whole words (the cut word left
+        # out, as it lowers every bound) are candidates too, read as cut by cut_align (review at
+        # most). Costs a second candidate search for such queries only (~0.8 ms).
+        if fcut is None:
+            return cands, frozenset()
+        crep = fcut[0]
+        seen = {ni for _, ni in cands}
+        extra = self._candidates(crep, floor, token_weights(crep, self.weight, False),
+                                 token_weights(crep, self.weight, True), kind=kind, limit=limit)[:CUT_CANDIDATES]
+        if extra:
+            cands = sorted([*cands, *((b, ni) for b, ni in extra if ni not in seen)], key=lambda t: (-t[0], t[1]))
+        return cands, frozenset(ni for _, ni in extra)
+
+    def _query(self, name: str, kind: str | None) -> _Query | None:
+        """The parsed query and what its searches share (``_Query``), kept for recent names;
+        None for a name with no tokens."""
+        memo = self._queries.get((name, kind)) if len(name) <= MAX_QUERY_CHARS else None
+        if memo is not None:
+            return memo
         rep = parse_name(name[:MAX_QUERY_CHARS], True if (kind or "").lower() in PERSON_KINDS else None)
         if not rep.skeletons:
-            return []
+            return None
         cut = ""
         if len(name) > MAX_QUERY_CHARS or len(rep.skeletons) > MAX_QUERY_TOKENS:
             rep = _truncate(rep, MAX_QUERY_TOKENS)
             cut = f"; query too long: screened on its first {len(rep.tokens)} words"
+        fcut = field_cut(rep) if len(rep.text) == FIELD_WIDTH else None
+        memo = _Query(rep, cut, (token_weights(rep, self.weight, False), token_weights(rep, self.weight, True)), fcut)
+        if len(name) <= MAX_QUERY_CHARS:
+            self._queries.put((name, kind), memo)
+        return memo
+
+    def _search_one(self, name: str, *, country: str | None, kind: str | None, limit: int,
+                    threshold: float | None) -> list[NameMatch]:
+        query = self._query(name, kind)
+        if query is None:
+            return []
+        rep, cut, q_weights, fcut = query.rep, query.cut, query.weights, query.fcut
         floor = REVIEW_THRESHOLD if threshold is None else threshold
         query_person = bool(kind) and kind in PERSON_KINDS
         # A query that names a company's legal form (Kft., GmbH, LLC, ООО) is no person: listed
@@ -1277,23 +1331,17 @@ class NameIndex:
         # (ИП, IP) is a person: they do not count.
         query_org = not query_person and kind not in ("unknown",) and any(
             len(f) > 2 and f not in _PERSON_BUSINESS_FORMS for f in rep.ignored)
-        q_weights = (token_weights(rep, self.weight, False), token_weights(rep, self.weight, True))
         best: dict[int, tuple[float, Alignment, int]] = {}
+        # This search's alignments (a field-cut reading may replace one); align's own results
+        # are kept with the query for its other searches (another country, limit or threshold).
         aligned: dict[tuple[int, bool], Alignment] = {}
-        cands = self._candidates(rep, floor, *q_weights, kind=kind, limit=limit)
-        # A query cut by a 35-character field: the names of its whole words (the cut word left
-        # out, as it lowers every bound) are candidates too, read as cut by cut_align (review at
-        # most). Costs a second candidate search for such queries only (~0.8 ms).
-        fcut = field_cut(rep) if len(rep.text) == FIELD_WIDTH else None
-        cut_names: set[int] = set()
-        if fcut is not None:
-            crep = fcut[0]
-            seen = {ni for _, ni in cands}
-            extra = self._candidates(crep, floor, token_weights(crep, self.weight, False),
-                                     token_weights(crep, self.weight, True), kind=kind, limit=limit)[:CUT_CANDIDATES]
-            cut_names = {ni for _, ni in extra}
-            if extra:
-                cands = sorted([*cands, *((b, ni) for b, ni in extra if ni not in seen)], key=lambda t: (-t[0], t[1]))
+        plain = query.aligned
+        # The limit matters to the candidates only above 10 (``_candidates``).
+        ckey = (floor, limit if limit > 10 else 0)
+        got = query.candidates.get(ckey)
+        if got is None:
+            got = query.candidates[ckey] = self._candidate_list(rep, floor, q_weights, fcut, kind, limit)
+        cands, cut_names = got
         # Candidates left per form: an alignment is handed to later names of the same form.
         later: dict[int, int] = {}
         for _, ni in cands:
@@ -1315,8 +1363,11 @@ class NameIndex:
             form = (self._name_form[ni], person)
             al = aligned.get(form)
             if al is None:
-                al = aligned[form] = align(rep, cand, person=person, weight=self.weight, wa_pre=q_weights[person],
-                                           wb_pre=self._name_weights[ni][1] if person else self._name_weights[ni][0])
+                al = plain.get(form)
+                if al is None:
+                    al = plain[form] = align(rep, cand, person=person, weight=self.weight, wa_pre=q_weights[person],
+                                             wb_pre=self._name_weights[ni][1] if person else self._name_weights[ni][0])
+                aligned[form] = al
                 if fcut is not None and ni in cut_names and min(al.score, al.ceiling) < CUT_CAP:
                     al_cut = cut_align(fcut, cand, person=person, weight=self.weight)
                     if al_cut is not None and min(al_cut.score, al_cut.ceiling) > min(al.score, al.ceiling):

@@ -47,3 +47,28 @@ def test_result_cache_is_bounded(index: NameIndex, monkeypatch: pytest.MonkeyPat
     before = len(index._results)
     index.search("Belaruskali " + "x" * (index_module.MAX_QUERY_CHARS + 10))
     assert len(index._results) == before
+
+
+@pytest.fixture(scope="module")
+def uncached() -> NameIndex:
+    idx = NameIndex(_entities())
+    idx._results.maxsize = 0
+    idx._queries.maxsize = 0
+    return idx
+
+
+CUT_QUERY = "Minsk Wheeled Tractor Plant Holding Company"[:35]  # cut by a 35-character field
+
+
+@pytest.mark.parametrize("query", [*QUERIES, CUT_QUERY])
+def test_searches_sharing_a_query_are_fresh_searches(index: NameIndex, uncached: NameIndex, query: str) -> None:
+    """One name searched with other countries, limits, thresholds and kinds (candidates and
+    alignments kept with the parsed query) answers as an index that keeps nothing."""
+    assert len(CUT_QUERY) == 35
+    for country, kind, limit, threshold in [(None, None, 5, None), ("BY", None, 10, None), ("AE", None, 3, None),
+                                            (None, None, 5, 0.6), ("BY", None, 20, 0.6), (None, "person", 5, None),
+                                            (None, None, 50, 0.5), ("DE", None, 5, None)]:
+        got = index.search(query, country=country, kind=kind, limit=limit, threshold=threshold)
+        want = uncached.search(query, country=country, kind=kind, limit=limit, threshold=threshold)
+        assert _dumped(got) == _dumped(want), (country, kind, limit, threshold)
+    assert len(uncached._queries) == 0 and len(uncached._results) == 0
