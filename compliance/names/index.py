@@ -552,6 +552,8 @@ class NameIndex:
         # Per name, its acronym keys (``acronym_keys``) and the words each credits.
         self._name_acr: list[tuple[tuple[int, tuple[int, ...]], ...]] = [
             tuple((kid[k], run) for k, run in acr) for acr in acr_keys]
+        acr_marks = (acronym_keys.ACRONYM, acronym_keys.RUN, acronym_keys.WORDS, acronym_keys.COMPOUND)
+        self._acr_kids = frozenset(i for k, i in kid.items() if k[0] in acr_marks)
         del acr_keys
         # The same per name as padded arrays, for the bounds of many candidates at once.
         m = len(self._names)
@@ -1081,6 +1083,25 @@ class NameIndex:
         chosen.sort(key=lambda t: (-t[0], t[1]))
         return chosen
 
+    def _acronym_hits(self, names: list[int], qnear: dict[int, float]) -> dict[int, list[tuple[float, tuple[int, ...]]]]:
+        """Per candidate name, (closeness, words credited) of each of its acronym keys near the
+        query: read from the postings of the query's acronym keys (few, none too common), not
+        from every candidate's own keys (dozens for an organisation's name)."""
+        hits: dict[int, list[tuple[float, tuple[int, ...]]]] = {}
+        acr_kids = self._acr_kids
+        found = [(k, c) for k, c in qnear.items() if c and k in acr_kids]
+        if not found:
+            return hits
+        cand = set(names)
+        off, post, acr = self._off, self._post, self._name_acr
+        for k, c in found:
+            for ni in post[off[k]:off[k + 1]].tolist():
+                if ni in cand:
+                    for kk, run in acr[ni]:
+                        if kk == k:  # a key may credit two runs (one acronym form of two words)
+                            hits.setdefault(ni, []).append((c, run))
+        return hits
+
     def _bounds_py(self, names: list[int], ca_rows: list[list[float]], qw_org: list[float], qw_per: list[float],
                    q_pat: int | None, q_long: tuple[bool, ...], qnear: dict[int, float], concepts: bool,
                    q_flags: tuple[tuple[bool, ...], tuple[bool, ...], tuple[bool, ...]] | None = None, acronyms: bool = False) -> list[float]:
@@ -1091,7 +1112,8 @@ class NameIndex:
         side may always)."""
         # The query side depends on the closeness row only: many names share it.
         q_side: dict[tuple[tuple[float, ...], int], tuple[float, float, bool, bool]] = {}
-        flags, acr, reads = self._name_flags, self._name_acr, self._name_reads
+        flags, reads = self._name_flags, self._name_reads
+        acr = self._acronym_hits(names, qnear) if acronyms else {}
         q_unseen: dict[tuple[float, ...], int] = {}
         out: list[float] = []
         get = qnear.get
@@ -1117,12 +1139,10 @@ class NameIndex:
                 if c > cb[j]:
                     cb[j] = c
             if acronyms:
-                for k, run in acr[ni]:
-                    c = get(k, 0.0)
-                    if c:
-                        for j in run:
-                            if c > cb[j]:
-                                cb[j] = c
+                for c, run in acr.get(ni, ()):
+                    for j in run:
+                        if c > cb[j]:
+                            cb[j] = c
             wo, wp, n_pat = weights[ni]
             n_long = longs[ni]
             pairs = 0
@@ -1206,13 +1226,12 @@ class NameIndex:
                 if c > cb[r, j]:
                     cb[r, j] = c
         if acronyms:
+            hits = self._acronym_hits(names, qnear)
             for r, ni in enumerate(names):
-                for k, run in self._name_acr[ni]:
-                    c = qnear.get(k, 0.0)
-                    if c:
-                        for j in run:
-                            if c > cb[r, j]:
-                                cb[r, j] = c
+                for c, run in hits.get(ni, ()):
+                    for j in run:
+                        if c > cb[r, j]:
+                            cb[r, j] = c
         ca = np.array(ca_rows)
         q_long_a = np.array(q_long, dtype=bool)
         n_long = self._p_long[cand]
