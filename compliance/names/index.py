@@ -18,6 +18,10 @@ Python loop over postings. Each candidate gets an upper bound of the score ``ali
 it (both sides' coverage at the keys' closeness, plus what tokens the index could not see
 might still gain fuzzily; blended as align's better-covered-side rule does where it may apply); the best-bound candidates are aligned (each distinct listed form
 once), and scoring stops once no remaining one can enter the result.
+
+Repeats: the result lists of recent searches are kept (``_RESULT_CACHE_MAX``), and so is a recent
+query's parse with its candidates and alignments (``_Query``), which its searches with another
+country, limit or threshold share; neither changes a result.
 """
 
 from __future__ import annotations
