@@ -264,7 +264,8 @@ def query_probes(rep: NameRep, kind: str | None) -> tuple[tuple[str, tuple[int, 
     org = org_like(rep, kind)
     probes: list[tuple[str, tuple[int, ...]]] = []
     for i, tok in enumerate(rep.tokens):
-        if org or _looks_acronym(tok):
+        # Lengths first: a word of other lengths has no acronym forms (the cheaper test).
+        if MIN_LETTERS <= len(tok) <= MAX_LETTERS and (org or _looks_acronym(tok)):
             probes.extend((RUN + f, (i,)) for f in acronym_forms(tok))
     if org:
         probes.extend((ACRONYM + letters, run) for letters, run in run_keys(rep))

@@ -18,6 +18,10 @@ Python loop over postings. Each candidate gets an upper bound of the score ``ali
 it (both sides' coverage at the keys' closeness, plus what tokens the index could not see
 might still gain fuzzily; blended as align's better-covered-side rule does where it may apply); the best-bound candidates are aligned (each distinct listed form
 once), and scoring stops once no remaining one can enter the result.
+
+Repeats: the result lists of recent searches are kept (``_RESULT_CACHE_MAX``), and so is a recent
+query's parse with its candidates and alignments (``_Query``), which its searches with another
+country, limit or threshold share; neither changes a result.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import itertools
 import math
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from typing import Any, Generic, TypeVar
 
 import numpy as np
@@ -98,6 +102,12 @@ LONE_TOKEN_SHARE = 0.45
 # Best credit align gives two tokens more than one edit apart (vowel variants: 0.9).
 UNSEEN_CREDIT = 0.9
 _NEAR_CACHE_MAX = 20_000
+# Result lists of recent searches (name, country, kind, limit, threshold): a server or a batch
+# outside the screener's PartyCache asks for the same party again; the index never changes.
+_RESULT_CACHE_MAX = 1_024
+# Parsed queries with their candidates and alignments (``_Query``): the same party searched
+# with another country (a batch's rows), limit or threshold reuses them.
+_QUERY_CACHE_MAX = 256
 # Keys longer than this get no one-edit neighbourhood (its size grows with the square of the
 # length: an 800 KB token would exhaust memory); they are still found exactly.
 MAX_NEIGHBOUR_LEN = 48
@@ -123,10 +133,10 @@ class _LRU(Generic[V]):
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
-        self._d: OrderedDict[str, V] = OrderedDict()
+        self._d: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> V | None:
+    def get(self, key: Hashable) -> V | None:
         v = self._d.get(key)  # one atomic dict read; the order is kept under the lock
         if v is not None:
             with self._lock:
@@ -134,7 +144,7 @@ class _LRU(Generic[V]):
                     self._d.move_to_end(key)
         return v
 
-    def put(self, key: str, value: V) -> None:
+    def put(self, key: Hashable, value: V) -> None:
         with self._lock:
             self._d[key] = value
             self._d.move_to_end(key)
@@ -421,6 +431,22 @@ def _concept_keys(rep: NameRep) -> list[str]:
     return ["\x01" + c for cs in rep.concepts for c in sorted(cs)]
 
 
+class _Query:
+    """A parsed query and what its searches at other countries, limits and thresholds share:
+    the candidates per floor (and limit above 10) and align's results per listed form."""
+
+    __slots__ = ("rep", "cut", "weights", "fcut", "candidates", "aligned")
+
+    def __init__(self, rep: NameRep, cut: str, weights: tuple[list[float], list[float]],
+                 fcut: tuple[NameRep, str] | None) -> None:
+        self.rep = rep
+        self.cut = cut  # the explanation's note of a query screened on its first words
+        self.weights = weights  # token weights, organisation and person rules
+        self.fcut = fcut  # ``field_cut``: the query read as cut by a 35-character field
+        self.candidates: dict[tuple[float, int], tuple[list[tuple[float, int]], frozenset[int]]] = {}
+        self.aligned: dict[tuple[int, bool], Alignment] = {}
+
+
 class NameIndex:
     """Every name and alias of the loaded entities, indexed for fast candidate search."""
 
@@ -530,6 +556,9 @@ class NameIndex:
         # Per name, its acronym keys (``acronym_keys``) and the words each credits.
         self._name_acr: list[tuple[tuple[int, tuple[int, ...]], ...]] = [
             tuple((kid[k], run) for k, run in acr) for acr in acr_keys]
+        # Which key ids are acronym keys, one byte each (200 KB; a set of their ids took 4 MiB).
+        acr_marks = (acronym_keys.ACRONYM, acronym_keys.RUN, acronym_keys.WORDS, acronym_keys.COMPOUND)
+        self._acr_kids = bytes(k[:1] in acr_marks for k in kid)
         del acr_keys
         # The same per name as padded arrays, for the bounds of many candidates at once.
         m = len(self._names)
@@ -574,6 +603,8 @@ class NameIndex:
         self._off: list[int] = off
         self._post = np.fromiter(itertools.chain.from_iterable(postings.values()), dtype=np.int64, count=off[-1])
         self._near_cache: _LRU[tuple[tuple[int, float], ...]] = _LRU(_NEAR_CACHE_MAX)
+        self._results: _LRU[tuple[NameMatch, ...]] = _LRU(_RESULT_CACHE_MAX)
+        self._queries: _LRU[_Query] = _LRU(_QUERY_CACHE_MAX)
         # The neighbourhood of every indexed key, computed once: a query token that is a listed
         # word (most are) costs one lookup; only unlisted ones (typos, joined forms) are searched.
         self._near_pre: list[tuple[tuple[int, float], ...] | None] = [None] * len(kid)
@@ -1057,6 +1088,25 @@ class NameIndex:
         chosen.sort(key=lambda t: (-t[0], t[1]))
         return chosen
 
+    def _acronym_hits(self, names: list[int], qnear: dict[int, float]) -> dict[int, list[tuple[float, tuple[int, ...]]]]:
+        """Per candidate name, (closeness, words credited) of each of its acronym keys near the
+        query: read from the postings of the query's acronym keys (few, none too common), not
+        from every candidate's own keys (dozens for an organisation's name)."""
+        hits: dict[int, list[tuple[float, tuple[int, ...]]]] = {}
+        acr_kids = self._acr_kids
+        found = [(k, c) for k, c in qnear.items() if c and acr_kids[k]]
+        if not found:
+            return hits
+        cand = set(names)
+        off, post, acr = self._off, self._post, self._name_acr
+        for k, c in found:
+            for ni in post[off[k]:off[k + 1]].tolist():
+                if ni in cand:
+                    for kk, run in acr[ni]:
+                        if kk == k:  # a key may credit two runs (one acronym form of two words)
+                            hits.setdefault(ni, []).append((c, run))
+        return hits
+
     def _bounds_py(self, names: list[int], ca_rows: list[list[float]], qw_org: list[float], qw_per: list[float],
                    q_pat: int | None, q_long: tuple[bool, ...], qnear: dict[int, float], concepts: bool,
                    q_flags: tuple[tuple[bool, ...], tuple[bool, ...], tuple[bool, ...]] | None = None, acronyms: bool = False) -> list[float]:
@@ -1067,7 +1117,8 @@ class NameIndex:
         side may always)."""
         # The query side depends on the closeness row only: many names share it.
         q_side: dict[tuple[tuple[float, ...], int], tuple[float, float, bool, bool]] = {}
-        flags, acr, reads = self._name_flags, self._name_acr, self._name_reads
+        flags, reads = self._name_flags, self._name_reads
+        acr = self._acronym_hits(names, qnear) if acronyms else {}
         q_unseen: dict[tuple[float, ...], int] = {}
         out: list[float] = []
         get = qnear.get
@@ -1093,12 +1144,10 @@ class NameIndex:
                 if c > cb[j]:
                     cb[j] = c
             if acronyms:
-                for k, run in acr[ni]:
-                    c = get(k, 0.0)
-                    if c:
-                        for j in run:
-                            if c > cb[j]:
-                                cb[j] = c
+                for c, run in acr.get(ni, ()):
+                    for j in run:
+                        if c > cb[j]:
+                            cb[j] = c
             wo, wp, n_pat = weights[ni]
             n_long = longs[ni]
             pairs = 0
@@ -1182,13 +1231,12 @@ class NameIndex:
                 if c > cb[r, j]:
                     cb[r, j] = c
         if acronyms:
+            hits = self._acronym_hits(names, qnear)
             for r, ni in enumerate(names):
-                for k, run in self._name_acr[ni]:
-                    c = qnear.get(k, 0.0)
-                    if c:
-                        for j in run:
-                            if c > cb[r, j]:
-                                cb[r, j] = c
+                for c, run in hits.get(ni, ()):
+                    for j in run:
+                        if c > cb[r, j]:
+                            cb[r, j] = c
         ca = np.array(ca_rows)
         q_long_a = np.array(q_long, dtype=bool)
         n_long = self._p_long[cand]
@@ -1225,7 +1273,21 @@ class NameIndex:
 
         A name with embedded alternatives ("X a.k.a. Y", "X (ОАО Y)", "X / Y") is screened as a
         whole and as each alternative; each entity keeps its best match, and the explanation
-        says which alternative matched."""
+        says which alternative matched. A repeated search returns the kept results (a new list
+        of the same matches)."""
+        if len(name) > MAX_QUERY_CHARS:  # a hostile name is not kept (the cache holds its key)
+            return self._search(name, country=country, kind=kind, limit=limit, threshold=threshold)
+        key = (name, country, kind, limit, threshold)
+        hit = self._results.get(key)
+        if hit is not None:
+            return list(hit)
+        out = self._search(name, country=country, kind=kind, limit=limit, threshold=threshold)
+        self._results.put(key, tuple(out))
+        return out
+
+    def _search(self, name: str, *, country: str | None, kind: str | None, limit: int,
+                threshold: float | None) -> list[NameMatch]:
+        """``search`` without the result cache."""
         variants = query_variants(name[:MAX_QUERY_CHARS])
         if len(variants) == 1:
             return self._search_one(name, country=country, kind=kind, limit=limit, threshold=threshold)
@@ -1242,15 +1304,49 @@ class NameIndex:
         out = sorted(best.values(), key=lambda m: (-m.score, m.entity_id))
         return out[:limit]
 
-    def _search_one(self, name: str, *, country: str | None, kind: str | None, limit: int,
-                    threshold: float | None) -> list[NameMatch]:
+    def _candidate_list(self, rep: NameRep, floor: float, q_weights: tuple[list[float], list[float]],
+                        fcut: tuple[NameRep, str] | None, kind: str | None,
+                        limit: int) -> tuple[list[tuple[float, int]], frozenset[int]]:
+        """The candidates of a query at a floor, best bound first, and those found as cut."""
+        cands = self._candidates(rep, floor, *q_weights, kind=kind, limit=limit)
+        # A query cut by a 35-character field: the names of its whole words (the cut word left
+        # out, as it lowers every bound) are candidates too, read as cut by cut_align (review at
+        # most). Costs a second candidate search for such queries only (~0.8 ms).
+        if fcut is None:
+            return cands, frozenset()
+        crep = fcut[0]
+        seen = {ni for _, ni in cands}
+        extra = self._candidates(crep, floor, token_weights(crep, self.weight, False),
+                                 token_weights(crep, self.weight, True), kind=kind, limit=limit)[:CUT_CANDIDATES]
+        if extra:
+            cands = sorted([*cands, *((b, ni) for b, ni in extra if ni not in seen)], key=lambda t: (-t[0], t[1]))
+        return cands, frozenset(ni for _, ni in extra)
+
+    def _query(self, name: str, kind: str | None) -> _Query | None:
+        """The parsed query and what its searches share (``_Query``), kept for recent names;
+        None for a name with no tokens."""
+        memo = self._queries.get((name, kind)) if len(name) <= MAX_QUERY_CHARS else None
+        if memo is not None:
+            return memo
         rep = parse_name(name[:MAX_QUERY_CHARS], True if (kind or "").lower() in PERSON_KINDS else None)
         if not rep.skeletons:
-            return []
+            return None
         cut = ""
         if len(name) > MAX_QUERY_CHARS or len(rep.skeletons) > MAX_QUERY_TOKENS:
             rep = _truncate(rep, MAX_QUERY_TOKENS)
             cut = f"; query too long: screened on its first {len(rep.tokens)} words"
+        fcut = field_cut(rep) if len(rep.text) == FIELD_WIDTH else None
+        memo = _Query(rep, cut, (token_weights(rep, self.weight, False), token_weights(rep, self.weight, True)), fcut)
+        if len(name) <= MAX_QUERY_CHARS:
+            self._queries.put((name, kind), memo)
+        return memo
+
+    def _search_one(self, name: str, *, country: str | None, kind: str | None, limit: int,
+                    threshold: float | None) -> list[NameMatch]:
+        query = self._query(name, kind)
+        if query is None:
+            return []
+        rep, cut, q_weights, fcut = query.rep, query.cut, query.weights, query.fcut
         floor = REVIEW_THRESHOLD if threshold is None else threshold
         query_person = bool(kind) and kind in PERSON_KINDS
         # A query that names a company's legal form (Kft., GmbH, LLC, ООО) is no person: listed
@@ -1259,23 +1355,17 @@ class NameIndex:
         # (ИП, IP) is a person: they do not count.
         query_org = not query_person and kind not in ("unknown",) and any(
             len(f) > 2 and f not in _PERSON_BUSINESS_FORMS for f in rep.ignored)
-        q_weights = (token_weights(rep, self.weight, False), token_weights(rep, self.weight, True))
         best: dict[int, tuple[float, Alignment, int]] = {}
+        # This search's alignments (a field-cut reading may replace one); align's own results
+        # are kept with the query for its other searches (another country, limit or threshold).
         aligned: dict[tuple[int, bool], Alignment] = {}
-        cands = self._candidates(rep, floor, *q_weights, kind=kind, limit=limit)
-        # A query cut by a 35-character field: the names of its whole words (the cut word left
-        # out, as it lowers every bound) are candidates too, read as cut by cut_align (review at
-        # most). Costs a second candidate search for such queries only (~0.8 ms).
-        fcut = field_cut(rep) if len(rep.text) == FIELD_WIDTH else None
-        cut_names: set[int] = set()
-        if fcut is not None:
-            crep = fcut[0]
-            seen = {ni for _, ni in cands}
-            extra = self._candidates(crep, floor, token_weights(crep, self.weight, False),
-                                     token_weights(crep, self.weight, True), kind=kind, limit=limit)[:CUT_CANDIDATES]
-            cut_names = {ni for _, ni in extra}
-            if extra:
-                cands = sorted([*cands, *((b, ni) for b, ni in extra if ni not in seen)], key=lambda t: (-t[0], t[1]))
+        plain = query.aligned
+        # The limit matters to the candidates only above 10 (``_candidates``).
+        ckey = (floor, limit if limit > 10 else 0)
+        got = query.candidates.get(ckey)
+        if got is None:
+            got = query.candidates[ckey] = self._candidate_list(rep, floor, q_weights, fcut, kind, limit)
+        cands, cut_names = got
         # Candidates left per form: an alignment is handed to later names of the same form.
         later: dict[int, int] = {}
         for _, ni in cands:
@@ -1297,8 +1387,11 @@ class NameIndex:
             form = (self._name_form[ni], person)
             al = aligned.get(form)
             if al is None:
-                al = aligned[form] = align(rep, cand, person=person, weight=self.weight, wa_pre=q_weights[person],
-                                           wb_pre=self._name_weights[ni][1] if person else self._name_weights[ni][0])
+                al = plain.get(form)
+                if al is None:
+                    al = plain[form] = align(rep, cand, person=person, weight=self.weight, wa_pre=q_weights[person],
+                                             wb_pre=self._name_weights[ni][1] if person else self._name_weights[ni][0])
+                aligned[form] = al
                 if fcut is not None and ni in cut_names and min(al.score, al.ceiling) < CUT_CAP:
                     al_cut = cut_align(fcut, cand, person=person, weight=self.weight)
                     if al_cut is not None and min(al_cut.score, al_cut.ceiling) > min(al.score, al.ceiling):
