@@ -204,3 +204,44 @@ def prefix_relation(shipment_code: str, rule_code: str) -> str | None:
     if rule_code.startswith(shipment_code):
         return "broader"
     return None
+
+
+# Chapters 98 and 99 are national (CN 98 complete industrial plant, US HTS 98/99 special
+# provisions): HS 2022 does not hold them, and they are not unknown.
+_NATIONAL_CHAPTERS = frozenset({"98", "99"})
+
+
+@lru_cache(maxsize=1)
+def _one_dash_groups() -> frozenset[str]:
+    """The first five digits of every HS 2022 subheading: 8542 3 holds 8542 31 … 8542 39."""
+    return frozenset(s[:5] for s in hs_subheadings())
+
+
+@lru_cache(maxsize=4096)
+def nomenclature_note(code: str) -> str | None:
+    """A row warning for a normalised code whose heading or subheading HS 2022 does not have
+    (an HS 2017 code such as 6908 or 8803, a national or a mistyped code); None for a known one.
+
+    Only a warning: such codes are common in real files (HS 2017 headings HS 2022 merged or
+    moved), and the goods rules are still checked against the code as written. Only the six
+    digits all countries share are checked: CN, TARIC and US HTS digits beyond them differ.
+    A heading padded with zeros (8471 00, 4400 00) or a subheading's one-dash group (8542 30)
+    is a broader code, not an unknown one.
+    """
+    if code[:2] in _NATIONAL_CHAPTERS or code[2:4] == "00":
+        return None
+    if code[:4] not in hs_headings():
+        return (f"hs_code {format_hs(code)}: HS 2022 has no heading {code[:4]} (an HS 2017 or mistyped code?), "
+                "and the goods rules, written in HS 2022 / CN codes, may miss it: check the code")
+    if len(code) < 6:
+        if len(code) == 5 and code[4] != "0" and code not in _one_dash_groups():
+            return (f"hs_code {code}: heading {code[:4]} has no subheading group {code[:4]} {code[4]} in HS 2022 "
+                    "(an HS 2017 or mistyped code?), and the goods rules, written in HS 2022 / CN codes, may miss "
+                    "it: check the code")
+        return None
+    sub = code[:6]
+    if sub in hs_subheadings() or sub[4:] == "00" or (sub[5] == "0" and sub[:5] in _one_dash_groups()):
+        return None
+    return (f"hs_code {format_hs(code)}: heading {code[:4]} has no subheading {format_hs(sub)} in HS 2022 "
+            "(an HS 2017 or mistyped code?), and the goods rules, written in HS 2022 / CN codes, may miss it: "
+            "check the code")

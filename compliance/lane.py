@@ -32,6 +32,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from compliance.fastparse import _FAIL, FastParser
+from compliance.hs import nomenclature_note
 from compliance.io.readers import RawRow
 from compliance.models import DOC_TYPES, PARTY_ROLES, ScreeningResult, Shipment, Verdict
 from compliance.rules.quota import QuotaTracker
@@ -162,6 +163,8 @@ class ClearLane:
          origin, exporter_country, maker_country, exporter, consignee, end_user, maker) = values
         # ``Context.document_status``, but for a document the exporter issued: whether it counts
         # as the manufacturer's compares party names (the full path).
+        if nomenclature_note(code) is not None:
+            return None  # a code HS 2022 does not have: the full path warns about it
         if doc_type == "none":
             status = "none"
         elif doc_type not in DOC_TYPES:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from compliance.countries import UnknownCountry, resolve_country, split_countries
 from compliance.exc import InvalidInput, quoted
-from compliance.hs import InvalidHSCode, normalise_hs
+from compliance.hs import InvalidHSCode, nomenclature_note, normalise_hs
 
 
 class Verdict(str, Enum):
@@ -397,6 +397,11 @@ class Shipment(BaseModel):
     @property
     def has_end_use_doc(self) -> bool:
         return self.end_use_doc_type != "none"
+
+    @property
+    def hs_code_warning(self) -> str | None:
+        """The row's warning for an ``hs_code`` HS 2022 does not have (``hs.nomenclature_note``)."""
+        return nomenclature_note(self.hs_code)
 
     @property
     def end_use_doc_warning(self) -> str | None:
