@@ -163,8 +163,6 @@ class ClearLane:
          origin, exporter_country, maker_country, exporter, consignee, end_user, maker) = values
         # ``Context.document_status``, but for a document the exporter issued: whether it counts
         # as the manufacturer's compares party names (the full path).
-        if nomenclature_note(code) is not None:
-            return None  # a code HS 2022 does not have: the full path warns about it
         if doc_type == "none":
             status = "none"
         elif doc_type not in DOC_TYPES:
@@ -193,7 +191,9 @@ class ClearLane:
         if not gh.humanitarian and value is not None and not self._quota_free(code, dest, bucket, date):
             return None
         self.served += 1
-        # ``Screener.complete``'s result for a row with no findings and no warnings.
+        # ``Screener.complete``'s result for a row with no findings, whose only possible warning is
+        # that of a code HS 2022 does not have.
+        note = nomenclature_note(code)
         return _construct_result({"row_number": raw.row_number, "shipment_id": sid, "verdict": Verdict.CLEAR,
-                                  "risk_score": 0, "findings": [], "error": None, "warnings": [],
-                                  "input": raw.original})
+                                  "risk_score": 0, "findings": [], "error": None,
+                                  "warnings": [] if note is None else [note], "input": raw.original})

@@ -38,7 +38,7 @@ def test_unknown_code_warning_reaches_the_result_and_keeps_the_verdict() -> None
 
 
 def test_unknown_code_warning_in_a_batch(tmp_path: Path) -> None:
-    """Through the file path too: the CLEAR lane leaves such rows to the full path, which warns."""
+    """Through the file path too, the CLEAR lane included (it warns as the full path does)."""
     path = tmp_path / "codes.csv"
     path.write_text("shipment_id,hs_code,destination_country\n"
                     + "".join(f"S{i},{'690890' if i % 2 else '690721'},DE\n" for i in range(30)), encoding="utf-8")
