@@ -219,6 +219,27 @@ def normalise_record(data: Mapping[str, Any], row: int = 1) -> tuple[dict[str, A
     return out, warnings
 
 
+@lru_cache(maxsize=4096)
+def _odd_code_note(hs: str) -> str | None:
+    """What a text HS code with an odd number of digits was read as (HS/CN codes have 4, 6, 8 or
+    10): with the leading zero a spreadsheet drops put back (``40690`` -> 040690), or as written
+    when only that reading has a heading (``84713``). None for any other code (and for a bad one:
+    the model's error names it)."""
+    try:
+        code = normalise_hs(hs)
+    except InvalidHSCode:
+        return None
+    written = "".join(ch for ch in hs if ch.isdigit())
+    if len(code) % 2:
+        return (f"hs_code {quoted(hs)} has {len(code)} digits (HS/CN codes have 4, 6, 8 or 10): screened as written, "
+                f"under heading {code[:4]}; give the full code")
+    if code[0] == "0" and len(written) == len(code) - 1 and written == code[1:]:
+        return (f"hs_code {quoted(hs)} has {len(written)} digits (HS/CN codes have 4, 6, 8 or 10): read as {code}, "
+                f"heading {code[:4]}, with the leading zero a spreadsheet drops put back; write codes as text "
+                "with their zeros")
+    return None
+
+
 def parse_mapping(items: list[str], mapping_file: str | Path | None = None) -> dict[str, str]:
     """Column renames from ``--map their=ours`` items and a YAML (dict) or CSV (two columns) file."""
     out: dict[str, str] = {}
@@ -259,7 +280,8 @@ def detect_encoding(sample: bytes) -> str:
 
     For the single-byte case the question is which of cp1251 (Cyrillic), cp1252 (Western) or
     cp1250 (Central European: Polish, Czech, Lithuanian names) the high bytes belong to. Byte
-    statistics decide it, not a general detector: ``_cyrillic_share`` and ``_cp1250_marks``.
+    statistics decide it, not a general detector: ``_cyrillic_share`` and ``_cp1250_marks``; which
+    Cyrillic page (cp1251, KOI8-R, DOS cp866, Mac Cyrillic), ``_cyrillic_page``.
     """
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -291,7 +313,11 @@ def detect_encoding(sample: bytes) -> str:
 def _single_byte_encoding(sample: bytes) -> str:
     sample = sample[:65536]
     if _cyrillic_share(sample) > 0.5:
-        return "koi8_r" if _koi8(sample) else "cp1251"
+        return _cyrillic_page(sample)[0]
+    # DOS (cp866) and Mac Cyrillic put capitals or half the small letters below 0xC0, where
+    # cp1251 has symbols: words of high bytes that read as Cyrillic words in one of them.
+    if _cyrillic_share(sample, _HIGH_BYTES) > 0.5 and (page := _cyrillic_page(sample))[1] >= 0.9:
+        return page[0]
     if _cp1250_marks(sample):
         return "cp1250"
     return "cp1252"
@@ -429,14 +455,39 @@ class _Utf8OrLegacy(io.RawIOBase):
 
 
 _CASE_FLIP = re.compile(r"[а-яё][А-ЯЁ]")
+# The Cyrillic single-byte code pages, most common first (a tie goes to the earlier one).
+_CYRILLIC_PAGES = ("cp1251", "koi8_r", "cp866", "mac_cyrillic")
+# The letters of Russian, Belarusian and Ukrainian: what the high bytes of such a file are.
+_EAST_SLAVIC = frozenset("АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдежзийклмнопрстуфхцчшщъыьэюяЁёІіЎўЇїЄєҐґ")
+# The ten most frequent Russian letters (and Belarusian і): about 60 % of the letters of a text,
+# far fewer of the letters that another page's bytes read as (all-capital or all-small words
+# read in the wrong page are letters still: cp1251 "беларусь" read as KOI8-R is "АЕКЮПСЯЭ").
+_COMMON_CYRILLIC = frozenset("оеаинтсрвлОЕАИНТСРВЛіІ")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
-def _koi8(sample: bytes) -> bool:
-    """Is Cyrillic text KOI8-R rather than cp1251? Both put the letters in 0xC0-0xFF, with upper
-    and lower case swapped: read in the wrong one, words flip case inside ("бЕЛАРУСЬ")."""
-    wrong_if_cp1251 = len(_CASE_FLIP.findall(sample.decode("cp1251", "replace")))
-    wrong_if_koi8 = len(_CASE_FLIP.findall(sample.decode("koi8_r", "replace")))
-    return wrong_if_cp1251 >= 2 and wrong_if_koi8 * 4 < wrong_if_cp1251
+def _cyrillic_page(sample: bytes) -> tuple[str, float]:
+    """The Cyrillic code page in which the sample's runs of high bytes read as words, and the
+    share of its high-byte characters that are letters. Read in the wrong page, letters become
+    symbols or box drawing (cp866 and Mac Cyrillic read as cp1251: "Ћ€Ћ ЃҐ«...") or flip case
+    inside words (KOI8-R read as cp1251: "бЕЛАРУСЬ") or become rare ones; the page with the most
+    letters, most of them common, and the fewest case flips wins."""
+    best, best_score, best_share = _CYRILLIC_PAGES[0], float("-inf"), 0.0
+    for enc in _CYRILLIC_PAGES:
+        text = sample.decode(enc, "replace")
+        letters = other = common = 0
+        for m in _NON_ASCII_RUN.finditer(text):
+            run = m.group()
+            n = sum(1 for ch in run if ch in _EAST_SLAVIC)
+            letters += n
+            other += len(run) - n
+            common += sum(1 for ch in run if ch in _COMMON_CYRILLIC)
+        flips = len(_CASE_FLIP.findall(text))
+        score = letters + common - 2 * other - 2 * flips
+        if score > best_score:
+            best, best_score = enc, score
+            best_share = letters / (letters + other) if letters + other else 0.0
+    return best, best_share
 
 
 def _is_ascii_letter(b: int) -> bool:
@@ -448,7 +499,10 @@ _CP1251_LETTERS = frozenset(range(0xC0, 0x100)) | {0xA8, 0xB8, 0xA1, 0xA2, 0xB2,
                                                    0xA5, 0xB4}
 
 
-def _cyrillic_share(sample: bytes) -> float:
+_HIGH_BYTES = frozenset(range(0x80, 0x100))
+
+
+def _cyrillic_share(sample: bytes, letters: frozenset[int] = _CP1251_LETTERS) -> float:
     """Of the high bytes that could be cp1251 letters, the share that sit among other high bytes
     rather than beside ASCII letters. Cyrillic words are runs of high bytes ("Беларусь"); Western
     accents sit inside ASCII words ("Müller", "Société") — even a few Cyrillic words in an
@@ -462,7 +516,7 @@ def _cyrillic_share(sample: bytes) -> float:
         after = sample[i + 1] if i + 1 < n else 0x20
         if _is_ascii_letter(before) or _is_ascii_letter(after):
             lat += 1
-        elif b in _CP1251_LETTERS and (before in _CP1251_LETTERS or after in _CP1251_LETTERS
+        elif b in letters and (before in letters or after in letters
                                        or (before in b" \t,;|\"'(" and after in b" \t,;|\"').")):
             cyr += 1
     return cyr / (cyr + lat) if cyr + lat else 0.0
@@ -730,6 +784,8 @@ class InputTable:
             warnings.append(f"row {i}: hs_code {hs[:40]!r} has letters for digits (O for 0, l or I for 1): read as "
                             f"{fixed}; check the code")
             changes["hs_code"] = fixed
+        elif type(hs) is str and (odd := _odd_code_note(hs)) is not None:
+            warnings.append(f"row {i}: {odd}")  # never in ``plain``: every row with it is told
         elif type(hs) is str and len(plain) < 100_000:
             plain.add(hs)  # nothing to undo in this spelling: not looked at again
         day = data.get("date")
