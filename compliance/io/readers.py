@@ -37,6 +37,7 @@ from compliance.fastparse import PLAIN_UNAMBIGUOUS
 from compliance.hs import InvalidHSCode, hs_from_number, lookalike_digits, normalise_hs
 from compliance.io.party_names import SUSPECT as _SUSPECT_NAME
 from compliance.io.party_names import clean_party_name
+from compliance.io.writers import echo_names
 from compliance.models import INPUT_COLUMNS, PARTY_ROLES, REQUIRED_COLUMNS, ambiguous_number, parse_number, split_amount
 
 log = logging.getLogger(__name__)
@@ -618,6 +619,10 @@ class InputTable:
         self.columns = columns
         self.mapping = mapping  # file column -> contract column
         self.warnings: list[str] = list(warnings or [])
+        if echo := echo_names(tuple(columns)):
+            self.warnings.append(f"{path}: column(s) {', '.join(map(repr, echo))} have the name of a result column: "
+                                 f"echoed as {', '.join(map(repr, echo.values()))}, so the results do not "
+                                 "overwrite them")
         self._rows = rows
         self._closers = closers or []
         # What went wrong after the last row was read (a cut .gz), as one final ERROR row.
