@@ -220,6 +220,23 @@ def normalise_record(data: Mapping[str, Any], row: int = 1) -> tuple[dict[str, A
     return out, warnings
 
 
+# An amount of 10^15 or more (in any currency, a quantity in any unit) is no shipment: digits run
+# together, a number from another column (an id, a barcode) or a float's overflow. Screened, it
+# would pass every value threshold; it is an ERROR naming the field instead.
+_ABSURD_AMOUNT = 1e15
+_LONG_AMOUNT = 16  # characters: a plain amount this long may be that large
+
+
+def _absurd(name: str, v: Any) -> str:
+    shown = quoted(v) if isinstance(v, str) else f"{v:g}"
+    return (f"{name} {shown} is 10^15 or more, larger than any shipment: digits run together or a number "
+            "from another column? Give the amount")
+
+
+def _row_error(i: int, problems: list[str]) -> str | None:
+    return f"row {i}: {'; '.join(problems)}" if problems else None
+
+
 @lru_cache(maxsize=4096)
 def _odd_code_note(hs: str) -> str | None:
     """What a text HS code with an odd number of digits was read as (HS/CN codes have 4, 6, 8 or
@@ -678,11 +695,12 @@ class InputTable:
             layout = self._layout
             cells = dict(zip(layout.columns, item, strict=True))
             notes: list[str] = []
+            problems: list[str] = []
             if self._identity:
                 # Every column is the contract column of its name: the row as read is its data,
                 # one dict for both unless the file's conventions change a value.
-                changes = self._changes(i, cells, notes)
-                if not changes:
+                changes = self._changes(i, cells, notes, problems)
+                if not changes and not problems:
                     return RawRow(i, cells, cells, None, notes, layout)
                 contract = {**cells, **changes}
             else:
@@ -692,10 +710,12 @@ class InputTable:
                     if (problem := self._twin_problem(i, cells, contract, notes)) is not None:
                         return RawRow(i, contract, cells, f"row {i}: {problem}", notes)
                     if len(notes) > before:  # a value taken from the twin column
-                        contract.update(self._changes(i, contract, notes))
-                        return RawRow(i, contract, cells, None, notes)
-                changes = self._changes(i, contract, notes)
+                        contract.update(self._changes(i, contract, notes, problems))
+                        return RawRow(i, contract, cells, _row_error(i, problems), notes)
+                changes = self._changes(i, contract, notes, problems)
                 contract.update(changes)
+            if problems:
+                return RawRow(i, contract, cells, _row_error(i, problems), notes)
             return RawRow(i, contract, cells, None, notes, None if changes else layout)
         if isinstance(item, str):
             return RawRow(i, {}, {}, error=f"row {i}: {item}")
@@ -735,19 +755,18 @@ class InputTable:
         if self._twins and mapping is self.mapping and error is None:
             if (problem := self._twin_problem(i, original, data, warnings)) is not None:
                 error = f"row {i}: {problem}"
-        self._normalise(i, data, warnings)
+        unscreenable: list[str] = []
+        data.update(self._changes(i, data, warnings, unscreenable))
+        if unscreenable and error is None:
+            error = _row_error(i, unscreenable)
         return RawRow(i, data, original, error=error, warnings=warnings)
 
-    def _normalise(self, i: int, data: dict[str, Any], warnings: list[str]) -> bool:
-        """Settle what the file's conventions decide before the row is validated: numeric HS
-        codes (lost zeros), ambiguous thousands separators, a currency written into the amount.
-        True when ``data`` was changed."""
-        changes = self._changes(i, data, warnings)
-        data.update(changes)
-        return bool(changes)
-
-    def _changes(self, i: int, data: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
-        """What ``_normalise`` changes in ``data`` (which is left as it is); its warnings added."""
+    def _changes(self, i: int, data: dict[str, Any], warnings: list[str],
+                 problems: list[str] | None = None) -> dict[str, Any]:
+        """What the file's conventions decide before the row is validated (numeric HS codes that
+        lost zeros, ambiguous thousands separators, a currency written into the amount): the
+        changes to ``data`` (which is left as it is), its warnings added, and what stops the row
+        being screened added to ``problems`` (to ``warnings`` when None)."""
         changes: dict[str, Any] = {}
         plain = self._plain_hs
         get = data.get
@@ -758,8 +777,10 @@ class InputTable:
             # path below makes of that cell, and changing nothing); any other row goes on below.
             day, value, quantity = get("date"), get("value"), get("quantity")
             if type(day) is not int and type(day) is not float \
-                    and (not isinstance(value, str) or not value or PLAIN_UNAMBIGUOUS.fullmatch(value)) \
-                    and (not isinstance(quantity, str) or not quantity or PLAIN_UNAMBIGUOUS.fullmatch(quantity)):
+                    and (value is None or type(value) is str and (not value or len(value) < _LONG_AMOUNT
+                                                                  and PLAIN_UNAMBIGUOUS.fullmatch(value))) \
+                    and (quantity is None or type(quantity) is str and (not quantity or len(quantity) < _LONG_AMOUNT
+                                                                        and PLAIN_UNAMBIGUOUS.fullmatch(quantity))):
                 names = self._plain_names
                 for v in map(get, _NAME_FIELDS):
                     if v is not None and (type(v) is not str or v not in names):
@@ -803,10 +824,22 @@ class InputTable:
             changes["date"] = iso
         for name in ("value", "quantity"):
             v = data.get(name)
+            if (type(v) is float or type(v) is int) and v >= _ABSURD_AMOUNT:
+                (warnings if problems is None else problems).append(_absurd(name, v))
+                continue
             if not isinstance(v, str) or not v.strip():
                 continue
             if PLAIN_UNAMBIGUOUS.fullmatch(v):
+                if len(v) >= _LONG_AMOUNT and float(v) >= _ABSURD_AMOUNT:
+                    (warnings if problems is None else problems).append(_absurd(name, v))
                 continue  # digits with at most one point: no currency, not ambiguous
+            try:
+                number = parse_number(v, name, self.decimal)
+            except ValueError:
+                number = None  # the model says what is wrong with it
+            if number is not None and number >= _ABSURD_AMOUNT:
+                (warnings if problems is None else problems).append(_absurd(name, v))
+                continue
             text, currency = split_amount(v)
             if name == "value" and currency and text and text[0] in "0123456789(":
                 have = str(data.get("currency") or "").strip().upper()
@@ -1311,17 +1344,52 @@ def _required(name: str, columns: list[str], applied: dict[str, str]) -> None:
 def _open_text(name: str, fmt: str, head: bytes, stream: IO[bytes], encoding: str | None, delimiter: str | None,
                mapping: dict[str, str]) -> InputTable:
     enc, text = _text_stream(name, head, stream, encoding)
+    nul: _NulLines | None = None
+    if fmt in ("csv", "jsonl") and "\x00" in head.decode(enc, "replace"):
+        # NUL characters in the text (not the NUL bytes of UTF-16): removed, each line named.
+        nul = _NulLines(name, text)
+        text = cast(io.TextIOWrapper, nul)
     if fmt == "csv":
         table = _open_csv(name, text, enc, head, delimiter, mapping)
     elif fmt == "jsonl":
         table = _open_jsonl(name, text, enc, mapping)
     else:
         table = _open_json(name, text, enc, mapping)
+    if nul is not None:
+        table.warnings.extend(nul.warnings)
+        nul.warnings = table.warnings
     checked: _Utf8OrLegacy | None = getattr(text, "checked", None)
     if checked is not None:  # a code page found after the sample: said in the table's warnings
         table.warnings.extend(checked.warnings)
         checked.warnings = table.warnings
     return table
+
+
+class _NulLines:
+    """The lines of a text whose first part holds NUL characters (a damaged or binary export),
+    without them; the lines that had any are named in ``warnings`` (the first few): "3104\\x0020"
+    is read as 310420, but the sender should know the file is damaged."""
+
+    _SHOWN = 5
+
+    def __init__(self, name: str, text: IO[str]) -> None:
+        self._name = name
+        self._text = text
+        self.warnings: list[str] = []
+        self._said = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for n, line in enumerate(self._text, start=1):
+            if "\x00" in line:
+                self._said += 1
+                if self._said <= self._SHOWN:
+                    self.warnings.append(f"{self._name}: line {n}: {line.count(chr(0))} NUL character(s) removed "
+                                         "(a damaged or binary export?): check the values on that line")
+                line = line.replace("\x00", "")
+            yield line
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._text, attr)
 
 
 def _clean_lines(text: IO[str]) -> Iterator[str]:
