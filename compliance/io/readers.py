@@ -780,7 +780,8 @@ class InputTable:
                     and (value is None or type(value) is str and (not value or len(value) < _LONG_AMOUNT
                                                                   and PLAIN_UNAMBIGUOUS.fullmatch(value))) \
                     and (quantity is None or type(quantity) is str and (not quantity or len(quantity) < _LONG_AMOUNT
-                                                                        and PLAIN_UNAMBIGUOUS.fullmatch(quantity))):
+                                                                        and PLAIN_UNAMBIGUOUS.fullmatch(quantity))) \
+                    and not ((cur := get("currency")) and type(cur) is str and cur[:1].isdigit()):
                 names = self._plain_names
                 for v in map(get, _NAME_FIELDS):
                     if v is not None and (type(v) is not str or v not in names):
@@ -822,10 +823,19 @@ class InputTable:
             warnings.append(f"row {i}: date {day!r} is a spreadsheet day number, read as {iso}; format the "
                             "column as a date (or write ISO 8601)")
             changes["date"] = iso
+        cur = data.get("currency")
+        if type(cur) is str and cur[:1].isdigit():
+            # "1,234.50" unquoted in a comma file: value 1, currency 234.50. The amount is lost.
+            (warnings if problems is None else problems).append(
+                f"currency {quoted(cur)} is a number, not a currency code: an amount with a comma split into two "
+                "cells? Quote the value (\"1,234.50\") or check the columns")
         for name in ("value", "quantity"):
             v = data.get(name)
             if (type(v) is float or type(v) is int) and v >= _ABSURD_AMOUNT:
                 (warnings if problems is None else problems).append(_absurd(name, v))
+                continue
+            if type(v) is float and v != v:  # JSON's NaN, a spreadsheet's #NUM!: no amount was given
+                warnings.append(f"row {i}: {name} is NaN (not a number): read as empty")
                 continue
             if not isinstance(v, str) or not v.strip():
                 continue
@@ -845,6 +855,8 @@ class InputTable:
                 have = str(data.get("currency") or "").strip().upper()
                 if not have:
                     changes["currency"] = currency
+                elif have[:1].isdigit():
+                    pass  # said above: the row is not screened
                 elif have != currency:
                     warnings.append(f"row {i}: value {v!r} says {currency} but currency says {have}: "
                                     f"using {have}; fix one of them")
