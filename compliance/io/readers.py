@@ -1745,6 +1745,31 @@ def _json_array_items(text: IO[str], first: str) -> Iterator[Any | _JsonCut]:
             if pos < len(buf) or not more():
                 return
 
+    def skip_value() -> bool:
+        """Move past the value at ``pos`` by counting its brackets; False when the text ends first."""
+        nonlocal pos
+        depth, in_string = 0, False
+        while True:
+            while (m := _JSON_SPECIAL.search(buf, pos)) is not None:
+                ch, pos = m.group(), m.end()
+                if ch == "\\":
+                    pos += 1  # the escaped character (a quote or a backslash) is text
+                elif ch == '"':
+                    in_string = not in_string
+                elif in_string:
+                    continue
+                elif ch in "[{":
+                    depth += 1
+                else:
+                    depth -= 1
+                    if depth <= 0:
+                        return True
+            over = max(0, pos - len(buf))  # an escaped character in the next chunk
+            pos = len(buf)
+            if not more():
+                return False
+            pos += over
+
     skip(" \t\r\n\ufeff")
     if buf[pos:pos + 1] != "[":  # pragma: no cover - the caller checked
         yield _JsonCut("the file does not start with '['")
@@ -1761,9 +1786,15 @@ def _json_array_items(text: IO[str], first: str) -> Iterator[Any | _JsonCut]:
             try:
                 obj, end = decoder.raw_decode(buf, pos)
             except RecursionError:
-                yield _JsonCut("not valid JSON from here (an item is nested too deeply to read); "
-                               "the items after it cannot be read")
-                return
+                # Step over the item (brackets counted, strings honoured): it is one ERROR row and
+                # the items after it are read on.
+                if not skip_value():
+                    yield _JsonCut("not valid JSON from here (an item is nested too deeply to read, and the "
+                                   "array ends inside it: the file is cut)")
+                    return
+                obj = _JsonCut("not valid JSON (the item is nested too deeply to read): skipped")
+                end = pos
+                break
             except json.JSONDecodeError as e:
                 # Incomplete: read on, but never hold more than one item's worth (16 MB).
                 if not eof and len(buf) - pos < 16 * 1024 * 1024 and more():
@@ -1774,7 +1805,7 @@ def _json_array_items(text: IO[str], first: str) -> Iterator[Any | _JsonCut]:
             if end == len(buf) and not eof and more():
                 continue
             break
-        yield _no_lone_surrogates(obj) if "\\u" in buf[pos:end] else obj
+        yield _no_lone_surrogates(obj) if type(obj) is not _JsonCut and "\\u" in buf[pos:end] else obj
         pos = end
         skip(" \t\r\n")
         if pos < len(buf) and buf[pos] == ",":
@@ -1787,6 +1818,9 @@ def _json_array_items(text: IO[str], first: str) -> Iterator[Any | _JsonCut]:
         else:
             yield _JsonCut(f"expected ',' or ']' after an item, found {buf[pos]!r}; the items after it cannot be read")
             return
+
+
+_JSON_SPECIAL = re.compile(r'["\\\[\]{}]')
 
 
 @dataclass(slots=True)
@@ -1839,7 +1873,7 @@ def _json_values(text: IO[str], first: str) -> Iterator[Any | _JsonCut]:
                 continue
             yield _JsonCut(f"not valid JSON from here ({e.msg}); the values after it cannot be read")
             return
-        yield _no_lone_surrogates(obj) if "\\u" in buf[pos:end] else obj
+        yield _no_lone_surrogates(obj) if type(obj) is not _JsonCut and "\\u" in buf[pos:end] else obj
         pos = end
 
 
