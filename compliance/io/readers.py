@@ -2262,11 +2262,22 @@ def _open_parquet(name: str, stream: IO[bytes], mapping: dict[str, str], *, from
     # Numbers in the hs_code column stay numbers: _normalise restores their zeros (a float column,
     # as pandas makes of integer codes with a gap, held 402.0 for 0402 and was read as '402').
     hs_columns = {c for c, t in applied.items() if t == "hs_code"}
+    # Text stored as bytes (a BYTE_ARRAY column without its UTF-8 annotation, as some Spark and
+    # Hive jobs write it) is read as UTF-8: as b'847130' every row would be an ERROR.
+    binary = [str(f.name) for f in pf.schema_arrow if pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type)]
+    if binary:
+        warnings.append(f"{name}: column(s) {', '.join(map(repr, binary[:10]))} hold bytes, not text: read as UTF-8 "
+                        "(store text columns as strings)")
 
     def rows() -> Iterator[dict[str, Any]]:
         for batch in pf.iter_batches(batch_size=10_000):
             for rec in batch.to_pylist():
-                yield {k: v if k in hs_columns and isinstance(v, int | float) and not isinstance(v, bool) else _cell(v)
+                if binary:
+                    for k in binary:
+                        if type(v := rec[k]) is bytes:
+                            rec[k] = v.decode("utf-8", "replace")
+                yield {k: v if k in hs_columns and isinstance(v, int | float) and not isinstance(v, bool) else
+                       None if v != v else _cell(v)  # NaN: pandas' missing value
                        for k, v in rec.items()}
 
     return InputTable(name, "parquet", columns, applied, rows(), warnings=warnings)

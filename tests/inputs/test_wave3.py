@@ -56,3 +56,30 @@ def test_cyrillic_code_pages_from_one_name(enc: str, name: str) -> None:
     data = f"shipment_id,hs_code,destination_country,consignee_name\nS1,847130,DE,\"{name}\"\n".encode(enc)
     got = detect_encoding(data)
     assert data.decode(got) == data.decode(enc)
+
+
+def test_parquet_with_wrong_column_types(screener: Screener, tmp_path: Path) -> None:
+    """Text stored as bytes is read as UTF-8 (with a file warning); booleans and integers where
+    an amount or a date is expected are ERROR naming the field; NaN (pandas' missing value) is empty."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "types.parquet"
+    pq.write_table(pa.table({
+        "shipment_id": pa.array([b"A", b"B", b"C"], pa.binary()),
+        "hs_code": pa.array([b"847130", b"310420", b"847130"], pa.binary()),
+        "destination_country": pa.array(["BY", "DE", "DE"]),
+        "origin_country": pa.array([None, "BY", None]),
+        "consignee_name": pa.array(["ОАО Беларуськалий".encode(), b"ACME", b"ACME"], pa.binary()),
+        "value": pa.array([float("nan"), 10.0, 12.0]),
+        "quantity": pa.array([None, True, None], pa.bool_()),
+        "date": pa.array([None, None, 45000], pa.int64()),
+    }), path)
+    with open_input(path) as table:
+        results = list(iter_results(screener, table.chunks(10)))
+        warnings = list(table.warnings)
+    assert any("hold bytes" in w and "'hs_code'" in w for w in warnings)
+    a, b, c = results
+    assert a.verdict.value == "BLOCK" and a.shipment_id == "A" and not a.warnings
+    assert b.verdict.value == "ERROR" and b.error and "row 2" in b.error and "quantity" in b.error
+    assert c.verdict.value in ("ERROR", "CLEAR") and (c.verdict.value == "CLEAR") == bool(c.warnings)
