@@ -440,7 +440,11 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
                 raise ApiError(422, "invalid request", [{"field": f, "loc": ["body", f], "message": problem}
                                                         for f in fields])
         # Read as a file row is (numeric HS codes, disguised party names ...), said in warnings.
-        data, notes = normalise_record(row)
+        problems: list[str] = []
+        data, notes = normalise_record(row, problems=problems)
+        if problems:  # an amount of 10^15, a number as currency: as a batch row's ERROR
+            raise ApiError(422, "invalid request", [{"field": (f := p.split(" ", 1)[0]), "loc": ["body", f],
+                                                     "message": p} for p in problems])
         try:
             parsed = parse_shipment(data)
         except InvalidInput as e:

@@ -208,15 +208,18 @@ def _record_table() -> InputTable:
     return InputTable("<record>", "record", cols, {c: c for c in cols}, ())
 
 
-def normalise_record(data: Mapping[str, Any], row: int = 1) -> tuple[dict[str, Any], list[str]]:
+def normalise_record(data: Mapping[str, Any], row: int = 1,
+                     problems: list[str] | None = None) -> tuple[dict[str, Any], list[str]]:
     """A shipment given as a dict (the Python API, the HTTP service) read the way a file row is:
     HS codes stored as numbers or with letters for digits, spreadsheet day numbers, amounts with a
     currency or an ambiguous separator, disguised party names (direction marks, invisible
     characters, c/o, lists). Returns the contract columns to screen and the warnings saying what
-    was read differently (``row`` numbers them)."""
+    was read differently (``row`` numbers them). What stops a file row being screened (an amount
+    of 10^15, a number as currency; each starting with its field) goes to ``problems`` when given,
+    else to the warnings."""
     warnings: list[str] = []
     out = dict(data)
-    out.update(_record_table()._changes(row, out, warnings))
+    out.update(_record_table()._changes(row, out, warnings, problems))
     return out, warnings
 
 

@@ -175,3 +175,14 @@ def test_more_rows_than_a_request_may_hold(kind: str, accept: str, make_client: 
         assert "more than 2,500 rows" in lines[-1]["error"] and len(lines) < 2600
     ok = client.post("/v1/screen/batch", content=json.dumps([CLEAN] * 2500).encode(), headers=JSON)
     assert ok.status_code == 200 and len(ok.json()["results"]) == 2500
+
+
+@pytest.mark.parametrize(("field", "value"), [("value", "99999999999999999999"), ("value", 1e300),
+                                              ("quantity", 1e16), ("currency", "234.50")])
+def test_one_shipment_with_an_absurd_amount_is_422(field: str, value: Any,
+                                                   make_client: Callable[..., TestClient]) -> None:
+    """What makes a file row ERROR (an amount of 10^15 or more, a number as the currency) is 422
+    naming the field for one shipment."""
+    r = make_client().post("/v1/screen", json={**CLEAN, field: value})
+    assert r.status_code == 422, r.text
+    assert [d["field"] for d in r.json()["detail"]] == [field]
