@@ -1463,10 +1463,20 @@ _RECENT_LINES = 256
 _SEP_LINE = re.compile(r"^\ufeff?\"?sep=(.)\"?\s*$", re.IGNORECASE)
 
 
+def _header_fit(sample: str, delim: str, mapping: dict[str, str]) -> int:
+    """How many contract columns the sample's first non-empty line names, split by ``delim``."""
+    try:
+        first = next((r for r in csv.reader(io.StringIO(sample), delimiter=delim) if any(c.strip() for c in r)), [])
+    except csv.Error:
+        return 0
+    return len(map_headers(_dedupe_headers(first)[0], mapping)[0])
+
+
 def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimiter: str | None,
               mapping: dict[str, str]) -> InputTable:
     lines = _clean_lines(text)
     sample = head.decode(enc, errors="replace")
+    sep_note: str | None = None
     first_line = sample.split("\n", 1)[0]
     sep = _SEP_LINE.match(first_line)
     if sep:  # Excel's "sep=;" hint line
@@ -1478,6 +1488,13 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
             raise InputFileError(f"--delimiter {delimiter!r}: give one character, e.g. ';' or '\\t'")
     elif sep:
         delim = sep.group(1)
+        if (sniffed := sniff_delimiter(sample, mapping)) != delim \
+                and _header_fit(sample, sniffed, mapping) > _header_fit(sample, delim, mapping):
+            # A "sep=;" line over a comma file (the line kept when the file was re-saved): the
+            # header's own delimiter is believed, not the hint.
+            sep_note = (f"{name}: the first line says sep={delim}, but the header is separated by "
+                        f"{'tab' if sniffed == chr(9) else sniffed!r}: read with that (give --delimiter if that is wrong)")
+            delim = sniffed
     else:
         delim = sniff_delimiter(sample, mapping)
     # The last physical lines read, kept (without a Python frame per line) so that a record with
@@ -1596,7 +1613,7 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
             yield row
 
     table = InputTable(name, "csv", columns, applied, rows(), encoding=enc, delimiter=delim,
-                       warnings=warnings + more, closers=[text])
+                       warnings=warnings + more + ([sep_note] if sep_note else []), closers=[text])
     return table
 
 
