@@ -108,13 +108,26 @@ def _tables() -> tuple[dict[str, str], dict[str, str]]:
     return codes, names
 
 
+# A flag emoji is two regional-indicator letters, the country's alpha-2 code (🇧🇾 is B Y).
+_FLAG = re.compile("([\U0001F1E6-\U0001F1FF])([\U0001F1E6-\U0001F1FF])\ufe0f?")
+
+
+def _flag_letters(m: re.Match[str]) -> str:
+    return f" {chr(ord(m[1]) - 0x1F1E6 + 65)}{chr(ord(m[2]) - 0x1F1E6 + 65)} "
+
+
+def flags_as_codes(text: str) -> str:
+    """Flag emoji written as the codes they show ("🇧🇾" -> "BY", "🇵🇱🇧🇾" -> "PL BY")."""
+    return _FLAG.sub(_flag_letters, text).strip() if "\U0001F1E6" <= max(text, default="a") else text
+
+
 def resolve_country(value: str) -> str:
     """Resolve a code or name to ISO 3166-1 alpha-2, or raise ``UnknownCountry``."""
     raw = value.strip()
     if not raw.isascii():  # zero-width spaces, direction marks pasted along ("B\u200bY")
         if reverses(raw):  # '\u202eYB' is displayed as BY
             raw = displayed(raw)
-        raw = "".join(c for c in raw if unicodedata.category(c) != "Cf").strip()
+        raw = "".join(c for c in flags_as_codes(raw) if unicodedata.category(c) != "Cf").strip()
     if not raw:
         raise UnknownCountry(value, [])
     codes, names = _tables()
@@ -245,8 +258,10 @@ def split_countries(value: str) -> list[str]:
     it when the two together name a country. Routes in words ("PL to BY via LT") are split
     on the words.
     """
-    if _key(value) in _NO_TRANSIT:
-        return []  # "N/A", "-", "direct": no transit, said in words
+    if not value.isascii():
+        value = flags_as_codes(value)  # "🇵🇱🇧🇾": the codes, one word each
+    if (key := _key(value)) in _NO_TRANSIT and (key or _DASHES.fullmatch(value)):
+        return []  # "N/A", "-", "direct": no transit, said in words (not "?" or "★": those are asked about)
     out: list[str] = []
     for segment in _ROUTE_SEPARATORS.split(value.strip()):
         start = len(out)
@@ -268,6 +283,7 @@ def split_countries(value: str) -> list[str]:
 # spaces or an en/em dash (a hyphen inside a name, Guinea-Bissau or Timor-Leste, is not one).
 _ROUTE_SEPARATORS = re.compile(r"\s*(?:;|\||->|=>|–>|>|→|⇒|/|\n|\s-\s|[–—])\s*")
 _CODE = re.compile(r"[A-Za-z]{2,3}")
+_DASHES = re.compile(r"[\s\-\u2010-\u2015_./\\]*")  # "-", "--", "—", "/": a blank written as a dash
 # A transit cell that says there is none (after ``_key``: "N/A" is "n a", "-" is "").
 _NO_TRANSIT = frozenset({"", "none", "n a", "nil", "direct", "no transit", "kein", "keine", "direkt",  # not NO, NA: Norway, Namibia
                          "brak", "нет", "без транзита", "прямой", "прямая поставка"})

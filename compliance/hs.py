@@ -69,8 +69,16 @@ def _restore_leading_zero(digits: str, numeric: bool) -> str:
         return digits
     headings = hs_headings()
     padded = "0" + digits
-    if digits[:4] not in headings and padded[:4] in headings:
-        return padded
+    if padded[:4] in headings:
+        if digits[:4] not in headings:
+            return padded
+        if not numeric:
+            # '40110': tyres 4011 10 cut short, or milk 0401 10 without its zero? Either reading
+            # is another chapter, and guessing one would screen the wrong goods.
+            raise InvalidHSCode(
+                f"hs_code {quoted(digits)} has {len(digits)} digits (HS/CN codes have 4, 6, 8 or 10): it reads as "
+                f"{format_hs(digits)} or, if a spreadsheet dropped a leading zero, as "
+                f"{format_hs(padded)}; write the full code with its leading zero, as text")
     return digits
 
 

@@ -57,6 +57,10 @@ log = logging.getLogger("compliance.api")
 
 # Rows per engine chunk in a batch (parties of a chunk are matched once) and per streamed block.
 BATCH_CHUNK_ROWS = 1000
+# Rows of one batch request. The body limit bounds bytes, not rows: a gzip-compressed CSV (read
+# through, as by the CLI) holds millions of rows in a few KB, and ``[{},{},...]`` 20 MB holds
+# 6 million items, each answered in one response built in memory.
+MAX_BATCH_ROWS = settings.env_int("COMPLIANCE_MAX_BATCH_ROWS", 500_000)
 STREAM_BLOCK_ROWS = 200
 # Content types of batch bodies -> input format of compliance.io.
 BATCH_FORMATS = {
@@ -80,6 +84,11 @@ class ApiError(Exception):
                  headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.detail, self.headers = status, message, detail, headers
+
+
+def _too_many_rows() -> ApiError:
+    return ApiError(413, f"the body holds more than {MAX_BATCH_ROWS:,} rows (COMPLIANCE_MAX_BATCH_ROWS): send the "
+                         "batch in parts, or screen the file with compliance screen")
 
 
 def bad_field(field: str, message: str, where: str = "body") -> ApiError:
@@ -258,6 +267,8 @@ def _json_table(raw: bytes, charset: str | None = None) -> InputTable:
     if not isinstance(data, list):
         raise bad_field("body", "send a JSON array of shipment objects, {\"shipments\": [...]}, or a CSV body "
                                 "with Content-Type: text/csv")
+    if len(data) > MAX_BATCH_ROWS:
+        raise _too_many_rows()
     columns: dict[str, None] = {}
     for item in data:
         if isinstance(item, dict):
@@ -429,7 +440,11 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
                 raise ApiError(422, "invalid request", [{"field": f, "loc": ["body", f], "message": problem}
                                                         for f in fields])
         # Read as a file row is (numeric HS codes, disguised party names ...), said in warnings.
-        data, notes = normalise_record(row)
+        problems: list[str] = []
+        data, notes = normalise_record(row, problems=problems)
+        if problems:  # an amount of 10^15, a number as currency: as a batch row's ERROR
+            raise ApiError(422, "invalid request", [{"field": (f := p.split(" ", 1)[0]), "loc": ["body", f],
+                                                     "message": p} for p in problems])
         try:
             parsed = parse_shipment(data)
         except InvalidInput as e:
@@ -509,6 +524,9 @@ def create_app(screener: Screener | None = None, *, api_keys: list[str] | None =
                     for r in results:
                         counts[r.verdict.value] += 1
                         parts.append(_dumps(_record(r)))
+                except ApiError:  # more rows than a request may hold: no partial result set
+                    run_log.abort()
+                    raise
                 except Exception as e:  # the reader failed mid-file: no partial result set
                     log.warning("batch body unreadable after %d rows: %s", len(parts), e)
                     run_log.abort()  # nothing returned: nothing counted or logged (as the CLI)
@@ -776,8 +794,12 @@ async def _open_body(request: Request, fmt: str | None) -> tuple[Iterable[list[R
 
     def chunks() -> Iterator[list[RawRow]]:
         scrub()
+        rows = 0
         for chunk in table.chunks(BATCH_CHUNK_ROWS):
             scrub()  # what was said while this chunk was read (a repeated header, a code page)
+            rows += len(chunk)
+            if rows > MAX_BATCH_ROWS:
+                raise _too_many_rows()
             yield chunk
         scrub()
 
@@ -824,6 +846,10 @@ async def _stream(results: Iterator[ScreeningResult], provenance: dict[str, Any]
         while True:
             try:
                 data = await asyncio.to_thread(block)
+            except ApiError as e:  # more rows than a request may hold: the rows above are all there is
+                run_log.finish(incomplete=e.message)
+                yield orjson.dumps({"error": e.message + "; the results above are incomplete"}) + b"\n"
+                return
             except Exception as e:  # the reader failed mid-file: say so instead of a summary line
                 log.warning("streamed batch body unreadable after %d rows: %s", sum(counts.values()), e)
                 # The client has these rows: they are logged, marked incomplete, and not counted.

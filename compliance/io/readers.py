@@ -37,6 +37,7 @@ from compliance.fastparse import PLAIN_UNAMBIGUOUS
 from compliance.hs import InvalidHSCode, hs_from_number, lookalike_digits, normalise_hs
 from compliance.io.party_names import SUSPECT as _SUSPECT_NAME
 from compliance.io.party_names import clean_party_name
+from compliance.io.writers import echo_names
 from compliance.models import INPUT_COLUMNS, PARTY_ROLES, REQUIRED_COLUMNS, ambiguous_number, parse_number, split_amount
 
 log = logging.getLogger(__name__)
@@ -207,16 +208,57 @@ def _record_table() -> InputTable:
     return InputTable("<record>", "record", cols, {c: c for c in cols}, ())
 
 
-def normalise_record(data: Mapping[str, Any], row: int = 1) -> tuple[dict[str, Any], list[str]]:
+def normalise_record(data: Mapping[str, Any], row: int = 1,
+                     problems: list[str] | None = None) -> tuple[dict[str, Any], list[str]]:
     """A shipment given as a dict (the Python API, the HTTP service) read the way a file row is:
     HS codes stored as numbers or with letters for digits, spreadsheet day numbers, amounts with a
     currency or an ambiguous separator, disguised party names (direction marks, invisible
     characters, c/o, lists). Returns the contract columns to screen and the warnings saying what
-    was read differently (``row`` numbers them)."""
+    was read differently (``row`` numbers them). What stops a file row being screened (an amount
+    of 10^15, a number as currency; each starting with its field) goes to ``problems`` when given,
+    else to the warnings."""
     warnings: list[str] = []
     out = dict(data)
-    out.update(_record_table()._changes(row, out, warnings))
+    out.update(_record_table()._changes(row, out, warnings, problems))
     return out, warnings
+
+
+# An amount of 10^15 or more (in any currency, a quantity in any unit) is no shipment: digits run
+# together, a number from another column (an id, a barcode) or a float's overflow. Screened, it
+# would pass every value threshold; it is an ERROR naming the field instead.
+_ABSURD_AMOUNT = 1e15
+_LONG_AMOUNT = 16  # characters: a plain amount this long may be that large
+
+
+def _absurd(name: str, v: Any) -> str:
+    shown = quoted(v) if isinstance(v, str) else f"{v:g}"
+    return (f"{name} {shown} is 10^15 or more, larger than any shipment: digits run together or a number "
+            "from another column? Give the amount")
+
+
+def _row_error(i: int, problems: list[str]) -> str | None:
+    return f"row {i}: {'; '.join(problems)}" if problems else None
+
+
+@lru_cache(maxsize=4096)
+def _odd_code_note(hs: str) -> str | None:
+    """What a text HS code with an odd number of digits was read as (HS/CN codes have 4, 6, 8 or
+    10): with the leading zero a spreadsheet drops put back (``40690`` -> 040690), or as written
+    when only that reading has a heading (``84713``). None for any other code (and for a bad one:
+    the model's error names it)."""
+    try:
+        code = normalise_hs(hs)
+    except InvalidHSCode:
+        return None
+    written = "".join(ch for ch in hs if ch.isdigit())
+    if len(code) % 2:
+        return (f"hs_code {quoted(hs)} has {len(code)} digits (HS/CN codes have 4, 6, 8 or 10): screened as written, "
+                f"under heading {code[:4]}; give the full code")
+    if code[0] == "0" and len(written) == len(code) - 1 and written == code[1:]:
+        return (f"hs_code {quoted(hs)} has {len(written)} digits (HS/CN codes have 4, 6, 8 or 10): read as {code}, "
+                f"heading {code[:4]}, with the leading zero a spreadsheet drops put back; write codes as text "
+                "with their zeros")
+    return None
 
 
 def parse_mapping(items: list[str], mapping_file: str | Path | None = None) -> dict[str, str]:
@@ -259,7 +301,8 @@ def detect_encoding(sample: bytes) -> str:
 
     For the single-byte case the question is which of cp1251 (Cyrillic), cp1252 (Western) or
     cp1250 (Central European: Polish, Czech, Lithuanian names) the high bytes belong to. Byte
-    statistics decide it, not a general detector: ``_cyrillic_share`` and ``_cp1250_marks``.
+    statistics decide it, not a general detector: ``_cyrillic_share`` and ``_cp1250_marks``; which
+    Cyrillic page (cp1251, KOI8-R, DOS cp866, Mac Cyrillic), ``_cyrillic_page``.
     """
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -291,7 +334,11 @@ def detect_encoding(sample: bytes) -> str:
 def _single_byte_encoding(sample: bytes) -> str:
     sample = sample[:65536]
     if _cyrillic_share(sample) > 0.5:
-        return "koi8_r" if _koi8(sample) else "cp1251"
+        return _cyrillic_page(sample)[0]
+    # DOS (cp866) and Mac Cyrillic put capitals or half the small letters below 0xC0, where
+    # cp1251 has symbols: words of high bytes that read as Cyrillic words in one of them.
+    if _cyrillic_share(sample, _HIGH_BYTES) > 0.5 and (page := _cyrillic_page(sample))[1] >= 0.9:
+        return page[0]
     if _cp1250_marks(sample):
         return "cp1250"
     return "cp1252"
@@ -429,14 +476,39 @@ class _Utf8OrLegacy(io.RawIOBase):
 
 
 _CASE_FLIP = re.compile(r"[а-яё][А-ЯЁ]")
+# The Cyrillic single-byte code pages, most common first (a tie goes to the earlier one).
+_CYRILLIC_PAGES = ("cp1251", "koi8_r", "cp866", "mac_cyrillic")
+# The letters of Russian, Belarusian and Ukrainian: what the high bytes of such a file are.
+_EAST_SLAVIC = frozenset("АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдежзийклмнопрстуфхцчшщъыьэюяЁёІіЎўЇїЄєҐґ")
+# The ten most frequent Russian letters (and Belarusian і): about 60 % of the letters of a text,
+# far fewer of the letters that another page's bytes read as (all-capital or all-small words
+# read in the wrong page are letters still: cp1251 "беларусь" read as KOI8-R is "АЕКЮПСЯЭ").
+_COMMON_CYRILLIC = frozenset("оеаинтсрвлОЕАИНТСРВЛіІ")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
-def _koi8(sample: bytes) -> bool:
-    """Is Cyrillic text KOI8-R rather than cp1251? Both put the letters in 0xC0-0xFF, with upper
-    and lower case swapped: read in the wrong one, words flip case inside ("бЕЛАРУСЬ")."""
-    wrong_if_cp1251 = len(_CASE_FLIP.findall(sample.decode("cp1251", "replace")))
-    wrong_if_koi8 = len(_CASE_FLIP.findall(sample.decode("koi8_r", "replace")))
-    return wrong_if_cp1251 >= 2 and wrong_if_koi8 * 4 < wrong_if_cp1251
+def _cyrillic_page(sample: bytes) -> tuple[str, float]:
+    """The Cyrillic code page in which the sample's runs of high bytes read as words, and the
+    share of its high-byte characters that are letters. Read in the wrong page, letters become
+    symbols or box drawing (cp866 and Mac Cyrillic read as cp1251: "Ћ€Ћ ЃҐ«...") or flip case
+    inside words (KOI8-R read as cp1251: "бЕЛАРУСЬ") or become rare ones; the page with the most
+    letters, most of them common, and the fewest case flips wins."""
+    best, best_score, best_share = _CYRILLIC_PAGES[0], float("-inf"), 0.0
+    for enc in _CYRILLIC_PAGES:
+        text = sample.decode(enc, "replace")
+        letters = other = common = 0
+        for m in _NON_ASCII_RUN.finditer(text):
+            run = m.group()
+            n = sum(1 for ch in run if ch in _EAST_SLAVIC)
+            letters += n
+            other += len(run) - n
+            common += sum(1 for ch in run if ch in _COMMON_CYRILLIC)
+        flips = len(_CASE_FLIP.findall(text))
+        score = letters + common - 2 * other - 2 * flips
+        if score > best_score:
+            best, best_score = enc, score
+            best_share = letters / (letters + other) if letters + other else 0.0
+    return best, best_share
 
 
 def _is_ascii_letter(b: int) -> bool:
@@ -448,7 +520,10 @@ _CP1251_LETTERS = frozenset(range(0xC0, 0x100)) | {0xA8, 0xB8, 0xA1, 0xA2, 0xB2,
                                                    0xA5, 0xB4}
 
 
-def _cyrillic_share(sample: bytes) -> float:
+_HIGH_BYTES = frozenset(range(0x80, 0x100))
+
+
+def _cyrillic_share(sample: bytes, letters: frozenset[int] = _CP1251_LETTERS) -> float:
     """Of the high bytes that could be cp1251 letters, the share that sit among other high bytes
     rather than beside ASCII letters. Cyrillic words are runs of high bytes ("Беларусь"); Western
     accents sit inside ASCII words ("Müller", "Société") — even a few Cyrillic words in an
@@ -462,7 +537,7 @@ def _cyrillic_share(sample: bytes) -> float:
         after = sample[i + 1] if i + 1 < n else 0x20
         if _is_ascii_letter(before) or _is_ascii_letter(after):
             lat += 1
-        elif b in _CP1251_LETTERS and (before in _CP1251_LETTERS or after in _CP1251_LETTERS
+        elif b in letters and (before in letters or after in letters
                                        or (before in b" \t,;|\"'(" and after in b" \t,;|\"').")):
             cyr += 1
     return cyr / (cyr + lat) if cyr + lat else 0.0
@@ -564,6 +639,10 @@ class InputTable:
         self.columns = columns
         self.mapping = mapping  # file column -> contract column
         self.warnings: list[str] = list(warnings or [])
+        if echo := echo_names(tuple(columns)):
+            self.warnings.append(f"{path}: column(s) {', '.join(map(repr, echo))} have the name of a result column: "
+                                 f"echoed as {', '.join(map(repr, echo.values()))}, so the results do not "
+                                 "overwrite them")
         self._rows = rows
         self._closers = closers or []
         # What went wrong after the last row was read (a cut .gz), as one final ERROR row.
@@ -619,11 +698,12 @@ class InputTable:
             layout = self._layout
             cells = dict(zip(layout.columns, item, strict=True))
             notes: list[str] = []
+            problems: list[str] = []
             if self._identity:
                 # Every column is the contract column of its name: the row as read is its data,
                 # one dict for both unless the file's conventions change a value.
-                changes = self._changes(i, cells, notes)
-                if not changes:
+                changes = self._changes(i, cells, notes, problems)
+                if not changes and not problems:
                     return RawRow(i, cells, cells, None, notes, layout)
                 contract = {**cells, **changes}
             else:
@@ -633,10 +713,12 @@ class InputTable:
                     if (problem := self._twin_problem(i, cells, contract, notes)) is not None:
                         return RawRow(i, contract, cells, f"row {i}: {problem}", notes)
                     if len(notes) > before:  # a value taken from the twin column
-                        contract.update(self._changes(i, contract, notes))
-                        return RawRow(i, contract, cells, None, notes)
-                changes = self._changes(i, contract, notes)
+                        contract.update(self._changes(i, contract, notes, problems))
+                        return RawRow(i, contract, cells, _row_error(i, problems), notes)
+                changes = self._changes(i, contract, notes, problems)
                 contract.update(changes)
+            if problems:
+                return RawRow(i, contract, cells, _row_error(i, problems), notes)
             return RawRow(i, contract, cells, None, notes, None if changes else layout)
         if isinstance(item, str):
             return RawRow(i, {}, {}, error=f"row {i}: {item}")
@@ -676,19 +758,18 @@ class InputTable:
         if self._twins and mapping is self.mapping and error is None:
             if (problem := self._twin_problem(i, original, data, warnings)) is not None:
                 error = f"row {i}: {problem}"
-        self._normalise(i, data, warnings)
+        unscreenable: list[str] = []
+        data.update(self._changes(i, data, warnings, unscreenable))
+        if unscreenable and error is None:
+            error = _row_error(i, unscreenable)
         return RawRow(i, data, original, error=error, warnings=warnings)
 
-    def _normalise(self, i: int, data: dict[str, Any], warnings: list[str]) -> bool:
-        """Settle what the file's conventions decide before the row is validated: numeric HS
-        codes (lost zeros), ambiguous thousands separators, a currency written into the amount.
-        True when ``data`` was changed."""
-        changes = self._changes(i, data, warnings)
-        data.update(changes)
-        return bool(changes)
-
-    def _changes(self, i: int, data: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
-        """What ``_normalise`` changes in ``data`` (which is left as it is); its warnings added."""
+    def _changes(self, i: int, data: dict[str, Any], warnings: list[str],
+                 problems: list[str] | None = None) -> dict[str, Any]:
+        """What the file's conventions decide before the row is validated (numeric HS codes that
+        lost zeros, ambiguous thousands separators, a currency written into the amount): the
+        changes to ``data`` (which is left as it is), its warnings added, and what stops the row
+        being screened added to ``problems`` (to ``warnings`` when None)."""
         changes: dict[str, Any] = {}
         plain = self._plain_hs
         get = data.get
@@ -699,8 +780,11 @@ class InputTable:
             # path below makes of that cell, and changing nothing); any other row goes on below.
             day, value, quantity = get("date"), get("value"), get("quantity")
             if type(day) is not int and type(day) is not float \
-                    and (not isinstance(value, str) or not value or PLAIN_UNAMBIGUOUS.fullmatch(value)) \
-                    and (not isinstance(quantity, str) or not quantity or PLAIN_UNAMBIGUOUS.fullmatch(quantity)):
+                    and (value is None or type(value) is str and (not value or len(value) < _LONG_AMOUNT
+                                                                  and PLAIN_UNAMBIGUOUS.fullmatch(value))) \
+                    and (quantity is None or type(quantity) is str and (not quantity or len(quantity) < _LONG_AMOUNT
+                                                                        and PLAIN_UNAMBIGUOUS.fullmatch(quantity))) \
+                    and not ((cur := get("currency")) and type(cur) is str and cur[:1].isdigit()):
                 names = self._plain_names
                 for v in map(get, _NAME_FIELDS):
                     if v is not None and (type(v) is not str or v not in names):
@@ -730,6 +814,8 @@ class InputTable:
             warnings.append(f"row {i}: hs_code {hs[:40]!r} has letters for digits (O for 0, l or I for 1): read as "
                             f"{fixed}; check the code")
             changes["hs_code"] = fixed
+        elif type(hs) is str and (odd := _odd_code_note(hs)) is not None:
+            warnings.append(f"row {i}: {odd}")  # never in ``plain``: every row with it is told
         elif type(hs) is str and len(plain) < 100_000:
             plain.add(hs)  # nothing to undo in this spelling: not looked at again
         day = data.get("date")
@@ -740,17 +826,40 @@ class InputTable:
             warnings.append(f"row {i}: date {day!r} is a spreadsheet day number, read as {iso}; format the "
                             "column as a date (or write ISO 8601)")
             changes["date"] = iso
+        cur = data.get("currency")
+        if type(cur) is str and cur[:1].isdigit():
+            # "1,234.50" unquoted in a comma file: value 1, currency 234.50. The amount is lost.
+            (warnings if problems is None else problems).append(
+                f"currency {quoted(cur)} is a number, not a currency code: an amount with a comma split into two "
+                "cells? Quote the value (\"1,234.50\") or check the columns")
         for name in ("value", "quantity"):
             v = data.get(name)
+            if (type(v) is float or type(v) is int) and v >= _ABSURD_AMOUNT:
+                (warnings if problems is None else problems).append(_absurd(name, v))
+                continue
+            if type(v) is float and v != v:  # JSON's NaN, a spreadsheet's #NUM!: no amount was given
+                warnings.append(f"row {i}: {name} is NaN (not a number): read as empty")
+                continue
             if not isinstance(v, str) or not v.strip():
                 continue
             if PLAIN_UNAMBIGUOUS.fullmatch(v):
+                if len(v) >= _LONG_AMOUNT and float(v) >= _ABSURD_AMOUNT:
+                    (warnings if problems is None else problems).append(_absurd(name, v))
                 continue  # digits with at most one point: no currency, not ambiguous
+            try:
+                number = parse_number(v, name, self.decimal)
+            except ValueError:
+                number = None  # the model says what is wrong with it
+            if number is not None and number >= _ABSURD_AMOUNT:
+                (warnings if problems is None else problems).append(_absurd(name, v))
+                continue
             text, currency = split_amount(v)
             if name == "value" and currency and text and text[0] in "0123456789(":
                 have = str(data.get("currency") or "").strip().upper()
                 if not have:
                     changes["currency"] = currency
+                elif have[:1].isdigit():
+                    pass  # said above: the row is not screened
                 elif have != currency:
                     warnings.append(f"row {i}: value {v!r} says {currency} but currency says {have}: "
                                     f"using {have}; fix one of them")
@@ -1250,17 +1359,52 @@ def _required(name: str, columns: list[str], applied: dict[str, str]) -> None:
 def _open_text(name: str, fmt: str, head: bytes, stream: IO[bytes], encoding: str | None, delimiter: str | None,
                mapping: dict[str, str]) -> InputTable:
     enc, text = _text_stream(name, head, stream, encoding)
+    nul: _NulLines | None = None
+    if fmt in ("csv", "jsonl") and "\x00" in head.decode(enc, "replace"):
+        # NUL characters in the text (not the NUL bytes of UTF-16): removed, each line named.
+        nul = _NulLines(name, text)
+        text = cast(io.TextIOWrapper, nul)
     if fmt == "csv":
         table = _open_csv(name, text, enc, head, delimiter, mapping)
     elif fmt == "jsonl":
         table = _open_jsonl(name, text, enc, mapping)
     else:
         table = _open_json(name, text, enc, mapping)
+    if nul is not None:
+        table.warnings.extend(nul.warnings)
+        nul.warnings = table.warnings
     checked: _Utf8OrLegacy | None = getattr(text, "checked", None)
     if checked is not None:  # a code page found after the sample: said in the table's warnings
         table.warnings.extend(checked.warnings)
         checked.warnings = table.warnings
     return table
+
+
+class _NulLines:
+    """The lines of a text whose first part holds NUL characters (a damaged or binary export),
+    without them; the lines that had any are named in ``warnings`` (the first few): "3104\\x0020"
+    is read as 310420, but the sender should know the file is damaged."""
+
+    _SHOWN = 5
+
+    def __init__(self, name: str, text: IO[str]) -> None:
+        self._name = name
+        self._text = text
+        self.warnings: list[str] = []
+        self._said = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for n, line in enumerate(self._text, start=1):
+            if "\x00" in line:
+                self._said += 1
+                if self._said <= self._SHOWN:
+                    self.warnings.append(f"{self._name}: line {n}: {line.count(chr(0))} NUL character(s) removed "
+                                         "(a damaged or binary export?): check the values on that line")
+                line = line.replace("\x00", "")
+            yield line
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._text, attr)
 
 
 def _clean_lines(text: IO[str]) -> Iterator[str]:
@@ -1319,10 +1463,20 @@ _RECENT_LINES = 256
 _SEP_LINE = re.compile(r"^\ufeff?\"?sep=(.)\"?\s*$", re.IGNORECASE)
 
 
+def _header_fit(sample: str, delim: str, mapping: dict[str, str]) -> int:
+    """How many contract columns the sample's first non-empty line names, split by ``delim``."""
+    try:
+        first = next((r for r in csv.reader(io.StringIO(sample), delimiter=delim) if any(c.strip() for c in r)), [])
+    except csv.Error:
+        return 0
+    return len(map_headers(_dedupe_headers(first)[0], mapping)[0])
+
+
 def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimiter: str | None,
               mapping: dict[str, str]) -> InputTable:
     lines = _clean_lines(text)
     sample = head.decode(enc, errors="replace")
+    sep_note: str | None = None
     first_line = sample.split("\n", 1)[0]
     sep = _SEP_LINE.match(first_line)
     if sep:  # Excel's "sep=;" hint line
@@ -1334,6 +1488,13 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
             raise InputFileError(f"--delimiter {delimiter!r}: give one character, e.g. ';' or '\\t'")
     elif sep:
         delim = sep.group(1)
+        if (sniffed := sniff_delimiter(sample, mapping)) != delim \
+                and _header_fit(sample, sniffed, mapping) > _header_fit(sample, delim, mapping):
+            # A "sep=;" line over a comma file (the line kept when the file was re-saved): the
+            # header's own delimiter is believed, not the hint.
+            sep_note = (f"{name}: the first line says sep={delim}, but the header is separated by "
+                        f"{'tab' if sniffed == chr(9) else sniffed!r}: read with that (give --delimiter if that is wrong)")
+            delim = sniffed
     else:
         delim = sniff_delimiter(sample, mapping)
     # The last physical lines read, kept (without a Python frame per line) so that a record with
@@ -1452,7 +1613,7 @@ def _open_csv(name: str, text: io.TextIOWrapper, enc: str, head: bytes, delimite
             yield row
 
     table = InputTable(name, "csv", columns, applied, rows(), encoding=enc, delimiter=delim,
-                       warnings=warnings + more, closers=[text])
+                       warnings=warnings + more + ([sep_note] if sep_note else []), closers=[text])
     return table
 
 
@@ -1604,6 +1765,31 @@ def _json_array_items(text: IO[str], first: str) -> Iterator[Any | _JsonCut]:
             if pos < len(buf) or not more():
                 return
 
+    def skip_value() -> bool:
+        """Move past the value at ``pos`` by counting its brackets; False when the text ends first."""
+        nonlocal pos
+        depth, in_string = 0, False
+        while True:
+            while (m := _JSON_SPECIAL.search(buf, pos)) is not None:
+                ch, pos = m.group(), m.end()
+                if ch == "\\":
+                    pos += 1  # the escaped character (a quote or a backslash) is text
+                elif ch == '"':
+                    in_string = not in_string
+                elif in_string:
+                    continue
+                elif ch in "[{":
+                    depth += 1
+                else:
+                    depth -= 1
+                    if depth <= 0:
+                        return True
+            over = max(0, pos - len(buf))  # an escaped character in the next chunk
+            pos = len(buf)
+            if not more():
+                return False
+            pos += over
+
     skip(" \t\r\n\ufeff")
     if buf[pos:pos + 1] != "[":  # pragma: no cover - the caller checked
         yield _JsonCut("the file does not start with '['")
@@ -1620,9 +1806,15 @@ def _json_array_items(text: IO[str], first: str) -> Iterator[Any | _JsonCut]:
             try:
                 obj, end = decoder.raw_decode(buf, pos)
             except RecursionError:
-                yield _JsonCut("not valid JSON from here (an item is nested too deeply to read); "
-                               "the items after it cannot be read")
-                return
+                # Step over the item (brackets counted, strings honoured): it is one ERROR row and
+                # the items after it are read on.
+                if not skip_value():
+                    yield _JsonCut("not valid JSON from here (an item is nested too deeply to read, and the "
+                                   "array ends inside it: the file is cut)")
+                    return
+                obj = _JsonCut("not valid JSON (the item is nested too deeply to read): skipped")
+                end = pos
+                break
             except json.JSONDecodeError as e:
                 # Incomplete: read on, but never hold more than one item's worth (16 MB).
                 if not eof and len(buf) - pos < 16 * 1024 * 1024 and more():
@@ -1633,7 +1825,7 @@ def _json_array_items(text: IO[str], first: str) -> Iterator[Any | _JsonCut]:
             if end == len(buf) and not eof and more():
                 continue
             break
-        yield _no_lone_surrogates(obj) if "\\u" in buf[pos:end] else obj
+        yield _no_lone_surrogates(obj) if type(obj) is not _JsonCut and "\\u" in buf[pos:end] else obj
         pos = end
         skip(" \t\r\n")
         if pos < len(buf) and buf[pos] == ",":
@@ -1646,6 +1838,9 @@ def _json_array_items(text: IO[str], first: str) -> Iterator[Any | _JsonCut]:
         else:
             yield _JsonCut(f"expected ',' or ']' after an item, found {buf[pos]!r}; the items after it cannot be read")
             return
+
+
+_JSON_SPECIAL = re.compile(r'["\\\[\]{}]')
 
 
 @dataclass(slots=True)
@@ -1698,7 +1893,7 @@ def _json_values(text: IO[str], first: str) -> Iterator[Any | _JsonCut]:
                 continue
             yield _JsonCut(f"not valid JSON from here ({e.msg}); the values after it cannot be read")
             return
-        yield _no_lone_surrogates(obj) if "\\u" in buf[pos:end] else obj
+        yield _no_lone_surrogates(obj) if type(obj) is not _JsonCut and "\\u" in buf[pos:end] else obj
         pos = end
 
 
@@ -2087,11 +2282,22 @@ def _open_parquet(name: str, stream: IO[bytes], mapping: dict[str, str], *, from
     # Numbers in the hs_code column stay numbers: _normalise restores their zeros (a float column,
     # as pandas makes of integer codes with a gap, held 402.0 for 0402 and was read as '402').
     hs_columns = {c for c, t in applied.items() if t == "hs_code"}
+    # Text stored as bytes (a BYTE_ARRAY column without its UTF-8 annotation, as some Spark and
+    # Hive jobs write it) is read as UTF-8: as b'847130' every row would be an ERROR.
+    binary = [str(f.name) for f in pf.schema_arrow if pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type)]
+    if binary:
+        warnings.append(f"{name}: column(s) {', '.join(map(repr, binary[:10]))} hold bytes, not text: read as UTF-8 "
+                        "(store text columns as strings)")
 
     def rows() -> Iterator[dict[str, Any]]:
         for batch in pf.iter_batches(batch_size=10_000):
             for rec in batch.to_pylist():
-                yield {k: v if k in hs_columns and isinstance(v, int | float) and not isinstance(v, bool) else _cell(v)
+                if binary:
+                    for k in binary:
+                        if type(v := rec[k]) is bytes:
+                            rec[k] = v.decode("utf-8", "replace")
+                yield {k: v if k in hs_columns and isinstance(v, int | float) and not isinstance(v, bool) else
+                       None if v != v else _cell(v)  # NaN: pandas' missing value
                        for k, v in rec.items()}
 
     return InputTable(name, "parquet", columns, applied, rows(), warnings=warnings)

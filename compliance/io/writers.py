@@ -48,9 +48,43 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def result_record(result: ScreeningResult, input_columns: list[str]) -> dict[str, Any]:
-    """One output row (contract section 2): input columns unchanged, then the result columns."""
-    rec: dict[str, Any] = {c: result.input.get(c, "") for c in input_columns}
+# A file with these columns is results of ``screen`` given back: screened again, its old result
+# columns are replaced by the new ones (``compliance screen`` says so).
+_RESULTS_HEADER = frozenset({"row_number", "verdict", "findings"})
+_RESULT_NAMES = frozenset(c.casefold() for c in OUTPUT_COLUMNS)
+
+
+@lru_cache(maxsize=64)
+def echo_names(columns: tuple[str, ...]) -> dict[str, str]:
+    """Input columns named like a result column (``verdict``, ``risk_score``, ``findings``, also
+    in another case: SQL and Excel take names without case) -> the name each is echoed under,
+    ``input_<name>``: echoed under its own name, the result would overwrite the customer's value
+    (or two columns would share a name). Empty for a results file of ``screen`` given back."""
+    if _RESULTS_HEADER <= set(columns):
+        return {}
+    clash = [c for c in columns if c.strip().casefold() in _RESULT_NAMES]
+    if not clash:
+        return {}
+    taken = {c.casefold() for c in columns} | _RESULT_NAMES
+    out: dict[str, str] = {}
+    for c in clash:
+        name = "input_" + c.strip()
+        while name.casefold() in taken:
+            name = "input_" + name
+        taken.add(name.casefold())
+        out[c] = name
+    return out
+
+
+def result_record(result: ScreeningResult, input_columns: list[str],
+                  echo: dict[str, str] | None = None) -> dict[str, Any]:
+    """One output row (contract section 2): input columns unchanged, then the result columns.
+    An input column named like a result column is echoed as ``input_<name>`` (``echo_names``;
+    ``echo``: that renaming, when the caller has it)."""
+    names = echo_names(tuple(input_columns)) if echo is None else echo
+    get = result.input.get
+    rec: dict[str, Any] = {names.get(c, c): get(c, "") for c in input_columns} if names else \
+        {c: get(c, "") for c in input_columns}
     if "shipment_id" not in result.input and not _id_echoed(tuple(input_columns)):
         # The id came from a renamed column (--map, an alias such as "Order No"): the added
         # shipment_id column carries it, so results can be matched without the mapping.
@@ -184,7 +218,11 @@ class ResultWriter:
             raise InputFileError(f"output format {format!r} is not supported: use one of {', '.join(OUTPUT_FORMATS)}")
         self.out = None if out in (None, "-") else Path(out)
         self.format = format
-        self.columns = list(input_columns)
+        self._inputs = list(input_columns)
+        # Input columns named like a result column, echoed as input_<name> (out name -> input key).
+        self._echo = echo_names(tuple(input_columns))
+        self._source = {new: old for old, new in self._echo.items()}
+        self.columns = [self._echo.get(c, c) for c in input_columns]
         if "shipment_id" not in self.columns and not _id_echoed(tuple(self.columns)):
             self.columns.append("shipment_id")
         self.columns += [c for c in OUTPUT_COLUMNS if c not in self.columns]
@@ -196,10 +234,13 @@ class ResultWriter:
         # a row's own id goes there.
         head = self.columns[: len(self.columns) - len(OUTPUT_COLUMNS)]
         self._add_id = "shipment_id" in self.columns and "shipment_id" not in input_columns
+        # What ``result_record`` reads of a row: the input columns and the added id column.
+        self._inputs += ["shipment_id"] if self._add_id else []
         own = head[:-1] if self._add_id else head
         simple = self.columns[len(head):] == list(OUTPUT_COLUMNS) and len(own) >= 2 \
             and len(set(head)) == len(head) and not set(head) & set(OUTPUT_COLUMNS)
-        self._pick: Callable[[dict[str, Any]], tuple[Any, ...]] | None = itemgetter(*own) if simple else None
+        self._pick: Callable[[dict[str, Any]], tuple[Any, ...]] | None = \
+            itemgetter(*[self._source.get(c, c) for c in own]) if simple else None
         self._head = head  # the input columns (of the common layout)
         self._clear_json: dict[tuple[Any, int | None], str] = {}
         self._clear_cells: dict[tuple[Any, int | None], list[Any]] = {}
@@ -271,6 +312,7 @@ class ResultWriter:
         would write it as it is, so it is the row's start; a clear row's result cells are
         then the same text but for its number (cached). Any other row goes cell by cell."""
         columns, start, pick, add_id = self.columns, _FORMULA_START, self._pick, self._add_id
+        source = self._source
         commas = len(columns) - len(OUTPUT_COLUMNS) - 1  # the commas between the input cells
         starts = _FORMULA_CHARS
         clear, clear_text = self._clear_cells, self._clear_text
@@ -335,7 +377,8 @@ class ResultWriter:
             if "shipment_id" not in inp:  # the id came from a renamed column: as result_record
                 res["shipment_id"] = _csv_cell(r.shipment_id or "")
             writerow([res[c] if c in res else
-                      (v if type(v := inp.get(c, "")) is str and not v.startswith(start) else _csv_cell(v))
+                      (v if type(v := inp.get(source.get(c, c) if source else c, "")) is str
+                       and not v.startswith(start) else _csv_cell(v))
                       for c in columns])
         if parts:
             out("".join(parts))
@@ -382,7 +425,7 @@ class ResultWriter:
                 else:
                     append(f"{start}, {enc(_result_values(r))[1:]}\n")
                 continue
-            rec = result_record(r, columns)
+            rec = result_record(r, self._inputs, self._echo)
             append(enc({c: rec.get(c) for c in columns}) + "\n")
         if parts:
             out("".join(parts))
@@ -402,7 +445,7 @@ class ResultWriter:
             self._first = self._first and n == 0
             return
         for r in results:
-            rec = result_record(r, self.columns)
+            rec = result_record(r, self._inputs, self._echo)
             rec = {c: rec.get(c) for c in self.columns}
             if self.format == "xlsx":
                 self._xlsx.append(rec)

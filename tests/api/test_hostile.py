@@ -145,3 +145,44 @@ def test_repeated_wrapper_key_is_refused(client: TestClient) -> None:
             b' "shipments": [{"shipment_id": "2", "hs_code": "847130", "destination_country": "DE"}]}')
     r = client.post("/v1/screen/batch", content=body, headers=JSON)
     assert r.status_code == 422 and "shipments" in r.text, r.text
+
+
+@pytest.mark.parametrize("accept", ["application/json", "application/x-ndjson"])
+@pytest.mark.parametrize("kind", ["gzip-csv", "json"])
+def test_more_rows_than_a_request_may_hold(kind: str, accept: str, make_client: Callable[..., TestClient],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few KB of gzip-compressed CSV (read through) or of ``[{},{},...]`` hold millions of rows:
+    past COMPLIANCE_MAX_BATCH_ROWS the answer is 413 saying so (streamed: an error line), not a
+    response built from millions of results."""
+    import gzip
+
+    import compliance.api.app as api_app
+
+    monkeypatch.setattr(api_app, "MAX_BATCH_ROWS", 2500)
+    client = make_client()
+    if kind == "gzip-csv":
+        body = gzip.compress(b"shipment_id,hs_code,destination_country\n" + b"S,847130,DE\n" * 3000)
+        headers = {"content-type": "text/csv"}
+    else:
+        body = json.dumps([CLEAN] * 3000).encode()
+        headers = dict(JSON)
+    r = client.post("/v1/screen/batch", content=body, headers={**headers, "accept": accept})
+    if accept == "application/json" or kind == "json":
+        assert r.status_code == 413, r.text
+        assert "more than 2,500 rows" in r.json()["error"]
+    else:
+        lines = [json.loads(x) for x in r.text.splitlines()]
+        assert "more than 2,500 rows" in lines[-1]["error"] and len(lines) < 2600
+    ok = client.post("/v1/screen/batch", content=json.dumps([CLEAN] * 2500).encode(), headers=JSON)
+    assert ok.status_code == 200 and len(ok.json()["results"]) == 2500
+
+
+@pytest.mark.parametrize(("field", "value"), [("value", "99999999999999999999"), ("value", 1e300),
+                                              ("quantity", 1e16), ("currency", "234.50")])
+def test_one_shipment_with_an_absurd_amount_is_422(field: str, value: Any,
+                                                   make_client: Callable[..., TestClient]) -> None:
+    """What makes a file row ERROR (an amount of 10^15 or more, a number as the currency) is 422
+    naming the field for one shipment."""
+    r = make_client().post("/v1/screen", json={**CLEAN, field: value})
+    assert r.status_code == 422, r.text
+    assert [d["field"] for d in r.json()["detail"]] == [field]

@@ -59,17 +59,21 @@ def _results(rng: random.Random, columns: list[str], n: int) -> list[ScreeningRe
     return out
 
 
-def _reference(fmt: str, columns: list[str], results: list[ScreeningResult]) -> str:
+def _reference(fmt: str, inputs: list[str], columns: list[str], results: list[ScreeningResult]) -> str:
+    """The records of ``inputs`` (the input columns, and the id column the writer adds) in the
+    writer's ``columns`` (an input column named like a result column is echoed as input_<name>)."""
     buffer = io.StringIO(newline="")
+    if "shipment_id" in columns and "shipment_id" not in inputs:
+        inputs = [*inputs, "shipment_id"]
     if fmt == "csv":
         w = csv.writer(buffer)
         for r in results:
-            rec = result_record(r, columns)
+            rec = result_record(r, inputs)
             w.writerow([_csv_cell(rec[c]) for c in columns])
     else:
         lines = []
         for r in results:
-            rec = result_record(r, columns)
+            rec = result_record(r, inputs)
             lines.append(json.dumps({c: rec.get(c) for c in columns}, ensure_ascii=False, default=str))
         buffer.write("".join(line + "\n" for line in lines) if fmt == "jsonl" else ",\n".join(lines))
     return buffer.getvalue()
@@ -94,7 +98,7 @@ def test_batch_text_is_the_records_text(fmt: str, layout: str, seed: int, tmp_pa
     writer.write(results[100:])
     writer.close()
     got = (tmp_path / f"out.{fmt}").read_bytes().decode("utf-8")
-    body = _reference(fmt, writer.columns, results)
+    body = _reference(fmt, LAYOUTS[layout], writer.columns, results)
     if fmt == "csv":
         header = io.StringIO(newline="")
         csv.writer(header).writerow(writer.columns)
