@@ -184,6 +184,11 @@ def register(app: typer.Typer) -> None:
         # The loaded rules, lists and name index live for the whole run: keep the garbage
         # collector from walking them again and again while millions of rows stream past.
         gc.freeze()
+        if len(tables) > 1:
+            # row_number restarts in each file: a column says which file a result row came from.
+            tag = "source_file" if not any("source_file" in t.columns for t in tables) else "compliance_source_file"
+            for t, f in zip(tables, files, strict=True):
+                t.tag_source(tag, str(f))
         columns: list[str] = []
         for t in tables:
             columns = list(dict.fromkeys([*columns, *t.columns]))  # linear: a header may have 50,000 columns
@@ -193,6 +198,8 @@ def register(app: typer.Typer) -> None:
                 t.warnings.append(f"{t.path}: this is a results file of compliance screen (verdict, findings "
                                   "columns): its shipments are screened again and the old result columns "
                                   "replaced; to see what changed since, use compliance rescreen")
+        if len(tables) > 1:  # the tag after every file's own columns
+            columns = [*(c for c in columns if c != tag), tag]
         total = BatchSummary()
         flagged: list[ScreeningResult] = []
         rule_counts: Counter[RuleKey] = Counter()

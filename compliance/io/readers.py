@@ -645,6 +645,7 @@ class InputTable:
                                  "overwrite them")
         self._rows = rows
         self._closers = closers or []
+        self._source: tuple[str, str, RowLayout] | None = None  # tag_source's column, value and layout
         # What went wrong after the last row was read (a cut .gz), as one final ERROR row.
         self.tail_error: Callable[[], str | None] = lambda: None
         # How "1.234" is read: a ';'-separated file comes from a decimal-comma locale.
@@ -904,11 +905,24 @@ class InputTable:
                     changes[name] = cleaned
         return changes
 
+    def tag_source(self, column: str, value: str) -> None:
+        """Give every row a ``column`` naming where it came from (the file, when one run reads
+        several: ``row_number`` restarts in each, so it alone cannot tell them apart). Called
+        before the rows are read; the column is echoed last, like the ``sheet`` column."""
+        self.columns = [*self.columns, column]
+        self._source = (column, value, RowLayout((*self._layout.columns, column), self._layout.targets))
+
     def rows(self) -> Iterator[RawRow]:
         seen = _IdIndex()
         dup_warned = 0
+        source = self._source
         for i, item in enumerate(self._rows, start=1):
             raw = self._to_raw(i, item)
+            if source is not None:
+                # A copy: the row's data may be the same dict as its echo (an identity layout).
+                raw.original = {**raw.original, source[0]: source[1]}
+                if raw.layout is not None:  # the echo is still the columns in order, the tag last
+                    raw.layout = source[2]
             sid = str(raw.data.get("shipment_id") or "").strip()
             if sid:
                 first = seen.first(sid, i)
