@@ -13,7 +13,6 @@ import csv
 import json
 import logging
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,7 +150,9 @@ def _csv_records(path: Path, head: bytes) -> tuple[list[str], Iterator[dict[str,
     encoding = detect_encoding(head)
     text = head.decode(encoding, errors="replace")
     delimiter = sniff_delimiter(text.split("\n", 1)[0]) if text else ","
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # findings JSON cells can be long
+    # The cell limit stays the readers' 16 MB (set when compliance.io is imported), which a findings
+    # JSON cell never nears: raising the process-wide limit here let a later screen in the same
+    # process (a server, a notebook) read a 1 GB cell instead of refusing it.
     fh = path.open("r", encoding=encoding, errors="replace", newline="")
     reader = csv.reader(fh, delimiter=delimiter)
     try:

@@ -112,3 +112,13 @@ def test_jsonl_saved_as_json_is_read(sample: Screened, tmp_path: Path) -> None:
     out = sample.write(tmp_path / "r.jsonl")
     renamed = out.rename(tmp_path / "r.json")
     assert sum(1 for _ in open_results(renamed).records) == len(sample.results)
+
+
+def test_reading_results_keeps_the_cell_limit_of_input_files(sample: Screened, tmp_path: Path) -> None:
+    """Reading a results CSV must not raise the process-wide CSV cell limit: a screen later in
+    the same process (the HTTP server, a notebook) would then read a 17 MB cell, not refuse it."""
+    import csv
+
+    before = csv.field_size_limit()
+    assert len(list(open_results(sample.write(tmp_path / "results.csv")).records)) == len(sample.results)
+    assert csv.field_size_limit() == before == 16 * 1024 * 1024
