@@ -174,7 +174,7 @@ class ClearLane:
             status = "other"
         date = date or self.as_of or dt.date.today()
         bucket = bisect_right(self._bounds, date)
-        gh = self.goods.known_clear(code, bucket, self.jurisdiction, doc_type, issuer, status, description is None,
+        gh = self.goods.known_clear(code, bucket, date, self.jurisdiction, doc_type, issuer, status, description is None,
                                     doc_id is None, (value, quantity, unit, currency),
                                     (dest, consignee_country, end_user_country, origin, exporter_country,
                                      maker_country), route)
