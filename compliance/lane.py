@@ -39,7 +39,7 @@ from compliance.screener import _construct_result
 
 if TYPE_CHECKING:
     from compliance.rules.model import Rule
-    from compliance.screener import GoodsCache, PartyCache, Screener
+    from compliance.screener import GoodsCache, PartyCache, Screener, _Hits
 
 # Fields read by the lane, in the order ``clear`` unpacks them: the per-row ones (read by the
 # parser's direct readers), then the remembered ones (the parser's memos).
@@ -103,25 +103,29 @@ class ClearLane:
         """Can the lane answer rows now (checked per chunk)?"""
         return self.enabled and self._no_hooks()
 
-    def _quota_free(self, code: str, dest: str, bucket: int, date: dt.date) -> bool | None:
+    def _quota_free(self, gh: _Hits, code: str, dest: str, bucket: int, date: dt.date) -> bool | None:
         """Does no quota rule in force count a row of this code to this destination? None: not
         known yet (a rule's destinations not worked out by the tracker yet)."""
-        rules = self._quota_rules.get(bucket)
-        if rules is None:
-            tracker = self.tracker
-            group = self.screener.bundle.countries.high_risk
-            found: list[tuple[Rule, frozenset[str]]] = []
-            for rule in tracker.rules:
-                if not rule.in_force(date):  # the same rules are in force across a bucket
-                    continue
-                known = tracker.known_destinations(rule, group)
-                if known is None:
-                    return None
-                found.append((rule, known))
-            rules = self._quota_rules[bucket] = tuple(found)
-        for rule, countries in rules:
-            # ``QuotaTracker.observe``'s tests, in its order: destination, then goods.
-            if dest in countries and self.tracker.covers(rule, code):
+        covering = gh.quota
+        if covering is None:
+            rules = self._quota_rules.get(bucket)
+            if rules is None:
+                tracker = self.tracker
+                group = self.screener.bundle.countries.high_risk
+                found: list[tuple[Rule, frozenset[str]]] = []
+                for rule in tracker.rules:
+                    if not rule.in_force(date):  # the same rules are in force across a bucket
+                        continue
+                    known = tracker.known_destinations(rule, group)
+                    if known is None:
+                        return None
+                    found.append((rule, known))
+                rules = self._quota_rules[bucket] = tuple(found)
+            # ``QuotaTracker.observe``'s tests (destination, goods), the goods one kept per code
+            # and bucket with its hits: the tracker's own memo of it is cleared past 100k codes.
+            covering = gh.quota = tuple(countries for rule, countries in rules if self.tracker.covers(rule, code))
+        for countries in covering:
+            if dest in countries:
                 return False
         return True
 
@@ -187,7 +191,7 @@ class ClearLane:
                 matches = get(key)
                 if matches is None or matches:
                     return None
-        if not gh.humanitarian and value is not None and not self._quota_free(code, dest, bucket, date):
+        if not gh.humanitarian and value is not None and not self._quota_free(gh, code, dest, bucket, date):
             return None
         self.served += 1
         # ``Screener.complete``'s result for a row with no findings and no warnings.

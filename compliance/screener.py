@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from compliance import __version__
 from compliance.exc import ComplianceError, InvalidInput
+from compliance.hs import prefix_relation
 from compliance.lists.model import Entity, ListInfo, LoadedList
 from compliance.models import PARTY_ROLES, Family, Finding, Party, ScreeningResult, Shipment, Verdict, parse_shipment
 from compliance.rules import humanitarian
@@ -411,6 +412,8 @@ class _Hits:
     signature: int  # the same number for the same hits (entries and relations) and humanitarian flag
     per_item: bool  # a hit rule reads the value per item (luxury thresholds): amounts join the key
     humanitarian: bool  # ``Context.humanitarian``: a function of the code and its hits
+    # The CLEAR lane's: the destinations of each quota rule in force that counts the code.
+    quota: tuple[frozenset[str], ...] | None = None
 
 
 @dataclass(slots=True)
@@ -526,6 +529,7 @@ class GoodsCache:
                 for k in range(1, len(e.code) + 1):
                     self._under.setdefault(e.code[:k], []).append(item)
         self._hits: dict[tuple[str, int], _Hits] = {}
+        self._hit_sets: dict[tuple[Any, ...], dict[str, GoodsHit]] = {}
         # Distinct hit signatures: bounded by the bundle's goods entries, kept for the run.
         self._signatures: dict[tuple[Any, ...], int] = {}
         self._fires: dict[tuple[Any, ...], bool] = {}
@@ -549,20 +553,30 @@ class GoodsCache:
     def _compute_hits(self, code: str, date: dt.date) -> tuple[dict[str, GoodsHit], bool]:
         """``Context.hits`` and ``.humanitarian`` of a shipment of this code on this date, over
         only the entries the code relates to (the same result: both read no other fact)."""
+        # Entries whose code starts the declared one (it is within them), and entries under it.
         related: dict[int, tuple[int, str, Any]] = {}
         for k in range(1, len(code) + 1):
             for item in self._exact.get(code[:k], ()):
                 related[item[0]] = item
         for item in self._under.get(code, ()):
             related[item[0]] = item
-        goods: dict[str, list[Any]] = {}
-        for _, rid, e in sorted(related.values(), key=lambda x: x[0]):
-            goods.setdefault(rid, []).append(e)
-        bundle = self.screener.bundle
-        probe = Context(shipment=cast(Shipment, _CodeOnly(code)), date=date,
-                        bundle=replace(bundle, goods=goods), jurisdiction_code=self.screener.jurisdiction,
-                        same_name=self.screener._same_name)
-        return probe.hits, probe.humanitarian
+        bundle, screener = self.screener.bundle, self.screener
+        # The hits read the code only through its relation to each of these entries: codes
+        # related alike to the same entries (most: to none) share them, per date bucket.
+        bucket = bisect_right(self._bounds, date)
+        key = (tuple(sorted((n, prefix_relation(code, e.code)) for n, _, e in related.values())), bucket)
+        hits = self._hit_sets.get(key)
+        if hits is None:
+            goods: dict[str, list[Any]] = {}
+            for _, rid, e in sorted(related.values(), key=lambda x: x[0]):
+                goods.setdefault(rid, []).append(e)
+            probe = Context(shipment=cast(Shipment, _CodeOnly(code)), date=date, bundle=replace(bundle, goods=goods),
+                            jurisdiction_code=screener.jurisdiction, same_name=screener._same_name)
+            hits = self._hit_sets[key] = probe.hits  # bounded by the bundle's entries and dates
+        probe = Context(shipment=cast(Shipment, _CodeOnly(code)), date=date, bundle=bundle,
+                        jurisdiction_code=screener.jurisdiction, same_name=screener._same_name)
+        probe.__dict__["hits"] = hits
+        return hits, probe.humanitarian
 
     def hits_of(self, code: str, bucket: int, date: dt.date) -> _Hits:
         """The goods hits of a code on a date of ``bucket``: remembered per (code, bucket)."""
@@ -680,7 +694,8 @@ class GoodsCache:
         their shipment. The key is ``findings``'s own, built from the same facts: ``countries`` are
         destination, consignee, end user, origin, exporter and manufacturer countries, ``amounts``
         value, quantity, unit and currency."""
-        gh = self.hits_of(code, bucket, date)
+        # Not moved to the end as a hit (``hits_of``): read on every row, and cheap to work out again.
+        gh = self._hits.get((code, bucket)) or self.hits_of(code, bucket, date)
         get = self._classes.get
         classes = tuple(map(get, countries, _UNKNOWN))
         if -1 in classes:
