@@ -12,7 +12,8 @@ same caches straight from the row's cells:
 - the goods, route and document rules: the goods cache's key for those values seen before with
   no finding (``GoodsCache.known_clear``) — rows with an end-use document the exporter issued
   take the full path (whether it counts as the manufacturer's compares party names);
-- every named party: its (name, country) searched before with no match at all;
+- every named party: its (name, country) with no match at all (searched here when not yet,
+  as the full path would: rows with a party new to the batch stay in the lane);
 - no quota rule counts the row (a CLEAR row may add to a total the next rows are judged by:
   such rows take the full path, in order);
 - no warning from the reader, no hook that could add findings (the decisions hook leaves a row
@@ -184,12 +185,16 @@ class ClearLane:
                                      maker_country), route)
         if gh is None:
             return None
-        get = self.parties.get
+        parties = self.parties
+        get = parties.get
         for key in ((exporter, exporter_country), (consignee, consignee_country), (end_user, end_user_country),
                     (maker, maker_country)):
             if key[0]:
                 matches = get(key)
-                if matches is None or matches:
+                if matches is None:
+                    # Searched as the full path would search it (the same pair, the same cache).
+                    matches = parties.search(*key)
+                if matches:
                     return None
         if not gh.humanitarian and value is not None and not self._quota_free(gh, code, dest, bucket, date):
             return None
