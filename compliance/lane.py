@@ -130,6 +130,22 @@ class ClearLane:
                 return False
         return True
 
+    def _learn(self, cells: tuple[Any, ...]) -> list[Any] | None:
+        """The remembered fields' values of ``cells``, those not seen yet read and remembered as
+        the parser does; None for a cell it refuses, one not text or unhashable (the full path)."""
+        try:
+            values = list(map(dict.get, self._memos, cells, self._fails))
+        except TypeError:
+            return None
+        remember = self.parser.remember
+        for i, v in enumerate(values):
+            if v is _FAIL:
+                c = cells[i]
+                if type(c) is not str or (v := remember(_MEMO[i], c)) is _FAIL:
+                    return None
+                values[i] = v
+        return values
+
     def clear(self, raw: RawRow) -> ScreeningResult | None:
         """The row's CLEAR result, exactly as the full path gives it, or None (take the full path)."""
         if raw.error is not None or raw.warnings or type(raw.row_number) is not int:
@@ -152,17 +168,15 @@ class ClearLane:
         if sid is _FAIL or quantity is _FAIL or value is _FAIL or description is _FAIL or doc_id is _FAIL:
             return None
         try:
-            values = list(map(dict.get, self._memos, cached, self._fails))
+            # Most rows: every cell seen before (no sentinel to look for among the values).
+            values: list[Any] | tuple[Any, ...] = tuple(map(dict.__getitem__, self._memos, cached))
+        except KeyError:  # a cell not seen yet
+            learnt = self._learn(cached)
+            if learnt is None:
+                return None
+            values = learnt
         except TypeError:  # an unhashable cell (JSON)
             return None
-        if _FAIL in values:  # a cell not seen yet: read and remembered as the parser does (or not text)
-            remember = self.parser.remember
-            for i, v in enumerate(values):
-                if v is _FAIL:
-                    c = cached[i]
-                    if type(c) is not str or (v := remember(_MEMO[i], c)) is _FAIL:
-                        return None
-                    values[i] = v
         (code, date, doc_type, issuer, route, unit, currency, dest, consignee_country, end_user_country,
          origin, exporter_country, maker_country, exporter, consignee, end_user, maker) = values
         # ``Context.document_status``, but for a document the exporter issued: whether it counts
