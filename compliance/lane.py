@@ -12,7 +12,8 @@ same caches straight from the row's cells:
 - the goods, route and document rules: the goods cache's key for those values seen before with
   no finding (``GoodsCache.known_clear``) — rows with an end-use document the exporter issued
   take the full path (whether it counts as the manufacturer's compares party names);
-- every named party: its (name, country) searched before with no match at all;
+- every named party: its (name, country) with no match at all (searched here when not yet,
+  as the full path would: rows with a party new to the batch stay in the lane);
 - no quota rule counts the row (a CLEAR row may add to a total the next rows are judged by:
   such rows take the full path, in order);
 - no warning from the reader, no hook that could add findings (the decisions hook leaves a row
@@ -40,7 +41,7 @@ from compliance.screener import _construct_result
 
 if TYPE_CHECKING:
     from compliance.rules.model import Rule
-    from compliance.screener import GoodsCache, PartyCache, Screener
+    from compliance.screener import GoodsCache, PartyCache, Screener, _Hits
 
 # Fields read by the lane, in the order ``clear`` unpacks them: the per-row ones (read by the
 # parser's direct readers), then the remembered ones (the parser's memos).
@@ -104,27 +105,47 @@ class ClearLane:
         """Can the lane answer rows now (checked per chunk)?"""
         return self.enabled and self._no_hooks()
 
-    def _quota_free(self, code: str, dest: str, bucket: int, date: dt.date) -> bool | None:
+    def _quota_free(self, gh: _Hits, code: str, dest: str, bucket: int, date: dt.date) -> bool | None:
         """Does no quota rule in force count a row of this code to this destination? None: not
         known yet (a rule's destinations not worked out by the tracker yet)."""
-        rules = self._quota_rules.get(bucket)
-        if rules is None:
-            tracker = self.tracker
-            group = self.screener.bundle.countries.high_risk
-            found: list[tuple[Rule, frozenset[str]]] = []
-            for rule in tracker.rules:
-                if not rule.in_force(date):  # the same rules are in force across a bucket
-                    continue
-                known = tracker.known_destinations(rule, group)
-                if known is None:
-                    return None
-                found.append((rule, known))
-            rules = self._quota_rules[bucket] = tuple(found)
-        for rule, countries in rules:
-            # ``QuotaTracker.observe``'s tests, in its order: destination, then goods.
-            if dest in countries and self.tracker.covers(rule, code):
+        covering = gh.quota
+        if covering is None:
+            rules = self._quota_rules.get(bucket)
+            if rules is None:
+                tracker = self.tracker
+                group = self.screener.bundle.countries.high_risk
+                found: list[tuple[Rule, frozenset[str]]] = []
+                for rule in tracker.rules:
+                    if not rule.in_force(date):  # the same rules are in force across a bucket
+                        continue
+                    known = tracker.known_destinations(rule, group)
+                    if known is None:
+                        return None
+                    found.append((rule, known))
+                rules = self._quota_rules[bucket] = tuple(found)
+            # ``QuotaTracker.observe``'s tests (destination, goods), the goods one kept per code
+            # and bucket with its hits: the tracker's own memo of it is cleared past 100k codes.
+            covering = gh.quota = tuple(countries for rule, countries in rules if self.tracker.covers(rule, code))
+        for countries in covering:
+            if dest in countries:
                 return False
         return True
+
+    def _learn(self, cells: tuple[Any, ...]) -> list[Any] | None:
+        """The remembered fields' values of ``cells``, those not seen yet read and remembered as
+        the parser does; None for a cell it refuses, one not text or unhashable (the full path)."""
+        try:
+            values = list(map(dict.get, self._memos, cells, self._fails))
+        except TypeError:
+            return None
+        remember = self.parser.remember
+        for i, v in enumerate(values):
+            if v is _FAIL:
+                c = cells[i]
+                if type(c) is not str or (v := remember(_MEMO[i], c)) is _FAIL:
+                    return None
+                values[i] = v
+        return values
 
     def clear(self, raw: RawRow) -> ScreeningResult | None:
         """The row's CLEAR result, exactly as the full path gives it, or None (take the full path)."""
@@ -148,17 +169,15 @@ class ClearLane:
         if sid is _FAIL or quantity is _FAIL or value is _FAIL or description is _FAIL or doc_id is _FAIL:
             return None
         try:
-            values = list(map(dict.get, self._memos, cached, self._fails))
+            # Most rows: every cell seen before (no sentinel to look for among the values).
+            values: list[Any] | tuple[Any, ...] = tuple(map(dict.__getitem__, self._memos, cached))
+        except KeyError:  # a cell not seen yet
+            learnt = self._learn(cached)
+            if learnt is None:
+                return None
+            values = learnt
         except TypeError:  # an unhashable cell (JSON)
             return None
-        if _FAIL in values:  # a cell not seen yet: read and remembered as the parser does (or not text)
-            remember = self.parser.remember
-            for i, v in enumerate(values):
-                if v is _FAIL:
-                    c = cached[i]
-                    if type(c) is not str or (v := remember(_MEMO[i], c)) is _FAIL:
-                        return None
-                    values[i] = v
         (code, date, doc_type, issuer, route, unit, currency, dest, consignee_country, end_user_country,
          origin, exporter_country, maker_country, exporter, consignee, end_user, maker) = values
         # ``Context.document_status``, but for a document the exporter issued: whether it counts
@@ -175,20 +194,24 @@ class ClearLane:
             status = "other"
         date = date or self.as_of or dt.date.today()
         bucket = bisect_right(self._bounds, date)
-        gh = self.goods.known_clear(code, bucket, self.jurisdiction, doc_type, issuer, status, description is None,
+        gh = self.goods.known_clear(code, bucket, date, self.jurisdiction, doc_type, issuer, status, description is None,
                                     doc_id is None, (value, quantity, unit, currency),
                                     (dest, consignee_country, end_user_country, origin, exporter_country,
                                      maker_country), route)
         if gh is None:
             return None
-        get = self.parties.get
+        parties = self.parties
+        get = parties.get
         for key in ((exporter, exporter_country), (consignee, consignee_country), (end_user, end_user_country),
                     (maker, maker_country)):
             if key[0]:
                 matches = get(key)
-                if matches is None or matches:
+                if matches is None:
+                    # Searched as the full path would search it (the same pair, the same cache).
+                    matches = parties.search(*key)
+                if matches:
                     return None
-        if not gh.humanitarian and value is not None and not self._quota_free(code, dest, bucket, date):
+        if not gh.humanitarian and value is not None and not self._quota_free(gh, code, dest, bucket, date):
             return None
         self.served += 1
         # ``Screener.complete``'s result for a row with no findings, whose only possible warning is

@@ -13,16 +13,17 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import BaseModel, Field
 
 from compliance import __version__
 from compliance.exc import ComplianceError, InvalidInput
+from compliance.hs import prefix_relation
 from compliance.lists.model import Entity, ListInfo, LoadedList
 from compliance.models import PARTY_ROLES, Family, Finding, Party, ScreeningResult, Shipment, Verdict, parse_shipment
 from compliance.rules import humanitarian
-from compliance.rules.context import GOODS_FAMILIES, Context, GoodsHit
+from compliance.rules.context import GOODS_FAMILIES, Context, GoodsHit, format_hs
 from compliance.rules.loader import RuleBundle, load_bundle
 from compliance.rules.model import Rule
 from compliance.rules.party import evaluate_party
@@ -346,7 +347,11 @@ def _construct_result(values: dict[str, Any]) -> ScreeningResult:
 # finding is built once with these and gets each row's own values back (see GoodsCache).
 _DESCRIPTION = "\x00description\x00"
 _DOC_ID = "\x00end_use_doc_id\x00"
-_PER_ROW = {_DESCRIPTION: "description", _DOC_ID: "end_use_doc_id"}
+# The HS code is evidence too, and messages write it (``format_hs``): evaluated with this in its
+# place, findings are shared by the codes with the same goods hits. Four characters, so that
+# ``format_hs`` writes it unchanged: a message's stand-in is the formatted code, evidence's the code.
+_HS_CODE = "\x00hs\x00"
+_PER_ROW = {_DESCRIPTION: "description", _DOC_ID: "end_use_doc_id", _HS_CODE: "hs_code"}
 
 
 # A country class not known yet, for each of the six countries of ``GoodsCache.known_clear``.
@@ -397,19 +402,64 @@ class PartyCache(dict[MatchKey, list["NameMatch"]]):
 
 
 @dataclass(slots=True)
+class _CodeOnly:
+    """The shipment of a hits probe: ``Context.hits`` and ``.humanitarian`` read only its code
+    (a ``Shipment`` costs ~300 us to construct without validation, this nothing)."""
+
+    hs_code: str
+
+
+@dataclass(slots=True)
 class _Hits:
     hits: dict[str, GoodsHit]
     signature: int  # the same number for the same hits (entries and relations) and humanitarian flag
     per_item: bool  # a hit rule reads the value per item (luxury thresholds): amounts join the key
     humanitarian: bool  # ``Context.humanitarian``: a function of the code and its hits
+    # The CLEAR lane's: the destinations of each quota rule in force that counts the code.
+    quota: tuple[frozenset[str], ...] | None = None
 
 
 @dataclass(slots=True)
 class _Cached:
     findings: tuple[Finding, ...]
     per_row: tuple[tuple[str, ...], ...]  # per finding: evidence keys holding a stand-in
+    in_message: tuple[bool, ...]  # per finding: its message writes the code's stand-in
     fired: frozenset[str]
     warnings: tuple[str, ...]
+    reads: tuple[str, ...]  # the shipment's fields the evaluation read (but those with stand-ins)
+
+
+class _Reads:
+    """A shipment that notes the names of the fields read of it (``GoodsCache._evaluate``)."""
+
+    __slots__ = ("_shipment", "read")
+
+    def __init__(self, shipment: Shipment) -> None:
+        self._shipment = shipment
+        self.read: set[str] = set()
+
+    def __getattr__(self, name: str) -> Any:  # every name but the two slots
+        self.read.add(name)
+        return getattr(self._shipment, name)
+
+
+_FIELDS = frozenset(Shipment.model_fields)
+
+
+def _values_of(s: Shipment, fields: tuple[str, ...]) -> tuple[Any, ...]:
+    """The shipment's values of ``fields``, hashable (lists as tuples)."""
+    return tuple(tuple(v) if type(v := getattr(s, f)) is list else v for f in fields)
+
+
+def _holds_stand_in(value: object) -> bool:
+    """Does a finding's value hold a stand-in's character (a stand-in cut or joined to other text)?"""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(map(_holds_stand_in, value))
+    if isinstance(value, dict):
+        return any(map(_holds_stand_in, value.values()))
+    return False
 
 
 class GoodsCache:
@@ -421,16 +471,23 @@ class GoodsCache:
     country), its route, its end-use document (type, issuer, and whether it counts as the
     manufacturer's) and, for luxury-type bans only, value, quantity, unit and currency; plus
     the jurisdiction and the shipment date — only through rule validity, so dates between the
-    same validity boundaries share a key. The description and document number are evidence
-    only: findings are built with stand-ins and get each row's values back. Per-row state
-    (quota totals, party names) is not in here: quotas and parties are screened per row.
+    same validity boundaries share a key. The HS code counts only through its hits (which
+    entries of which rules, how related) and whether it is humanitarian; the code itself, the
+    description and the document number are evidence and message text only: findings are built
+    with stand-ins and get each row's values back (codes under one listed heading, ``84713000``
+    and ``84713090``, share one evaluation). Findings that read the code's stand-in in any other
+    way (cut, or an error reading it) are evaluated again with the row's code and kept per code.
+    Per-row state (quota totals, party names) is not in here: quotas and parties are screened per row.
 
     Two tiers. Whether any finding fires depends on the countries only through the country
     groups of the bundle they belong to (sanctioned, harmonised, partner, high-risk, and any
     country list a rule names) and on where route countries equal the destination, exporter
-    or origin country; and on the HS code only through its hits. A key made of those settles
-    most rows of a batch (no finding) without evaluating anything; rows with findings use the
-    exact key, since messages name the code and the countries.
+    or origin country; and on the HS code only through its hits. A key made of those (the
+    shape) settles most rows of a batch (no finding) without evaluating anything. Rows with
+    findings add to the shape the values of the shipment's fields the evaluation read (noted
+    as it runs: the countries it names, the route, the document fields, ...), so rows that agree
+    on those take the same branches and get the same findings: a destination or route is read
+    by most rules, a manufacturer country only by some, and the code by none (its stand-in).
     """
 
     def __init__(self, screener: Screener, limit: int = 100_000) -> None:
@@ -475,10 +532,12 @@ class GoodsCache:
                 for k in range(1, len(e.code) + 1):
                     self._under.setdefault(e.code[:k], []).append(item)
         self._hits: dict[tuple[str, int], _Hits] = {}
+        self._hit_sets: dict[tuple[Any, ...], dict[str, GoodsHit]] = {}
         # Distinct hit signatures: bounded by the bundle's goods entries, kept for the run.
         self._signatures: dict[tuple[Any, ...], int] = {}
         self._fires: dict[tuple[Any, ...], bool] = {}
         self._found: dict[tuple[Any, ...], _Cached] = {}
+        self._reads: dict[tuple[Any, ...], list[tuple[str, ...]]] = {}  # per shape: the fields read
         self._rules: dict[int, tuple[tuple[Evaluator, Rule, bool], ...]] = {}
         self.hits = 0
         self.misses = 0
@@ -494,42 +553,57 @@ class GoodsCache:
             c = self._classes[country] = self._class_ids.setdefault(flags, len(self._class_ids))
         return c
 
-    def _compute_hits(self, ctx: Context) -> dict[str, GoodsHit]:
-        """``Context.hits`` over only the entries the code relates to (the same result)."""
-        code = ctx.shipment.hs_code
+    def _compute_hits(self, code: str, date: dt.date) -> tuple[dict[str, GoodsHit], bool]:
+        """``Context.hits`` and ``.humanitarian`` of a shipment of this code on this date, over
+        only the entries the code relates to (the same result: both read no other fact)."""
+        # Entries whose code starts the declared one (it is within them), and entries under it.
         related: dict[int, tuple[int, str, Any]] = {}
         for k in range(1, len(code) + 1):
             for item in self._exact.get(code[:k], ()):
                 related[item[0]] = item
         for item in self._under.get(code, ()):
             related[item[0]] = item
-        goods: dict[str, list[Any]] = {}
-        for _, rid, e in sorted(related.values(), key=lambda x: x[0]):
-            goods.setdefault(rid, []).append(e)
-        view = replace(ctx.bundle, goods=goods)
-        probe = Context(shipment=ctx.shipment, date=ctx.date, bundle=view, jurisdiction_code=ctx.jurisdiction_code,
-                        same_name=ctx.same_name)
-        return probe.hits
+        bundle, screener = self.screener.bundle, self.screener
+        # The hits read the code only through its relation to each of these entries: codes
+        # related alike to the same entries (most: to none) share them, per date bucket.
+        bucket = bisect_right(self._bounds, date)
+        key = (tuple(sorted((n, prefix_relation(code, e.code)) for n, _, e in related.values())), bucket)
+        hits = self._hit_sets.get(key)
+        if hits is None:
+            goods: dict[str, list[Any]] = {}
+            for _, rid, e in sorted(related.values(), key=lambda x: x[0]):
+                goods.setdefault(rid, []).append(e)
+            probe = Context(shipment=cast(Shipment, _CodeOnly(code)), date=date, bundle=replace(bundle, goods=goods),
+                            jurisdiction_code=screener.jurisdiction, same_name=screener._same_name)
+            hits = self._hit_sets[key] = probe.hits  # bounded by the bundle's entries and dates
+        probe = Context(shipment=cast(Shipment, _CodeOnly(code)), date=date, bundle=bundle,
+                        jurisdiction_code=screener.jurisdiction, same_name=screener._same_name)
+        probe.__dict__["hits"] = hits
+        return hits, probe.humanitarian
 
-    def _goods_hits(self, ctx: Context, bucket: int) -> _Hits:
-        key = (ctx.shipment.hs_code, bucket)
+    def hits_of(self, code: str, bucket: int, date: dt.date) -> _Hits:
+        """The goods hits of a code on a date of ``bucket``: remembered per (code, bucket)."""
+        key = (code, bucket)
         found = self._hits.get(key)
         if found is None:
-            hits = self._compute_hits(ctx)
-            ctx.__dict__["hits"] = hits
-            signature = (tuple((rid, id(h.entry), h.relation) for rid, h in hits.items()), ctx.humanitarian)
+            hits, humanitarian = self._compute_hits(code, date)
+            signature = (tuple((rid, id(h.entry), h.relation) for rid, h in hits.items()), humanitarian)
             # A small number in the keys instead of the nested tuple (hashed on every row).
             sid = self._signatures.setdefault(signature, len(self._signatures))
             per_item = any("min_item_value_eur" in h.rule.params for h in hits.values())
-            found = _Hits(hits, sid, per_item, ctx.humanitarian)
+            found = _Hits(hits, sid, per_item, humanitarian)
             _evict(self._hits, self.limit)
             self._hits[key] = found
         else:
             self._hits[key] = self._hits.pop(key)  # most recently used last: evicted last
-            # Context.hits and .humanitarian are cached properties: set as they would be computed
-            # (and without the descriptor's per-call lock, in Python 3.11).
-            ctx.__dict__["hits"] = found.hits
-            ctx.__dict__["humanitarian"] = found.humanitarian
+        return found
+
+    def _goods_hits(self, ctx: Context, bucket: int) -> _Hits:
+        found = self.hits_of(ctx.shipment.hs_code, bucket, ctx.date)
+        # Context.hits and .humanitarian are cached properties: set as they would be computed
+        # (and without the descriptor's per-call lock, in Python 3.11).
+        ctx.__dict__["hits"] = found.hits
+        ctx.__dict__["humanitarian"] = found.humanitarian
         return found
 
     def prepare(self, ctx: Context) -> None:
@@ -560,8 +634,18 @@ class GoodsCache:
         if self._fires.get(shape) is False:
             self.hits += 1
             return []
-        full = (*common, dest, consignee, end_user, origin, exporter, maker, tuple(route), s.hs_code)
-        cached = self._found.get(full)
+        # The key: the shape, and the values of the fields the evaluation under this shape read
+        # (the class docstring). Usually one set of fields per shape; a branch that reads other
+        # fields adds its own.
+        found = self._found
+        reads = self._reads.get(shape)
+        cached = None
+        if reads is not None:
+            for fields in reads:
+                key = (shape, fields, _values_of(s, fields))
+                cached = found.get(key)
+                if cached is not None:
+                    break
         if cached is None:
             self.misses += 1
             cached = self._evaluate(ctx, bucket)
@@ -569,22 +653,32 @@ class GoodsCache:
                 _evict(self._fires, self.limit)
                 self._fires[shape] = False
             else:
+                if reads is None:
+                    _evict(self._reads, self.limit)
+                    reads = self._reads[shape] = []
+                if cached.reads not in reads:
+                    reads.append(cached.reads)
                 # Findings weigh a few KB per key: a fifth of the limit keeps them to tens of MB.
-                _evict(self._found, max(1, self.limit // 5))
-                self._found[full] = cached
+                _evict(found, max(1, self.limit // 5))
+                found[(shape, cached.reads, _values_of(s, cached.reads))] = cached
         else:
             self.hits += 1
-            self._found[full] = self._found.pop(full)  # most recently used last: evicted last
+            found[key] = found.pop(key)  # most recently used last: evicted last
         if cached.fired:
             ctx.fired.update(cached.fired)
         if cached.warnings:
             ctx.warnings.extend(cached.warnings)
         out: list[Finding] = []
-        for f, keys in zip(cached.findings, cached.per_row, strict=True):
+        code = None
+        for f, keys, in_message in zip(cached.findings, cached.per_row, cached.in_message, strict=True):
             evidence = dict(f.evidence)
             for k in keys:
                 evidence[k] = getattr(s, _PER_ROW[evidence[k]])
-            out.append(f.model_copy(update={"evidence": evidence}))
+            if in_message:
+                code = code or format_hs(s.hs_code)
+                out.append(f.model_copy(update={"evidence": evidence, "message": f.message.replace(_HS_CODE, code)}))
+            else:
+                out.append(f.model_copy(update={"evidence": evidence}))
         return out
 
     def bounds(self) -> list[dt.date]:
@@ -592,19 +686,19 @@ class GoodsCache:
         in them is its bucket: the same rules and entries are in force across a bucket)."""
         return self._bounds
 
-    def known_clear(self, code: str, bucket: int, jurisdiction: str, doc_type: str, doc_issuer: str | None,
-                    status: str, no_description: bool, no_doc_id: bool, amounts: tuple[Any, ...],
-                    countries: tuple[str | None, ...], route: list[str]) -> _Hits | None:
+    def known_clear(self, code: str, bucket: int, date: dt.date, jurisdiction: str, doc_type: str,
+                    doc_issuer: str | None, status: str, no_description: bool, no_doc_id: bool,
+                    amounts: tuple[Any, ...], countries: tuple[str | None, ...], route: list[str]) -> _Hits | None:
         """The code's hits when ``findings`` would give no finding for these facts from what it
         knows already (the shape it keys on, seen before with no finding), else None.
 
-        Reads nothing it does not already hold and changes nothing: ``compliance.lane`` asks it
-        of rows it proves CLEAR without building their shipment. The key is ``findings``'s own,
-        built from the same facts: ``countries`` are destination, consignee, end user, origin,
-        exporter and manufacturer countries, ``amounts`` value, quantity, unit and currency."""
-        gh = self._hits.get((code, bucket))
-        if gh is None:
-            return None
+        Evaluates nothing (a code not seen yet on this bucket: its hits are worked out, as
+        ``findings`` would): ``compliance.lane`` asks it of rows it proves CLEAR without building
+        their shipment. The key is ``findings``'s own, built from the same facts: ``countries`` are
+        destination, consignee, end user, origin, exporter and manufacturer countries, ``amounts``
+        value, quantity, unit and currency."""
+        # Not moved to the end as a hit (``hits_of``): read on every row, and cheap to work out again.
+        gh = self._hits.get((code, bucket)) or self.hits_of(code, bucket, date)
         get = self._classes.get
         classes = tuple(map(get, countries, _UNKNOWN))
         if -1 in classes:
@@ -630,13 +724,38 @@ class GoodsCache:
         return got
 
     def _evaluate(self, ctx: Context, bucket: int) -> _Cached:
+        """The row's goods findings with stand-ins for its per-row values (the class docstring)."""
         s = ctx.shipment
         stand_ins = {"description": None if s.description is None else _DESCRIPTION,
-                     "end_use_doc_id": None if s.end_use_doc_id is None else _DOC_ID}
-        template = Context(shipment=s.model_copy(update=stand_ins), date=ctx.date, bundle=ctx.bundle,
+                     "end_use_doc_id": None if s.end_use_doc_id is None else _DOC_ID, "hs_code": _HS_CODE}
+        try:
+            cached = self._evaluate_with(ctx, bucket, stand_ins)
+        except Exception:  # noqa: BLE001 - a rule that reads the code itself: evaluated with it
+            cached = None
+        if cached is None or any(_holds_stand_in(f.message.replace(_HS_CODE, "")) or any(
+                not (type(v) is str and v in _PER_ROW) and _holds_stand_in(v) for v in f.evidence.values())
+                for f in cached.findings):
+            # The code's stand-in cut or read otherwise than written out: the row's own code, a
+            # field of the key like the others.
+            del stand_ins["hs_code"]
+            cached = self._evaluate_with(ctx, bucket, stand_ins)
+        return cached
+
+    def _evaluate_with(self, ctx: Context, bucket: int, stand_ins: dict[str, Any]) -> _Cached:
+        reads = _Reads(ctx.shipment.model_copy(update=stand_ins))
+        template = Context(shipment=cast(Shipment, reads), date=ctx.date, bundle=ctx.bundle,
                            jurisdiction_code=ctx.jurisdiction_code, same_name=ctx.same_name)
+        # What the rules know of the code: its hits, and whether it is humanitarian; the document
+        # status is in the key (its computing would read the party names).
         template.__dict__["hits"] = ctx.hits
+        template.__dict__["humanitarian"] = ctx.humanitarian
+        template.__dict__["document_status"] = _document_status(ctx)
         findings = self.screener.goods_findings(template, self._in_force(bucket, ctx.date))
         per_row = tuple(tuple(k for k, v in f.evidence.items() if isinstance(v, str) and v in _PER_ROW)
                         for f in findings)
-        return _Cached(tuple(findings), per_row, frozenset(template.fired), tuple(template.warnings))
+        in_message = tuple(_HS_CODE in f.message for f in findings)
+        # A property or method read (not a field): it may read any field, so all are in the key.
+        read = reads.read if reads.read <= _FIELDS else _FIELDS
+        fields = tuple(sorted(read - stand_ins.keys()))
+        return _Cached(tuple(findings), per_row, in_message, frozenset(template.fired), tuple(template.warnings),
+                       fields)
