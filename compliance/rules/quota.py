@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
-from compliance.hs import prefix_relation
 from compliance.models import Finding, Severity, Shipment
 from compliance.rules.context import Context, country_name
 from compliance.rules.loader import RuleBundle
@@ -107,6 +106,8 @@ class QuotaTracker:
         # Each rule's destination countries, worked out once per country group object (the
         # check runs on every row; building the set each time was a tenth of a batch's rules).
         self._destinations: dict[str, tuple[object, Rule, frozenset[str]]] = {}
+        # Per rule: its goods list (the object, to notice a new bundle), codes and code lengths.
+        self._prefixes: dict[str, tuple[object, frozenset[str], tuple[int, ...]]] = {}
 
     def covers(self, rule: Rule, code: str) -> bool:
         """Is the HS code within the rule's goods (remembered per code: batches repeat codes)."""
@@ -115,9 +116,20 @@ class QuotaTracker:
         if hit is None:
             if len(self._covered) > 100_000:
                 self._covered.clear()
-            goods = self.bundle.goods.get(rule.id, [])
-            hit = self._covered[key] = any(prefix_relation(code, e.code) == "within" for e in goods)
+            codes, lengths = self._prefixes_of(rule)
+            # ``prefix_relation(code, entry) == "within"`` for some entry: the code starts with it.
+            hit = self._covered[key] = any(code[:n] in codes for n in lengths)
         return hit
+
+    def _prefixes_of(self, rule: Rule) -> tuple[frozenset[str], tuple[int, ...]]:
+        """The rule's goods codes as a set, with their lengths: a code is covered when one of its
+        prefixes is in the set (one lookup per length instead of a scan of every entry)."""
+        goods = self.bundle.goods.get(rule.id, [])
+        got = self._prefixes.get(rule.id)
+        if got is None or got[0] is not goods:
+            codes = frozenset(e.code for e in goods)
+            got = self._prefixes[rule.id] = (goods, codes, tuple(sorted({len(c) for c in codes})))
+        return got[1], got[2]
 
     def known_destinations(self, rule: Rule, group: object) -> frozenset[str] | None:
         """The rule's destination countries as worked out for the high-risk ``group`` (the
