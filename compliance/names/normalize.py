@@ -401,9 +401,17 @@ def _legal_typo(token: str, data: NameData) -> str:
     return _legal_swaps().get(token, token) if len(token) >= 4 else token
 
 
+# How other romanisations write the letters of a Cyrillic abbreviation that our Latin form
+# writes ch (Ч), v (В), u (У): Polish (CzPTUP), French (TchPTOuP), German (TschPTUP), ISO 9
+# folded to ASCII (CPTUP, from ČPTUP). One system per variant, as a text uses one.
+_LEGAL_ROMANISATIONS: tuple[tuple[tuple[str, str], ...], ...] = (
+    (("ch", "cz"), ("v", "w")), (("ch", "tch"), ("u", "ou")), (("ch", "tsch"), ("v", "w")), (("ch", "c"),))
+
+
 @lru_cache(maxsize=1)
 def _legal_swaps() -> dict[str, str]:
-    """Legal forms of four letters or more with two neighbouring letters swapped (OJCS) -> the form."""
+    """Legal forms of four letters or more with two neighbouring letters swapped (OJCS), or an
+    abbreviation of Cyrillic letters in another romanisation (CzPTUP, GWTUP) -> the form."""
     singles = name_data().legal_single
     out: dict[str, str] = {}
     for form in singles:
@@ -412,6 +420,17 @@ def _legal_swaps() -> dict[str, str]:
                 swapped = form[:k] + form[k + 1] + form[k] + form[k + 2:]
                 if swapped not in singles:
                     out.setdefault(swapped, form)
+    for form in sorted(singles):
+        # Only abbreviations without vowels but the u of УП (chptup, gvtup, rptup): a word-like
+        # form (gmbh, ltd) is not a letter-by-letter abbreviation of Cyrillic.
+        if not (form.isalpha() and 3 <= len(form) <= 7 and form.endswith(("up", "upp"))):
+            continue
+        for system in _LEGAL_ROMANISATIONS:
+            spelt = form
+            for a, b in system:
+                spelt = spelt.replace(a, b)
+            if spelt != form and len(spelt) >= 4 and spelt not in singles:
+                out.setdefault(spelt, form)
     return out
 
 
