@@ -36,7 +36,9 @@ _CYR: dict[str, str] = {
 # Letters only Belarusian has: there г is h (Гродна = Hrodna).
 _BELARUSIAN = set("іў")
 # ISO 9 letters whose diacritic carries a sound (û = ю, â = я, ŝ = щ).
-_SPECIAL = {"û": "yu", "â": "ya", "ŝ": "shch", "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+# ISO 9 / scientific soft and hard signs (ʹ ʺ: Belarusʹ, obʺedinenie) are silent, as ь ъ: read
+# as apostrophes, two of them made a quoted span of the words between (Nacionalʹnyj ... Belarusʹ).
+_SPECIAL = {"ʹ": "", "ʺ": "", "û": "yu", "â": "ya", "ŝ": "shch", "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
 _APOSTROPHES = re.compile(r"[\u0027\u2019\u02bc\u2018\u0060\u00b4]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # A "?" inside a word is a character lost to an encoding (Mus?ab for Mus'ab, ?bd for ʿAbd).
@@ -215,11 +217,45 @@ def _concepts_of(sk: str) -> frozenset[str]:
 def _concepts_in(sk: str, data: NameData) -> frozenset[str]:
     if len(sk) < 3 or sk.isdigit():
         return frozenset()
+    out = _concepts_by_keys(sk, data)
+    if not out and len(sk) >= 5:
+        # A word the vocabulary lacks in this romanisation: read as another system writes it.
+        for alt in _other_romanisations(sk):
+            out = _concepts_by_keys(alt, data)
+            if out:
+                break
+    return out
+
+
+def _concepts_by_keys(sk: str, data: NameData) -> frozenset[str]:
     out: frozenset[str] = frozenset()
     for key in _concept_keys(sk):
         hit = data.concepts.get(key)
         if hit:
             out = out | hit
+    return out
+
+
+# Skeleton letters of one Cyrillic word in other romanisations, to the vocabulary's (English-
+# style) skeleton: French ou for у (Oupravlenie); GOST 7.79 B x for х (ximii, skeleton "ks");
+# German z for ц and s for з before a vowel (Awiazionnyi, Sawod); ISO 9 folded to ASCII, which
+# loses я's iotation (Novaâ -> Novaa: a doubled a ends no Russian word otherwise).
+_GERMAN_Z = re.compile(r"(?<![a-z])s(?=[aeiou])|(?<=[aeiou])s(?=[aeiou])")
+_FOLDED_YA = re.compile(r"aa$")
+
+
+def _other_romanisations(sk: str) -> list[str]:
+    out: list[str] = []
+    if "ou" in sk:
+        out.append(sk.replace("ou", "u"))
+    if "ks" in sk:
+        out.append(sk.replace("ks", "h"))
+    if "z" in sk or "s" in sk:
+        german = _GERMAN_Z.sub("z", sk.replace("z", "c"))
+        if german != sk:
+            out.append(german)
+    if sk.endswith("aa"):
+        out.append(_FOLDED_YA.sub("aia", sk))
     return out
 
 
