@@ -39,6 +39,7 @@ _BELARUSIAN = set("іў")
 # ISO 9 / scientific soft and hard signs (ʹ ʺ: Belarusʹ, obʺedinenie) are silent, as ь ъ: read
 # as apostrophes, two of them made a quoted span of the words between (Nacionalʹnyj ... Belarusʹ).
 _SPECIAL = {"ʹ": "", "ʺ": "", "û": "yu", "â": "ya", "ŝ": "shch", "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _APOSTROPHES = re.compile(r"[\u0027\u2019\u02bc\u2018\u0060\u00b4]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # A "?" inside a word is a character lost to an encoding (Mus?ab for Mus'ab, ?bd for ʿAbd).
@@ -493,9 +494,11 @@ def _legal_typos(tokens: list[str], data: NameData, letters: int) -> list[str]:
     return out
 
 
-def _strip_legal(tokens: list[str], data: NameData, person: bool | None = False) -> tuple[list[str], list[str]]:
+def _strip_legal(tokens: list[str], data: NameData, person: bool | None = False,
+                 cyrillic: bool = False) -> tuple[list[str], list[str]]:
     """Tokens without their legal forms, and the forms removed. ``person``: True for a person's
-    name, None when the kind is unknown, False for an organisation (see ``_name_part``)."""
+    name, None when the kind is unknown, False for an organisation (see ``_name_part``);
+    ``cyrillic``: the name was written in Cyrillic."""
     if person is not True and tokens:
         # Letters of a legal form: two in an organisation's name (S.A.), three when the kind is
         # unknown (O.A.O., L.L.C.), where two may be a person's initials (Ivanov A. O.).
@@ -518,7 +521,7 @@ def _strip_legal(tokens: list[str], data: NameData, person: bool | None = False)
         else:
             i += 1
     if person is not False and spans:
-        spans = [sp for sp in spans if not _name_part(tokens, sp, spans, data, person)]
+        spans = [sp for sp in spans if not _name_part(tokens, sp, spans, data, person, cyrillic)]
     if not spans:
         return tokens, []
     kept: list[str] = []
@@ -538,7 +541,7 @@ _VOWEL = re.compile(r"[aeiouy]")
 
 
 def _name_part(tokens: list[str], span: tuple[int, int], spans: list[tuple[int, int]], data: NameData,
-               person: bool | None) -> bool:
+               person: bool | None, cyrillic: bool = False) -> bool:
     """Whether a legal form found in a name is rather one of its name parts: Se in Paek Se Bong
     (Societas Europaea), Sa, Ao, Ip are Korean and Chinese syllables too, Ag the Tuareg "son of".
     Only a word of two letters with a vowel (never LLC, OOO, GmbH or a phrase); in a person's
@@ -546,8 +549,10 @@ def _name_part(tokens: list[str], span: tuple[int, int], spans: list[tuple[int, 
     nothing else says organisation: no other legal form, no generic, common or vocabulary word
     (Shipping, Zavod), no number."""
     start, end = span
-    if person and all(len(t) == 1 for t in tokens[start:end]):
-        return True  # a person's initials (Kalinouski S.A., Ivanov N.V.), not S.A. or N.V.
+    if (person or cyrillic) and all(len(t) == 1 for t in tokens[start:end]):
+        # A person's initials (Kalinouski S.A., Ivanov N.V.), not S.A. or N.V.; in Cyrillic
+        # (Каліноўскі С.А.) whatever the kind: those forms of single letters are Latin ones.
+        return True
     word = tokens[start]
     if end - start != 1 or len(word) > 2 or not _VOWEL.search(word) or word.isdigit():
         return False
@@ -571,7 +576,8 @@ def parse_name(text: str, person: bool | None = None) -> NameRep:
             # same parse, one cache entry's work.
             return base
     data = name_data()
-    tokens, ignored = _strip_legal(latin_tokens(text), data, person)
+    tokens, ignored = _strip_legal(latin_tokens(text), data, person,
+                                   cyrillic=person is None and not text.isascii() and bool(_CYRILLIC.search(text)))
     raw = tuple(skeleton(t) for t in tokens)
     sks = tuple(data.given.get(s, s) for s in raw)
     concepts = tuple(concepts_of(s, data) for s in raw)
