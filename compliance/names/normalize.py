@@ -219,26 +219,42 @@ def _concepts_in(sk: str, data: NameData) -> frozenset[str]:
     if len(sk) < 3 or sk.isdigit():
         return frozenset()
     out = _concepts_by_keys(sk, data)
-    if not out and len(sk) >= 5:
+    if not out and len(sk) >= 4:
         # A word the vocabulary lacks in this romanisation: read as another system writes it.
+        # Only the Russian and Belarusian words: an English word is read as it is written
+        # (class is no Polish glass).
+        english = _english_keys(data)
         for alt in _other_romanisations(sk):
-            out = _concepts_by_keys(alt, data)
+            out = _concepts_by_keys(alt, data, english)
             if out:
                 break
     return out
 
 
-def _concepts_by_keys(sk: str, data: NameData) -> frozenset[str]:
+def _concepts_by_keys(sk: str, data: NameData, skip: frozenset[str] = frozenset()) -> frozenset[str]:
     out: frozenset[str] = frozenset()
     for key in _concept_keys(sk):
-        hit = data.concepts.get(key)
+        hit = data.concepts.get(key) if key not in skip else None
         if hit:
             out = out | hit
     return out
 
 
+_ENGLISH_KEYS: dict[int, tuple[NameData, frozenset[str]]] = {}
+
+
+def _english_keys(data: NameData) -> frozenset[str]:
+    """Lookup keys of the vocabulary's English words (built once per loaded name data)."""
+    got = _ENGLISH_KEYS.get(id(data))
+    if got is None or got[0] is not data:
+        keys = frozenset(k for e in data.concept_initials for t in latin_tokens(e) for k in _concept_keys(skeleton(t)))
+        got = _ENGLISH_KEYS[id(data)] = (data, keys)
+    return got[1]
+
+
 # Skeleton letters of one Cyrillic word in other romanisations, to the vocabulary's (English-
 # style) skeleton: French ou for у (Oupravlenie); GOST 7.79 B x for х (ximii, skeleton "ks");
+# Polish ch for х (chimii, skeleton "c");
 # German z for ц and s for з before a vowel (Awiazionnyi, Sawod); ISO 9 folded to ASCII, which
 # loses я's iotation (Novaâ -> Novaa: a doubled a ends no Russian word otherwise).
 _GERMAN_Z = re.compile(r"(?<![a-z])s(?=[aeiou])|(?<=[aeiou])s(?=[aeiou])")
@@ -248,9 +264,14 @@ _FOLDED_YA = re.compile(r"aa$")
 def _other_romanisations(sk: str) -> list[str]:
     out: list[str] = []
     if "ou" in sk:
-        out.append(sk.replace("ou", "u"))
+        french = sk.replace("ou", "u")
+        out.append(french)
+        if "c" in french:
+            out.append(french.replace("c", "s"))  # French ch for ш, chtch for щ (skeleton c)
     if "ks" in sk:
         out.append(sk.replace("ks", "h"))
+    if "c" in sk:
+        out.append(sk.replace("c", "h"))  # Polish, German, Czech ch for х (chimii), skeleton c
     if "z" in sk or "s" in sk:
         german = _GERMAN_Z.sub("z", sk.replace("z", "c"))
         if german != sk:
