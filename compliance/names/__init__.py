@@ -87,9 +87,10 @@ _SURNAME_FIRST = re.compile(r"^\s*[^\W\d_][^,\d]*,\s*[^\W\d_]")
 
 
 def _plain(rep: NameRep) -> bool:
-    """Two to five words, no legal form, no translated or number word: a person's name could be it."""
+    """Two to six words (an Arabic name with its nasab), no legal form, no translated or number
+    word: a person's name could be it."""
     sks = rep.skeletons
-    return 2 <= len(sks) <= 5 and not rep.ignored and not any(rep.concepts) and not any(sk.isdigit() for sk in sks)
+    return 2 <= len(sks) <= 6 and not rep.ignored and not any(rep.concepts) and not any(sk.isdigit() for sk in sks)
 
 
 def _spoken(rep: NameRep) -> bool:
