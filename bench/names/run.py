@@ -15,7 +15,8 @@
    the share of typo queries that still find their entity, vs a brute-force WRatio scan; the
    index's build time and resident memory. ``run.py latency`` runs this part only, ``run.py
    quality`` parts 1 and 2 only;
-   ``run.py quality --no-logic-v2`` without logic-v2;
+   ``run.py quality --no-logic-v2`` without logic-v2, ``--kind-none`` with F1 for the kind not
+   given too;
    ``query_ref.py`` checks that a changed index still finds the same matches.
 
 Needs ../shared/data (COMPLIANCE_SHARED_DATA) for part 3.
@@ -138,7 +139,9 @@ def dev_test_halves(n: int) -> tuple[set[int], set[int]]:
     return set(idx[: n // 2]), set(idx[n // 2:])
 
 
-def quality(lv2: Path | None) -> None:
+def quality(lv2: Path | None, kind_none: bool = False) -> None:
+    """Parts 1 and 2; ``kind_none``: also our F1 with the kind not given (similarity(a, b), as
+    callers without a party kind use it), per set and per half."""
     for set_name, path in SETS.items():
         rows = list(csv.DictReader(path.open(encoding="utf-8")))
         labels = [r["label"] == "1" for r in rows]
@@ -150,6 +153,16 @@ def quality(lv2: Path | None) -> None:
             print(f"  ours     @ {th:.2f} (calibrated): P={p:.3f} R={r:.3f} F1={f:.3f}")
         th, p, r, f = best_f1(ours)
         print(f"  ours     @ {th:.2f} (its best):   P={p:.3f} R={r:.3f} F1={f:.3f}")
+        if kind_none:
+            nones = [(similarity(r["a"], r["b"]), y) for r, y in zip(rows, labels, strict=True)]
+            halves = [("", list(range(len(rows))))]
+            if "half" in rows[0]:
+                halves += [(f" on the {h} half", [i for i, x in enumerate(rows) if x["half"] == h]) for h in ("dev", "held")]
+            for label, hidx in halves:
+                for th in (REVIEW_THRESHOLD, BLOCK_THRESHOLD):
+                    p, r, f = f1_at([nones[i] for i in hidx], th)
+                    given = f1_at([ours[i] for i in hidx], th)[2]
+                    print(f"  ours kind None @ {th:.2f}{label}: P={p:.3f} R={r:.3f} F1={f:.3f} (kinds given: F1={given:.3f})")
         th, p, r, f = best_f1(wr)
         print(f"  WRatio   @ {th:.2f} (its best):   P={p:.3f} R={r:.3f} F1={f:.3f}")
         related = None
@@ -284,9 +297,10 @@ def latency(entities: list[Entity], label: str, brute: bool) -> None:
 
 def main() -> int:
     # ``run.py latency``: the query latency part only (quick loops on the index);
-    # ``run.py quality --no-logic-v2``: our scores only (no bench venv needed).
+    # ``run.py quality --no-logic-v2``: our scores only (no bench venv needed); ``--kind-none``:
+    # F1 with the kind not given too.
     if sys.argv[1:] != ["latency"]:
-        quality(None if "--no-logic-v2" in sys.argv else logic_v2_env())
+        quality(None if "--no-logic-v2" in sys.argv else logic_v2_env(), kind_none="--kind-none" in sys.argv)
     if sys.argv[1:2] == ["quality"]:
         return 0
     ofac = SHARED / "ofac"

@@ -61,8 +61,14 @@ def similarity(a: str, b: str, kind: str | None = None) -> float:
             # listed person.
             as_person = person or (reading is None and (_person_look(ra) and _plain(rb) or
                                                         _person_look(rb) and _plain(ra)))
-            best = max(best, align(ra, rb, person=as_person, wa_pre=_weights(ra, as_person),
-                                   wb_pre=_weights(rb, as_person)).score)
+            score = align(ra, rb, person=as_person, wa_pre=_weights(ra, as_person), wb_pre=_weights(rb, as_person)).score
+            if reading is None and not as_person and score < BLOCK_THRESHOLD and _plain(ra) and _plain(rb) and \
+                    _spoken(ra) and _spoken(rb):
+                # Kind unknown, both names could be a person's though neither shows it (Pak Il
+                # Kyu / Pak Il-Gyu): the person rules' score counts too (Kyu / Gyu is one name),
+                # unless the pair blocks already.
+                score = max(score, align(ra, rb, person=True, wa_pre=_weights(ra, True), wb_pre=_weights(rb, True)).score)
+            best = max(best, score)
             # A name cut by a 35-character field: its beginning against the other, review at most.
             for cut_side, whole in ((ra, rb), (rb, ra)):
                 cut = field_cut(cut_side) if len(cut_side.text) == FIELD_WIDTH else None
@@ -81,9 +87,16 @@ _SURNAME_FIRST = re.compile(r"^\s*[^\W\d_][^,\d]*,\s*[^\W\d_]")
 
 
 def _plain(rep: NameRep) -> bool:
-    """Two to five words, no legal form, no translated or number word: a person's name could be it."""
+    """Two to six words (an Arabic name with its nasab), no legal form, no translated or number
+    word: a person's name could be it."""
     sks = rep.skeletons
-    return 2 <= len(sks) <= 5 and not rep.ignored and not any(rep.concepts) and not any(sk.isdigit() for sk in sks)
+    return 2 <= len(sks) <= 6 and not rep.ignored and not any(rep.concepts) and not any(sk.isdigit() for sk in sks)
+
+
+def _spoken(rep: NameRep) -> bool:
+    """Every word reads as a spoken word, more than a quarter of its letters vowels: not an
+    acronym (IRGC, SSJO), which a person's name has none of."""
+    return all(sum(c in "aeiouy" for c in t) * 4 > len(t) for t in rep.tokens)
 
 
 def _person_look(rep: NameRep) -> bool:

@@ -36,7 +36,10 @@ _CYR: dict[str, str] = {
 # Letters only Belarusian has: there г is h (Гродна = Hrodna).
 _BELARUSIAN = set("іў")
 # ISO 9 letters whose diacritic carries a sound (û = ю, â = я, ŝ = щ).
-_SPECIAL = {"û": "yu", "â": "ya", "ŝ": "shch", "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+# ISO 9 / scientific soft and hard signs (ʹ ʺ: Belarusʹ, obʺedinenie) are silent, as ь ъ: read
+# as apostrophes, two of them made a quoted span of the words between (Nacionalʹnyj ... Belarusʹ).
+_SPECIAL = {"ʹ": "", "ʺ": "", "û": "yu", "â": "ya", "ŝ": "shch", "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _APOSTROPHES = re.compile(r"[\u0027\u2019\u02bc\u2018\u0060\u00b4]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # A "?" inside a word is a character lost to an encoding (Mus?ab for Mus'ab, ?bd for ʿAbd).
@@ -215,11 +218,66 @@ def _concepts_of(sk: str) -> frozenset[str]:
 def _concepts_in(sk: str, data: NameData) -> frozenset[str]:
     if len(sk) < 3 or sk.isdigit():
         return frozenset()
+    out = _concepts_by_keys(sk, data)
+    if not out and len(sk) >= 4:
+        # A word the vocabulary lacks in this romanisation: read as another system writes it.
+        # Only the Russian and Belarusian words: an English word is read as it is written
+        # (class is no Polish glass).
+        english = _english_keys(data)
+        for alt in _other_romanisations(sk):
+            out = _concepts_by_keys(alt, data, english)
+            if out:
+                break
+    return out
+
+
+def _concepts_by_keys(sk: str, data: NameData, skip: frozenset[str] = frozenset()) -> frozenset[str]:
     out: frozenset[str] = frozenset()
     for key in _concept_keys(sk):
-        hit = data.concepts.get(key)
+        hit = data.concepts.get(key) if key not in skip else None
         if hit:
             out = out | hit
+    return out
+
+
+_ENGLISH_KEYS: dict[int, tuple[NameData, frozenset[str]]] = {}
+
+
+def _english_keys(data: NameData) -> frozenset[str]:
+    """Lookup keys of the vocabulary's English words (built once per loaded name data)."""
+    got = _ENGLISH_KEYS.get(id(data))
+    if got is None or got[0] is not data:
+        keys = frozenset(k for e in data.concept_initials for t in latin_tokens(e) for k in _concept_keys(skeleton(t)))
+        got = _ENGLISH_KEYS[id(data)] = (data, keys)
+    return got[1]
+
+
+# Skeleton letters of one Cyrillic word in other romanisations, to the vocabulary's (English-
+# style) skeleton: French ou for у (Oupravlenie); GOST 7.79 B x for х (ximii, skeleton "ks");
+# Polish ch for х (chimii, skeleton "c");
+# German z for ц and s for з before a vowel (Awiazionnyi, Sawod); ISO 9 folded to ASCII, which
+# loses я's iotation (Novaâ -> Novaa: a doubled a ends no Russian word otherwise).
+_GERMAN_Z = re.compile(r"(?<![a-z])s(?=[aeiou])|(?<=[aeiou])s(?=[aeiou])")
+_FOLDED_YA = re.compile(r"aa$")
+
+
+def _other_romanisations(sk: str) -> list[str]:
+    out: list[str] = []
+    if "ou" in sk:
+        french = sk.replace("ou", "u")
+        out.append(french)
+        if "c" in french:
+            out.append(french.replace("c", "s"))  # French ch for ш, chtch for щ (skeleton c)
+    if "ks" in sk:
+        out.append(sk.replace("ks", "h"))
+    if "c" in sk:
+        out.append(sk.replace("c", "h"))  # Polish, German, Czech ch for х (chimii), skeleton c
+    if "z" in sk or "s" in sk:
+        german = _GERMAN_Z.sub("z", sk.replace("z", "c"))
+        if german != sk:
+            out.append(german)
+    if sk.endswith("aa"):
+        out.append(_FOLDED_YA.sub("aia", sk))
     return out
 
 
@@ -401,9 +459,17 @@ def _legal_typo(token: str, data: NameData) -> str:
     return _legal_swaps().get(token, token) if len(token) >= 4 else token
 
 
+# How other romanisations write the letters of a Cyrillic abbreviation that our Latin form
+# writes ch (Ч), v (В), u (У): Polish (CzPTUP), French (TchPTOuP), German (TschPTUP), ISO 9
+# folded to ASCII (CPTUP, from ČPTUP). One system per variant, as a text uses one.
+_LEGAL_ROMANISATIONS: tuple[tuple[tuple[str, str], ...], ...] = (
+    (("ch", "cz"), ("v", "w")), (("ch", "tch"), ("u", "ou")), (("ch", "tsch"), ("v", "w")), (("ch", "c"),))
+
+
 @lru_cache(maxsize=1)
 def _legal_swaps() -> dict[str, str]:
-    """Legal forms of four letters or more with two neighbouring letters swapped (OJCS) -> the form."""
+    """Legal forms of four letters or more with two neighbouring letters swapped (OJCS), or an
+    abbreviation of Cyrillic letters in another romanisation (CzPTUP, GWTUP) -> the form."""
     singles = name_data().legal_single
     out: dict[str, str] = {}
     for form in singles:
@@ -412,6 +478,17 @@ def _legal_swaps() -> dict[str, str]:
                 swapped = form[:k] + form[k + 1] + form[k] + form[k + 2:]
                 if swapped not in singles:
                     out.setdefault(swapped, form)
+    for form in sorted(singles):
+        # Only abbreviations without vowels but the u of УП (chptup, gvtup, rptup): a word-like
+        # form (gmbh, ltd) is not a letter-by-letter abbreviation of Cyrillic.
+        if not (form.isalpha() and 3 <= len(form) <= 7 and form.endswith(("up", "upp"))):
+            continue
+        for system in _LEGAL_ROMANISATIONS:
+            spelt = form
+            for a, b in system:
+                spelt = spelt.replace(a, b)
+            if spelt != form and len(spelt) >= 4 and spelt not in singles:
+                out.setdefault(spelt, form)
     return out
 
 
@@ -438,9 +515,11 @@ def _legal_typos(tokens: list[str], data: NameData, letters: int) -> list[str]:
     return out
 
 
-def _strip_legal(tokens: list[str], data: NameData, person: bool | None = False) -> tuple[list[str], list[str]]:
+def _strip_legal(tokens: list[str], data: NameData, person: bool | None = False,
+                 cyrillic: bool = False) -> tuple[list[str], list[str]]:
     """Tokens without their legal forms, and the forms removed. ``person``: True for a person's
-    name, None when the kind is unknown, False for an organisation (see ``_name_part``)."""
+    name, None when the kind is unknown, False for an organisation (see ``_name_part``);
+    ``cyrillic``: the name was written in Cyrillic."""
     if person is not True and tokens:
         # Letters of a legal form: two in an organisation's name (S.A.), three when the kind is
         # unknown (O.A.O., L.L.C.), where two may be a person's initials (Ivanov A. O.).
@@ -463,7 +542,7 @@ def _strip_legal(tokens: list[str], data: NameData, person: bool | None = False)
         else:
             i += 1
     if person is not False and spans:
-        spans = [sp for sp in spans if not _name_part(tokens, sp, spans, data, person)]
+        spans = [sp for sp in spans if not _name_part(tokens, sp, spans, data, person, cyrillic)]
     if not spans:
         return tokens, []
     kept: list[str] = []
@@ -483,7 +562,7 @@ _VOWEL = re.compile(r"[aeiouy]")
 
 
 def _name_part(tokens: list[str], span: tuple[int, int], spans: list[tuple[int, int]], data: NameData,
-               person: bool | None) -> bool:
+               person: bool | None, cyrillic: bool = False) -> bool:
     """Whether a legal form found in a name is rather one of its name parts: Se in Paek Se Bong
     (Societas Europaea), Sa, Ao, Ip are Korean and Chinese syllables too, Ag the Tuareg "son of".
     Only a word of two letters with a vowel (never LLC, OOO, GmbH or a phrase); in a person's
@@ -491,8 +570,10 @@ def _name_part(tokens: list[str], span: tuple[int, int], spans: list[tuple[int, 
     nothing else says organisation: no other legal form, no generic, common or vocabulary word
     (Shipping, Zavod), no number."""
     start, end = span
-    if person and all(len(t) == 1 for t in tokens[start:end]):
-        return True  # a person's initials (Kalinouski S.A., Ivanov N.V.), not S.A. or N.V.
+    if (person or cyrillic) and all(len(t) == 1 for t in tokens[start:end]):
+        # A person's initials (Kalinouski S.A., Ivanov N.V.), not S.A. or N.V.; in Cyrillic
+        # (Каліноўскі С.А.) whatever the kind: those forms of single letters are Latin ones.
+        return True
     word = tokens[start]
     if end - start != 1 or len(word) > 2 or not _VOWEL.search(word) or word.isdigit():
         return False
@@ -516,7 +597,8 @@ def parse_name(text: str, person: bool | None = None) -> NameRep:
             # same parse, one cache entry's work.
             return base
     data = name_data()
-    tokens, ignored = _strip_legal(latin_tokens(text), data, person)
+    tokens, ignored = _strip_legal(latin_tokens(text), data, person,
+                                   cyrillic=person is None and not text.isascii() and bool(_CYRILLIC.search(text)))
     raw = tuple(skeleton(t) for t in tokens)
     sks = tuple(data.given.get(s, s) for s in raw)
     concepts = tuple(concepts_of(s, data) for s in raw)

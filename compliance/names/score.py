@@ -638,13 +638,17 @@ def _syllables(x: str, b: NameRep, src: list[tuple[str, ...]], taken: set[int]) 
     return rest(0, 0, [])
 
 
-def _phrase_runs(a: NameRep, b: NameRep, used_a: set[int], used_b: set[int]) -> list[tuple[int, list[int]]]:
+def _phrase_runs(a: NameRep, b: NameRep, used_a: set[int], used_b: set[int],
+                 own: dict[int, int] | None = None) -> list[tuple[int, list[int]]]:
     """Unmatched words of ``a`` whose translation is a phrase (names.yaml translations with a
-    key of several words) written out by adjacent unmatched words of ``b``."""
+    key of several words) written out by adjacent unmatched words of ``b``. ``own``: words of
+    ``a`` already translated by one word of ``b`` (Neftepererabatyvayushchiy / Refinery), which
+    may take the rest of their phrase around it (Oil Refinery)."""
     out: list[tuple[int, list[int]]] = []
     taken = set(used_b)
     for i, concepts in enumerate(a.concepts):
-        if i in used_a:
+        mine = own.get(i) if own else None
+        if i in used_a and mine is None:
             continue
         for concept in concepts:
             if " " not in concept:
@@ -653,7 +657,9 @@ def _phrase_runs(a: NameRep, b: NameRep, used_a: set[int], used_b: set[int]) -> 
             k = len(words)
             for j0 in range(len(b.skeletons) - k + 1):
                 run = list(range(j0, j0 + k))
-                if b.skeletons[j0:j0 + k] == words and not taken.intersection(run):
+                if mine is not None and mine not in run:
+                    continue
+                if b.skeletons[j0:j0 + k] == words and not taken.intersection(j for j in run if j != mine):
                     out.append((i, run))
                     taken.update(run)
                     break
@@ -1289,15 +1295,17 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         split_b.add(j)
     if not person and ((any(ka) and _has_phrase(ka)) or (any(kb) and _has_phrase(kb))):
         # A word translating a phrase of the other side (Nedvizhimost / Real Estate).
-        for i, run in _phrase_runs(a, b, used_a, used_b) if _has_phrase(ka) else ():
+        tr_a = {i: j for i, j, _, how in pairs if how == "translated"}
+        tr_b = {j: i for i, j, _, how in pairs if how == "translated"}
+        for i, run in _phrase_runs(a, b, used_a, used_b, tr_a) if _has_phrase(ka) else ():
             used_a.add(i)
             used_b.update(run)
-            pairs.extend((i, j, TRANSLATED_CREDIT, "translated") for j in run)
+            pairs.extend((i, j, TRANSLATED_CREDIT, "translated") for j in run if j != tr_a.get(i))
             split_a.add(i)
-        for j, run in _phrase_runs(b, a, used_b, used_a) if _has_phrase(kb) else ():
+        for j, run in _phrase_runs(b, a, used_b, used_a, tr_b) if _has_phrase(kb) else ():
             used_b.add(j)
             used_a.update(run)
-            pairs.extend((i, j, TRANSLATED_CREDIT, "translated") for i in run)
+            pairs.extend((i, j, TRANSLATED_CREDIT, "translated") for i in run if i != tr_b.get(j))
             split_b.add(j)
     if not person:
         # Acronyms of the other name's words (GTF Neman / Grodno Tobacco Factory Neman), then
