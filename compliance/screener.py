@@ -187,8 +187,11 @@ class Screener:
                 # Imported here: the file readers add ~25 ms to ``import compliance.screener``.
                 from compliance.io.readers import normalise_record
 
-                data, read_notes = normalise_record(shipment, row_number or 1)
+                problems: list[str] = []
+                data, read_notes = normalise_record(shipment, row_number or 1, problems)
                 notes = [*notes, *read_notes]
+                if problems:  # what makes a file row ERROR (an amount of 10^15, a number as currency)
+                    raise InvalidInput("; ".join(problems), field=problems[0].split(" ", 1)[0])
                 s = parse_shipment(data, row_number)
         except InvalidInput as e:
             return ScreeningResult(row_number=row_number, shipment_id=None if raw_id is None else str(raw_id),

@@ -62,3 +62,18 @@ def test_http_reads_party_names_as_a_file_does(screener: Screener) -> None:
             assert result["warnings"], name
         r = client.post("/v1/screen", json={"shipment_id": "S2", "hs_code": "847l30", "destination_country": "BY"})
         assert r.json()["result"]["verdict"] == "BLOCK" and "letters for digits" in str(r.json()["result"]["warnings"])
+
+
+@pytest.mark.parametrize(("record", "field"), [
+    ({"value": "1e16"}, "value"),
+    ({"quantity": 10**15}, "quantity"),
+    ({"value": "1", "currency": "234.50"}, "currency"),
+])
+def test_screen_of_a_dict_is_error_where_a_file_row_is(record: dict[str, object], field: str) -> None:
+    """What makes a file row ERROR (an amount of 10^15 or more, a number as currency) makes the
+    dict given to ``Screener.screen`` ERROR too, naming the field (HTTP answers 422)."""
+    from compliance.screener import Screener
+
+    result = Screener.load(include_imported=False).screen(
+        {"shipment_id": "S1", "hs_code": "847130", "destination_country": "DE", **record}, row_number=1)
+    assert result.verdict.value == "ERROR" and (result.error or "").startswith(field)
