@@ -217,6 +217,8 @@ def prefix_relation(shipment_code: str, rule_code: str) -> str | None:
 # Chapters 98 and 99 are national (CN 98 complete industrial plant, US HTS 98/99 special
 # provisions): HS 2022 does not hold them, and they are not unknown.
 _NATIONAL_CHAPTERS = frozenset({"98", "99"})
+_MAY_MISS = ("(an HS 2017 or mistyped code?), and the goods rules, written in HS 2022 / CN codes, may miss it: "
+             "check the code")
 
 
 @lru_cache(maxsize=1)
@@ -239,17 +241,12 @@ def nomenclature_note(code: str) -> str | None:
     if code[:2] in _NATIONAL_CHAPTERS or code[2:4] == "00":
         return None
     if code[:4] not in hs_headings():
-        return (f"hs_code {format_hs(code)}: HS 2022 has no heading {code[:4]} (an HS 2017 or mistyped code?), "
-                "and the goods rules, written in HS 2022 / CN codes, may miss it: check the code")
+        return f"hs_code {format_hs(code)}: HS 2022 has no heading {code[:4]} {_MAY_MISS}"
     if len(code) < 6:
         if len(code) == 5 and code[4] != "0" and code not in _one_dash_groups():
-            return (f"hs_code {code}: heading {code[:4]} has no subheading group {code[:4]} {code[4]} in HS 2022 "
-                    "(an HS 2017 or mistyped code?), and the goods rules, written in HS 2022 / CN codes, may miss "
-                    "it: check the code")
+            return f"hs_code {code}: heading {code[:4]} has no subheading group {code[:4]} {code[4]} in HS 2022 {_MAY_MISS}"
         return None
     sub = code[:6]
     if sub in hs_subheadings() or sub[4:] == "00" or (sub[5] == "0" and sub[:5] in _one_dash_groups()):
         return None
-    return (f"hs_code {format_hs(code)}: heading {code[:4]} has no subheading {format_hs(sub)} in HS 2022 "
-            "(an HS 2017 or mistyped code?), and the goods rules, written in HS 2022 / CN codes, may miss it: "
-            "check the code")
+    return f"hs_code {format_hs(code)}: heading {code[:4]} has no subheading {format_hs(sub)} in HS 2022 {_MAY_MISS}"
