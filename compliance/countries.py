@@ -250,6 +250,11 @@ def _route_words(piece: str) -> list[str]:
     return out or [piece]
 
 
+def _hyphened_codes(piece: str) -> bool:
+    """Is ``piece`` country codes joined by hyphens ("PL-BY-RU"), not a hyphenated name?"""
+    return all(_CODE.fullmatch(w) and _resolves(w) for w in piece.split("-")) and not _resolves(piece)
+
+
 def split_countries(value: str) -> list[str]:
     """Split a transit list written with ; , | > or '->' into its parts (not yet resolved).
 
@@ -274,6 +279,8 @@ def split_countries(value: str) -> list[str]:
             elif len(words := piece.split()) > 1 and all(_CODE.fullmatch(w) and _resolves(w) for w in words) \
                     and not _resolves(piece):
                 out.extend(words)  # "PL BY RU": codes separated by spaces only
+            elif "-" in piece and piece.isupper() and _hyphened_codes(piece):
+                out.extend(piece.split("-"))  # "PL-BY-RU": codes joined by hyphens (Guinea-Bissau stays)
             else:
                 out.append(piece)
     return out

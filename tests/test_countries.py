@@ -62,7 +62,10 @@ def test_near_names_are_not_countries(text: str) -> None:
     # and ISO codes separated by spaces only
     ("PL/BY/RU", ["PL", "BY", "RU"]), ("PL - BY - RU", ["PL", "BY", "RU"]), ("PL–BY—RU", ["PL", "BY", "RU"]),
     ("PL=>BY", ["PL", "BY"]), ("PL\nBY", ["PL", "BY"]), ("PL BY RU", ["PL", "BY", "RU"]),
+    # ISO codes joined by hyphens only (was ERROR: "names 3 countries, give one")
+    ("PL-BY-RU", ["PL", "BY", "RU"]), ("DE-PL-LT-BY; KZ", ["DE", "PL", "LT", "BY", "KZ"]), ("LTU-BLR", ["LTU", "BLR"]),
     # hard negatives: hyphens and spaces inside names do not split them
+    ("GUINEA-BISSAU", ["GUINEA-BISSAU"]), ("TIMOR-LESTE > BY", ["TIMOR-LESTE", "BY"]), ("PL-XX", ["PL-XX"]),
     ("Guinea-Bissau > BY", ["Guinea-Bissau", "BY"]), ("Timor-Leste; BY", ["Timor-Leste", "BY"]),
     ("Valko-Venäjä", ["Valko-Venäjä"]), ("United States > BY", ["United States", "BY"]),
     ("Bosnia and Herzegovina; BY", ["Bosnia and Herzegovina", "BY"]), ("South Africa", ["South Africa"]),
