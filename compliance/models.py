@@ -134,9 +134,11 @@ def amount_currency_note(value: Any, currency: Any) -> str | None:
     choices = AMBIGUOUS_SIGNS[sign]
     if have in choices:
         return None
-    said = f"currency says {have}" if have else "the currency column is empty"
-    return (f"value {quoted(value)}: '{sign}' may be {', '.join(choices)} and {said}: the amount {text} is read "
-            f"without a currency; write one of {', '.join(choices)} in the currency column")
+    if have:  # as readers say for "€ 100" with USD: the column is used
+        return (f"value {quoted(value)} says '{sign}' ({' or '.join(choices)}) but currency says {have}: "
+                f"using {have}; fix one of them")
+    return (f"value {quoted(value)}: '{sign}' may be {', '.join(choices)} and the currency column is empty: the "
+            f"amount {text} is read without a currency; write one of {', '.join(choices)} in the currency column")
 
 
 def ambiguous_number(value: Any) -> bool:

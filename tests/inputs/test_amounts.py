@@ -75,6 +75,7 @@ def test_kr_note(written: str, column: str | None, noted: bool) -> None:
     assert (note is not None) == noted
     if note:
         assert "SEK" in note and "NOK" in note and written in note
+        assert ("currency says USD" in note) == (column == "USD")
 
 
 def _read(tmp_path: Path, text: str) -> list[RawRow]:
