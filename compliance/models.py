@@ -79,22 +79,66 @@ def _token(v: str) -> str:
     return re.sub(r"[\s\-]+", "_", v.strip().lower())
 
 
-# A currency written into the amount: "€ 1.234,56", "1234 EUR", "USD 100".
-_CURRENCY = re.compile(r"^(?:([€$£¥₽]|[A-Za-z]{3})\s*)?(.*?)(?:\s*([€$£¥₽]|[A-Za-z]{3}))?$")
-_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₽": "RUB"}
+# A currency written into the amount: "€ 1.234,56", "1234 EUR", "USD 100", "1 234,56 zł", "R$ 1.234,56",
+# "US$1,234.56", "1 234 руб.", "Br 500". Three-letter codes come before the two-letter signs so that
+# "BRL 100" is BRL, not "Br" and "L 100". Matched case-blind; looked up casefolded, trailing dot dropped.
+_SIGN = r"US\$|R\$|[€$£¥₽₸]|[A-Za-z]{3}|руб\.?|грн\.?|р\.?|zł|kč|ft|kr|br"
+_CURRENCY = re.compile(rf"^(?:({_SIGN})\s*)?(.*?)(?:\s*({_SIGN}))?$", re.IGNORECASE)
+# Signs to ISO 4217 codes. "kr" is the krona/krone of Sweden, Norway, Denmark and Iceland: no one
+# code, so the amount is read and the currency is left to the currency column (AMBIGUOUS_SIGNS).
+_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₽": "RUB", "₸": "KZT", "us$": "USD", "r$": "BRL",
+            "руб": "RUB", "р": "RUB", "грн": "UAH", "br": "BYN", "zł": "PLN", "kč": "CZK", "ft": "HUF"}
+AMBIGUOUS_SIGNS: dict[str, tuple[str, ...]] = {"kr": ("SEK", "NOK", "DKK", "ISK")}
 _GROUPING = str.maketrans("", "", " \u00a0\u202f\u2009'’_")
 _AMBIGUOUS = re.compile(r"[+-]?[1-9]\d{0,2}[.,]\d{3}")
 
 
-def split_amount(value: str) -> tuple[str, str | None]:
-    """``"€ 1.234,56"`` -> ``("1.234,56", "EUR")``: the number text and the currency written with it."""
-    m = _CURRENCY.match(value.strip())
+def _sign(value: str) -> tuple[str, str | None]:
+    """The number text and the sign written with it, casefolded without a trailing dot ("руб." -> "руб")."""
+    m = _CURRENCY.match(value)
     if m is None or not m.group(2):
-        return value.strip(), None
+        return value, None
     cur = m.group(1) or m.group(3)
     if cur is None or (m.group(1) and m.group(3)):
-        return value.strip(), None
-    return m.group(2).strip(), _SYMBOLS.get(cur, cur.upper())
+        return value, None
+    return m.group(2).strip(), cur.casefold().rstrip(".")
+
+
+def split_amount(value: str) -> tuple[str, str | None]:
+    """``"€ 1.234,56"`` -> ``("1.234,56", "EUR")``: the number text and the currency written with it.
+    An ambiguous sign (``"100 kr"``) gives the number and None: the currency column must say which."""
+    value = value.strip()
+    if value[:1].isdigit() and value[-1:].isdigit():
+        return value, None  # a plain amount: a sign is never a digit (the per-row fast path)
+    text, sign = _sign(value)
+    if sign is None:
+        return text, None
+    if sign in AMBIGUOUS_SIGNS:
+        return text, None
+    return text, _SYMBOLS.get(sign, sign.upper())
+
+
+def amount_currency_note(value: Any, currency: Any) -> str | None:
+    """The warning for an amount written with an ambiguous sign (``"100 kr"``) whose currency column
+    does not say which currency it is; None otherwise (a plain amount, a clear sign, or a column
+    naming one of the sign's currencies)."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if value[:1].isdigit() and value[-1:].isdigit():
+        return None
+    text, sign = _sign(value)
+    if sign is None or sign not in AMBIGUOUS_SIGNS:
+        return None
+    have = currency.strip().upper() if isinstance(currency, str) else ""
+    choices = AMBIGUOUS_SIGNS[sign]
+    if have in choices:
+        return None
+    if have:  # as readers say for "€ 100" with USD: the column is used
+        return (f"value {quoted(value)} says '{sign}' ({' or '.join(choices)}) but currency says {have}: "
+                f"using {have}; fix one of them")
+    return (f"value {quoted(value)}: '{sign}' may be {', '.join(choices)} and the currency column is empty: the "
+            f"amount {text} is read without a currency; write one of {', '.join(choices)} in the currency column")
 
 
 def ambiguous_number(value: Any) -> bool:
