@@ -38,7 +38,15 @@ from compliance.hs import InvalidHSCode, hs_from_number, lookalike_digits, norma
 from compliance.io.party_names import SUSPECT as _SUSPECT_NAME
 from compliance.io.party_names import clean_party_name
 from compliance.io.writers import echo_names
-from compliance.models import INPUT_COLUMNS, PARTY_ROLES, REQUIRED_COLUMNS, ambiguous_number, parse_number, split_amount
+from compliance.models import (
+    INPUT_COLUMNS,
+    PARTY_ROLES,
+    REQUIRED_COLUMNS,
+    ambiguous_number,
+    amount_currency_note,
+    parse_number,
+    split_amount,
+)
 
 log = logging.getLogger(__name__)
 
@@ -855,6 +863,8 @@ class InputTable:
                 (warnings if problems is None else problems).append(_absurd(name, v))
                 continue
             text, currency = split_amount(v)
+            if name == "value" and currency is None and (note := amount_currency_note(v, data.get("currency"))):
+                warnings.append(f"row {i}: {note}")  # 'kr': SEK, NOK, DKK or ISK? the column must say
             if name == "value" and currency and text and text[0] in "0123456789(":
                 have = str(data.get("currency") or "").strip().upper()
                 if not have:

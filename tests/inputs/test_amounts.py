@@ -100,3 +100,16 @@ def test_sign_and_column_disagree_as_for_euro(tmp_path: Path) -> None:
     for r, (sign, column) in zip(rows, [("EUR", "USD"), ("PLN", "USD"), ("BYN", "RUB")], strict=True):
         assert r.data.get("currency") == column
         assert any(f"says {sign} but currency says {column}" in w for w in r.warnings), r.warnings
+
+
+def test_kr_without_a_currency_column_warns_in_a_file(tmp_path: Path) -> None:
+    """``kr`` names four currencies: a file row whose currency column does not say which one is
+    warned about (an empty column or another currency); SEK, NOK, DKK or ISK there is quiet."""
+    path = tmp_path / "kr.csv"
+    path.write_text("shipment_id,hs_code,destination_country,value,currency\n"
+                    "K1,940360,DE,100 kr,\nK2,940360,DE,100 kr,SEK\nK3,940360,DE,100 kr,USD\n", encoding="utf-8")
+    with open_input(path) as table:
+        rows = [raw for chunk in table.chunks(10) for raw in chunk]
+    kr = [[w for w in raw.warnings if "'kr'" in w] for raw in rows]
+    assert [bool(w) for w in kr] == [True, False, True]
+    assert "currency column is empty" in kr[0][0] and "currency says USD" in kr[2][0]
