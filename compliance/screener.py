@@ -191,7 +191,8 @@ class Screener:
                 data, read_notes = normalise_record(shipment, row_number or 1, problems)
                 notes = [*notes, *read_notes]
                 if problems:  # what makes a file row ERROR (an amount of 10^15, a number as currency)
-                    raise InvalidInput("; ".join(problems), field=problems[0].split(" ", 1)[0])
+                    raise InvalidInput(("" if row_number is None else f"row {row_number}: ") + "; ".join(problems),
+                                       row=row_number, field=problems[0].split(" ", 1)[0])
                 s = parse_shipment(data, row_number)
         except InvalidInput as e:
             return ScreeningResult(row_number=row_number, shipment_id=None if raw_id is None else str(raw_id),

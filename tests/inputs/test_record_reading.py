@@ -76,4 +76,4 @@ def test_screen_of_a_dict_is_error_where_a_file_row_is(record: dict[str, object]
 
     result = Screener.load(include_imported=False).screen(
         {"shipment_id": "S1", "hs_code": "847130", "destination_country": "DE", **record}, row_number=1)
-    assert result.verdict.value == "ERROR" and (result.error or "").startswith(field)
+    assert result.verdict.value == "ERROR" and (result.error or "").startswith(f"row 1: {field}")
