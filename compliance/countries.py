@@ -250,9 +250,10 @@ def _route_words(piece: str) -> list[str]:
     return out or [piece]
 
 
-def _hyphened_codes(piece: str) -> bool:
-    """Is ``piece`` country codes joined by hyphens ("PL-BY-RU"), not a hyphenated name?"""
-    return all(_CODE.fullmatch(w) and _resolves(w) for w in piece.split("-")) and not _resolves(piece)
+def _joined_codes(piece: str, words: list[str]) -> bool:
+    """Is ``piece``, split into ``words``, country codes joined ("PL BY RU", "PL-BY-RU"), not one
+    name written with spaces or hyphens?"""
+    return all(_CODE.fullmatch(w) and _resolves(w) for w in words) and not _resolves(piece)
 
 
 def split_countries(value: str) -> list[str]:
@@ -276,11 +277,10 @@ def split_countries(value: str) -> list[str]:
                 continue
             if len(out) > start and not _resolves(piece) and _resolves(f"{out[-1]}, {piece}"):
                 out[-1] = f"{out[-1]}, {piece}"
-            elif len(words := piece.split()) > 1 and all(_CODE.fullmatch(w) and _resolves(w) for w in words) \
-                    and not _resolves(piece):
+            elif len(words := piece.split()) > 1 and _joined_codes(piece, words):
                 out.extend(words)  # "PL BY RU": codes separated by spaces only
-            elif "-" in piece and piece.isupper() and _hyphened_codes(piece):
-                out.extend(piece.split("-"))  # "PL-BY-RU": codes joined by hyphens (Guinea-Bissau stays)
+            elif "-" in piece and piece.isupper() and _joined_codes(piece, words := piece.split("-")):
+                out.extend(words)  # "PL-BY-RU": codes joined by hyphens (Guinea-Bissau stays)
             else:
                 out.append(piece)
     return out

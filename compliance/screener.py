@@ -242,11 +242,10 @@ class Screener:
             echo = dict(echo)
         # A document kind the contract does not know vouches for nothing: the row says so (once,
         # also for a row a worker or the quota pass hands back with its warnings).
-        if (note := ctx.shipment.end_use_doc_warning) is not None and note not in ctx.warnings:
-            ctx.warnings.append(note)
-        # A code HS 2022 does not have (an HS 2017 code, a typo) may slip past the goods rules.
-        if (note := ctx.shipment.hs_code_warning) is not None and note not in ctx.warnings:
-            ctx.warnings.append(note)
+        # So does a code HS 2022 does not have (an HS 2017 code, a typo): the goods rules may miss it.
+        for note in (ctx.shipment.end_use_doc_warning, ctx.shipment.hs_code_warning):
+            if note is not None and note not in ctx.warnings:
+                ctx.warnings.append(note)
         if not goods and not quota and not parties:
             # Most rows of a batch: nothing to lower (only the hooks may add findings).
             findings: list[Finding] = []
