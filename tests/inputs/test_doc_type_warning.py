@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from compliance.engine import iter_results
-from compliance.io import open_input
 from compliance.models import DOC_TYPES, parse_shipment
 from compliance.screener import Screener
+from tests.csvfiles import screen_file
 
 ROW = {"shipment_id": "S1", "hs_code": "854231", "destination_country": "KZ", "end_use_doc_issuer": "manufacturer"}
 
@@ -39,8 +38,6 @@ def test_unknown_kind_warning_in_a_batch(tmp_path: Path) -> None:
     path = tmp_path / "docs.csv"
     path.write_text("shipment_id,hs_code,destination_country,end_use_doc_type\n"
                     + "".join(f"S{i},940360,DE,passport\n" for i in range(30)), encoding="utf-8")
-    screener = Screener.load(include_imported=False)
-    with open_input(path) as table:
-        results = list(iter_results(screener, table.chunks(7)))
+    results, _ = screen_file(Screener.load(include_imported=False), path)
     assert len(results) == 30
     assert all(any(w.startswith("end_use_doc_type 'passport'") for w in r.warnings) for r in results)

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from compliance.engine import iter_results
 from compliance.exc import InputFileError
 from compliance.io import open_input
 from compliance.models import ScreeningResult
 from compliance.screener import Screener
+from tests.csvfiles import screen_file
 
 H = ["shipment_id", "hs_code", "destination_country", "description"]
 
@@ -40,8 +40,7 @@ def screener() -> Screener:
 
 
 def _screen(screener: Screener, path: Path) -> tuple[list[ScreeningResult], list[str]]:
-    with open_input(path) as table:
-        return list(iter_results(screener, table.chunks(7))), table.warnings
+    return screen_file(screener, path)
 
 
 def _check(results: list[ScreeningResult], ids: list[str | None]) -> None:

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from compliance.engine import iter_results
 from compliance.hs import nomenclature_note
-from compliance.io import open_input
 from compliance.screener import Screener
+from tests.csvfiles import screen_file
 
 ROW = {"shipment_id": "S1", "destination_country": "DE", "origin_country": "PL"}
 
@@ -42,9 +41,7 @@ def test_unknown_code_warning_in_a_batch(tmp_path: Path) -> None:
     path = tmp_path / "codes.csv"
     path.write_text("shipment_id,hs_code,destination_country\n"
                     + "".join(f"S{i},{'690890' if i % 2 else '690721'},DE\n" for i in range(30)), encoding="utf-8")
-    screener = Screener.load(include_imported=False)
-    with open_input(path) as table:
-        results = list(iter_results(screener, table.chunks(7)))
+    results, _ = screen_file(Screener.load(include_imported=False), path)
     assert len(results) == 30 and all(r.verdict.value == "CLEAR" for r in results)
     for i, r in enumerate(results):
         assert any(w.startswith("hs_code 6908 90") for w in r.warnings) == bool(i % 2)

@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from compliance.engine import iter_results
 from compliance.exc import InputFileError
 from compliance.io import ResultWriter, open_input
 from compliance.models import ScreeningResult
 from compliance.screener import Screener
+from tests.csvfiles import screen_file
 
 BAD = Path(__file__).parents[1] / "data" / "bad"
 EXPECTED: dict[str, dict[str, object]] = yaml.safe_load((BAD / "expected.yaml").read_text(encoding="utf-8"))
@@ -35,10 +35,7 @@ def screener() -> Screener:
 
 
 def _screen(screener: Screener, path: Path, **kw: object) -> tuple[list[ScreeningResult], list[str]]:
-    table = open_input(path, **kw)  # type: ignore[arg-type]
-    with table:
-        results = list(iter_results(screener, table.chunks(3)))
-    return results, table.warnings
+    return screen_file(screener, path, 3, **kw)
 
 
 def test_corpus_is_complete() -> None:
