@@ -28,7 +28,8 @@ def import_cmd(
                                          "list in the curated format)."),
     format: str | None = typer.Option(None, "--format", help="Format (default: detected from the content)."),
     name: str | None = typer.Option(None, "--name", help="Store under this list name (default: the format's)."),
-    force: bool = typer.Option(False, "--force", help="Replace a stored list even if this file is older."),
+    force: bool = typer.Option(False, "--force", help="Replace a stored list even if this file is older or has "
+                                                      "fewer than half its entries."),
 ) -> None:
     """Read a list file and keep it: every later screening uses it. A failed import keeps the old list."""
     from compliance.lists import import_list

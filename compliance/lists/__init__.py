@@ -303,8 +303,9 @@ def import_list(path: str | Path, format: str | None = None, *, name: str | None
 
     Written to a temporary file and renamed, so a failed import leaves the previous list intact.
     Re-importing the same content changes nothing (the stored list and its import time stay).
-    A file older than the stored list of the same name (by the list's own date) is refused
-    unless ``force``: a stale download must not silently replace a newer list.
+    A file older than the stored list of the same name (by the list's own date), or with fewer than
+    half its entries, is refused unless ``force``: a stale or cut download must not silently replace
+    a newer or whole list.
     """
     loaded = load_list(path, format)
     if name:
@@ -322,6 +323,12 @@ def import_list(path: str | Path, format: str | None = None, *, name: str | None
         raise ListLoadError(f"{path}: this {loaded.info.name} list is dated {loaded.info.date}, older than the one "
                             f"already imported ({previous.date}, {previous.entries} entries); kept the stored "
                             "list (use --force to replace it anyway)")
+    if previous is not None and not force and loaded.info.entries * 2 < previous.entries:
+        # A cut download or a selection would silently drop most of the list from every later screening.
+        raise ListLoadError(f"{path}: {loaded.info.entries} entries would replace the {previous.entries} of the "
+                            f"stored {previous.name} list (dated {previous.date or 'unknown'}): a partial file or a "
+                            "selection? kept the stored list (use --force to replace it anyway, or --name to keep "
+                            "this file as a list of its own)")
     if previous is not None and loaded.info.entries < previous.entries * 0.8:
         # Lists change by a few per cent from one release to the next: a fifth fewer is worth a word.
         loaded.info.warnings.append(f"{loaded.info.entries} entries replace the {previous.entries} of the stored "

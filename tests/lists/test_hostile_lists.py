@@ -8,7 +8,10 @@ import json
 import shutil
 from pathlib import Path
 
-from compliance.lists import detect_format, import_list, load_list
+import pytest
+
+from compliance.exc import ListLoadError
+from compliance.lists import detect_format, import_list, imported_lists, load_list
 
 SDN_ROW = '{n},"{name}","entity","BELARUS-EO14038",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- '
 
@@ -68,6 +71,15 @@ def test_much_shorter_list_than_the_stored_one_is_said(tmp_path: Path) -> None:
     assert info.entries == 70 and any("a partial file?" in w for w in info.warnings)
     info = import_list(_sdn(tmp_path / "next" / "sdn.csv", 68))
     assert not any("a partial file?" in w for w in info.warnings)
+
+
+def test_list_cut_to_under_half_does_not_replace_the_stored_one(tmp_path: Path) -> None:
+    import_list(_sdn(tmp_path / "full" / "sdn.csv", 100))
+    with pytest.raises(ListLoadError, match=r"49 entries would replace the 100 .*kept the stored list"):
+        import_list(_sdn(tmp_path / "cut" / "sdn.csv", 49, b"\r\n"))
+    assert imported_lists()[0].info.entries == 100
+    assert import_list(_sdn(tmp_path / "cut" / "sdn.csv", 49, b"\r\n"), force=True).entries == 49
+    assert import_list(_sdn(tmp_path / "sel" / "sdn.csv", 20), name="ofac-selection").entries == 20
 
 
 def test_ofac_list_twice_in_one_file_is_merged(tmp_path: Path) -> None:
