@@ -82,26 +82,34 @@ def _token(v: str) -> str:
 # A currency written into the amount: "€ 1.234,56", "1234 EUR", "USD 100", "1 234,56 zł", "R$ 1.234,56",
 # "US$1,234.56", "1 234 руб.", "Br 500". Three-letter codes come before the two-letter signs so that
 # "BRL 100" is BRL, not "Br" and "L 100". Matched case-blind; looked up casefolded, trailing dot dropped.
-_SIGN = r"US\$|R\$|[€$£¥₽₸]|[A-Za-z]{3}|руб\.?|грн\.?|р\.?|zł|kč|ft|kr|br"
+_SIGN = r"US\$|R\$|[€$£¥₽₸]|[A-Za-z]{3}|(?:бел|рос)\.?\s?руб\.?|руб\.?|грн\.?|р\.?|zł|kč|ft|kr|br"
 _CURRENCY = re.compile(rf"^(?:({_SIGN})\s*)?(.*?)(?:\s*({_SIGN}))?$", re.IGNORECASE)
-# Signs to ISO 4217 codes. "kr" is the krona/krone of Sweden, Norway, Denmark and Iceland: no one
-# code, so the amount is read and the currency is left to the currency column (AMBIGUOUS_SIGNS).
+# Signs to ISO 4217 codes. "kr" is the krona/krone of Sweden, Norway, Denmark and Iceland, and "руб."
+# / "р." the rouble of Belarus (BYN, as Belarusian invoices write it) or of Russia (RUB), about 30x
+# apart: no one code, so the amount is read and the currency is left to the currency column
+# (AMBIGUOUS_SIGNS). "бел. руб." and "рос. руб." say which rouble.
 _SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₽": "RUB", "₸": "KZT", "us$": "USD", "r$": "BRL",
-            "руб": "RUB", "р": "RUB", "грн": "UAH", "br": "BYN", "zł": "PLN", "kč": "CZK", "ft": "HUF"}
-AMBIGUOUS_SIGNS: dict[str, tuple[str, ...]] = {"kr": ("SEK", "NOK", "DKK", "ISK")}
+            "белруб": "BYN", "росруб": "RUB", "грн": "UAH", "br": "BYN", "zł": "PLN", "kč": "CZK",
+            "ft": "HUF"}
+AMBIGUOUS_SIGNS: dict[str, tuple[str, ...]] = {"kr": ("SEK", "NOK", "DKK", "ISK"), "руб": ("BYN", "RUB"),
+                                               "р": ("BYN", "RUB")}
 _GROUPING = str.maketrans("", "", " \u00a0\u202f\u2009'’_")
 _AMBIGUOUS = re.compile(r"[+-]?[1-9]\d{0,2}[.,]\d{3}")
 
 
 def _sign(value: str) -> tuple[str, str | None]:
-    """The number text and the sign written with it, casefolded without a trailing dot ("руб." -> "руб")."""
+    """The number text and the sign written with it, casefolded without a trailing dot ("руб." -> "руб";
+    "бел. руб." -> "белруб")."""
     m = _CURRENCY.match(value)
     if m is None or not m.group(2):
         return value, None
     cur = m.group(1) or m.group(3)
     if cur is None or (m.group(1) and m.group(3)):
         return value, None
-    return m.group(2).strip(), cur.casefold().rstrip(".")
+    sign = cur.casefold().rstrip(".")
+    if sign.endswith("руб") and len(sign) > 3:
+        sign = sign.replace(".", "").replace(" ", "")  # "бел. руб" -> "белруб"
+    return m.group(2).strip(), sign
 
 
 def split_amount(value: str) -> tuple[str, str | None]:

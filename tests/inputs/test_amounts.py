@@ -1,6 +1,6 @@
 """Amounts written with a currency sign or code before or after them: the number is read and the
-sign gives the currency (ISO 4217), as ``€``/``EUR`` always did. ``kr`` (SEK, NOK, DKK or ISK) gives
-the number only: the currency column must say which one."""
+sign gives the currency (ISO 4217), as ``€``/``EUR`` always did. ``kr`` (SEK, NOK, DKK or ISK) and
+``руб.`` / ``р.`` (BYN or RUB) give the number only: the currency column must say which one."""
 
 from __future__ import annotations
 
@@ -20,9 +20,13 @@ SIGNED: list[tuple[str, float, str | None]] = [
     ("R$1.234,56", 1234.56, "BRL"),
     ("US$1,234.56", 1234.56, "USD"),
     ("US$ 1,234.56", 1234.56, "USD"),
-    ("1 234 руб.", 1234.0, "RUB"),
-    ("1 234,50 руб", 1234.5, "RUB"),
-    ("1 234 р.", 1234.0, "RUB"),
+    ("1 234 руб.", 1234.0, None),  # BYN or RUB: the currency column says which
+    ("1 234,50 руб", 1234.5, None),
+    ("1 234 р.", 1234.0, None),
+    ("1 234 бел. руб.", 1234.0, "BYN"),
+    ("1 234 бел.руб.", 1234.0, "BYN"),
+    ("1 234 рос. руб.", 1234.0, "RUB"),
+    ("1 234 Бел. руб", 1234.0, "BYN"),
     ("₽ 1 234", 1234.0, "RUB"),
     ("1 234 ₽", 1234.0, "RUB"),
     ("1 234 грн", 1234.0, "UAH"),
@@ -69,12 +73,17 @@ def test_not_an_amount(written: str) -> None:
     ("kr 1 234", "NOK", False),
     ("1 234 zł", None, False),
     ("1234", None, False),
+    ("1 234 руб.", None, True),
+    ("1 234 руб.", "BYN", False),
+    ("1 234 р.", "rub", False),
+    ("1 234 бел. руб.", None, False),
 ])
 def test_kr_note(written: str, column: str | None, noted: bool) -> None:
     note = amount_currency_note(written, column)
     assert (note is not None) == noted
     if note:
-        assert "SEK" in note and "NOK" in note and written in note
+        assert ("SEK" in note and "NOK" in note) or ("BYN" in note and "RUB" in note)
+        assert written in note
         assert ("currency says USD" in note) == (column == "USD")
 
 
