@@ -227,6 +227,35 @@ def _one_dash_groups() -> frozenset[str]:
     return frozenset(s[:5] for s in hs_subheadings())
 
 
+# HS 2017 codes that HS 2022 deleted, with the HS 2022 code that took their goods (WCO correlation
+# table HS 2017-HS 2022), where those goods are restricted goods of the rules: a file still written
+# in HS 2017 would otherwise screen aircraft parts (8803) or CHPL electrical parts (8548 90) as
+# unknown, ordinary goods. A heading kept its subheading numbers (8803 30 -> 8807 30): the rest of
+# the code is kept. A subheading split in two or more has as successor the digits its parts share
+# (8541 40 -> 8541 4, broader than the CHPL 8541 49: REVIEW): CN digits beneath it do not carry over.
+_HS2017_SUCCESSORS = {
+    "8803": "8807",      # parts of aircraft -> parts of aircraft and unmanned aircraft
+    "854140": "85414",   # photosensitive devices, LEDs -> 8541 41, 42, 43, 49
+    "854150": "85415",   # other semiconductor devices -> 8541 51 (transducers), 8541 59
+    "852580": "85258",   # television and digital cameras -> 8525 81, 82, 83, 89
+    "854890": "854800",  # electrical parts n.e.s. (8548 10 battery waste moved to 8549)
+    "902780": "90278",   # other analysers -> 9027 81 mass spectrometers, 9027 89
+    "845610": "84561",   # laser and light machine tools -> 8456 11, 12
+    "851712": "85171",   # telephones for cellular networks -> 8517 13, 14
+}
+
+
+@lru_cache(maxsize=8192)
+def screened_code(code: str) -> str:
+    """The code the goods rules judge: the declared (normalised) code, or for an HS 2017 code
+    HS 2022 deleted, its HS 2022 successor (``_HS2017_SUCCESSORS``)."""
+    if (new := _HS2017_SUCCESSORS.get(code[:4])) is not None and code[:4] not in hs_headings():
+        return new + code[4:]
+    if len(code) >= 6 and (new := _HS2017_SUCCESSORS.get(code[:6])) is not None and code[:6] not in hs_subheadings():
+        return new
+    return code
+
+
 @lru_cache(maxsize=4096)
 def nomenclature_note(code: str) -> str | None:
     """A row warning for a normalised code whose heading or subheading HS 2022 does not have
@@ -240,6 +269,9 @@ def nomenclature_note(code: str) -> str | None:
     """
     if code[:2] in _NATIONAL_CHAPTERS or code[2:4] == "00":
         return None
+    if (successor := screened_code(code)) != code:
+        return (f"hs_code {format_hs(code)}: HS 2022 deleted {format_hs(code[:4] if successor[:4] != code[:4] else code[:6])} "
+                f"(an HS 2017 code): screened as its HS 2022 successor {format_hs(successor)}; declare the HS 2022 / CN code")
     if code[:4] not in hs_headings():
         return f"hs_code {format_hs(code)}: HS 2022 has no heading {code[:4]} {_MAY_MISS}"
     if len(code) < 6:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from compliance import __version__
 from compliance.exc import ComplianceError, InvalidInput
-from compliance.hs import prefix_relation
+from compliance.hs import prefix_relation, screened_code
 from compliance.lists.model import Entity, ListInfo, LoadedList
 from compliance.models import PARTY_ROLES, Family, Finding, Party, ScreeningResult, Shipment, Verdict, parse_shipment
 from compliance.rules import humanitarian
@@ -559,6 +559,7 @@ class GoodsCache:
     def _compute_hits(self, code: str, date: dt.date) -> tuple[dict[str, GoodsHit], bool]:
         """``Context.hits`` and ``.humanitarian`` of a shipment of this code on this date, over
         only the entries the code relates to (the same result: both read no other fact)."""
+        code = screened_code(code)  # as ``Context.hits`` reads it: an HS 2017 code as its successor
         # Entries whose code starts the declared one (it is within them), and entries under it.
         related: dict[int, tuple[int, str, Any]] = {}
         for k in range(1, len(code) + 1):

@@ -153,7 +153,7 @@ class Context:
     @cached_property
     def hits(self) -> dict[str, GoodsHit]:
         """Best goods hit per goods rule in force on the shipment date."""
-        code = self.shipment.hs_code
+        code = hs.screened_code(self.shipment.hs_code)  # an HS 2017 code as its HS 2022 successor
         out: dict[str, GoodsHit] = {}
         for rule in self.bundle.rules:
             if rule.family not in GOODS_FAMILIES or not rule.in_force(self.date):

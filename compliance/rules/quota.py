@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
+from compliance.hs import screened_code
 from compliance.models import Finding, Severity, Shipment
 from compliance.rules.context import Context, country_name
 from compliance.rules.loader import RuleBundle
@@ -116,6 +117,7 @@ class QuotaTracker:
         if hit is None:
             if len(self._covered) > 100_000:
                 self._covered.clear()
+            code = screened_code(code)  # as ``Context.hits`` reads it: an HS 2017 code as its successor
             codes, lengths = self._prefixes_of(rule)
             # ``prefix_relation(code, entry) == "within"`` for some entry: the code starts with it.
             hit = self._covered[key] = any(code[:n] in codes for n in lengths)
