@@ -91,8 +91,9 @@ def hs_from_number(value: int | float) -> str:
 
     Numbers lose leading and trailing zeros: 402 was 0402, 40690 was 040690, 3104.2 was
     3104.20. Every HS/CN/HTS code has an even number of digits, so an odd count means a
-    leading zero was dropped (restored), and a decimal part is the subheading digits with a
-    trailing zero dropped (padded to pairs).
+    leading zero was dropped (restored, unless only the digits as written start a heading:
+    84713 is 8471 3, there is no heading 0847), and a decimal part is the subheading digits
+    with a trailing zero dropped (padded to pairs).
     """
     if isinstance(value, float) and not value.is_integer():
         head, _, frac = repr(value).partition(".")
@@ -101,7 +102,11 @@ def hs_from_number(value: int | float) -> str:
         head = head.zfill(4) if len(head) == 3 else head
         return head + (frac + "0" if len(frac) % 2 else frac)
     digits = str(int(value))
-    return "0" + digits if len(digits) % 2 else digits
+    if len(digits) % 2 and (len(digits) < 4 or ("0" + digits)[:4] in hs_headings() or digits[:4] not in hs_headings()):
+        return "0" + digits
+    # An odd count whose heading exists as written while no heading '0' + it does (31042 is
+    # 3104 2, not a heading 0310): the number's first digits are the code's.
+    return digits
 
 
 _FLOAT_TEXT = re.compile(r"\s*([0-9]{1,10})\.([0-9])\s*")
