@@ -36,6 +36,18 @@ _ITEM_UNITS = frozenset(("", "pcs", "pc", "pce", "piece", "pieces", "item", "ite
                          "each", "nar", "p/st", "bottle", "bottles", "шт", "штук"))
 
 
+# The euro as a currency column writes it: the code, its sign, its name (English, Russian,
+# Belarusian, plural), folded and without a trailing dot. Thresholds and quotas are in EUR.
+_EUR = frozenset(("eur", "€", "euro", "euros", "евро", "еўра", "эўра"))
+
+
+def is_eur(currency: str | None) -> bool:
+    """Is the amount in euros: a blank currency counts as EUR (the rules' currency), and so does the
+    euro written as its sign or name ('€', 'Euro', 'евро', 'EUR.'); any other currency is not
+    converted (no exchange rate is part of the rules)."""
+    return currency is None or currency.strip().casefold().rstrip(".").strip() in _EUR
+
+
 @dataclass(frozen=True)
 class GoodsHit:
     """The best match of a shipment's HS code against one rule's goods."""
@@ -209,7 +221,7 @@ class Context:
         if limit is None:
             return []
         s = self.shipment
-        if s.value is None or (s.currency or "EUR").upper() != "EUR":
+        if s.value is None or not is_eur(s.currency):
             return []
         if s.value <= float(limit):
             # No item can be worth more than the whole shipment, whatever the quantity or unit.

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from compliance.hs import screened_code
 from compliance.models import Finding, Severity, Shipment
-from compliance.rules.context import Context, country_name
+from compliance.rules.context import Context, country_name, is_eur
 from compliance.rules.loader import RuleBundle
 from compliance.rules.model import Rule
 
@@ -159,7 +159,7 @@ class QuotaTracker:
                 continue
             if not self.covers(rule, s.hs_code):
                 continue
-            if (s.currency or "EUR").upper() != "EUR":
+            if not is_eur(s.currency):
                 ctx.warnings.append(f"{rule.id}: value in {s.currency} not counted towards the EUR quota")
                 continue
             limit = float(rule.params["limit_eur"])
