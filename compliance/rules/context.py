@@ -31,9 +31,14 @@ format_hs = lru_cache(maxsize=8192)(hs.format_hs)
 UNIVERSAL_REGIMES = {"UN"}
 # The end-use document kinds of the contract (CONTRACT.md §1, end_use_doc_type).
 _DOC_KINDS = frozenset(("end_user_certificate", "end_use_statement", "import_certificate", "delivery_verification"))
-# Units that count items, for a value per item (luxury thresholds); blank counts as items.
+# Units that count items, for a value per item (luxury thresholds); blank counts as items. Matched
+# folded, without a trailing dot ('pcs.', 'шт.'): English, Russian/Belarusian, German, Polish,
+# Lithuanian, Czech/Slovak, UN/ECE Rec. 20 codes (C62 one, H87 piece, NMB/NAR number, PR pair).
 _ITEM_UNITS = frozenset(("", "pcs", "pc", "pce", "piece", "pieces", "item", "items", "unit", "units", "u", "ea",
-                         "each", "nar", "p/st", "bottle", "bottles", "шт", "штук"))
+                         "each", "nar", "nmb", "c62", "h87", "no", "nos", "nr", "p/st", "bottle", "bottles", "btl",
+                         "шт", "штук", "штука", "штуки", "бут", "бутылка", "бутылки", "бутылок", "пляшка",
+                         "stk", "st", "stück", "stueck", "szt", "sztuk", "vnt", "ks", "kus",
+                         "pair", "pairs", "pr", "пар", "пара", "пары"))
 
 
 # The euro as a currency column writes it: the code, its sign, its name (English, Russian,
@@ -227,7 +232,7 @@ class Context:
             # No item can be worth more than the whole shipment, whatever the quantity or unit.
             return [f"declared value EUR {s.value:,.2f} for the whole shipment is not above the EUR {limit} "
                     "per-item threshold of the Russia model, the Belarus threshold is unverified"]
-        unit = (s.unit or "").strip().lower()
+        unit = (s.unit or "").strip().casefold().rstrip(".")
         if not s.quantity or unit not in _ITEM_UNITS:
             return []
         per_item = s.value / s.quantity
