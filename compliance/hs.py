@@ -253,7 +253,11 @@ _HS2017_SUCCESSORS = {
 @lru_cache(maxsize=8192)
 def screened_code(code: str) -> str:
     """The code the goods rules judge: the declared (normalised) code, or for an HS 2017 code
-    HS 2022 deleted, its HS 2022 successor (``_HS2017_SUCCESSORS``)."""
+    HS 2022 deleted, its HS 2022 successor (``_HS2017_SUCCESSORS``). A chapter padded with zeros
+    (8500, 85000000: no heading ends in 00) is its chapter, broader than every code of it: REVIEW
+    where a rule lists one, never a silent CLEAR for ICs declared as '8500'."""
+    if code[2:4] == "00" and not code[2:].strip("0"):
+        return code[:2]
     if (new := _HS2017_SUCCESSORS.get(code[:4])) is not None and code[:4] not in hs_headings():
         return new + code[4:]
     if len(code) >= 6 and (new := _HS2017_SUCCESSORS.get(code[:6])) is not None and code[:6] not in hs_subheadings():

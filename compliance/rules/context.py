@@ -185,8 +185,10 @@ class Context:
                 if relation is None:
                     continue
                 hit = GoodsHit(rule, entry, relation)
-                # Prefer a covering, certain, more specific entry.
-                if best is None or (hit.certain, len(entry.code)) > (best.certain, len(best.entry.code)):
+                # Prefer a certain entry, then one the code falls under (its finding names the fact
+                # in doubt) over one it is broader than, then a more specific one.
+                if best is None or (hit.certain, relation == "within", len(entry.code)) \
+                        > (best.certain, best.relation == "within", len(best.entry.code)):
                     best = hit
             if best is not None:
                 out[rule.id] = best
