@@ -11,6 +11,9 @@ from compliance.models import Finding, Severity
 from compliance.rules.context import Context, country_name, format_hs
 from compliance.rules.model import Rule
 
+# CONTRACT.md §1: the values end_use_doc_issuer takes.
+CONTRACT_ISSUERS = ("manufacturer", "supplier", "exporter", "consignee", "end_user", "authority")
+
 
 def evaluate(ctx: Context, rule: Rule) -> list[Finding]:
     if not ctx.sensitive or ctx.receivers_in(ctx.sanctioned(rule)):
@@ -35,8 +38,16 @@ def evaluate(ctx: Context, rule: Rule) -> list[Finding]:
         if status != "other":
             return []
         issuer = s.end_use_doc_issuer or "an unnamed issuer"
-        message = (f"{rule.title}: the end-use document ({s.end_use_doc_type}) for export-restricted goods to "
-                   f"{where} was issued by {issuer}, not by the manufacturer (Lithuanian manufacturer rule)")
+        if s.end_use_doc_issuer and s.end_use_doc_issuer not in CONTRACT_ISSUERS:
+            # 'Hersteller', 'producer': the reader may mean the manufacturer, but RULES.md counts any
+            # value outside the contract's words as not the manufacturer's; say how to settle it.
+            issuer = (f"'{s.end_use_doc_issuer}', not one of the contract's issuers ({', '.join(CONTRACT_ISSUERS)}): "
+                      "it counts as not the manufacturer's; write manufacturer if the manufacturer issued it")
+            message = (f"{rule.title}: the end-use document ({s.end_use_doc_type}) for export-restricted goods "
+                       f"to {where} names the issuer {issuer} (Lithuanian manufacturer rule)")
+        else:
+            message = (f"{rule.title}: the end-use document ({s.end_use_doc_type}) for export-restricted goods to "
+                       f"{where} was issued by {issuer}, not by the manufacturer (Lithuanian manufacturer rule)")
     severity = Severity.block if lt else Severity.review
     doubts = [] if ctx.sensitive_certain or not lt else [
         "the goods are only possibly export-restricted (" + ctx.sensitive_summary() + ")"]

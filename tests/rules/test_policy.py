@@ -204,3 +204,18 @@ def test_every_goods_code_resolves_by_its_confidence(screener: Screener, rule_id
         assert finding.severity == Severity.info, finding.message
     else:
         assert finding.severity == severity, finding.message
+
+
+@pytest.mark.parametrize(("issuer", "named_as_outside"), [("Hersteller", True), ("producer", True),
+                                                          ("End User", False), ("Supplier", False)])
+def test_issuer_outside_the_contract_words_says_how_to_settle_it(screener: Screener, issuer: str,
+                                                                   named_as_outside: bool) -> None:
+    # RULES.md: an unknown issuer value is not the manufacturer's (REVIEW); the message says the
+    # value is not one of the contract's, so a 'Hersteller' document is not read as the supplier's.
+    row = _row(hs_code="854231", destination_country="AE", end_use_doc_type="end_use_statement",
+               end_use_doc_issuer=issuer)
+    result = screener.screen(row, jurisdiction="EU")
+    assert result.verdict == Verdict.REVIEW
+    doc = next(f for f in result.findings if f.rule_id == "BY-EUD-NOT-MANUFACTURER")
+    assert ("not one of the contract's issuers" in doc.message) is named_as_outside
+    assert "Lithuanian" in doc.message
