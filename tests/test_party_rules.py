@@ -97,6 +97,27 @@ def test_curated_general_licence_reaches_the_official_list_entry(screener: Scree
     assert "GL 13" in next(f.message for f in r.findings if f.list_entry_id == "ofac:1")
 
 
+@pytest.mark.parametrize(("name", "date", "entry", "wind_down"), [
+    # OFAC Belarus GL 4 wound down dealings with Belaruskali (SDN 9 Aug 2021) through 12:01 a.m.
+    # on 8 Dec 2021, GL 5 those with BPC (SDN 2 Dec 2021) through 1 Apr 2022 (reference §8).
+    ("Belaruskali OAO", "2021-10-01", "ofac:1", True),
+    ("Belaruskali OAO", "2021-12-07", "ofac:1", True),
+    ("Belaruskali OAO", "2021-12-08", "ofac:1", False),
+    ("JSC BPC", "2022-03-31", "curated:belarusian-potash-company", True),
+    ("JSC BPC", "2022-04-01", "curated:belarusian-potash-company", False),
+])
+def test_ofac_wind_down_licence_holds_until_the_day_it_ends(screener: Screener, name: str, date: str,
+                                                           entry: str, wind_down: bool) -> None:
+    r = _screen(screener, name, "US", date)
+    message = next(f.message for f in r.findings if f.list_entry_id == entry)
+    assert ("wind-down of earlier contracts is authorised" in message) is wind_down
+    if entry == "ofac:1":  # an exact name: REVIEW inside the wind-down, BLOCK from the day it ends
+        assert r.verdict.value == ("REVIEW" if wind_down else "BLOCK")
+    # The wind-down is a US licence: the EU listing (3 June 2022) is not in force yet on these dates.
+    assert not any(f.list_entry_id == entry and f.severity.value == "block"
+                   for f in _screen(screener, name, "EU", date).findings)
+
+
 def test_curated_delisting_reaches_an_older_list_file(screener: Screener) -> None:
     # Belavia left the SDN list on 4 Nov 2025; the May 2024 file still lists it.
     name = "Open Joint Stock Company Belavia Belarusian Airlines"
@@ -126,7 +147,7 @@ def test_finding_evidence_and_top_party_columns(screener: Screener) -> None:
     f = next(f for f in r.findings if f.rule_id == "BY-PARTY-LISTED")
     assert f.matched_name and f.list_entry_id == "curated:grodno-azot" and f.list_name == "curated-belarus"
     assert f.score == 1.0 and f.explanation and "2021/2124" in f.legal_basis
-    assert f.evidence["list_version"] == "2026.11.1" and f.evidence["party_role"] == "consignee"
+    assert f.evidence["list_version"] == "2026.12.1" and f.evidence["party_role"] == "consignee"
     rec = result_record(r, ["shipment_id"])
     assert rec["top_party_list"] == "curated-belarus" and rec["top_party_score"] == 1.0
 

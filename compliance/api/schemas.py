@@ -120,7 +120,7 @@ class ProvenanceOut(BaseModel):
 PROVENANCE_EXAMPLE: dict[str, Any] = {
     "tool": "compliance", "tool_version": "0.1.0",
     "rules": {"name": "belarus", "version": "2026.12.3", "sha256": "fef7b31dbd342d005b25baf5d9918db961603e617f0af76051e6e7a47816a824"},
-    "lists": [{"name": "curated-belarus", "format": "curated-yaml", "version": "2026.11.1", "date": "2026-11-24",
+    "lists": [{"name": "curated-belarus", "format": "curated-yaml", "version": "2026.12.1", "date": "2026-12-04",
                "entries": 65, "sha256": "5c5a24991f0fc88824b7e1e4d7d286ed3649fdc6351550cbe44b98d142568b09"}],
     "jurisdiction": "EU", "as_of": None,
 }

@@ -30,6 +30,12 @@ class Listing(BaseModel):
     general_licence: str | None = None
     # The licence's start: before it, the listing binds in full (None: always licensed).
     general_licence_from: dt.date | None = None
+    # A wind-down licence (e.g. OFAC Belarus GL 4 after Belaruskali's designation): dealings
+    # winding down earlier contracts are authorised from the listing until the day it ends (OFAC:
+    # "through 12:01 a.m. on" that day, so that day is no longer licensed). REVIEW, as the EU's
+    # wind-downs: the contract's date and purpose decide.
+    wind_down_licence: str | None = None
+    wind_down_ends: dt.date | None = None
     note: str | None = None
     source: str | None = None
 
@@ -43,6 +49,10 @@ class Listing(BaseModel):
         if not self.general_licence:
             return False
         return self.general_licence_from is None or on >= self.general_licence_from
+
+    def winding_down(self, on: dt.date) -> bool:
+        """A wind-down licence is in effect on that date."""
+        return bool(self.wind_down_licence) and self.wind_down_ends is not None and on < self.wind_down_ends
 
 
 class Entity(BaseModel):

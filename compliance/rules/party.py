@@ -69,6 +69,10 @@ def _weakness(listing: Listing, binding_regimes: set[str], on: dt.date) -> str |
         return f"{_describe(listing)} is a {listing.measure} measure, not an asset freeze or export denial"
     if listing.licensed(on):
         return f"{_describe(listing)}: dealings authorised by {listing.general_licence}"
+    if listing.winding_down(on):
+        return (f"{_describe(listing)}: the wind-down of earlier contracts is authorised by "
+                f"{listing.wind_down_licence} until {listing.wind_down_ends}: check the contract's date and that "
+                "the dealing winds it down")
     return None
 
 
@@ -91,7 +95,7 @@ def _curated_facts(matches: Sequence[MatchLike], entities: Mapping[str, Entity],
         if m.score < block_threshold or entity is None or info is None or info.format != CURATED_FORMAT:
             continue
         for lst in entity.listings:
-            if (lst.general_licence or lst.delisted_on) and lst.regime not in out:
+            if (lst.general_licence or lst.delisted_on or lst.wind_down_licence) and lst.regime not in out:
                 out[lst.regime] = lst
     return out
 
@@ -106,6 +110,9 @@ def _apply_curated(listing: Listing, fact: Listing | None, list_date: dt.date | 
     if fact.general_licence and not listing.general_licence:
         update["general_licence"] = f"{fact.general_licence} (recorded in the curated list)"
         update["general_licence_from"] = fact.general_licence_from
+    if fact.wind_down_licence and not listing.wind_down_licence:
+        update["wind_down_licence"] = f"{fact.wind_down_licence} (recorded in the curated list)"
+        update["wind_down_ends"] = fact.wind_down_ends
     if fact.delisted_on and not listing.delisted_on and (list_date is None or list_date < fact.delisted_on) \
             and (listing.listed_on is None or listing.listed_on < fact.delisted_on):
         update["delisted_on"] = fact.delisted_on
