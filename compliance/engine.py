@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
@@ -59,6 +60,9 @@ GOODS_CACHE_LIMIT = 40_000
 MAX_MESSAGES = 20
 
 
+_VERDICT = attrgetter("verdict")
+
+
 @dataclass
 class BatchSummary:
     """What a batch run did: counts, time, and the first errors to show the user."""
@@ -76,6 +80,16 @@ class BatchSummary:
         self.counts[result.verdict.value] += 1
         if result.verdict == Verdict.ERROR and result.error and len(self.errors) < self.max_messages:
             self.errors.append(result.error)
+
+    def add_all(self, results: list[ScreeningResult]) -> None:
+        """``add`` of each result: the verdicts counted in one pass (a method call per row saved)."""
+        self.rows += len(results)
+        verdicts = Counter(map(_VERDICT, results))
+        self.counts.update({v.value: n for v, n in verdicts.items()})
+        if Verdict.ERROR in verdicts and len(self.errors) < self.max_messages:
+            for r in results:
+                if r.verdict == Verdict.ERROR and r.error and len(self.errors) < self.max_messages:
+                    self.errors.append(r.error)
 
     def add_rendered(self, part: Rendered) -> None:
         self.rows += part.rows
@@ -379,8 +393,7 @@ def _screen_here(engine: BatchEngine, chunk: list[RawRow], summary: BatchSummary
                  write: Callable[[list[ScreeningResult]], None], progress: Callable[[int], None] | None) -> None:
     """Screen a chunk in this process and write its results, in input order."""
     results = [r for r in engine.screen_chunk(chunk) if isinstance(r, ScreeningResult)]
-    for r in results:
-        summary.add(r)
+    summary.add_all(results)
     write(results)
     if progress is not None:
         progress(len(results))
@@ -662,8 +675,7 @@ def deliver(items: list[ScreeningResult | PendingRow], finisher: BatchEngine, tr
     """A parallel partition's results, in input order: quota rows finished by the one run-wide
     tracker, counted, written, progress advanced (the forked and the Dask engines share it)."""
     results = [finisher.finish(x, tracker) if isinstance(x, PendingRow) else x for x in items]
-    for r in results:
-        summary.add(r)
+    summary.add_all(results)
     write(results)
     if progress is not None:
         progress(len(results))

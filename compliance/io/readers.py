@@ -923,21 +923,40 @@ class InputTable:
         self._source = (column, value, RowLayout((*self._layout.columns, column), self._layout.targets))
 
     def rows(self) -> Iterator[RawRow]:
+        for chunk in self._read(1):
+            yield from chunk
+
+    def chunks(self, size: int = 50_000) -> Iterator[list[RawRow]]:
+        return self._read(size)
+
+    def _read(self, size: int) -> Iterator[list[RawRow]]:
+        """The rows in lists of ``size`` (the last one shorter), read in one loop: a row passes
+        through no generator but this one (``rows`` takes them one by one)."""
+        # Each list is yielded out of a box, so this generator holds no reference to it while
+        # the caller works on it: the caller's collection per chunk would otherwise walk every
+        # row of the chunk it has finished with (a tenth of a batch's time).
+        box: list[list[RawRow]] = [[]]
         seen = _IdIndex()
+        first = seen.first
         dup_warned = 0
         source = self._source
-        for i, item in enumerate(self._rows, start=1):
-            raw = self._to_raw(i, item)
+        to_raw = self._to_raw
+        i = 0
+        for item in self._rows:
+            i += 1
+            raw = to_raw(i, item)
             if source is not None:
                 # A copy: the row's data may be the same dict as its echo (an identity layout).
                 raw.original = {**raw.original, source[0]: source[1]}
                 if raw.layout is not None:  # the echo is still the columns in order, the tag last
                     raw.layout = source[2]
-            sid = str(raw.data.get("shipment_id") or "").strip()
+            sid = raw.data.get("shipment_id")
+            # ``str(sid or "")``: a text is itself (an empty one too).
+            sid = (sid if type(sid) is str else str(sid or "")).strip()
             if sid:
-                first = seen.first(sid, i)
-                if first is not None:
-                    msg = (f"row {i}: shipment_id {sid!r} repeats row {first}; both rows are screened, give "
+                at = first(sid, i)
+                if at is not None:
+                    msg = (f"row {i}: shipment_id {sid!r} repeats row {at}; both rows are screened, give "
                            "each shipment its own id")
                     raw.warnings.append(msg)
                     if dup_warned < 20:
@@ -949,21 +968,12 @@ class InputTable:
                                          "checked for repeated ids (memory stays bounded)")
             if raw.warnings:
                 self.warnings.extend(w for w in raw.warnings if w not in self.warnings and len(self.warnings) < 200)
-            yield raw
-        last = locals().get("i", 0)
-        if (problem := self.tail_error()) is not None:
-            yield RawRow(last + 1, {}, {}, error=f"row {last + 1}: {problem}")
-
-    def chunks(self, size: int = 50_000) -> Iterator[list[RawRow]]:
-        # The chunk is yielded out of a box, so this generator holds no reference to it while
-        # the caller works on it: the caller's collection per chunk would otherwise walk every
-        # row of the chunk it has finished with (a tenth of a batch's time).
-        box: list[list[RawRow]] = [[]]
-        for raw in self.rows():
             box[0].append(raw)
             if len(box[0]) >= size:
                 yield box.pop()
                 box.append([])
+        if (problem := self.tail_error()) is not None:
+            box[0].append(RawRow(i + 1, {}, {}, error=f"row {i + 1}: {problem}"))
         if box[0]:
             yield box.pop()
 
@@ -1005,12 +1015,12 @@ class _IdIndex:
 
     def first(self, sid: str, row: int) -> int | None:
         """The row ``sid`` was first seen on, or None (and ``row`` is remembered)."""
-        h = self._hash(sid)
+        h = (hash(sid) & 0xFFFF_FFFF_FFFF_FFFF) or 1  # ``_hash``, inline (read for every row)
         mask = self._size - 1
         slot = h & mask
         keys = self._keys
-        while keys[slot]:
-            if keys[slot] == h:
+        while k := keys[slot]:
+            if k == h:
                 return self._rows[slot]
             slot = (slot + 1) & mask
         if self._count >= self.capacity:

@@ -197,3 +197,19 @@ def test_trusted_results_equal_validated_ones(screener: Screener) -> None:
         assert a.input is not raw.original and a.warnings is not ctx.warnings  # copies, as validation makes
         seen += bool(a.findings)
     assert seen
+
+
+def test_summary_add_all_counts_as_add_row_by_row() -> None:
+    from compliance.engine import BatchSummary
+
+    verdicts = [Verdict.CLEAR, Verdict.ERROR, Verdict.BLOCK, Verdict.ERROR, Verdict.REVIEW] * 9
+    results = [ScreeningResult(row_number=i, verdict=v, error=f"row {i}: bad" if v == Verdict.ERROR and i % 3 else None)
+               for i, v in enumerate(verdicts, start=1)]
+    one, many = BatchSummary(), BatchSummary()
+    for r in results:
+        one.add(r)
+    many.add_all(results[:7])
+    many.add_all([])
+    many.add_all(results[7:])
+    assert (many.rows, many.counts, many.errors) == (one.rows, one.counts, one.errors)
+    assert len(many.errors) == min(one.max_messages, sum(1 for r in results if r.error))
