@@ -107,6 +107,11 @@ def _apply_curated(listing: Listing, fact: Listing | None, list_date: dt.date | 
     if fact is None:
         return listing
     update: dict[str, Any] = {}
+    # A file dated after the curated delisting that still lists the party re-listed it: the licences
+    # recorded for the ended listing (Belavia's GL 11) do not carry over.
+    relisted = fact.delisted_on is not None and list_date is not None and list_date >= fact.delisted_on
+    if relisted:
+        return listing
     if fact.general_licence and not listing.general_licence:
         update["general_licence"] = f"{fact.general_licence} (recorded in the curated list)"
         update["general_licence_from"] = fact.general_licence_from
