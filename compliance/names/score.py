@@ -258,6 +258,9 @@ def _kh_reading(token: str) -> tuple[str, ...]:
         # Khrouchtchiov); Turkish j is ж too (Jukov).
         fr = _FR_GU.sub("g", _FR_INE.sub("n", token.replace("ou", "u").replace("tch", "\x00")))
         out.append(skeleton(_IO.sub("yo", _CH.sub("sh", fr).replace("\x00", "ch").replace("j", "zh"))))
+    if token.startswith("dj") and len(token) >= 5:
+        # French dj for the Arabic and Turkic j (Djamel = Jamal, Djaafar, Djibril).
+        out.append(skeleton(token[1:]))
     if "j" in token and len(token) >= 5:
         # Spanish: j is х, gu before e/i г (Jruschov, Mijail); not a Korean syllable (Jin / Chin).
         out.append(skeleton(_IO.sub("yo", _FR_GU.sub("g", token.replace("j", "kh")))))
@@ -749,6 +752,13 @@ def _gender_forms(x: str, y: str) -> bool:
     for f, m in ((x, y), (y, x)):
         if len(m) >= 3 and f == m + "a" and (m.endswith(("ov", "ev", "in", "yn")) or m in name_data().common_given):
             return True
+        if len(m) >= 5 and m.endswith(("er", "o")) and f == m[:-2 if m.endswith("er") else -1] + (
+                "ra" if m.endswith("er") else "a"):
+            # Alexander / Alexandra, Alessandro / Alessandra: the woman's name for the man's, when
+            # either is a known given name
+            nd = name_data()
+            if nd.given.get(m, m) in nd.common_given or nd.given.get(f, f) in nd.common_given:
+                return True
         if len(f) >= 5 and f.endswith("a") and m.endswith("i") and f[:-1] == m[:-1]:
             return True
         if len(f) >= 6 and f.endswith("aia") and m.endswith("i") and f[:-3] == m[:-1]:
@@ -757,6 +767,30 @@ def _gender_forms(x: str, y: str) -> bool:
 
 
 _IJY = {"j": "i", "y": "i"}
+ABBREVIATION_CREDIT = 0.85  # Shpg / Shipping, Mohd / Mohammed, Mgmt / Management
+
+
+def _abbreviation(x: str, y: str) -> bool:
+    """x a word's usual abbreviation: three to five of its consonants in order, with its first
+    and last letters and at most one vowel (Shpg = Shipping, Mgmt = Management, Mohd = Mohammed,
+    Intl = International, Bldg = Building); skeletons. Three letters only for an -ing word (Shpg,
+    Mfg: STC is an acronym of words, which the runs find); never the other's beginning (Chong of
+    Chongchongang: a split)."""
+    if not (4 <= len(x) <= 5 or (len(x) == 3 and y.endswith("inh"))) or len(y) < len(x) + 3 or \
+            x[0] != y[0] or x[-1] != y[-1] or y.startswith(x):
+        return False
+    if sum(ch in "aeiou" for ch in x) > 1 or sum(ch not in "aeiou" for ch in x) < 3:
+        return False
+    it = iter(y)
+    return all(ch in it for ch in x)
+
+
+def _ing_form(x: str, y: str) -> bool:
+    """An English -ing noun and its stem (Banking / Bank, Shipping / Ship); skeletons, where -ing
+    is inh."""
+    if len(x) < len(y):
+        x, y = y, x
+    return len(y) >= 3 and x.endswith("inh") and x[:-3] == y
 
 
 @lru_cache(maxsize=500_000)
@@ -773,6 +807,10 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
         firsts_a = {_IJY.get(c, c) for c in (a[0], first_a)}
         firsts_b = {_IJY.get(c, c) for c in (b[0], first_b)}
         return (INITIAL_CREDIT, "initial") if firsts_a & firsts_b else (0.0, "")
+    if _abbreviation(a, b) or _abbreviation(b, a):
+        return ABBREVIATION_CREDIT, "abbreviation"
+    if not person and _ing_form(a, b):
+        return 0.9, "inflected"
     if min(len(a), len(b)) <= 3:
         if not person and len(a) == len(b) == 3 and _reduced_o(a, b):
             return REDUCED_CREDIT, "reduced vowel"
@@ -854,6 +892,9 @@ _SYLLABLE = re.compile(r"(kk|tt|pp|ss|jj|ch|ts|tz|zh|sh|[kgndtrlmbpsjhcwyfxqz]?)
 _SYLLABLE_INITIAL = {"k": "K", "g": "K", "kk": "K", "t": "T", "d": "T", "tt": "T", "p": "P", "b": "P", "pp": "P",
                      "ch": "J", "j": "J", "jj": "J", "zh": "J", "ts": "C", "tz": "C", "s": "S", "ss": "S", "r": "L",
                      "l": "L"}
+# Vowels McCune-Reischauer without its breves, Revised Romanisation and older spellings write
+# alike (ㅓ eo / o / ou as in Young, ㅕ yeo / yo / you, ㅡ eu / u, ㅚ oe / we, ㅐ ae / ai).
+_SYLLABLE_VOWEL = {"eo": "o", "ou": "o", "yeo": "yo", "eu": "u", "oo": "u", "oe": "we", "ai": "ae"}
 SYLLABLE_CREDIT = 0.9
 
 
@@ -868,10 +909,15 @@ def _syllabic(tokens: tuple[str, ...]) -> bool:
 def _syllable_variant(x: str, y: str) -> bool:
     """One syllable in two romanisations: the same vowel and final, an initial of one class."""
     mx, my = _SYLLABLE.fullmatch(x), _SYLLABLE.fullmatch(y)
-    if mx is None or my is None or mx.group(2, 3) != my.group(2, 3) or not mx.group(1) or not my.group(1):
+    if mx is None or my is None or mx.group(3) != my.group(3):
         return False
     ix, iy = mx.group(1), my.group(1)
-    return ix != iy and _SYLLABLE_INITIAL.get(ix, ix) == _SYLLABLE_INITIAL.get(iy, iy)
+    vx, vy = mx.group(2), my.group(2)
+    if vx == vy:
+        return bool(ix and iy) and ix != iy and _SYLLABLE_INITIAL.get(ix, ix) == _SYLLABLE_INITIAL.get(iy, iy)
+    # The same initial, the vowel as another romanisation writes it (Young / Yong / Yeong,
+    # Cheol / Chol, Choe / Chwe)
+    return ix == iy and _SYLLABLE_VOWEL.get(vx, vx) == _SYLLABLE_VOWEL.get(vy, vy)
 
 
 ARABIC_VOWEL_CREDIT = 0.9  # Teir / Tair in an Arabic name: one name part written two ways
@@ -1157,6 +1203,12 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             if person and (x[-3:] == "vic" or y[-3:] == "vic") and _other_gender_patronymics(x, y):
                 continue  # a man's patronymic and a woman's (Ivanovich / Ivanovna): no credit, however alike
             c, how = tsim(x, y, person, tx[0], tb[j][0])
+            if how == "other gender form" or (person and (rx != x or rb[j] != y) and
+                                              tsim(rx, rb[j], person, tx[0], tb[j][0])[1] == "other gender form"):
+                # Aleksandr / Aleksandra (Alexander / Alexandra as written): another person in
+                # every reading, which must not find a vowel variant instead
+                cands.append((OTHER_GENDER_CREDIT, i, j, "other gender form"))
+                continue
             if (c == 0.0 or how.startswith("fuzzy")) and (rx != x or rb[j] != y):
                 c2, how2 = token_similarity(rx, rb[j], person, tx, tb[j])
                 if c2 > c:
