@@ -1120,10 +1120,13 @@ def token_weights(rep: NameRep, weight: Weight, person: bool) -> list[float]:
     """Each token's weight in a name (rarity, patronymic and initials lowered); precomputed by
     the index for listed names."""
     pat = _patronymic_index(rep.skeletons) if person else None
+    titles = name_data().person_titles if person and len(rep.skeletons) > 1 else frozenset()
     out = []
     for i, sk in enumerate(rep.skeletons):
         w = weight(sk)
-        if person and len(sk) == 1:
+        if sk in titles:
+            w = min(w, STOPWORD_WEIGHT)  # Haji, Shaykh, Colonel: one list writes them, another not
+        elif person and len(sk) == 1:
             w = min(w, 0.3)
         elif i == pat:
             w = min(w, PATRONYMIC_WEIGHT)
@@ -1546,17 +1549,19 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                              ("review at most" if cap >= 0.8 else "not a match"))
             score = min(score, cap)
     if person and not joined and not arabic_same:
-        full_a = [s for s in a.skeletons if len(s) > 1]
-        full_b = [s for s in b.skeletons if len(s) > 1]
+        # A title (Haji, Shaykh, Colonel) is no name of its own either.
+        titles = name_data().person_titles
+        full_a = [s for s in a.skeletons if len(s) > 1 and s not in titles]
+        full_b = [s for s in b.skeletons if len(s) > 1 and s not in titles]
         # Each side has a name of its own the other lacks (another first name or surname).
         ia = {i for i, *_ in pairs}
         ib = {j for _, j, *_ in pairs}
         pat_a, pat_b = _patronymic_index(a.skeletons), _patronymic_index(b.skeletons)
         # (An article or particle is no name of its own: Al, El, de, da.)
         own_a = [i for i, sk in enumerate(a.skeletons) if i not in ia and len(sk) > 1 and i != pat_a and
-                 sk not in _STOPWORDS]
+                 sk not in _STOPWORDS and sk not in titles]
         own_b = [j for j, sk in enumerate(b.skeletons) if j not in ib and len(sk) > 1 and j != pat_b and
-                 sk not in _STOPWORDS]
+                 sk not in _STOPWORDS and sk not in titles]
         if own_a and own_b:
             if score > SURNAME_ONLY_CAP:
                 notes.append("each name has a part the other lacks")
@@ -1571,8 +1576,8 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             if score > MIDDLE_CONFLICT_CAP:
                 notes.append("patronymics or initials differ")
             score = min(score, MIDDLE_CONFLICT_CAP)
-        lone_a = len(full_a) == 1 and len(a.skeletons) == 1
-        lone_b = len(full_b) == 1 and len(b.skeletons) == 1
+        lone_a = len(full_a) == 1 and len(a.skeletons) - sum(s in titles for s in a.skeletons) == 1
+        lone_b = len(full_b) == 1 and len(b.skeletons) - sum(s in titles for s in b.skeletons) == 1
         if lone_a != lone_b:
             if score > SURNAME_ONLY_CAP:
                 notes.append("one side gives a single name only")
@@ -1699,10 +1704,35 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         ceiling = min(ceiling, REVIEW_CEILING)
         if score > ceiling:
             notes.append("a translation matched only as misspelled: review, not proof")
+    if not person and pairs and _trade_vehicle(a, b, pairs):
+        # The same name plus trading, capital, leasing, torgovyi dom on one side only: as often the
+        # firm's trading or finance vehicle, another listed entity (Simmetron / Torgovyi Dom
+        # Simmetron, GTLK Europe / GTLK Europe Capital): review, not proof.
+        ceiling = min(ceiling, REVIEW_CEILING)
+        if score > ceiling:
+            notes.append("the other name adds a trading or holding word: review, not proof")
     if short_cap:
         ceiling = min(ceiling, SHORT_NAME_CAP)
     score = min(score, ceiling)
     return Alignment(max(0.0, min(1.0, score)), pairs, notes, ceiling)
+
+
+# Words that make a name a trading or finance vehicle of the firm it names (not Systems,
+# Solutions, Group: those are as often part of the one firm's name).
+_VEHICLE_WORDS = frozenset(skeleton(w) for w in (
+    "trading", "trade", "house", "dom", "torgovyi", "torgovy", "capital", "invest", "investment", "investments",
+    "finance", "financial", "leasing", "factoring"))
+
+
+def _trade_vehicle(a: NameRep, b: NameRep, pairs: list[tuple[int, int, float, str]]) -> bool:
+    """One name whole in the other, whose words left over are all vehicle words (_VEHICLE_WORDS)."""
+    ia = {i for i, *_ in pairs}
+    ib = {j for _, j, *_ in pairs}
+    left_a = [sk for i, sk in enumerate(a.skeletons) if i not in ia and sk not in _STOPWORDS]
+    left_b = [sk for j, sk in enumerate(b.skeletons) if j not in ib and sk not in _STOPWORDS]
+    if bool(left_a) == bool(left_b):
+        return False
+    return all(sk in _VEHICLE_WORDS for sk in left_a or left_b)
 
 
 def contained_name(a: NameRep, b: NameRep, got_a: dict[int, float], got_b: dict[int, float], weight: Weight) -> bool:
