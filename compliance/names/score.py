@@ -770,13 +770,21 @@ _IJY = {"j": "i", "y": "i"}
 ABBREVIATION_CREDIT = 0.85  # Shpg / Shipping, Mohd / Mohammed, Mgmt / Management
 
 
-def _abbreviation(x: str, y: str) -> bool:
+_MUHAMMAD_SHORT = frozenset(("mohd", "mhd", "muhd"))
+_MUHAMMAD = re.compile(r"^m[ou]ham+[ae]d$")  # skeletons of Muhammad, Mohammed, Mohamad …
+
+
+def _abbreviation(x: str, y: str, person: bool = False) -> bool:
     """x a word's usual abbreviation: three to five of its consonants in order, with its first
     and last letters and at most one vowel (Shpg = Shipping, Mgmt = Management, Mohd = Mohammed,
     Intl = International, Bldg = Building); skeletons. Three letters only for an -ing word (Shpg,
     Mfg: STC is an acronym of words, which the runs find); never the other's beginning (Chong of
     Chongchongang: a split)."""
-    if not (4 <= len(x) <= 5 or (len(x) == 3 and y.endswith("inh"))) or len(y) < len(x) + 3 or \
+    if person:
+        # In a person's name only Muhammad's (Mohd, Mhd, Muhd: Mhd is not Mahmoud)
+        return x in _MUHAMMAD_SHORT and _MUHAMMAD.match(y) is not None
+    short = len(x) == 3 and y.endswith("inh")
+    if not (4 <= len(x) <= 5 or short) or len(y) < len(x) + 3 or \
             x[0] != y[0] or x[-1] != y[-1] or y.startswith(x):
         return False
     if sum(ch in "aeiou" for ch in x) > 1 or sum(ch not in "aeiou" for ch in x) < 3:
@@ -807,7 +815,7 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
         firsts_a = {_IJY.get(c, c) for c in (a[0], first_a)}
         firsts_b = {_IJY.get(c, c) for c in (b[0], first_b)}
         return (INITIAL_CREDIT, "initial") if firsts_a & firsts_b else (0.0, "")
-    if _abbreviation(a, b) or _abbreviation(b, a):
+    if _abbreviation(a, b, person) or _abbreviation(b, a, person):
         return ABBREVIATION_CREDIT, "abbreviation"
     if not person and _ing_form(a, b):
         return 0.9, "inflected"
