@@ -451,7 +451,9 @@ def _legal_at(tokens: list[str], keys: list[str], i: int, data: NameData) -> int
             return k
     if tokens[i] in data.legal_single:
         return 1
-    return _legal_mistyped(tuple(tokens[i:i + 6]), data)
+    if i + 2 < len(tokens) and (tokens[i] in data.legal_by_first or tokens[i + 1] in _legal_by_second()):
+        return _legal_mistyped(tuple(tokens[i:i + 6]), data)
+    return 0
 
 
 @lru_cache(maxsize=1)

@@ -752,8 +752,8 @@ def _gender_forms(x: str, y: str) -> bool:
     for f, m in ((x, y), (y, x)):
         if len(m) >= 3 and f == m + "a" and (m.endswith(("ov", "ev", "in", "yn")) or m in name_data().common_given):
             return True
-        if len(m) >= 5 and m.endswith(("er", "o")) and f == m[:-2 if m.endswith("er") else -1] + (
-                "ra" if m.endswith("er") else "a"):
+        if len(f) == len(m) >= 5 and f[-1] == "a" and f[:-2] == m[:-2] and (m[-2:] == "er" and f[-2] == "r" or
+                                                                         m[-1] == "o" and f[:-1] == m[:-1]):
             # Alexander / Alexandra, Alessandro / Alessandra: the woman's name for the man's, when
             # either is a known given name
             nd = name_data()
@@ -801,13 +801,21 @@ def _ing_form(x: str, y: str) -> bool:
     return len(y) >= 3 and x.endswith("inh") and x[:-3] == y
 
 
+@lru_cache(maxsize=100_000)
+def _other_gender(x: str, y: str) -> bool:
+    """A man's and a woman's given name (Aleksandr / Aleksandra), as _token_similarity reads them."""
+    if not _gender_forms(x, y):
+        return False
+    given = name_data().common_given
+    return x in given or y in given or x[:-1] in given or y[:-1] in given
+
+
 @lru_cache(maxsize=500_000)
 def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) -> tuple[float, str]:
     if a.isdigit() or b.isdigit():
         return 0.0, ""
     if person and _gender_forms(a, b):
-        given = name_data().common_given
-        if a in given or b in given or a[:-1] in given or b[:-1] in given:
+        if _other_gender(a, b):
             return OTHER_GENDER_CREDIT, "other gender form"
         return 0.9, "gender form"
     if person and (len(a) == 1 or len(b) == 1):
@@ -815,10 +823,12 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
         firsts_a = {_IJY.get(c, c) for c in (a[0], first_a)}
         firsts_b = {_IJY.get(c, c) for c in (b[0], first_b)}
         return (INITIAL_CREDIT, "initial") if firsts_a & firsts_b else (0.0, "")
-    if _abbreviation(a, b, person) or _abbreviation(b, a, person):
-        return ABBREVIATION_CREDIT, "abbreviation"
-    if not person and _ing_form(a, b):
-        return 0.9, "inflected"
+    gap = abs(len(a) - len(b))
+    if gap >= 3:
+        if _abbreviation(a, b, person) or _abbreviation(b, a, person):
+            return ABBREVIATION_CREDIT, "abbreviation"
+        if gap == 3 and not person and _ing_form(a, b):
+            return 0.9, "inflected"
     if min(len(a), len(b)) <= 3:
         if not person and len(a) == len(b) == 3 and _reduced_o(a, b):
             return REDUCED_CREDIT, "reduced vowel"
@@ -1214,8 +1224,7 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             if person and (x[-3:] == "vic" or y[-3:] == "vic") and _other_gender_patronymics(x, y):
                 continue  # a man's patronymic and a woman's (Ivanovich / Ivanovna): no credit, however alike
             c, how = tsim(x, y, person, tx[0], tb[j][0])
-            if how == "other gender form" or (person and (rx != x or rb[j] != y) and
-                                              tsim(rx, rb[j], person, tx[0], tb[j][0])[1] == "other gender form"):
+            if how == "other gender form" or (person and (rx != x or rb[j] != y) and _other_gender(rx, rb[j])):
                 # Aleksandr / Aleksandra (Alexander / Alexandra as written): another person in
                 # every reading, which must not find a vowel variant instead
                 cands.append((OTHER_GENDER_CREDIT, i, j, "other gender form"))
