@@ -1735,21 +1735,25 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
 
 
 # Words that make a name a trading or finance vehicle of the firm it names (not Systems,
-# Solutions, Group: those are as often part of the one firm's name).
+# Solutions, Group: those are as often part of the one firm's name). Trading alone is not one:
+# a listed name plus Trading is how a party hides (Belaruskali Trading blocks).
 _VEHICLE_WORDS = frozenset(skeleton(w) for w in (
-    "trading", "trade", "house", "dom", "torgovyi", "torgovy", "capital", "invest", "investment", "investments",
-    "finance", "financial", "leasing", "factoring"))
+    "house", "dom", "capital", "invest", "investment", "investments", "finance", "financial", "leasing",
+    "factoring"))
+_VEHICLE_WITH = _VEHICLE_WORDS | frozenset(skeleton(w) for w in ("trading", "trade", "torgovyi", "torgovy"))
 
 
 def _trade_vehicle(a: NameRep, b: NameRep, pairs: list[tuple[int, int, float, str]]) -> bool:
-    """One name whole in the other, whose words left over are all vehicle words (_VEHICLE_WORDS)."""
+    """One name whole in the other, whose words left over are all vehicle words (_VEHICLE_WORDS),
+    trading words beside them."""
     ia = {i for i, *_ in pairs}
     ib = {j for _, j, *_ in pairs}
     left_a = [sk for i, sk in enumerate(a.skeletons) if i not in ia and sk not in _STOPWORDS]
     left_b = [sk for j, sk in enumerate(b.skeletons) if j not in ib and sk not in _STOPWORDS]
     if bool(left_a) == bool(left_b):
         return False
-    return all(sk in _VEHICLE_WORDS for sk in left_a or left_b)
+    left = left_a or left_b
+    return all(sk in _VEHICLE_WITH for sk in left) and any(sk in _VEHICLE_WORDS for sk in left)
 
 
 def contained_name(a: NameRep, b: NameRep, got_a: dict[int, float], got_b: dict[int, float], weight: Weight) -> bool:
