@@ -56,7 +56,10 @@ SETS = {"generated": ROOT / "tests" / "data" / "name_pairs.csv", "real": ROOT / 
         # legal forms moved or translated, initials, Belarusian/Russian/Polish forms).
         "doc": ROOT / "tests" / "data" / "doc_name_pairs.csv",
         # Held out (names wave 3): real Belarus parties in many spellings, with dev / held halves.
-        "spell": ROOT / "tests" / "data" / "spell_name_pairs.csv"}
+        "spell": ROOT / "tests" / "data" / "spell_name_pairs.csv",
+        # Held out (names wave 5): one listed party as another list writes it (OFAC / UN / UK /
+        # OpenSanctions linked by ids, dates of birth, shared names), with dev / held halves.
+        "xlist": ROOT / "tests" / "data" / "xlist_name_pairs.csv"}
 SHARED = Path(os.environ.get("COMPLIANCE_SHARED_DATA", ROOT.parent / "shared" / "data"))
 LV2_VENV = ROOT / "bench" / "results" / "venv-logicv2"
 LV2_WORKER = Path(__file__).with_name("logic_v2_worker.py")

@@ -95,6 +95,9 @@ class NameData:
     # Cities and regions (skeletons, names.yaml places): the same body or firm of another place
     # is another party (the Gomel / Brest Regional Executive Committee).
     places: frozenset[str] = frozenset()
+    # Titles and honorifics written before a person's name on one list and not on another
+    # (Haji, Mullah, Shaykh, Colonel: names.yaml person_titles): they tell no one apart.
+    person_titles: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -163,7 +166,8 @@ def name_data() -> NameData:
                     {k: frozenset(v) for k, v in initials.items()}, modifiers,
                     {k: frozenset(v) for k, v in dims.items()},
                     frozenset(sk for sk in sk_set("short_places") if len(sk) == 4 and sk[-1] in "aoe"),
-                    frozenset(given.get(sk, sk) for sk in sk_set("arabic_markers")), sk_set("places"))
+                    frozenset(given.get(sk, sk) for sk in sk_set("arabic_markers")), sk_set("places"),
+                    sk_set("person_titles"))
 
 
 _PAT_MALE = ("ovich", "evich", "avich", "ich", "yevich", "ievich", "yich")
@@ -445,7 +449,51 @@ def _legal_at(tokens: list[str], keys: list[str], i: int, data: NameData) -> int
         k = len(cphrase)
         if tuple(keys[i:i + k]) == cphrase:
             return k
-    return 1 if tokens[i] in data.legal_single else 0
+    if tokens[i] in data.legal_single:
+        return 1
+    if i + 2 < len(tokens) and (tokens[i] in data.legal_by_first or tokens[i + 1] in _legal_by_second()):
+        return _legal_mistyped(tuple(tokens[i:i + 6]), data)
+    return 0
+
+
+@lru_cache(maxsize=1)
+def _legal_by_second() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The legal forms of three words or more by their second word (the first may be mistyped)."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for p in name_data().legal_phrases:
+        if len(p) >= 3:
+            out.setdefault(p[1], []).append(p)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _legal_mistyped(window: tuple[str, ...], data: NameData) -> int:
+    """A legal form of three words or more with one of its long words mistyped (Public Joint
+    Stock Comany, Limited Liabilty Company): one letter dropped, added, changed or two swapped in
+    a word of five letters or more, the other words as written; how many tokens it spans."""
+    if len(window) < 3:
+        return 0
+    cands = [p for p in data.legal_by_first.get(window[0], ()) if len(p) >= 3]
+    cands += _legal_by_second().get(window[1], ())
+    for phrase in cands:
+        k = len(phrase)
+        if len(window) < k:
+            continue
+        diff = [(x, y) for x, y in zip(window[:k], phrase, strict=True) if x != y]
+        if len(diff) == 1 and min(len(diff[0][0]), len(diff[0][1])) >= 5 and _one_slip(*diff[0]):
+            return k
+    return 0
+
+
+def _one_slip(x: str, y: str) -> bool:
+    """One letter dropped, added or changed, or two neighbours swapped."""
+    if abs(len(x) - len(y)) > 1:
+        return False
+    if len(x) == len(y):
+        d = [k for k in range(len(x)) if x[k] != y[k]]
+        return len(d) == 1 or (len(d) == 2 and d[1] == d[0] + 1 and x[d[0]] == y[d[1]] and x[d[1]] == y[d[0]])
+    if len(x) < len(y):
+        x, y = y, x
+    return any(x[:k] + x[k + 1:] == y for k in range(len(x)))
 
 
 def _legal_typo(token: str, data: NameData) -> str:

@@ -258,6 +258,9 @@ def _kh_reading(token: str) -> tuple[str, ...]:
         # Khrouchtchiov); Turkish j is ж too (Jukov).
         fr = _FR_GU.sub("g", _FR_INE.sub("n", token.replace("ou", "u").replace("tch", "\x00")))
         out.append(skeleton(_IO.sub("yo", _CH.sub("sh", fr).replace("\x00", "ch").replace("j", "zh"))))
+    if token.startswith("dj") and len(token) >= 5:
+        # French dj for the Arabic and Turkic j (Djamel = Jamal, Djaafar, Djibril).
+        out.append(skeleton(token[1:]))
     if "j" in token and len(token) >= 5:
         # Spanish: j is х, gu before e/i г (Jruschov, Mijail); not a Korean syllable (Jin / Chin).
         out.append(skeleton(_IO.sub("yo", _FR_GU.sub("g", token.replace("j", "kh")))))
@@ -749,6 +752,13 @@ def _gender_forms(x: str, y: str) -> bool:
     for f, m in ((x, y), (y, x)):
         if len(m) >= 3 and f == m + "a" and (m.endswith(("ov", "ev", "in", "yn")) or m in name_data().common_given):
             return True
+        if len(f) == len(m) >= 5 and f[-1] == "a" and f[:-2] == m[:-2] and (m[-2:] == "er" and f[-2] == "r" or
+                                                                         m[-1] == "o" and f[:-1] == m[:-1]):
+            # Alexander / Alexandra, Alessandro / Alessandra: the woman's name for the man's, when
+            # either is a known given name
+            nd = name_data()
+            if nd.given.get(m, m) in nd.common_given or nd.given.get(f, f) in nd.common_given:
+                return True
         if len(f) >= 5 and f.endswith("a") and m.endswith("i") and f[:-1] == m[:-1]:
             return True
         if len(f) >= 6 and f.endswith("aia") and m.endswith("i") and f[:-3] == m[:-1]:
@@ -757,6 +767,47 @@ def _gender_forms(x: str, y: str) -> bool:
 
 
 _IJY = {"j": "i", "y": "i"}
+ABBREVIATION_CREDIT = 0.85  # Shpg / Shipping, Mohd / Mohammed, Mgmt / Management
+
+
+_MUHAMMAD_SHORT = frozenset(("mohd", "mhd", "muhd"))
+_MUHAMMAD = re.compile(r"^m[ou]ham+[ae]d$")  # skeletons of Muhammad, Mohammed, Mohamad …
+
+
+def _abbreviation(x: str, y: str, person: bool = False) -> bool:
+    """x a word's usual abbreviation: three to five of its consonants in order, with its first
+    and last letters and at most one vowel (Shpg = Shipping, Mgmt = Management, Mohd = Mohammed,
+    Intl = International, Bldg = Building); skeletons. Three letters only for an -ing word (Shpg,
+    Mfg: STC is an acronym of words, which the runs find); never the other's beginning (Chong of
+    Chongchongang: a split)."""
+    if person:
+        # In a person's name only Muhammad's (Mohd, Mhd, Muhd: Mhd is not Mahmoud)
+        return x in _MUHAMMAD_SHORT and _MUHAMMAD.match(y) is not None
+    short = len(x) == 3 and y.endswith("inh")
+    if not (4 <= len(x) <= 5 or short) or len(y) < len(x) + 3 or \
+            x[0] != y[0] or x[-1] != y[-1] or y.startswith(x):
+        return False
+    if sum(ch in "aeiou" for ch in x) > 1 or sum(ch not in "aeiou" for ch in x) < 3:
+        return False
+    it = iter(y)
+    return all(ch in it for ch in x)
+
+
+def _ing_form(x: str, y: str) -> bool:
+    """An English -ing noun and its stem (Banking / Bank, Shipping / Ship); skeletons, where -ing
+    is inh."""
+    if len(x) < len(y):
+        x, y = y, x
+    return len(y) >= 3 and x.endswith("inh") and x[:-3] == y
+
+
+@lru_cache(maxsize=100_000)
+def _other_gender(x: str, y: str) -> bool:
+    """A man's and a woman's given name (Aleksandr / Aleksandra), as _token_similarity reads them."""
+    if not _gender_forms(x, y):
+        return False
+    given = name_data().common_given
+    return x in given or y in given or x[:-1] in given or y[:-1] in given
 
 
 @lru_cache(maxsize=500_000)
@@ -764,8 +815,7 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
     if a.isdigit() or b.isdigit():
         return 0.0, ""
     if person and _gender_forms(a, b):
-        given = name_data().common_given
-        if a in given or b in given or a[:-1] in given or b[:-1] in given:
+        if _other_gender(a, b):
             return OTHER_GENDER_CREDIT, "other gender form"
         return 0.9, "gender form"
     if person and (len(a) == 1 or len(b) == 1):
@@ -773,6 +823,12 @@ def _token_similarity(a: str, b: str, person: bool, first_a: str, first_b: str) 
         firsts_a = {_IJY.get(c, c) for c in (a[0], first_a)}
         firsts_b = {_IJY.get(c, c) for c in (b[0], first_b)}
         return (INITIAL_CREDIT, "initial") if firsts_a & firsts_b else (0.0, "")
+    gap = abs(len(a) - len(b))
+    if gap >= 3:
+        if _abbreviation(a, b, person) or _abbreviation(b, a, person):
+            return ABBREVIATION_CREDIT, "abbreviation"
+        if gap == 3 and not person and _ing_form(a, b):
+            return 0.9, "inflected"
     if min(len(a), len(b)) <= 3:
         if not person and len(a) == len(b) == 3 and _reduced_o(a, b):
             return REDUCED_CREDIT, "reduced vowel"
@@ -854,6 +910,9 @@ _SYLLABLE = re.compile(r"(kk|tt|pp|ss|jj|ch|ts|tz|zh|sh|[kgndtrlmbpsjhcwyfxqz]?)
 _SYLLABLE_INITIAL = {"k": "K", "g": "K", "kk": "K", "t": "T", "d": "T", "tt": "T", "p": "P", "b": "P", "pp": "P",
                      "ch": "J", "j": "J", "jj": "J", "zh": "J", "ts": "C", "tz": "C", "s": "S", "ss": "S", "r": "L",
                      "l": "L"}
+# Vowels McCune-Reischauer without its breves, Revised Romanisation and older spellings write
+# alike (ㅓ eo / o / ou as in Young, ㅕ yeo / yo / you, ㅡ eu / u, ㅚ oe / we, ㅐ ae / ai).
+_SYLLABLE_VOWEL = {"eo": "o", "ou": "o", "yeo": "yo", "eu": "u", "oo": "u", "oe": "we", "ai": "ae"}
 SYLLABLE_CREDIT = 0.9
 
 
@@ -868,10 +927,15 @@ def _syllabic(tokens: tuple[str, ...]) -> bool:
 def _syllable_variant(x: str, y: str) -> bool:
     """One syllable in two romanisations: the same vowel and final, an initial of one class."""
     mx, my = _SYLLABLE.fullmatch(x), _SYLLABLE.fullmatch(y)
-    if mx is None or my is None or mx.group(2, 3) != my.group(2, 3) or not mx.group(1) or not my.group(1):
+    if mx is None or my is None or mx.group(3) != my.group(3):
         return False
     ix, iy = mx.group(1), my.group(1)
-    return ix != iy and _SYLLABLE_INITIAL.get(ix, ix) == _SYLLABLE_INITIAL.get(iy, iy)
+    vx, vy = mx.group(2), my.group(2)
+    if vx == vy:
+        return bool(ix and iy) and ix != iy and _SYLLABLE_INITIAL.get(ix, ix) == _SYLLABLE_INITIAL.get(iy, iy)
+    # The same initial, the vowel as another romanisation writes it (Young / Yong / Yeong,
+    # Cheol / Chol, Choe / Chwe)
+    return ix == iy and _SYLLABLE_VOWEL.get(vx, vx) == _SYLLABLE_VOWEL.get(vy, vy)
 
 
 ARABIC_VOWEL_CREDIT = 0.9  # Teir / Tair in an Arabic name: one name part written two ways
@@ -1074,10 +1138,13 @@ def token_weights(rep: NameRep, weight: Weight, person: bool) -> list[float]:
     """Each token's weight in a name (rarity, patronymic and initials lowered); precomputed by
     the index for listed names."""
     pat = _patronymic_index(rep.skeletons) if person else None
+    titles = name_data().person_titles if person and len(rep.skeletons) > 1 else frozenset()
     out = []
     for i, sk in enumerate(rep.skeletons):
         w = weight(sk)
-        if person and len(sk) == 1:
+        if sk in titles:
+            w = min(w, STOPWORD_WEIGHT)  # Haji, Shaykh, Colonel: one list writes them, another not
+        elif person and len(sk) == 1:
             w = min(w, 0.3)
         elif i == pat:
             w = min(w, PATRONYMIC_WEIGHT)
@@ -1157,6 +1224,11 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             if person and (x[-3:] == "vic" or y[-3:] == "vic") and _other_gender_patronymics(x, y):
                 continue  # a man's patronymic and a woman's (Ivanovich / Ivanovna): no credit, however alike
             c, how = tsim(x, y, person, tx[0], tb[j][0])
+            if how == "other gender form" or (person and (rx != x or rb[j] != y) and _other_gender(rx, rb[j])):
+                # Aleksandr / Aleksandra (Alexander / Alexandra as written): another person in
+                # every reading, which must not find a vowel variant instead
+                cands.append((OTHER_GENDER_CREDIT, i, j, "other gender form"))
+                continue
             if (c == 0.0 or how.startswith("fuzzy")) and (rx != x or rb[j] != y):
                 c2, how2 = token_similarity(rx, rb[j], person, tx, tb[j])
                 if c2 > c:
@@ -1494,17 +1566,19 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
                              ("review at most" if cap >= 0.8 else "not a match"))
             score = min(score, cap)
     if person and not joined and not arabic_same:
-        full_a = [s for s in a.skeletons if len(s) > 1]
-        full_b = [s for s in b.skeletons if len(s) > 1]
+        # A title (Haji, Shaykh, Colonel) is no name of its own either.
+        titles = name_data().person_titles
+        full_a = [s for s in a.skeletons if len(s) > 1 and s not in titles]
+        full_b = [s for s in b.skeletons if len(s) > 1 and s not in titles]
         # Each side has a name of its own the other lacks (another first name or surname).
         ia = {i for i, *_ in pairs}
         ib = {j for _, j, *_ in pairs}
         pat_a, pat_b = _patronymic_index(a.skeletons), _patronymic_index(b.skeletons)
         # (An article or particle is no name of its own: Al, El, de, da.)
         own_a = [i for i, sk in enumerate(a.skeletons) if i not in ia and len(sk) > 1 and i != pat_a and
-                 sk not in _STOPWORDS]
+                 sk not in _STOPWORDS and sk not in titles]
         own_b = [j for j, sk in enumerate(b.skeletons) if j not in ib and len(sk) > 1 and j != pat_b and
-                 sk not in _STOPWORDS]
+                 sk not in _STOPWORDS and sk not in titles]
         if own_a and own_b:
             if score > SURNAME_ONLY_CAP:
                 notes.append("each name has a part the other lacks")
@@ -1519,8 +1593,8 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
             if score > MIDDLE_CONFLICT_CAP:
                 notes.append("patronymics or initials differ")
             score = min(score, MIDDLE_CONFLICT_CAP)
-        lone_a = len(full_a) == 1 and len(a.skeletons) == 1
-        lone_b = len(full_b) == 1 and len(b.skeletons) == 1
+        lone_a = len(full_a) == 1 and len(a.skeletons) - sum(s in titles for s in a.skeletons) == 1
+        lone_b = len(full_b) == 1 and len(b.skeletons) - sum(s in titles for s in b.skeletons) == 1
         if lone_a != lone_b:
             if score > SURNAME_ONLY_CAP:
                 notes.append("one side gives a single name only")
@@ -1647,10 +1721,39 @@ def align(a: NameRep, b: NameRep, *, person: bool, weight: Weight = default_weig
         ceiling = min(ceiling, REVIEW_CEILING)
         if score > ceiling:
             notes.append("a translation matched only as misspelled: review, not proof")
+    if not person and pairs and _trade_vehicle(a, b, pairs):
+        # The same name plus trading, capital, leasing, torgovyi dom on one side only: as often the
+        # firm's trading or finance vehicle, another listed entity (Simmetron / Torgovyi Dom
+        # Simmetron, GTLK Europe / GTLK Europe Capital): review, not proof.
+        ceiling = min(ceiling, REVIEW_CEILING)
+        if score > ceiling:
+            notes.append("the other name adds a trading or holding word: review, not proof")
     if short_cap:
         ceiling = min(ceiling, SHORT_NAME_CAP)
     score = min(score, ceiling)
     return Alignment(max(0.0, min(1.0, score)), pairs, notes, ceiling)
+
+
+# Words that make a name a trading or finance vehicle of the firm it names (not Systems,
+# Solutions, Group: those are as often part of the one firm's name). Trading alone is not one:
+# a listed name plus Trading is how a party hides (Belaruskali Trading blocks).
+_VEHICLE_WORDS = frozenset(skeleton(w) for w in (
+    "house", "dom", "capital", "invest", "investment", "investments", "finance", "financial", "leasing",
+    "factoring"))
+_VEHICLE_WITH = _VEHICLE_WORDS | frozenset(skeleton(w) for w in ("trading", "trade", "torgovyi", "torgovy"))
+
+
+def _trade_vehicle(a: NameRep, b: NameRep, pairs: list[tuple[int, int, float, str]]) -> bool:
+    """One name whole in the other, whose words left over are all vehicle words (_VEHICLE_WORDS),
+    trading words beside them."""
+    ia = {i for i, *_ in pairs}
+    ib = {j for _, j, *_ in pairs}
+    left_a = [sk for i, sk in enumerate(a.skeletons) if i not in ia and sk not in _STOPWORDS]
+    left_b = [sk for j, sk in enumerate(b.skeletons) if j not in ib and sk not in _STOPWORDS]
+    if bool(left_a) == bool(left_b):
+        return False
+    left = left_a or left_b
+    return all(sk in _VEHICLE_WITH for sk in left) and any(sk in _VEHICLE_WORDS for sk in left)
 
 
 def contained_name(a: NameRep, b: NameRep, got_a: dict[int, float], got_b: dict[int, float], weight: Weight) -> bool:
