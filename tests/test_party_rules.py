@@ -127,14 +127,6 @@ def test_curated_delisting_reaches_an_older_list_file(screener: Screener) -> Non
     assert _party(_screen(screener, name, "EU", "2026-01-10"))["curated:belavia"] == "block"
 
 
-def test_belavia_general_licence_11_before_the_delisting(screener: Screener) -> None:
-    # GL 11 (September 2025; the reference gives no day: taken from the 30th) until the 4 Nov 2025 removal.
-    name = "Open Joint Stock Company Belavia Belarusian Airlines"
-    assert _party(_screen(screener, name, "US", "2025-09-15"))["ofac:2"] == "block"
-    r = _screen(screener, name, "US", "2025-10-15")
-    assert r.verdict.value == "REVIEW" and "GL 11" in next(f.message for f in r.findings if f.list_entry_id == "ofac:2")
-
-
 def test_curated_delisting_ignored_by_a_newer_list_file() -> None:
     newer = _list("ofac-sdn", [_org("ofac:2", "OPEN JOINT STOCK COMPANY BELAVIA BELARUSIAN AIRLINES", "ofac-sdn",
                                     Listing(regime="US", program="BELARUS-EO14038"))], dt.date(2026, 3, 1))
