@@ -37,17 +37,16 @@ def evaluate(ctx: Context, rule: Rule) -> list[Finding]:
     else:
         if status != "other":
             return []
-        issuer = s.end_use_doc_issuer or "an unnamed issuer"
-        if s.end_use_doc_issuer and s.end_use_doc_issuer not in CONTRACT_ISSUERS:
+        issuer = s.end_use_doc_issuer
+        if issuer and issuer not in CONTRACT_ISSUERS:
             # 'Hersteller', 'producer': the reader may mean the manufacturer, but RULES.md counts any
             # value outside the contract's words as not the manufacturer's; say how to settle it.
-            issuer = (f"'{s.end_use_doc_issuer}', not one of the contract's issuers ({', '.join(CONTRACT_ISSUERS)}): "
-                      "it counts as not the manufacturer's; write manufacturer if the manufacturer issued it")
-            message = (f"{rule.title}: the end-use document ({s.end_use_doc_type}) for export-restricted goods "
-                       f"to {where} names the issuer {issuer} (Lithuanian manufacturer rule)")
+            by = (f"names the issuer '{issuer}', not one of the contract's issuers ({', '.join(CONTRACT_ISSUERS)}): "
+                  "it counts as not the manufacturer's; write manufacturer if the manufacturer issued it")
         else:
-            message = (f"{rule.title}: the end-use document ({s.end_use_doc_type}) for export-restricted goods to "
-                       f"{where} was issued by {issuer}, not by the manufacturer (Lithuanian manufacturer rule)")
+            by = f"was issued by {issuer or 'an unnamed issuer'}, not by the manufacturer"
+        message = (f"{rule.title}: the end-use document ({s.end_use_doc_type}) for export-restricted goods to "
+                   f"{where} {by} (Lithuanian manufacturer rule)")
     severity = Severity.block if lt else Severity.review
     doubts = [] if ctx.sensitive_certain or not lt else [
         "the goods are only possibly export-restricted (" + ctx.sensitive_summary() + ")"]

@@ -103,14 +103,13 @@ def _curated_facts(matches: Sequence[MatchLike], entities: Mapping[str, Entity],
 def _apply_curated(listing: Listing, fact: Listing | None, list_date: dt.date | None) -> Listing:
     """An official list's listing with the curated licence / delisting of the same regime added;
     a delisting counts only when the list file predates it (a later file still listing the
-    party means it was listed again)."""
+    party means it was listed again, and the ended listing's licences are not its own)."""
     if fact is None:
         return listing
     update: dict[str, Any] = {}
     # A file dated after the curated delisting that still lists the party re-listed it: the licences
     # recorded for the ended listing (Belavia's GL 11) do not carry over.
-    relisted = fact.delisted_on is not None and list_date is not None and list_date >= fact.delisted_on
-    if relisted:
+    if fact.delisted_on is not None and list_date is not None and list_date >= fact.delisted_on:
         return listing
     if fact.general_licence and not listing.general_licence:
         update["general_licence"] = f"{fact.general_licence} (recorded in the curated list)"
@@ -118,7 +117,7 @@ def _apply_curated(listing: Listing, fact: Listing | None, list_date: dt.date | 
     if fact.wind_down_licence and not listing.wind_down_licence:
         update["wind_down_licence"] = f"{fact.wind_down_licence} (recorded in the curated list)"
         update["wind_down_ends"] = fact.wind_down_ends
-    if fact.delisted_on and not listing.delisted_on and (list_date is None or list_date < fact.delisted_on) \
+    if fact.delisted_on and not listing.delisted_on \
             and (listing.listed_on is None or listing.listed_on < fact.delisted_on):
         update["delisted_on"] = fact.delisted_on
     return listing.model_copy(update=update) if update else listing
