@@ -32,16 +32,12 @@ from collections.abc import Callable
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from compliance.fastparse import _FAIL, PLAIN_UNAMBIGUOUS, FastParser, _optional_text, _plain_number, _required_text
+from compliance.fastparse import _FAIL, FastParser
 from compliance.hs import nomenclature_note
 from compliance.io.readers import RawRow
 from compliance.models import DOC_TYPES, PARTY_ROLES, ScreeningResult, Shipment, Verdict
 from compliance.rules.quota import QuotaTracker
-from compliance.screener import _RESULT_SET
-
-_setattr = object.__setattr__
-_new = object.__new__
-_plain = PLAIN_UNAMBIGUOUS.fullmatch
+from compliance.screener import _construct_result
 
 if TYPE_CHECKING:
     from compliance.rules.model import Rule
@@ -54,10 +50,6 @@ _ROLES = ("exporter", "consignee", "end_user", "manufacturer")
 _MEMO = ("hs_code", "date", "end_use_doc_type", "end_use_doc_issuer", "transit_countries", "unit", "currency",
          "destination_country", "consignee_country", "end_user_country", "origin_country", "exporter_country",
          "manufacturer_country", *(f"{r}_name" for r in _ROLES))
-
-
-# Codes whose HS 2022 note the lane keeps (cleared past it: memory stays bounded).
-_NOTES_LIMIT = 200_000
 
 
 class ClearLane:
@@ -93,12 +85,6 @@ class ClearLane:
                 self._blank_amount[f] = _FAIL
         self._pick_direct = itemgetter(*_DIRECT)
         self._pick_memo = itemgetter(*_MEMO)
-        # The per-row fields read by the string methods the parser's readers are made of, in
-        # ``clear`` itself: only when the readers are those functions (a Python call per field
-        # per row saved); otherwise through the readers.
-        self._inline = self._direct == (_required_text, _plain_number, _plain_number, _optional_text, _optional_text)
-        # Each code's HS 2022 note (``nomenclature_note``), asked once per code.
-        self._notes: dict[str, str | None] = {}
         # Per date bucket: the quota rules in force with their destination countries.
         self._quota_rules: dict[int, tuple[tuple[Rule, frozenset[str]], ...]] = {}
         self._bounds = goods.bounds()
@@ -174,36 +160,14 @@ class ClearLane:
         if type(sid) is not str or type(quantity) is not str or type(value) is not str \
                 or type(description) is not str or type(doc_id) is not str:
             return None
-        if self._inline:
-            # ``_required_text``, ``_plain_number`` and ``_optional_text``, as written there.
-            sid = sid.strip()
-            if not sid:
-                return None
-            if quantity:
-                if not _plain(quantity):
-                    return None
-                quantity = float(quantity)
-            else:
-                quantity = self._blank_amount["quantity"]
-            if value:
-                if not _plain(value):
-                    return None
-                value = float(value)
-            else:
-                value = self._blank_amount["value"]
-            description = description.strip() or None
-            doc_id = doc_id.strip() or None
-            if quantity is _FAIL or value is _FAIL:
-                return None
-        else:
-            read_id, read_quantity, read_value, read_description, read_doc_id = self._direct
-            sid = read_id(sid)
-            quantity = read_quantity(quantity) if quantity else self._blank_amount["quantity"]
-            value = read_value(value) if value else self._blank_amount["value"]
-            description = read_description(description)
-            doc_id = read_doc_id(doc_id)
-            if sid is _FAIL or quantity is _FAIL or value is _FAIL or description is _FAIL or doc_id is _FAIL:
-                return None
+        read_id, read_quantity, read_value, read_description, read_doc_id = self._direct
+        sid = read_id(sid)
+        quantity = read_quantity(quantity) if quantity else self._blank_amount["quantity"]
+        value = read_value(value) if value else self._blank_amount["value"]
+        description = read_description(description)
+        doc_id = read_doc_id(doc_id)
+        if sid is _FAIL or quantity is _FAIL or value is _FAIL or description is _FAIL or doc_id is _FAIL:
+            return None
         try:
             # Most rows: every cell seen before (no sentinel to look for among the values).
             values: list[Any] | tuple[Any, ...] = tuple(map(dict.__getitem__, self._memos, cached))
@@ -247,30 +211,12 @@ class ClearLane:
                     matches = parties.search(*key)
                 if matches:
                     return None
-        if not gh.humanitarian and value is not None:
-            covering = gh.quota
-            if covering is None:
-                if not self._quota_free(gh, code, dest, bucket, date):
-                    return None
-            else:  # ``_quota_free`` of a code whose covering rules are known
-                for countries in covering:
-                    if dest in countries:
-                        return None
+        if not gh.humanitarian and value is not None and not self._quota_free(gh, code, dest, bucket, date):
+            return None
         self.served += 1
         # ``Screener.complete``'s result for a row with no findings, whose only possible warning is
         # that of a code HS 2022 does not have.
-        notes = self._notes
-        note = notes.get(code, _FAIL)
-        if note is _FAIL:
-            if len(notes) >= _NOTES_LIMIT:
-                notes.clear()
-            note = notes[code] = nomenclature_note(code)
-        # ``_construct_result``, inline (one call less per row).
-        result: ScreeningResult = _new(ScreeningResult)
-        _setattr(result, "__dict__", {"row_number": raw.row_number, "shipment_id": sid, "verdict": Verdict.CLEAR,
-                                      "risk_score": 0, "findings": [], "error": None,
-                                      "warnings": [] if note is None else [note], "input": raw.original})
-        _setattr(result, "__pydantic_fields_set__", set(_RESULT_SET))
-        _setattr(result, "__pydantic_extra__", None)
-        _setattr(result, "__pydantic_private__", None)
-        return result
+        note = nomenclature_note(code)
+        return _construct_result({"row_number": raw.row_number, "shipment_id": sid, "verdict": Verdict.CLEAR,
+                                  "risk_score": 0, "findings": [], "error": None,
+                                  "warnings": [] if note is None else [note], "input": raw.original})
