@@ -1007,15 +1007,11 @@ class _IdIndex:
         self.full = False
         self.warned = False
 
-    @staticmethod
-    def _hash(sid: str) -> int:
-        # Python's string hash (64-bit SipHash, keyed per process): ids are only compared
-        # within one run, and it is several times cheaper than a digest per row.
-        return (hash(sid) & 0xFFFF_FFFF_FFFF_FFFF) or 1  # 0 marks an empty slot
-
     def first(self, sid: str, row: int) -> int | None:
         """The row ``sid`` was first seen on, or None (and ``row`` is remembered)."""
-        h = (hash(sid) & 0xFFFF_FFFF_FFFF_FFFF) or 1  # ``_hash``, inline (read for every row)
+        # Python's string hash (64-bit SipHash, keyed per process): ids are only compared within
+        # one run, and it is several times cheaper than a digest per row. 0 marks an empty slot.
+        h = (hash(sid) & 0xFFFF_FFFF_FFFF_FFFF) or 1
         mask = self._size - 1
         slot = h & mask
         keys = self._keys
